@@ -1,0 +1,3 @@
+// v6's root import path: `import ImageKit from "imagekit"` and `require("imagekit")`.
+import { ImageKit } from './index'
+export = ImageKit

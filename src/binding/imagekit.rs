@@ -1,0 +1,309 @@
+//! The `ImageKit` class. Configuration lives where v6 keeps it, in the plain
+//! `imagekit.options` object, and every call reads it from there.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use napi::bindgen_prelude::{Buffer, Env, This, Unknown, Utf16String};
+use napi::{JsValue, Result, ValueType};
+use napi_derive::napi;
+
+use super::js::{Js, Value};
+use super::url_wire::{Reader, WireError};
+use super::node_errors::{invalid_arg_type, HMAC_KEY_TYPES};
+use crate::errors::{self, ErrorMessage};
+use crate::transformation;
+use crate::url::{self as ik_url, Signing, Source, UrlRequest};
+use crate::{phash, signature, webhook};
+
+const DEFAULT_UPLOAD_ENDPOINT: &str = "https://upload.imagekit.io/api/v1/files/upload";
+/// Lifetime of client-upload authentication parameters when no expiry is given.
+const DEFAULT_AUTH_EXPIRY_SECONDS: f64 = 30.0 * 60.0;
+
+fn now_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as f64)
+        .unwrap_or(0.0)
+}
+
+fn now_seconds() -> f64 {
+    (now_ms() / 1000.0).trunc()
+}
+
+/// ImageKit.io SDK: URL generation and signing, upload and media management.
+#[napi]
+pub struct ImageKit {}
+
+impl ImageKit {
+    fn options(js: Js, this: &This) -> Result<Value> {
+        let options = js.get(Value(this.object.raw()), c"options")?;
+        match js.type_of(options)? {
+            ValueType::Object | ValueType::Function => Ok(options),
+            _ => {
+                let empty = js.object()?;
+                Ok(empty)
+            }
+        }
+    }
+}
+
+fn throw_message(js: Js, message: &ErrorMessage) -> napi::Error {
+    js.throw_error(message.message)
+}
+
+/// Key bytes for an HMAC, with Node's TypeError for values `crypto` refuses.
+fn hmac_key(js: Js, value: Value) -> Result<Vec<u8>> {
+    if js.type_of(value)? == ValueType::String {
+        return Ok(js.string_value(value)?.into_bytes());
+    }
+    match js.view_bytes(value)? {
+        Some(bytes) => Ok(bytes),
+        None => Err(invalid_arg_type(js, "key", HMAC_KEY_TYPES, value)),
+    }
+}
+
+/// JavaScript `a + b` for the token and expiry of authentication parameters.
+fn concat_for_signature(js: Js, token: Value, expire: Value) -> Result<String> {
+    let token_type = js.type_of(token)?;
+    let expire_type = js.type_of(expire)?;
+    let stringy = |t: ValueType| matches!(t, ValueType::String | ValueType::Object | ValueType::Function);
+    if stringy(token_type) || stringy(expire_type) {
+        return Ok(format!("{}{}", js.to_string(token)?, js.to_string(expire)?));
+    }
+    // Two primitives that are not strings add up to a number (or throw), and
+    // `crypto` refuses to sign a number.
+    let mut sum = ValueType::Number;
+    for (t, v) in [(token_type, token), (expire_type, expire)] {
+        if t == ValueType::Symbol {
+            return Err(js.throw_type_error("Cannot convert a Symbol value to a number", None));
+        }
+        if t == ValueType::BigInt {
+            sum = ValueType::BigInt;
+            let _ = v;
+        }
+    }
+    if sum == ValueType::BigInt && (token_type != ValueType::BigInt || expire_type != ValueType::BigInt) {
+        return Err(js.throw_type_error("Cannot mix BigInt and other types, use explicit conversions", None));
+    }
+    let data_types = "of type string or an instance of Buffer, TypedArray, or DataView";
+    Err(invalid_arg_type(js, "data", data_types, token))
+}
+
+#[napi]
+impl ImageKit {
+    /// Validates the options in v6's order and stores them, defaults merged, as `options`.
+    #[napi(constructor, ts_args_type = "opts?: ImageKitOptions")]
+    pub fn new(env: Env, this: This, opts: Unknown) -> Result<Self> {
+        let js = Js(env.raw());
+        let options = js.object()?;
+        for (name, value) in [
+            (c"uploadEndpoint", DEFAULT_UPLOAD_ENDPOINT),
+            (c"publicKey", ""),
+            (c"privateKey", ""),
+            (c"urlEndpoint", ""),
+            (c"transformationPosition", "path"),
+        ] {
+            js.set(options, name, js.string(value)?)?;
+        }
+        let opts = Value(opts.raw());
+        for key in js.for_in_keys(opts)? {
+            js.set_key(options, key, js.get_key(opts, key)?)?;
+        }
+        for (name, message) in [
+            (c"publicKey", &errors::MANDATORY_PUBLIC_KEY_MISSING),
+            (c"privateKey", &errors::MANDATORY_PRIVATE_KEY_MISSING),
+            (c"urlEndpoint", &errors::MANDATORY_URL_ENDPOINT_KEY_MISSING),
+        ] {
+            if !js.truthy(js.get(options, name)?)? {
+                return Err(throw_message(js, message));
+            }
+        }
+        js.set(Value(this.object.raw()), c"options", options)?;
+        Ok(ImageKit {})
+    }
+
+    /// Builds a URL for a file under `urlEndpoint` (or a `src` URL) with transformations,
+    /// query parameters and an optional signature.
+    ///
+    /// `imagekit.js` wraps this method: it reads the options in JavaScript and passes them
+    /// in the wire form of `url_wire` (a private key given as bytes beside it).
+    #[napi(ts_args_type = "urlOptions: UrlOptions")]
+    pub fn url(&self, env: Env, wire: Utf16String, key_bytes: Option<Buffer>) -> Result<String> {
+        let js = Js(env.raw());
+        match build_url(&wire, key_bytes.as_deref()) {
+            Ok(Ok(url)) => Ok(url),
+            Ok(Err(ik_url::InvalidUrl(input))) => Err(throw_invalid_url(js, &input)),
+            Err(WireError) => Err(js.throw_type_error("url() options could not be read", None)),
+        }
+    }
+
+    /// Token, expiry and signature for client-side uploads.
+    #[napi(
+        ts_args_type = "token?: string, expire?: number",
+        ts_return_type = "{ token: string, expire: number, signature: string }"
+    )]
+    pub fn get_authentication_parameters(
+        &self,
+        env: Env,
+        this: This,
+        token: Unknown,
+        expire: Unknown,
+    ) -> Result<Unknown<'static>> {
+        let js = Js(env.raw());
+        let options = Self::options(js, &this)?;
+        let (token, expire) = (Value(token.raw()), Value(expire.raw()));
+        let result = js.object()?;
+        let key = js.get(options, c"privateKey")?;
+        let (token, expire, signature) = if !js.truthy(key)? {
+            let token = if js.truthy(token)? { token } else { js.string("")? };
+            let expire = if js.truthy(expire)? { expire } else { js.number(0.0)? };
+            (token, expire, String::new())
+        } else {
+            let token = if js.truthy(token)? {
+                token
+            } else {
+                js.string(&uuid::Uuid::new_v4().to_string())?
+            };
+            let expire = if js.truthy(expire)? {
+                expire
+            } else {
+                js.number(now_seconds() + DEFAULT_AUTH_EXPIRY_SECONDS)?
+            };
+            let message = concat_for_signature(js, token, expire)?;
+            let key = hmac_key(js, key)?;
+            (token, expire, signature::authentication_signature(&key, &message))
+        };
+        js.set(result, c"token", token)?;
+        js.set(result, c"expire", expire)?;
+        js.set(result, c"signature", js.string(&signature)?)?;
+        Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), result.0) })
+    }
+
+    /// Hamming distance between two hex pHash strings, or an `Error` (returned, not thrown).
+    #[napi(js_name = "pHashDistance", ts_args_type = "firstPHash: string, secondPHash: string", ts_return_type = "number | Error")]
+    pub fn p_hash_distance(&self, env: Env, first: Unknown, second: Unknown) -> Result<Unknown<'static>> {
+        let js = Js(env.raw());
+        let (first, second) = (Value(first.raw()), Value(second.raw()));
+        let result = if !js.truthy(first)? || !js.truthy(second)? {
+            phash::distance(None, None)
+        } else {
+            let first = js.to_string(first)?;
+            if phash::is_hex(&first) {
+                phash::distance(Some(&first), Some(&js.to_string(second)?))
+            } else {
+                Err(&errors::INVALID_PHASH_VALUE)
+            }
+        };
+        let value = match result {
+            Ok(distance) => js.number(f64::from(distance))?,
+            Err(message) => js.error(&format!("{}: {}", message.message, message.help))?,
+        };
+        Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), value.0) })
+    }
+
+    /// Verifies an `x-ik-signature` header against the raw body and returns the parsed event.
+    #[napi(
+        ts_args_type = "payload: string | Uint8Array, signature: string, secret: string",
+        ts_return_type = "{ timestamp: number, event: WebhookEvent }"
+    )]
+    pub fn verify_webhook_event(
+        &self,
+        env: Env,
+        payload: Unknown,
+        signature_header: Unknown,
+        secret: Unknown,
+    ) -> Result<Unknown<'static>> {
+        let js = Js(env.raw());
+        let (payload, header, secret) = (Value(payload.raw()), Value(signature_header.raw()), Value(secret.raw()));
+        let header = match js.type_of(header)? {
+            ValueType::String => js.string_value(header)?,
+            kind @ (ValueType::Undefined | ValueType::Null) => {
+                let what = if kind == ValueType::Null { "null" } else { "undefined" };
+                let message = format!("Cannot read properties of {what} (reading 'split')");
+                return Err(js.throw_type_error(&message, None));
+            }
+            _ => return Err(js.throw_type_error("signature.split is not a function", None)),
+        };
+        let body = if js.type_of(payload)? == ValueType::String {
+            js.string_value(payload)?
+        } else {
+            match js.view_bytes(payload)? {
+                Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                None => {
+                    let expected = "of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object";
+                    return Err(invalid_arg_type(js, "first", expected, payload));
+                }
+            }
+        };
+        // v6 reads the header before it looks at the secret.
+        if let Err(message) = webhook::parse_header(&header) {
+            return Err(throw_message(js, message));
+        }
+        let secret = hmac_key(js, secret)?;
+        let timestamp = match webhook::verify(&body, &header, &secret) {
+            Ok(timestamp) => timestamp,
+            Err(message) => return Err(throw_message(js, message)),
+        };
+        let result = js.object()?;
+        js.set(result, c"timestamp", js.number(timestamp)?)?;
+        js.set(result, c"event", js.json_parse(&body)?)?;
+        Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), result.0) })
+    }
+}
+
+fn build_url(wire: &[u16], key_bytes: Option<&[u8]>) -> std::result::Result<std::result::Result<String, ik_url::InvalidUrl>, WireError> {
+    let mut wire = Reader::new(wire);
+    let from_path = wire.flag("p")?;
+    let base = wire.field()?;
+    let path = wire.field()?;
+    let transformation_in_query = wire.flag("q")?;
+    let signed = wire.flag("1")?;
+    let expire_seconds = wire.field()?.parse::<f64>().unwrap_or(f64::NAN);
+    let prefix = match wire.field()? {
+        p if p.starts_with('1') => Some(p[1..].to_owned()),
+        _ => None,
+    };
+    let key = wire.field()?;
+    let private_key: Option<Vec<u8>> = match key.as_bytes().first() {
+        Some(b'1') => Some(key.as_bytes()[1..].to_vec()),
+        Some(b'b') => key_bytes.map(<[u8]>::to_vec),
+        _ => None,
+    };
+    let query_parameters = wire.pairs()?;
+    let steps = wire.steps()?;
+
+    let base_url = match ik_url::parse_cached(&base) {
+        Ok(url) => url,
+        Err(e) => return Ok(Err(e)),
+    };
+    let transformation = transformation::build(&steps);
+    let source = if from_path {
+        Source::Path { url_endpoint: base_url, path: &path }
+    } else {
+        Source::Src(base_url)
+    };
+    Ok(Ok(ik_url::build(UrlRequest {
+        source,
+        transformation: &transformation,
+        transformation_in_query,
+        query_parameters: &query_parameters,
+        signing: signed.then(|| Signing {
+            private_key: private_key.as_deref(),
+            endpoint_prefix: prefix.as_deref(),
+            expire_seconds,
+            now_seconds: now_seconds(),
+        }),
+    })))
+}
+
+/// Node's `ERR_INVALID_URL` TypeError, as `new URL()` throws it.
+fn throw_invalid_url(js: Js, input: &str) -> napi::Error {
+    let error = js.throw_type_error("Invalid URL", Some("ERR_INVALID_URL"));
+    let mut exception = std::ptr::null_mut();
+    unsafe { napi::sys::napi_get_and_clear_last_exception(js.0, &mut exception) };
+    let exception = Value(exception);
+    match js.string(input).and_then(|input| js.set(exception, c"input", input)) {
+        Ok(()) => js.throw(exception),
+        Err(_) => error,
+    }
+}

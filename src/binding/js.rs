@@ -1,0 +1,305 @@
+//! Raw N-API access with JavaScript's own conversion rules (`String()`, truthiness, `for…in`
+//! keys). Every call checks its status; a JavaScript exception (a throwing getter or
+//! `toString`) stays pending and surfaces as the caller's exception.
+
+use std::ffi::{c_char, CStr};
+use std::ptr;
+
+use napi::{sys, Error, Result, Status, ValueType};
+
+/// A value handle valid for the duration of the current call.
+#[derive(Clone, Copy)]
+pub struct Value(pub sys::napi_value);
+
+#[derive(Clone, Copy)]
+pub struct Js(pub sys::napi_env);
+
+/// Strings up to this many bytes are read with a single N-API call.
+const STACK_STRING: usize = 256;
+
+impl Js {
+    fn check(&self, status: sys::napi_status) -> Result<()> {
+        if status == sys::Status::napi_ok {
+            return Ok(());
+        }
+        let mut pending = false;
+        // SAFETY: `self.0` is the env of the current call.
+        unsafe { sys::napi_is_exception_pending(self.0, &mut pending) };
+        if pending {
+            Err(Error::new(Status::PendingException, ""))
+        } else {
+            Err(Error::new(Status::from(status), "N-API call failed"))
+        }
+    }
+
+    pub fn type_of(&self, value: Value) -> Result<ValueType> {
+        let mut kind = 0;
+        self.check(unsafe { sys::napi_typeof(self.0, value.0, &mut kind) })?;
+        Ok(ValueType::from(kind))
+    }
+
+    /// `!!value`.
+    pub fn truthy(&self, value: Value) -> Result<bool> {
+        let mut coerced = ptr::null_mut();
+        self.check(unsafe { sys::napi_coerce_to_bool(self.0, value.0, &mut coerced) })?;
+        let mut result = false;
+        self.check(unsafe { sys::napi_get_value_bool(self.0, coerced, &mut result) })?;
+        Ok(result)
+    }
+
+    /// The UTF-8 contents of a string value (lone surrogates become U+FFFD, as in
+    /// `Buffer.from(string)` and the WHATWG URL parser).
+    pub fn string_value(&self, value: Value) -> Result<String> {
+        let mut buffer = [0u8; STACK_STRING];
+        let mut len = 0;
+        self.check(unsafe {
+            sys::napi_get_value_string_utf8(
+                self.0,
+                value.0,
+                buffer.as_mut_ptr().cast::<c_char>(),
+                STACK_STRING,
+                &mut len,
+            )
+        })?;
+        // A multi-byte character that does not fit is left out whole, so only a result
+        // well short of the buffer is known to be complete.
+        if len + 4 < STACK_STRING {
+            return Ok(String::from_utf8_lossy(buffer.get(..len).unwrap_or_default()).into_owned());
+        }
+        self.check(unsafe {
+            sys::napi_get_value_string_utf8(self.0, value.0, ptr::null_mut(), 0, &mut len)
+        })?;
+        let mut heap = vec![0u8; len + 1];
+        self.check(unsafe {
+            sys::napi_get_value_string_utf8(
+                self.0,
+                value.0,
+                heap.as_mut_ptr().cast::<c_char>(),
+                heap.len(),
+                &mut len,
+            )
+        })?;
+        heap.truncate(len);
+        Ok(String::from_utf8(heap).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// ECMAScript `ToString`: what template literals, `concat` and `new URL()` apply.
+    /// Throws the engine's own TypeError for a Symbol.
+    pub fn to_string(&self, value: Value) -> Result<String> {
+        if self.type_of(value)? == ValueType::String {
+            return self.string_value(value);
+        }
+        let mut coerced = ptr::null_mut();
+        self.check(unsafe { sys::napi_coerce_to_string(self.0, value.0, &mut coerced) })?;
+        self.string_value(Value(coerced))
+    }
+
+    /// `String(value)`, which, unlike `ToString`, describes a Symbol instead of throwing.
+    pub fn string_of(&self, value: Value) -> Result<String> {
+        if self.type_of(value)? != ValueType::Symbol {
+            return self.to_string(value);
+        }
+        let description = self.get(value, c"description")?;
+        Ok(match self.type_of(description)? {
+            ValueType::Undefined => "Symbol()".to_owned(),
+            _ => format!("Symbol({})", self.string_value(description)?),
+        })
+    }
+
+    /// `object[name]`, getters and prototype included. `object` must not be null or undefined.
+    pub fn get(&self, object: Value, name: &CStr) -> Result<Value> {
+        let mut result = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_named_property(self.0, object.0, name.as_ptr(), &mut result) })?;
+        Ok(Value(result))
+    }
+
+    pub fn get_key(&self, object: Value, key: Value) -> Result<Value> {
+        let mut result = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_property(self.0, object.0, key.0, &mut result) })?;
+        Ok(Value(result))
+    }
+
+    /// The keys `for (key in value)` visits, as key values; none for null and undefined.
+    pub fn for_in_keys(&self, value: Value) -> Result<Vec<Value>> {
+        let object = match self.type_of(value)? {
+            ValueType::Undefined | ValueType::Null => return Ok(Vec::new()),
+            ValueType::Object | ValueType::Function => value,
+            _ => {
+                let mut object = ptr::null_mut();
+                self.check(unsafe { sys::napi_coerce_to_object(self.0, value.0, &mut object) })?;
+                Value(object)
+            }
+        };
+        let mut names = ptr::null_mut();
+        self.check(unsafe {
+            sys::napi_get_all_property_names(
+                self.0,
+                object.0,
+                sys::KeyCollectionMode::include_prototypes,
+                sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
+                sys::KeyConversion::numbers_to_strings,
+                &mut names,
+            )
+        })?;
+        self.elements(Value(names))
+    }
+
+    pub fn is_array(&self, value: Value) -> Result<bool> {
+        let mut result = false;
+        self.check(unsafe { sys::napi_is_array(self.0, value.0, &mut result) })?;
+        Ok(result)
+    }
+
+    /// The elements of an array (holes read as undefined).
+    pub fn elements(&self, array: Value) -> Result<Vec<Value>> {
+        let mut len = 0;
+        self.check(unsafe { sys::napi_get_array_length(self.0, array.0, &mut len) })?;
+        (0..len)
+            .map(|i| {
+                let mut element = ptr::null_mut();
+                self.check(unsafe { sys::napi_get_element(self.0, array.0, i, &mut element) })?;
+                Ok(Value(element))
+            })
+            .collect()
+    }
+
+    /// The bytes of a Buffer, another ArrayBuffer view or an ArrayBuffer; `None` otherwise.
+    pub fn view_bytes(&self, value: Value) -> Result<Option<Vec<u8>>> {
+        let mut is_typed_array = false;
+        self.check(unsafe { sys::napi_is_typedarray(self.0, value.0, &mut is_typed_array) })?;
+        if is_typed_array {
+            let mut kind = 0;
+            let mut length = 0;
+            let mut data = ptr::null_mut();
+            let mut buffer = ptr::null_mut();
+            let mut offset = 0;
+            self.check(unsafe {
+                sys::napi_get_typedarray_info(
+                    self.0, value.0, &mut kind, &mut length, &mut data, &mut buffer, &mut offset,
+                )
+            })?;
+            let width = typed_array_element_size(kind);
+            return Ok(Some(copy_bytes(data, length * width)));
+        }
+        let mut is_array_buffer = false;
+        self.check(unsafe { sys::napi_is_arraybuffer(self.0, value.0, &mut is_array_buffer) })?;
+        if is_array_buffer {
+            let mut data = ptr::null_mut();
+            let mut length = 0;
+            self.check(unsafe { sys::napi_get_arraybuffer_info(self.0, value.0, &mut data, &mut length) })?;
+            return Ok(Some(copy_bytes(data, length)));
+        }
+        let mut is_data_view = false;
+        self.check(unsafe { sys::napi_is_dataview(self.0, value.0, &mut is_data_view) })?;
+        if is_data_view {
+            let mut length = 0;
+            let mut data = ptr::null_mut();
+            let mut buffer = ptr::null_mut();
+            let mut offset = 0;
+            self.check(unsafe {
+                sys::napi_get_dataview_info(self.0, value.0, &mut length, &mut data, &mut buffer, &mut offset)
+            })?;
+            return Ok(Some(copy_bytes(data, length)));
+        }
+        Ok(None)
+    }
+
+    pub fn string(&self, s: &str) -> Result<Value> {
+        let mut result = ptr::null_mut();
+        self.check(unsafe {
+            sys::napi_create_string_utf8(self.0, s.as_ptr().cast::<c_char>(), s.len() as isize, &mut result)
+        })?;
+        Ok(Value(result))
+    }
+
+    pub fn number(&self, n: f64) -> Result<Value> {
+        let mut result = ptr::null_mut();
+        self.check(unsafe { sys::napi_create_double(self.0, n, &mut result) })?;
+        Ok(Value(result))
+    }
+
+    pub fn object(&self) -> Result<Value> {
+        let mut result = ptr::null_mut();
+        self.check(unsafe { sys::napi_create_object(self.0, &mut result) })?;
+        Ok(Value(result))
+    }
+
+    pub fn set(&self, object: Value, name: &CStr, value: Value) -> Result<()> {
+        self.check(unsafe { sys::napi_set_named_property(self.0, object.0, name.as_ptr(), value.0) })
+    }
+
+    pub fn set_key(&self, object: Value, key: Value, value: Value) -> Result<()> {
+        self.check(unsafe { sys::napi_set_property(self.0, object.0, key.0, value.0) })
+    }
+
+    /// `new Error(message)`, without the `code` napi-rs would add.
+    pub fn error(&self, message: &str) -> Result<Value> {
+        let message = self.string(message)?;
+        let mut result = ptr::null_mut();
+        self.check(unsafe { sys::napi_create_error(self.0, ptr::null_mut(), message.0, &mut result) })?;
+        Ok(Value(result))
+    }
+
+    /// Throws `value` and returns the error that lets it propagate to JavaScript.
+    pub fn throw(&self, value: Value) -> Error {
+        unsafe { sys::napi_throw(self.0, value.0) };
+        Error::new(Status::PendingException, "")
+    }
+
+    /// Throws `new Error(message)`.
+    pub fn throw_error(&self, message: &str) -> Error {
+        match self.error(message) {
+            Ok(error) => self.throw(error),
+            Err(e) => e,
+        }
+    }
+
+    /// Throws a `TypeError`, with a Node-style `code` when one is given.
+    pub fn throw_type_error(&self, message: &str, code: Option<&str>) -> Error {
+        let error = (|| {
+            let message = self.string(message)?;
+            let code = match code {
+                Some(code) => self.string(code)?.0,
+                None => ptr::null_mut(),
+            };
+            let mut result = ptr::null_mut();
+            self.check(unsafe { sys::napi_create_type_error(self.0, code, message.0, &mut result) })?;
+            Ok(Value(result))
+        })();
+        match error {
+            Ok(error) => self.throw(error),
+            Err(e) => e,
+        }
+    }
+
+    /// Calls `JSON.parse(text)`, so the result and its errors are exactly JavaScript's.
+    pub fn json_parse(&self, text: &str) -> Result<Value> {
+        let mut global = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_global(self.0, &mut global) })?;
+        let json = self.get(Value(global), c"JSON")?;
+        let parse = self.get(json, c"parse")?;
+        let argument = self.string(text)?;
+        let mut result = ptr::null_mut();
+        self.check(unsafe { sys::napi_call_function(self.0, json.0, parse.0, 1, &argument.0, &mut result) })?;
+        Ok(Value(result))
+    }
+}
+
+fn typed_array_element_size(kind: sys::napi_typedarray_type) -> usize {
+    match kind {
+        sys::TypedarrayType::int16_array | sys::TypedarrayType::uint16_array => 2,
+        sys::TypedarrayType::int32_array | sys::TypedarrayType::uint32_array | sys::TypedarrayType::float32_array => 4,
+        sys::TypedarrayType::float64_array
+        | sys::TypedarrayType::bigint64_array
+        | sys::TypedarrayType::biguint64_array => 8,
+        _ => 1,
+    }
+}
+
+fn copy_bytes(data: *mut std::ffi::c_void, len: usize) -> Vec<u8> {
+    if data.is_null() || len == 0 {
+        return Vec::new();
+    }
+    // SAFETY: N-API reported `len` readable bytes at `data` for a live view.
+    unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) }.to_vec()
+}

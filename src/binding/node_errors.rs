@@ -1,0 +1,84 @@
+//! The TypeErrors Node's own APIs throw where v6 hands them a value of the wrong type
+//! (`path.join`, `crypto.createHmac`, `Buffer.from`), with Node's wording and codes.
+
+use napi::{Error, Result, ValueType};
+
+use super::js::{Js, Value};
+
+/// Node's description of a received value (`determineSpecificType`).
+pub fn describe(js: Js, value: Value) -> Result<String> {
+    let kind = js.type_of(value)?;
+    let inspected = match kind {
+        ValueType::Undefined => return Ok("undefined".to_owned()),
+        ValueType::Null => return Ok("null".to_owned()),
+        ValueType::Function | ValueType::Object => {
+            let name = if kind == ValueType::Function {
+                js.get(value, c"name")?
+            } else {
+                let constructor = js.get(value, c"constructor")?;
+                match js.type_of(constructor)? {
+                    ValueType::Function | ValueType::Object => js.get(constructor, c"name")?,
+                    _ => constructor,
+                }
+            };
+            if js.type_of(name)? == ValueType::String {
+                let name = js.string_value(name)?;
+                if !name.is_empty() {
+                    return Ok(if kind == ValueType::Function {
+                        format!("function {name}")
+                    } else {
+                        format!("an instance of {name}")
+                    });
+                }
+            }
+            return Ok(if kind == ValueType::Function {
+                "type function ([Function (anonymous)])".to_owned()
+            } else {
+                "[Object: null prototype] {}".to_owned()
+            });
+        }
+        ValueType::String => format!("'{}'", js.string_value(value)?),
+        ValueType::BigInt => format!("{}n", js.to_string(value)?),
+        ValueType::Number => {
+            let mut n = 0.0;
+            unsafe { napi::sys::napi_get_value_double(js.0, value.0, &mut n) };
+            if n == 0.0 && n.is_sign_negative() {
+                "-0".to_owned()
+            } else {
+                crate::js::number_to_string(n)
+            }
+        }
+        _ => js.string_of(value)?,
+    };
+    let inspected = if inspected.chars().count() > 28 {
+        format!("{}...", inspected.chars().take(25).collect::<String>())
+    } else {
+        inspected
+    };
+    Ok(format!("type {} ({inspected})", type_name(kind)))
+}
+
+fn type_name(kind: ValueType) -> &'static str {
+    match kind {
+        ValueType::Boolean => "boolean",
+        ValueType::Number => "number",
+        ValueType::String => "string",
+        ValueType::Symbol => "symbol",
+        ValueType::BigInt => "bigint",
+        _ => "object",
+    }
+}
+
+/// `ERR_INVALID_ARG_TYPE` for argument `name`, which had to be of `expected`.
+pub fn invalid_arg_type(js: Js, name: &str, expected: &str, value: Value) -> Error {
+    match describe(js, value) {
+        Ok(received) => js.throw_type_error(
+            &format!("The \"{name}\" argument must be {expected}. Received {received}"),
+            Some("ERR_INVALID_ARG_TYPE"),
+        ),
+        Err(e) => e,
+    }
+}
+
+pub const HMAC_KEY_TYPES: &str =
+    "of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey";

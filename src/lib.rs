@@ -1,0 +1,12 @@
+//! ImageKit's Node.js SDK (`imagekit@6.0.0`) as a native addon: a pure-Rust core (one
+//! module per domain) and a thin N-API layer in `binding`.
+
+pub mod errors;
+pub mod js;
+pub mod phash;
+pub mod signature;
+pub mod transformation;
+pub mod url;
+pub mod webhook;
+
+mod binding;

@@ -1,0 +1,300 @@
+//! `url()`: WHATWG URL handling, POSIX path joining and `URLSearchParams` serialisation,
+//! producing the same strings as v6 does with Node's `URL`, `path.posix.join` and
+//! `URLSearchParams`.
+
+use url::{form_urlencoded, Url};
+
+use crate::signature;
+
+const TRANSFORMATION_PARAMETER: &str = "tr";
+const SIGNATURE_PARAMETER: &str = "ik-s";
+const TIMESTAMP_PARAMETER: &str = "ik-t";
+/// The expiry v6 signs with when a URL never expires.
+pub const DEFAULT_TIMESTAMP: &str = "9999999999";
+
+/// Where the file comes from: the parsed `urlEndpoint` with a `path` appended, or an
+/// absolute `src` URL, for which transformations always go to the query.
+pub enum Source<'a> {
+    Path { url_endpoint: Url, path: &'a str },
+    Src(Url),
+}
+
+/// What `signed: true` needs; `None` fields make v6 sign with an empty signature.
+pub struct Signing<'a> {
+    pub private_key: Option<&'a [u8]>,
+    /// What v6 strips from the URL before signing (see [`signature::endpoint_prefix`]);
+    /// `None` when `urlEndpoint` is falsy.
+    pub endpoint_prefix: Option<&'a str>,
+    /// `parseInt(expireSeconds)`; zero or NaN means "never expires".
+    pub expire_seconds: f64,
+    /// Current time in whole seconds.
+    pub now_seconds: f64,
+}
+
+/// Parses an endpoint or `src` as `new URL()` does.
+pub fn parse(input: &str) -> Result<Url, InvalidUrl> {
+    Url::parse(input).map_err(|_| InvalidUrl(input.to_owned()))
+}
+
+thread_local! {
+    /// The last URL parsed: almost every call of an application names the same
+    /// `urlEndpoint`, and a clone costs a fraction of a parse.
+    static LAST_PARSED: std::cell::RefCell<Option<(String, Url)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// [`parse`], remembering the last input.
+pub fn parse_cached(input: &str) -> Result<Url, InvalidUrl> {
+    let cached = LAST_PARSED.with_borrow(|last| match last {
+        Some((text, url)) if text == input => Some(url.clone()),
+        _ => None,
+    });
+    if let Some(url) = cached {
+        return Ok(url);
+    }
+    let url = parse(input)?;
+    LAST_PARSED.with_borrow_mut(|last| *last = Some((input.to_owned(), url.clone())));
+    Ok(url)
+}
+
+pub struct UrlRequest<'a> {
+    pub source: Source<'a>,
+    pub transformation: &'a str,
+    pub transformation_in_query: bool,
+    pub query_parameters: &'a [(String, String)],
+    pub signing: Option<Signing<'a>>,
+}
+
+/// The URL (endpoint or `src`) could not be parsed; carries the input like Node's error.
+#[derive(Debug, PartialEq)]
+pub struct InvalidUrl(pub String);
+
+/// `URLSearchParams.set`: replaces the first pair with that name and drops the others.
+fn set_param(params: &mut Vec<(String, String)>, name: &str, value: &str) {
+    match params.iter().position(|(n, _)| n == name) {
+        Some(first) => {
+            params[first].1 = value.to_owned();
+            let mut index = 0;
+            params.retain(|(n, _)| {
+                let keep = index <= first || n != name;
+                index += 1;
+                keep
+            });
+        }
+        None => params.push((name.to_owned(), value.to_owned())),
+    }
+}
+
+fn serialize_params(params: &[(String, String)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish()
+}
+
+/// Setting `URL.search`: an empty string removes the query.
+fn set_search(url: &mut Url, params: &[(String, String)]) {
+    let query = serialize_params(params);
+    url.set_query(if query.is_empty() { None } else { Some(&query) });
+}
+
+/// Setting `URL.pathname`, which WHATWG ignores for URLs with an opaque path.
+fn set_pathname(url: &mut Url, pathname: &str) {
+    if !url.cannot_be_a_base() {
+        url.set_path(pathname);
+    }
+}
+
+fn pathname(url: &Url) -> &str {
+    url.path()
+}
+
+pub fn build(request: UrlRequest) -> String {
+    let (mut url, path, from_src) = match request.source {
+        Source::Path { url_endpoint, path } => (url_endpoint, path, false),
+        Source::Src(src) => (src, "", true),
+    };
+    let mut params: Vec<(String, String)> = form_urlencoded::parse(url.query().unwrap_or("").as_bytes())
+        .into_owned()
+        .collect();
+    for (name, value) in request.query_parameters {
+        set_param(&mut params, name, value);
+    }
+
+    let new_path = if request.transformation.is_empty() {
+        format!("{}{}", pathname(&url), path)
+    } else if request.transformation_in_query || from_src {
+        set_param(&mut params, TRANSFORMATION_PARAMETER, request.transformation);
+        format!("{}{}", pathname(&url), path)
+    } else {
+        posix_join(&[
+            pathname(&url),
+            &format!("{TRANSFORMATION_PARAMETER}:{}", request.transformation),
+            path,
+        ])
+    };
+    set_pathname(&mut url, &new_path);
+    if !pathname(&url).starts_with('/') {
+        let with_slash = format!("/{}", pathname(&url));
+        set_pathname(&mut url, &with_slash);
+    }
+    set_search(&mut url, &params);
+
+    if let Some(signing) = &request.signing {
+        let expiry = expiry_timestamp(signing.expire_seconds, signing.now_seconds);
+        let signature = match (signing.private_key, signing.endpoint_prefix) {
+            (Some(key), Some(prefix)) => signature::url_signature(key, url.as_str(), prefix, &expiry),
+            _ => String::new(),
+        };
+        if expiry != DEFAULT_TIMESTAMP {
+            set_param(&mut params, TIMESTAMP_PARAMETER, &expiry);
+        }
+        set_param(&mut params, SIGNATURE_PARAMETER, &signature);
+        set_search(&mut url, &params);
+    }
+    url.into()
+}
+
+/// `now + expireSeconds`, printed as JavaScript prints the sum.
+fn expiry_timestamp(expire_seconds: f64, now_seconds: f64) -> String {
+    if expire_seconds == 0.0 || expire_seconds.is_nan() {
+        return DEFAULT_TIMESTAMP.to_owned();
+    }
+    crate::js::number_to_string(now_seconds + expire_seconds)
+}
+
+/// `path.posix.join`: joins the non-empty parts with `/` and normalises the result.
+pub fn posix_join(parts: &[&str]) -> String {
+    let joined = parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("/");
+    posix_normalize(&joined)
+}
+
+/// `path.posix.normalize`.
+fn posix_normalize(path: &str) -> String {
+    if path.is_empty() {
+        return ".".to_owned();
+    }
+    let absolute = path.starts_with('/');
+    let trailing_separator = path.ends_with('/');
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if segments.last().is_some_and(|s| *s != "..") {
+                    segments.pop();
+                } else if !absolute {
+                    segments.push("..");
+                }
+            }
+            other => segments.push(other),
+        }
+    }
+    let mut normalized = segments.join("/");
+    if normalized.is_empty() {
+        if absolute {
+            return "/".to_owned();
+        }
+        return if trailing_separator { "./" } else { "." }.to_owned();
+    }
+    if trailing_separator {
+        normalized.push('/');
+    }
+    if absolute {
+        normalized.insert(0, '/');
+    }
+    normalized
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path_request<'a>(endpoint: &str, path: &'a str, tr: &'a str) -> UrlRequest<'a> {
+        UrlRequest {
+            source: Source::Path { url_endpoint: parse(endpoint).unwrap(), path },
+            transformation: tr,
+            transformation_in_query: false,
+            query_parameters: &[],
+            signing: None,
+        }
+    }
+
+    #[test]
+    fn posix_join_matches_node() {
+        assert_eq!(posix_join(&["/a/", "tr:w-1", "/b.jpg"]), "/a/tr:w-1/b.jpg");
+        assert_eq!(posix_join(&["/", "tr:w-1", "../../x/"]), "/x/");
+        assert_eq!(posix_join(&["a", "..", ".."]), "..");
+        assert_eq!(posix_join(&["", ""]), ".");
+        assert_eq!(posix_join(&["./", ""]), "./");
+    }
+
+    #[test]
+    fn transformation_in_path_and_query() {
+        let r = path_request("https://ik.imagekit.io/demo/", "/a b.jpg", "w-300,h-200");
+        assert_eq!(build(r), "https://ik.imagekit.io/demo/tr:w-300,h-200/a%20b.jpg");
+        let mut r = path_request("https://ik.imagekit.io/demo", "/a.jpg?x=1", "w-300");
+        r.transformation_in_query = true;
+        assert_eq!(build(r), "https://ik.imagekit.io/demo/a.jpg%3Fx=1?tr=w-300");
+    }
+
+    #[test]
+    fn src_keeps_its_query_and_takes_tr() {
+        let r = UrlRequest {
+            source: Source::Src(parse("https://example.com/a.jpg?b=1&b=2").unwrap()),
+            transformation: "w-1:h-2",
+            transformation_in_query: false,
+            query_parameters: &[("b".into(), "3".into()), ("c".into(), "x y".into())],
+            signing: None,
+        };
+        assert_eq!(build(r), "https://example.com/a.jpg?b=3&c=x+y&tr=w-1%3Ah-2");
+    }
+
+    #[test]
+    fn signed_without_expiry() {
+        let r = UrlRequest {
+            signing: Some(Signing {
+                private_key: Some(b"private_key_test"),
+                endpoint_prefix: Some("https://ik.imagekit.io/test_url_endpoint/"),
+                expire_seconds: 0.0,
+                now_seconds: 1.0,
+            }),
+            ..path_request("https://ik.imagekit.io/test_url_endpoint", "/test-signed-url.png", "w-100")
+        };
+        let url = build(r);
+        assert!(url.starts_with(
+            "https://ik.imagekit.io/test_url_endpoint/tr:w-100/test-signed-url.png?ik-s="
+        ));
+        assert!(!url.contains("ik-t"));
+    }
+
+    #[test]
+    fn signed_with_expiry_adds_timestamp_before_signature() {
+        let r = UrlRequest {
+            signing: Some(Signing {
+                private_key: Some(b"k"),
+                endpoint_prefix: Some("https://a.io/x/"),
+                expire_seconds: 100.0,
+                now_seconds: 1_700_000_000.0,
+            }),
+            ..path_request("https://a.io/x", "/p.jpg", "")
+        };
+        let url = build(r);
+        assert!(url.starts_with("https://a.io/x/p.jpg?ik-t=1700000100&ik-s="), "{url}");
+    }
+
+    #[test]
+    fn cached_parse_matches_parse() {
+        for input in ["https://a.io/x", "https://b.io/y?z=1", "https://a.io/x", "nope"] {
+            assert_eq!(parse_cached(input), parse(input));
+        }
+    }
+
+    #[test]
+    fn invalid_endpoint_is_reported_with_its_input() {
+        assert_eq!(parse("not a url").unwrap_err(), InvalidUrl("not a url".into()));
+    }
+}
