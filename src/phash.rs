@@ -42,15 +42,27 @@ mod tests {
 
     #[test]
     fn counts_differing_bits() {
-        assert_eq!(distance(Some("f06830ca9f1e3e90"), Some("f06830ca9f1e3e90")), Ok(0));
+        assert_eq!(
+            distance(Some("f06830ca9f1e3e90"), Some("f06830ca9f1e3e90")),
+            Ok(0)
+        );
         assert_eq!(distance(Some("0"), Some("F")), Ok(4));
-        assert_eq!(distance(Some("2d5ad3936d2e015b"), Some("2d6ed293db36a4fb")), Ok(17));
+        assert_eq!(
+            distance(Some("2d5ad3936d2e015b"), Some("2d6ed293db36a4fb")),
+            Ok(17)
+        );
     }
 
     #[test]
     fn reports_v6_errors() {
-        assert_eq!(distance(None, Some("a")).unwrap_err().message, "Missing pHash value");
-        assert_eq!(distance(Some("g"), Some("a")).unwrap_err().message, "Invalid pHash value");
+        assert_eq!(
+            distance(None, Some("a")).unwrap_err().message,
+            "Missing pHash value"
+        );
+        assert_eq!(
+            distance(Some("g"), Some("a")).unwrap_err().message,
+            "Invalid pHash value"
+        );
         assert_eq!(
             distance(Some("ab"), Some("a")).unwrap_err().message,
             "Unequal pHash string length"

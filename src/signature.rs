@@ -70,7 +70,12 @@ mod tests {
 
     #[test]
     fn url_signature_strips_the_endpoint_once() {
-        let a = url_signature(b"k", "https://a.io/x/p.jpg?q=1", &endpoint_prefix("https://a.io/x"), "9999999999");
+        let a = url_signature(
+            b"k",
+            "https://a.io/x/p.jpg?q=1",
+            &endpoint_prefix("https://a.io/x"),
+            "9999999999",
+        );
         assert_eq!(a, hmac_sha1_hex(b"k", b"p.jpg?q=19999999999"));
     }
 

@@ -3,17 +3,17 @@
 
 /// One parameter of a transformation step, as the caller wrote it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Param {
+pub enum Param<'a> {
     /// `{ key: "-" }`: the key alone (e.g. `e-grayscale`).
-    Flag(String),
+    Flag(&'a str),
     /// `{ raw: "..." }`: the value verbatim.
-    Raw(String),
+    Raw(&'a str),
     /// `{ key: value }` with the value already converted to a string.
-    Value(String, String),
+    Value(&'a str, &'a str),
 }
 
 /// A step is one `:`-separated part of the chain.
-pub type Step = Vec<Param>;
+pub type Step<'a> = Vec<Param<'a>>;
 
 /// v6's name table (`supportedTransforms`): friendly name to URL code.
 const SUPPORTED: &[(&str, &str)] = &[
@@ -55,16 +55,40 @@ const SUPPORTED: &[(&str, &str)] = &[
 const OBJECT_PROTOTYPE: &[(&str, &str)] = &[
     ("constructor", "function Object() { [native code] }"),
     ("__proto__", "[object Object]"),
-    ("__defineGetter__", "function __defineGetter__() { [native code] }"),
-    ("__defineSetter__", "function __defineSetter__() { [native code] }"),
-    ("hasOwnProperty", "function hasOwnProperty() { [native code] }"),
-    ("__lookupGetter__", "function __lookupGetter__() { [native code] }"),
-    ("__lookupSetter__", "function __lookupSetter__() { [native code] }"),
-    ("isPrototypeOf", "function isPrototypeOf() { [native code] }"),
-    ("propertyIsEnumerable", "function propertyIsEnumerable() { [native code] }"),
+    (
+        "__defineGetter__",
+        "function __defineGetter__() { [native code] }",
+    ),
+    (
+        "__defineSetter__",
+        "function __defineSetter__() { [native code] }",
+    ),
+    (
+        "hasOwnProperty",
+        "function hasOwnProperty() { [native code] }",
+    ),
+    (
+        "__lookupGetter__",
+        "function __lookupGetter__() { [native code] }",
+    ),
+    (
+        "__lookupSetter__",
+        "function __lookupSetter__() { [native code] }",
+    ),
+    (
+        "isPrototypeOf",
+        "function isPrototypeOf() { [native code] }",
+    ),
+    (
+        "propertyIsEnumerable",
+        "function propertyIsEnumerable() { [native code] }",
+    ),
     ("toString", "function toString() { [native code] }"),
     ("valueOf", "function valueOf() { [native code] }"),
-    ("toLocaleString", "function toLocaleString() { [native code] }"),
+    (
+        "toLocaleString",
+        "function toLocaleString() { [native code] }",
+    ),
 ];
 
 fn lookup_exact(name: &str) -> Option<&'static str> {
@@ -102,7 +126,7 @@ fn default_image_value(value: &str) -> String {
 
 /// Joins steps with `:`, parameters with `,` and key and value with `-`.
 pub fn build(steps: &[Step]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(64);
     for (i, step) in steps.iter().enumerate() {
         if i > 0 {
             out.push(':');
@@ -134,15 +158,19 @@ pub fn build(steps: &[Step]) -> String {
 mod tests {
     use super::*;
 
-    fn value(k: &str, v: &str) -> Param {
-        Param::Value(k.into(), v.into())
+    fn value<'a>(k: &'a str, v: &'a str) -> Param<'a> {
+        Param::Value(k, v)
     }
 
     #[test]
     fn names_map_to_codes_and_unknown_keys_pass_through() {
         let steps = vec![
-            vec![value("height", "300"), value("WIDTH", "400"), value("foo", "bar")],
-            vec![value("rotation", "90"), Param::Flag("effectGray".into())],
+            vec![
+                value("height", "300"),
+                value("WIDTH", "400"),
+                value("foo", "bar"),
+            ],
+            vec![value("rotation", "90"), Param::Flag("effectGray")],
         ];
         assert_eq!(build(&steps), "h-300,w-400,foo-bar:rt-90,e-grayscale");
     }
@@ -163,14 +191,24 @@ mod tests {
 
     #[test]
     fn raw_and_empty_steps() {
-        let steps = vec![vec![Param::Raw("l-text,i-x".into())], vec![], vec![value("x", "1")]];
+        let steps = vec![
+            vec![Param::Raw("l-text,i-x")],
+            vec![],
+            vec![value("x", "1")],
+        ];
         assert_eq!(build(&steps), "l-text,i-x::x-1");
     }
 
     #[test]
     fn object_prototype_names_resolve_like_v6() {
-        assert_eq!(transform_key("constructor"), "function Object() { [native code] }");
-        assert_eq!(transform_key("CONSTRUCTOR"), "function Object() { [native code] }");
+        assert_eq!(
+            transform_key("constructor"),
+            "function Object() { [native code] }"
+        );
+        assert_eq!(
+            transform_key("CONSTRUCTOR"),
+            "function Object() { [native code] }"
+        );
         assert_eq!(transform_key("__proto__"), "[object Object]");
     }
 }

@@ -60,7 +60,7 @@ pub struct UrlRequest<'a> {
     pub source: Source<'a>,
     pub transformation: &'a str,
     pub transformation_in_query: bool,
-    pub query_parameters: &'a [(String, String)],
+    pub query_parameters: &'a [(&'a str, &'a str)],
     pub signing: Option<Signing<'a>>,
 }
 
@@ -112,24 +112,28 @@ pub fn build(request: UrlRequest) -> String {
         Source::Path { url_endpoint, path } => (url_endpoint, path, false),
         Source::Src(src) => (src, "", true),
     };
-    let mut params: Vec<(String, String)> = form_urlencoded::parse(url.query().unwrap_or("").as_bytes())
-        .into_owned()
-        .collect();
-    for (name, value) in request.query_parameters {
+    let mut params: Vec<(String, String)> = match url.query() {
+        Some(query) => form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect(),
+        None => Vec::new(),
+    };
+    for &(name, value) in request.query_parameters {
         set_param(&mut params, name, value);
     }
 
     let new_path = if request.transformation.is_empty() {
         format!("{}{}", pathname(&url), path)
     } else if request.transformation_in_query || from_src {
-        set_param(&mut params, TRANSFORMATION_PARAMETER, request.transformation);
+        set_param(
+            &mut params,
+            TRANSFORMATION_PARAMETER,
+            request.transformation,
+        );
         format!("{}{}", pathname(&url), path)
     } else {
-        posix_join(&[
-            pathname(&url),
-            &format!("{TRANSFORMATION_PARAMETER}:{}", request.transformation),
-            path,
-        ])
+        let segment = format!("{TRANSFORMATION_PARAMETER}:{}", request.transformation);
+        posix_join(&[pathname(&url), &segment, path])
     };
     set_pathname(&mut url, &new_path);
     if !pathname(&url).starts_with('/') {
@@ -141,7 +145,9 @@ pub fn build(request: UrlRequest) -> String {
     if let Some(signing) = &request.signing {
         let expiry = expiry_timestamp(signing.expire_seconds, signing.now_seconds);
         let signature = match (signing.private_key, signing.endpoint_prefix) {
-            (Some(key), Some(prefix)) => signature::url_signature(key, url.as_str(), prefix, &expiry),
+            (Some(key), Some(prefix)) => {
+                signature::url_signature(key, url.as_str(), prefix, &expiry)
+            }
             _ => String::new(),
         };
         if expiry != DEFAULT_TIMESTAMP {
@@ -161,26 +167,17 @@ fn expiry_timestamp(expire_seconds: f64, now_seconds: f64) -> String {
     crate::js::number_to_string(now_seconds + expire_seconds)
 }
 
-/// `path.posix.join`: joins the non-empty parts with `/` and normalises the result.
+/// `path.posix.join`: joins the non-empty parts with `/` and normalises the result
+/// (`path.posix.normalize`).
 pub fn posix_join(parts: &[&str]) -> String {
-    let joined = parts
-        .iter()
-        .filter(|p| !p.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join("/");
-    posix_normalize(&joined)
-}
-
-/// `path.posix.normalize`.
-fn posix_normalize(path: &str) -> String {
-    if path.is_empty() {
+    let mut non_empty = parts.iter().filter(|p| !p.is_empty());
+    let Some(first) = non_empty.clone().next() else {
         return ".".to_owned();
-    }
-    let absolute = path.starts_with('/');
-    let trailing_separator = path.ends_with('/');
-    let mut segments: Vec<&str> = Vec::new();
-    for segment in path.split('/') {
+    };
+    let absolute = first.starts_with('/');
+    let trailing_separator = non_empty.clone().next_back().is_some_and(|p| p.ends_with('/'));
+    let mut segments: Vec<&str> = Vec::with_capacity(16);
+    for segment in non_empty.by_ref().flat_map(|p| p.split('/')) {
         match segment {
             "" | "." => {}
             ".." => {
@@ -193,18 +190,25 @@ fn posix_normalize(path: &str) -> String {
             other => segments.push(other),
         }
     }
-    let mut normalized = segments.join("/");
-    if normalized.is_empty() {
-        if absolute {
-            return "/".to_owned();
+    if segments.is_empty() {
+        return if absolute {
+            "/"
+        } else if trailing_separator {
+            "./"
+        } else {
+            "."
         }
-        return if trailing_separator { "./" } else { "." }.to_owned();
+        .to_owned();
+    }
+    let mut normalized = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, segment) in segments.iter().enumerate() {
+        if absolute || i > 0 {
+            normalized.push('/');
+        }
+        normalized.push_str(segment);
     }
     if trailing_separator {
         normalized.push('/');
-    }
-    if absolute {
-        normalized.insert(0, '/');
     }
     normalized
 }
@@ -215,7 +219,10 @@ mod tests {
 
     fn path_request<'a>(endpoint: &str, path: &'a str, tr: &'a str) -> UrlRequest<'a> {
         UrlRequest {
-            source: Source::Path { url_endpoint: parse(endpoint).unwrap(), path },
+            source: Source::Path {
+                url_endpoint: parse(endpoint).unwrap(),
+                path,
+            },
             transformation: tr,
             transformation_in_query: false,
             query_parameters: &[],
@@ -235,7 +242,10 @@ mod tests {
     #[test]
     fn transformation_in_path_and_query() {
         let r = path_request("https://ik.imagekit.io/demo/", "/a b.jpg", "w-300,h-200");
-        assert_eq!(build(r), "https://ik.imagekit.io/demo/tr:w-300,h-200/a%20b.jpg");
+        assert_eq!(
+            build(r),
+            "https://ik.imagekit.io/demo/tr:w-300,h-200/a%20b.jpg"
+        );
         let mut r = path_request("https://ik.imagekit.io/demo", "/a.jpg?x=1", "w-300");
         r.transformation_in_query = true;
         assert_eq!(build(r), "https://ik.imagekit.io/demo/a.jpg%3Fx=1?tr=w-300");
@@ -247,7 +257,7 @@ mod tests {
             source: Source::Src(parse("https://example.com/a.jpg?b=1&b=2").unwrap()),
             transformation: "w-1:h-2",
             transformation_in_query: false,
-            query_parameters: &[("b".into(), "3".into()), ("c".into(), "x y".into())],
+            query_parameters: &[("b", "3"), ("c", "x y")],
             signing: None,
         };
         assert_eq!(build(r), "https://example.com/a.jpg?b=3&c=x+y&tr=w-1%3Ah-2");
@@ -262,7 +272,11 @@ mod tests {
                 expire_seconds: 0.0,
                 now_seconds: 1.0,
             }),
-            ..path_request("https://ik.imagekit.io/test_url_endpoint", "/test-signed-url.png", "w-100")
+            ..path_request(
+                "https://ik.imagekit.io/test_url_endpoint",
+                "/test-signed-url.png",
+                "w-100",
+            )
         };
         let url = build(r);
         assert!(url.starts_with(
@@ -283,18 +297,29 @@ mod tests {
             ..path_request("https://a.io/x", "/p.jpg", "")
         };
         let url = build(r);
-        assert!(url.starts_with("https://a.io/x/p.jpg?ik-t=1700000100&ik-s="), "{url}");
+        assert!(
+            url.starts_with("https://a.io/x/p.jpg?ik-t=1700000100&ik-s="),
+            "{url}"
+        );
     }
 
     #[test]
     fn cached_parse_matches_parse() {
-        for input in ["https://a.io/x", "https://b.io/y?z=1", "https://a.io/x", "nope"] {
+        for input in [
+            "https://a.io/x",
+            "https://b.io/y?z=1",
+            "https://a.io/x",
+            "nope",
+        ] {
             assert_eq!(parse_cached(input), parse(input));
         }
     }
 
     #[test]
     fn invalid_endpoint_is_reported_with_its_input() {
-        assert_eq!(parse("not a url").unwrap_err(), InvalidUrl("not a url".into()));
+        assert_eq!(
+            parse("not a url").unwrap_err(),
+            InvalidUrl("not a url".into())
+        );
     }
 }

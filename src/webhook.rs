@@ -57,7 +57,10 @@ mod tests {
     use super::*;
 
     fn header(t: &str, body: &str, secret: &str) -> String {
-        format!("t={t},v1={}", hmac_sha256_hex(secret.as_bytes(), format!("{t}.{body}").as_bytes()))
+        format!(
+            "t={t},v1={}",
+            hmac_sha256_hex(secret.as_bytes(), format!("{t}.{body}").as_bytes())
+        )
     }
 
     #[test]
@@ -70,7 +73,10 @@ mod tests {
     fn rejects_tampering_and_malformed_headers() {
         let h = header("1655788406333", "{\"a\":1}", "whsec_x");
         let err = |r: Result<f64, &ErrorMessage>| r.unwrap_err().message;
-        assert_eq!(err(verify("{\"a\":2}", &h, b"whsec_x")), "Incorrect signature");
+        assert_eq!(
+            err(verify("{\"a\":2}", &h, b"whsec_x")),
+            "Incorrect signature"
+        );
         assert_eq!(err(verify("{}", "v1=ab", b"s")), "Timestamp missing");
         assert_eq!(err(verify("{}", "t,v1=ab", b"s")), "Timestamp missing");
         assert_eq!(err(verify("{}", "t=x,v1=ab", b"s")), "Timestamp invalid");

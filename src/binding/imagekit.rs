@@ -3,13 +3,13 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use napi::bindgen_prelude::{Buffer, Env, This, Unknown, Utf16String};
+use napi::bindgen_prelude::{Env, This, Unknown};
 use napi::{JsValue, Result, ValueType};
 use napi_derive::napi;
 
 use super::js::{Js, Value};
-use super::url_wire::{Reader, WireError};
 use super::node_errors::{invalid_arg_type, HMAC_KEY_TYPES};
+use super::url_wire::{Reader, WireError};
 use crate::errors::{self, ErrorMessage};
 use crate::transformation;
 use crate::url::{self as ik_url, Signing, Source, UrlRequest};
@@ -66,24 +66,25 @@ fn hmac_key(js: Js, value: Value) -> Result<Vec<u8>> {
 fn concat_for_signature(js: Js, token: Value, expire: Value) -> Result<String> {
     let token_type = js.type_of(token)?;
     let expire_type = js.type_of(expire)?;
-    let stringy = |t: ValueType| matches!(t, ValueType::String | ValueType::Object | ValueType::Function);
+    let stringy = |t: ValueType| {
+        matches!(
+            t,
+            ValueType::String | ValueType::Object | ValueType::Function
+        )
+    };
     if stringy(token_type) || stringy(expire_type) {
-        return Ok(format!("{}{}", js.to_string(token)?, js.to_string(expire)?));
+        return Ok(format!("{}{}", js.js_to_string(token)?, js.js_to_string(expire)?));
     }
     // Two primitives that are not strings add up to a number (or throw), and
     // `crypto` refuses to sign a number.
-    let mut sum = ValueType::Number;
-    for (t, v) in [(token_type, token), (expire_type, expire)] {
-        if t == ValueType::Symbol {
-            return Err(js.throw_type_error("Cannot convert a Symbol value to a number", None));
-        }
-        if t == ValueType::BigInt {
-            sum = ValueType::BigInt;
-            let _ = v;
-        }
+    if token_type == ValueType::Symbol || expire_type == ValueType::Symbol {
+        return Err(js.throw_type_error("Cannot convert a Symbol value to a number", None));
     }
-    if sum == ValueType::BigInt && (token_type != ValueType::BigInt || expire_type != ValueType::BigInt) {
-        return Err(js.throw_type_error("Cannot mix BigInt and other types, use explicit conversions", None));
+    if (token_type == ValueType::BigInt) != (expire_type == ValueType::BigInt) {
+        return Err(js.throw_type_error(
+            "Cannot mix BigInt and other types, use explicit conversions",
+            None,
+        ));
     }
     let data_types = "of type string or an instance of Buffer, TypedArray, or DataView";
     Err(invalid_arg_type(js, "data", data_types, token))
@@ -128,9 +129,20 @@ impl ImageKit {
     /// `imagekit.js` wraps this method: it reads the options in JavaScript and passes them
     /// in the wire form of `url_wire` (a private key given as bytes beside it).
     #[napi(ts_args_type = "urlOptions: UrlOptions")]
-    pub fn url(&self, env: Env, wire: Utf16String, key_bytes: Option<Buffer>) -> Result<String> {
+    pub fn url(&self, env: Env, wire: Unknown, key_bytes: Unknown) -> Result<String> {
+        thread_local! {
+            static WIRE: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
         let js = Js(env.raw());
-        match build_url(&wire, key_bytes.as_deref()) {
+        let key_bytes = match js.type_of(Value(key_bytes.raw()))? {
+            ValueType::Object => js.view_bytes(Value(key_bytes.raw()))?,
+            _ => None,
+        };
+        let built = WIRE.with_borrow_mut(|units| {
+            js.utf16_value(Value(wire.raw()), units)?;
+            Ok::<_, napi::Error>(build_url(units, key_bytes.as_deref()))
+        })?;
+        match built {
             Ok(Ok(url)) => Ok(url),
             Ok(Err(ik_url::InvalidUrl(input))) => Err(throw_invalid_url(js, &input)),
             Err(WireError) => Err(js.throw_type_error("url() options could not be read", None)),
@@ -155,8 +167,16 @@ impl ImageKit {
         let result = js.object()?;
         let key = js.get(options, c"privateKey")?;
         let (token, expire, signature) = if !js.truthy(key)? {
-            let token = if js.truthy(token)? { token } else { js.string("")? };
-            let expire = if js.truthy(expire)? { expire } else { js.number(0.0)? };
+            let token = if js.truthy(token)? {
+                token
+            } else {
+                js.string("")?
+            };
+            let expire = if js.truthy(expire)? {
+                expire
+            } else {
+                js.number(0.0)?
+            };
             (token, expire, String::new())
         } else {
             let token = if js.truthy(token)? {
@@ -171,7 +191,11 @@ impl ImageKit {
             };
             let message = concat_for_signature(js, token, expire)?;
             let key = hmac_key(js, key)?;
-            (token, expire, signature::authentication_signature(&key, &message))
+            (
+                token,
+                expire,
+                signature::authentication_signature(&key, &message),
+            )
         };
         js.set(result, c"token", token)?;
         js.set(result, c"expire", expire)?;
@@ -180,16 +204,25 @@ impl ImageKit {
     }
 
     /// Hamming distance between two hex pHash strings, or an `Error` (returned, not thrown).
-    #[napi(js_name = "pHashDistance", ts_args_type = "firstPHash: string, secondPHash: string", ts_return_type = "number | Error")]
-    pub fn p_hash_distance(&self, env: Env, first: Unknown, second: Unknown) -> Result<Unknown<'static>> {
+    #[napi(
+        js_name = "pHashDistance",
+        ts_args_type = "firstPHash: string, secondPHash: string",
+        ts_return_type = "number | Error"
+    )]
+    pub fn p_hash_distance(
+        &self,
+        env: Env,
+        first: Unknown,
+        second: Unknown,
+    ) -> Result<Unknown<'static>> {
         let js = Js(env.raw());
         let (first, second) = (Value(first.raw()), Value(second.raw()));
         let result = if !js.truthy(first)? || !js.truthy(second)? {
             phash::distance(None, None)
         } else {
-            let first = js.to_string(first)?;
+            let first = js.js_to_string(first)?;
             if phash::is_hex(&first) {
-                phash::distance(Some(&first), Some(&js.to_string(second)?))
+                phash::distance(Some(&first), Some(&js.js_to_string(second)?))
             } else {
                 Err(&errors::INVALID_PHASH_VALUE)
             }
@@ -214,11 +247,19 @@ impl ImageKit {
         secret: Unknown,
     ) -> Result<Unknown<'static>> {
         let js = Js(env.raw());
-        let (payload, header, secret) = (Value(payload.raw()), Value(signature_header.raw()), Value(secret.raw()));
+        let (payload, header, secret) = (
+            Value(payload.raw()),
+            Value(signature_header.raw()),
+            Value(secret.raw()),
+        );
         let header = match js.type_of(header)? {
             ValueType::String => js.string_value(header)?,
             kind @ (ValueType::Undefined | ValueType::Null) => {
-                let what = if kind == ValueType::Null { "null" } else { "undefined" };
+                let what = if kind == ValueType::Null {
+                    "null"
+                } else {
+                    "undefined"
+                };
                 let message = format!("Cannot read properties of {what} (reading 'split')");
                 return Err(js.throw_type_error(&message, None));
             }
@@ -251,34 +292,37 @@ impl ImageKit {
     }
 }
 
-fn build_url(wire: &[u16], key_bytes: Option<&[u8]>) -> std::result::Result<std::result::Result<String, ik_url::InvalidUrl>, WireError> {
-    let mut wire = Reader::new(wire);
+fn build_url(
+    wire: &[u16],
+    key_bytes: Option<&[u8]>,
+) -> std::result::Result<std::result::Result<String, ik_url::InvalidUrl>, WireError> {
+    let wire = Reader::new(wire)?;
     let from_path = wire.flag("p")?;
     let base = wire.field()?;
     let path = wire.field()?;
     let transformation_in_query = wire.flag("q")?;
     let signed = wire.flag("1")?;
     let expire_seconds = wire.field()?.parse::<f64>().unwrap_or(f64::NAN);
-    let prefix = match wire.field()? {
-        p if p.starts_with('1') => Some(p[1..].to_owned()),
-        _ => None,
-    };
+    let prefix = wire.field()?.strip_prefix('1');
     let key = wire.field()?;
-    let private_key: Option<Vec<u8>> = match key.as_bytes().first() {
-        Some(b'1') => Some(key.as_bytes()[1..].to_vec()),
-        Some(b'b') => key_bytes.map(<[u8]>::to_vec),
-        _ => None,
+    let private_key = match key.strip_prefix('1') {
+        Some(key) => Some(key.as_bytes()),
+        None if key == "b" => key_bytes,
+        None => None,
     };
     let query_parameters = wire.pairs()?;
     let steps = wire.steps()?;
 
-    let base_url = match ik_url::parse_cached(&base) {
+    let base_url = match ik_url::parse_cached(base) {
         Ok(url) => url,
         Err(e) => return Ok(Err(e)),
     };
     let transformation = transformation::build(&steps);
     let source = if from_path {
-        Source::Path { url_endpoint: base_url, path: &path }
+        Source::Path {
+            url_endpoint: base_url,
+            path,
+        }
     } else {
         Source::Src(base_url)
     };
@@ -288,8 +332,8 @@ fn build_url(wire: &[u16], key_bytes: Option<&[u8]>) -> std::result::Result<std:
         transformation_in_query,
         query_parameters: &query_parameters,
         signing: signed.then(|| Signing {
-            private_key: private_key.as_deref(),
-            endpoint_prefix: prefix.as_deref(),
+            private_key,
+            endpoint_prefix: prefix,
             expire_seconds,
             now_seconds: now_seconds(),
         }),
@@ -302,7 +346,10 @@ fn throw_invalid_url(js: Js, input: &str) -> napi::Error {
     let mut exception = std::ptr::null_mut();
     unsafe { napi::sys::napi_get_and_clear_last_exception(js.0, &mut exception) };
     let exception = Value(exception);
-    match js.string(input).and_then(|input| js.set(exception, c"input", input)) {
+    match js
+        .string(input)
+        .and_then(|input| js.set(exception, c"input", input))
+    {
         Ok(()) => js.throw(exception),
         Err(_) => error,
     }

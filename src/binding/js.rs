@@ -80,12 +80,47 @@ impl Js {
             )
         })?;
         heap.truncate(len);
-        Ok(String::from_utf8(heap).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+        Ok(String::from_utf8(heap)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// The UTF-16 contents of a string value, into `buffer` (reused across calls).
+    pub fn utf16_value(&self, value: Value, buffer: &mut Vec<u16>) -> Result<()> {
+        let mut len = 0;
+        buffer.resize(buffer.capacity().max(STACK_STRING), 0);
+        self.check(unsafe {
+            sys::napi_get_value_string_utf16(
+                self.0,
+                value.0,
+                buffer.as_mut_ptr(),
+                buffer.len(),
+                &mut len,
+            )
+        })?;
+        if len + 1 < buffer.len() {
+            buffer.truncate(len);
+            return Ok(());
+        }
+        self.check(unsafe {
+            sys::napi_get_value_string_utf16(self.0, value.0, ptr::null_mut(), 0, &mut len)
+        })?;
+        buffer.resize(len + 1, 0);
+        self.check(unsafe {
+            sys::napi_get_value_string_utf16(
+                self.0,
+                value.0,
+                buffer.as_mut_ptr(),
+                buffer.len(),
+                &mut len,
+            )
+        })?;
+        buffer.truncate(len);
+        Ok(())
     }
 
     /// ECMAScript `ToString`: what template literals, `concat` and `new URL()` apply.
     /// Throws the engine's own TypeError for a Symbol.
-    pub fn to_string(&self, value: Value) -> Result<String> {
+    pub fn js_to_string(&self, value: Value) -> Result<String> {
         if self.type_of(value)? == ValueType::String {
             return self.string_value(value);
         }
@@ -97,7 +132,7 @@ impl Js {
     /// `String(value)`, which, unlike `ToString`, describes a Symbol instead of throwing.
     pub fn string_of(&self, value: Value) -> Result<String> {
         if self.type_of(value)? != ValueType::Symbol {
-            return self.to_string(value);
+            return self.js_to_string(value);
         }
         let description = self.get(value, c"description")?;
         Ok(match self.type_of(description)? {
@@ -109,7 +144,9 @@ impl Js {
     /// `object[name]`, getters and prototype included. `object` must not be null or undefined.
     pub fn get(&self, object: Value, name: &CStr) -> Result<Value> {
         let mut result = ptr::null_mut();
-        self.check(unsafe { sys::napi_get_named_property(self.0, object.0, name.as_ptr(), &mut result) })?;
+        self.check(unsafe {
+            sys::napi_get_named_property(self.0, object.0, name.as_ptr(), &mut result)
+        })?;
         Ok(Value(result))
     }
 
@@ -144,12 +181,6 @@ impl Js {
         self.elements(Value(names))
     }
 
-    pub fn is_array(&self, value: Value) -> Result<bool> {
-        let mut result = false;
-        self.check(unsafe { sys::napi_is_array(self.0, value.0, &mut result) })?;
-        Ok(result)
-    }
-
     /// The elements of an array (holes read as undefined).
     pub fn elements(&self, array: Value) -> Result<Vec<Value>> {
         let mut len = 0;
@@ -175,7 +206,13 @@ impl Js {
             let mut offset = 0;
             self.check(unsafe {
                 sys::napi_get_typedarray_info(
-                    self.0, value.0, &mut kind, &mut length, &mut data, &mut buffer, &mut offset,
+                    self.0,
+                    value.0,
+                    &mut kind,
+                    &mut length,
+                    &mut data,
+                    &mut buffer,
+                    &mut offset,
                 )
             })?;
             let width = typed_array_element_size(kind);
@@ -186,7 +223,9 @@ impl Js {
         if is_array_buffer {
             let mut data = ptr::null_mut();
             let mut length = 0;
-            self.check(unsafe { sys::napi_get_arraybuffer_info(self.0, value.0, &mut data, &mut length) })?;
+            self.check(unsafe {
+                sys::napi_get_arraybuffer_info(self.0, value.0, &mut data, &mut length)
+            })?;
             return Ok(Some(copy_bytes(data, length)));
         }
         let mut is_data_view = false;
@@ -197,7 +236,14 @@ impl Js {
             let mut buffer = ptr::null_mut();
             let mut offset = 0;
             self.check(unsafe {
-                sys::napi_get_dataview_info(self.0, value.0, &mut length, &mut data, &mut buffer, &mut offset)
+                sys::napi_get_dataview_info(
+                    self.0,
+                    value.0,
+                    &mut length,
+                    &mut data,
+                    &mut buffer,
+                    &mut offset,
+                )
             })?;
             return Ok(Some(copy_bytes(data, length)));
         }
@@ -207,7 +253,12 @@ impl Js {
     pub fn string(&self, s: &str) -> Result<Value> {
         let mut result = ptr::null_mut();
         self.check(unsafe {
-            sys::napi_create_string_utf8(self.0, s.as_ptr().cast::<c_char>(), s.len() as isize, &mut result)
+            sys::napi_create_string_utf8(
+                self.0,
+                s.as_ptr().cast::<c_char>(),
+                s.len() as isize,
+                &mut result,
+            )
         })?;
         Ok(Value(result))
     }
@@ -225,7 +276,9 @@ impl Js {
     }
 
     pub fn set(&self, object: Value, name: &CStr, value: Value) -> Result<()> {
-        self.check(unsafe { sys::napi_set_named_property(self.0, object.0, name.as_ptr(), value.0) })
+        self.check(unsafe {
+            sys::napi_set_named_property(self.0, object.0, name.as_ptr(), value.0)
+        })
     }
 
     pub fn set_key(&self, object: Value, key: Value, value: Value) -> Result<()> {
@@ -236,7 +289,9 @@ impl Js {
     pub fn error(&self, message: &str) -> Result<Value> {
         let message = self.string(message)?;
         let mut result = ptr::null_mut();
-        self.check(unsafe { sys::napi_create_error(self.0, ptr::null_mut(), message.0, &mut result) })?;
+        self.check(unsafe {
+            sys::napi_create_error(self.0, ptr::null_mut(), message.0, &mut result)
+        })?;
         Ok(Value(result))
     }
 
@@ -263,7 +318,9 @@ impl Js {
                 None => ptr::null_mut(),
             };
             let mut result = ptr::null_mut();
-            self.check(unsafe { sys::napi_create_type_error(self.0, code, message.0, &mut result) })?;
+            self.check(unsafe {
+                sys::napi_create_type_error(self.0, code, message.0, &mut result)
+            })?;
             Ok(Value(result))
         })();
         match error {
@@ -280,7 +337,9 @@ impl Js {
         let parse = self.get(json, c"parse")?;
         let argument = self.string(text)?;
         let mut result = ptr::null_mut();
-        self.check(unsafe { sys::napi_call_function(self.0, json.0, parse.0, 1, &argument.0, &mut result) })?;
+        self.check(unsafe {
+            sys::napi_call_function(self.0, json.0, parse.0, 1, &argument.0, &mut result)
+        })?;
         Ok(Value(result))
     }
 }
@@ -288,7 +347,9 @@ impl Js {
 fn typed_array_element_size(kind: sys::napi_typedarray_type) -> usize {
     match kind {
         sys::TypedarrayType::int16_array | sys::TypedarrayType::uint16_array => 2,
-        sys::TypedarrayType::int32_array | sys::TypedarrayType::uint32_array | sys::TypedarrayType::float32_array => 4,
+        sys::TypedarrayType::int32_array
+        | sys::TypedarrayType::uint32_array
+        | sys::TypedarrayType::float32_array => 4,
         sys::TypedarrayType::float64_array
         | sys::TypedarrayType::bigint64_array
         | sys::TypedarrayType::biguint64_array => 8,

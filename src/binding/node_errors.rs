@@ -38,7 +38,7 @@ pub fn describe(js: Js, value: Value) -> Result<String> {
             });
         }
         ValueType::String => format!("'{}'", js.string_value(value)?),
-        ValueType::BigInt => format!("{}n", js.to_string(value)?),
+        ValueType::BigInt => format!("{}n", js.js_to_string(value)?),
         ValueType::Number => {
             let mut n = 0.0;
             unsafe { napi::sys::napi_get_value_double(js.0, value.0, &mut n) };

@@ -19,65 +19,98 @@ use crate::transformation::{Param, Step};
 #[derive(Debug)]
 pub struct WireError;
 
-pub struct Reader<'a> {
-    units: &'a [u16],
-    at: usize,
+/// Appends UTF-16 as UTF-8; lone surrogates become U+FFFD, as in Node's URL and crypto.
+fn push_utf16(out: &mut Vec<u8>, units: &[u16]) {
+    let ascii = units.iter().take_while(|&&u| u < 0x80).count();
+    out.extend(units.iter().take(ascii).map(|&u| u as u8));
+    let mut buffer = [0u8; 4];
+    for c in char::decode_utf16(units.iter().skip(ascii).copied()) {
+        out.extend_from_slice(c.unwrap_or('\u{fffd}').encode_utf8(&mut buffer).as_bytes());
+    }
 }
 
-impl<'a> Reader<'a> {
-    pub fn new(units: &'a [u16]) -> Self {
-        Self { units, at: 0 }
-    }
+/// The wire decoded once into UTF-8 text, read field by field.
+pub struct Reader {
+    text: String,
+    /// Byte ranges of the fields in `text`; tags are one-unit fields of their own.
+    fields: Vec<(usize, usize)>,
+    next: std::cell::Cell<usize>,
+}
 
-    fn tag(&mut self) -> Result<u16, WireError> {
-        let unit = *self.units.get(self.at).ok_or(WireError)?;
-        self.at += 1;
-        Ok(unit)
-    }
-
-    fn field_units(&mut self) -> Result<&'a [u16], WireError> {
-        let mut len = 0usize;
-        loop {
-            let unit = self.tag()?;
-            match unit {
-                0x30..=0x39 => {
-                    len = len.checked_mul(10).and_then(|l| l.checked_add(usize::from(unit - 0x30))).ok_or(WireError)?;
-                }
-                0x3a => break,
-                _ => return Err(WireError),
+impl Reader {
+    pub fn new(units: &[u16]) -> Result<Self, WireError> {
+        let mut text = Vec::with_capacity(units.len());
+        let mut fields = Vec::with_capacity(32);
+        let mut at = 0;
+        while at < units.len() {
+            let unit = units[at];
+            if !(0x30..=0x39).contains(&unit) {
+                // A one-character tag (`d`, `r`, `n`).
+                let start = text.len();
+                push_utf16(&mut text, &[unit]);
+                fields.push((start, text.len()));
+                at += 1;
+                continue;
             }
+            let mut len = 0usize;
+            loop {
+                let unit = *units.get(at).ok_or(WireError)?;
+                at += 1;
+                match unit {
+                    0x30..=0x39 => {
+                        len = len
+                            .checked_mul(10)
+                            .and_then(|l| l.checked_add(usize::from(unit - 0x30)))
+                            .ok_or(WireError)?;
+                    }
+                    0x3a => break,
+                    _ => return Err(WireError),
+                }
+            }
+            let end = at.checked_add(len).ok_or(WireError)?;
+            let field = units.get(at..end).ok_or(WireError)?;
+            let start = text.len();
+            push_utf16(&mut text, field);
+            fields.push((start, text.len()));
+            at = end;
         }
-        let end = self.at.checked_add(len).ok_or(WireError)?;
-        let field = self.units.get(self.at..end).ok_or(WireError)?;
-        self.at = end;
-        Ok(field)
+        let text = String::from_utf8(text).map_err(|_| WireError)?;
+        Ok(Self {
+            text,
+            fields,
+            next: std::cell::Cell::new(0),
+        })
     }
 
-    /// A field as UTF-8; lone surrogates become U+FFFD, as in Node's URL and crypto.
-    pub fn field(&mut self) -> Result<String, WireError> {
-        Ok(String::from_utf16_lossy(self.field_units()?))
+    pub fn field(&self) -> Result<&str, WireError> {
+        let next = self.next.get();
+        let (start, end) = *self.fields.get(next).ok_or(WireError)?;
+        self.next.set(next + 1);
+        self.text.get(start..end).ok_or(WireError)
     }
 
-    pub fn count(&mut self) -> Result<usize, WireError> {
+    pub fn count(&self) -> Result<usize, WireError> {
         self.field()?.parse().map_err(|_| WireError)
     }
 
-    pub fn flag(&mut self, expected: &str) -> Result<bool, WireError> {
+    pub fn flag(&self, expected: &str) -> Result<bool, WireError> {
         Ok(self.field()? == expected)
     }
 
-    pub fn pairs(&mut self) -> Result<Vec<(String, String)>, WireError> {
-        (0..self.count()?).map(|_| Ok((self.field()?, self.field()?))).collect()
+    pub fn pairs(&self) -> Result<Vec<(&str, &str)>, WireError> {
+        (0..self.count()?)
+            .map(|_| Ok((self.field()?, self.field()?)))
+            .collect()
     }
 
-    pub fn steps(&mut self) -> Result<Vec<Step>, WireError> {
+    pub fn steps(&self) -> Result<Vec<Step<'_>>, WireError> {
         (0..self.count()?)
             .map(|_| {
                 (0..self.count()?)
-                    .map(|_| match self.tag()? {
-                        0x64 => Ok(Param::Flag(self.field()?)),
-                        0x72 => Ok(Param::Raw(self.field()?)),
-                        0x6e => Ok(Param::Value(self.field()?, self.field()?)),
+                    .map(|_| match self.field()? {
+                        "d" => Ok(Param::Flag(self.field()?)),
+                        "r" => Ok(Param::Raw(self.field()?)),
+                        "n" => Ok(Param::Value(self.field()?, self.field()?)),
                         _ => Err(WireError),
                     })
                     .collect()
@@ -97,22 +130,32 @@ mod tests {
     #[test]
     fn reads_fields_and_steps() {
         let wire = units("1:p2:ab1:21:2n5:width3:300d1:x1:1r3:a:b");
-        let mut r = Reader::new(&wire);
+        let r = Reader::new(&wire).unwrap();
         assert!(r.flag("p").unwrap());
         assert_eq!(r.field().unwrap(), "ab");
         let steps = r.steps().unwrap();
         assert_eq!(steps.len(), 2);
-        assert_eq!(steps[0], vec![Param::Value("width".into(), "300".into()), Param::Flag("x".into())]);
-        assert_eq!(steps[1], vec![Param::Raw("a:b".into())]);
+        assert_eq!(
+            steps[0],
+            vec![Param::Value("width", "300"), Param::Flag("x")]
+        );
+        assert_eq!(steps[1], vec![Param::Raw("a:b")]);
     }
 
     #[test]
     fn rejects_malformed_input_without_panicking() {
-        for bad in ["", "5:ab", "x:1", "99999999999999999999999:a", "1:p1:x1:1:z"] {
+        for bad in [
+            "",
+            "5:ab",
+            "x:1",
+            "99999999999999999999999:a",
+            "1:p1:x1:1:z",
+        ] {
             let wire = units(bad);
-            let mut r = Reader::new(&wire);
-            let _ = r.flag("p").and_then(|_| r.field()).and_then(|_| r.steps());
+            if let Ok(r) = Reader::new(&wire) {
+                let _ = r.flag("p").and_then(|_| r.steps());
+            }
         }
-        assert!(Reader::new(&units("3:ab")).field().is_err());
+        assert!(Reader::new(&units("3:ab")).is_err());
     }
 }
