@@ -6,7 +6,7 @@
 // src/binding/url_wire.rs for the figures and the wire form). Every conversion below is
 // the one v6 applies (String(), template-literal ToString, truthiness, for…in), so odd
 // input gives v6's result or v6's error.
-const { ImageKit } = require('./index.js')
+const { ImageKit, registerStreamReader } = require('./index.js')
 
 const nativeUrl = ImageKit.prototype.url
 
@@ -38,79 +38,173 @@ Object.defineProperty(ImageKit.prototype, 'url', {
     else if (o.src) base = o.src
     else return ''
     base = `${base}`
-
-    let wire = ''
-    let count = 0
-    const qp = o.queryParameters
-    for (const k in qp) {
-      wire += field(k) + field(`${qp[k]}`)
-      count++
+    try {
+      return encodeAndBuild(this, o, fromPath, base)
+    } catch (e) {
+      // v6 parses the URL before it converts any other option, so an invalid URL is the
+      // error it reports even when a later conversion would throw too.
+      new URL(base)
+      throw e
     }
-    wire = field(String(count)) + wire
-
-    let trNonEmpty = false
-    const t = o.transformation
-    if (Array.isArray(t)) {
-      wire += field(String(t.length))
-      trNonEmpty = t.length > 1
-      for (let i = 0, l = t.length; i < l; i++) {
-        const step = t[i]
-        let params = ''
-        let n = 0
-        for (const key in step) {
-          const v = step[key]
-          if (v === undefined || v === null) continue
-          if (v === '-') {
-            params += 'd' + field(key)
-            trNonEmpty = trNonEmpty || key !== ''
-          } else if (key === 'raw') {
-            const raw = `${v}`
-            params += 'r' + field(raw)
-            trNonEmpty = trNonEmpty || raw !== ''
-          } else {
-            params += 'n' + field(key) + field(String(v))
-            trNonEmpty = true
-          }
-          n++
-        }
-        trNonEmpty = trNonEmpty || n > 1
-        wire += field(String(n)) + params
-      }
-    } else {
-      wire += '1:0'
-    }
-    const inQuery = o.transformationPosition === 'query'
-
-    let path = ''
-    if (fromPath) {
-      path = o.path
-      if (typeof path !== 'string') {
-        // v6 passes the path to path.posix.join, whose TypeError we let Node raise.
-        if (trNonEmpty && !inQuery) require('path').posix.join(path)
-        path = `${path}`
-      }
-    }
-
-    let head = field(fromPath ? 'p' : 's') + field(base) + field(path) + field(inQuery ? 'q' : '')
-    let keyBytes
-    if (o.signed === true) {
-      const e = o.expireSeconds
-      const key = o.privateKey
-      const endpoint = o.urlEndpoint
-      let prefix = '0'
-      let keyWire = '0'
-      if (key && endpoint) {
-        prefix = '1' + (typeof endpoint === 'string' ? (endpoint.endsWith('/') ? endpoint : endpoint + '/') : `${endpoint}`)
-        const k = hmacKey(key)
-        keyWire = k.wire
-        keyBytes = k.bytes
-      }
-      head += '1:1' + field(e ? String(parseInt(String(e), 10)) : '0') + field(prefix) + field(keyWire)
-    } else {
-      head += '0:3:NaN1:01:0'
-    }
-    return nativeUrl.call(this, head + wire, keyBytes)
   },
+})
+
+/** Converts the options as v6 does, in v6's order, and builds the URL in Rust. */
+function encodeAndBuild(imagekit, o, fromPath, base) {
+  let wire = ''
+  let count = 0
+  const qp = o.queryParameters
+  for (const k in qp) {
+    wire += field(k) + field(`${qp[k]}`)
+    count++
+  }
+  wire = field(String(count)) + wire
+
+  let trNonEmpty = false
+  const t = o.transformation
+  if (Array.isArray(t)) {
+    wire += field(String(t.length))
+    trNonEmpty = t.length > 1
+    for (let i = 0, l = t.length; i < l; i++) {
+      const step = t[i]
+      let params = ''
+      let n = 0
+      let rawError
+      for (const key in step) {
+        const v = step[key]
+        if (v === undefined || v === null) continue
+        if (v === '-') {
+          params += 'd' + field(key)
+          trNonEmpty = trNonEmpty || key !== ''
+        } else if (key === 'raw') {
+          // v6 converts `raw` only when it joins the step, after the step's other values:
+          // an error converting it is thrown once the rest of the step converted cleanly.
+          let raw = ''
+          try {
+            raw = `${v}`
+          } catch (e) {
+            if (rawError === undefined) rawError = { e }
+          }
+          params += 'r' + field(raw)
+          trNonEmpty = trNonEmpty || raw !== ''
+        } else {
+          params += 'n' + field(key) + field(String(v))
+          trNonEmpty = true
+        }
+        n++
+      }
+      if (rawError !== undefined) throw rawError.e
+      trNonEmpty = trNonEmpty || n > 1
+      wire += field(String(n)) + params
+    }
+  } else {
+    wire += '1:0'
+  }
+  const inQuery = o.transformationPosition === 'query'
+
+  let path = ''
+  if (fromPath) {
+    path = o.path
+    if (typeof path !== 'string') {
+      // v6 passes the path to path.posix.join, whose TypeError we let Node raise.
+      if (trNonEmpty && !inQuery) require('path').posix.join(path)
+      path = `${path}`
+    }
+  }
+
+  let head = field(fromPath ? 'p' : 's') + field(base) + field(path) + field(inQuery ? 'q' : '')
+  let keyBytes
+  if (o.signed === true) {
+    const e = o.expireSeconds
+    const key = o.privateKey
+    const endpoint = o.urlEndpoint
+    let prefix = '0'
+    let keyWire = '0'
+    if (key && endpoint) {
+      prefix = '1' + (typeof endpoint === 'string' ? (endpoint.endsWith('/') ? endpoint : endpoint + '/') : `${endpoint}`)
+      const k = hmacKey(key)
+      keyWire = k.wire
+      keyBytes = k.bytes
+    }
+    head += '1:1' + field(e ? String(parseInt(String(e), 10)) : '0') + field(prefix) + field(keyWire)
+  } else {
+    head += '0:3:NaN1:01:0'
+  }
+  return nativeUrl.call(imagekit, head + wire, keyBytes)
+}
+
+const nativeAuthenticationParameters = ImageKit.prototype.getAuthenticationParameters
+
+Object.defineProperty(ImageKit.prototype, 'getAuthenticationParameters', {
+  configurable: true,
+  writable: true,
+  value: function getAuthenticationParameters(token, expire) {
+    const options = this.options
+    const key = options == null ? undefined : options.privateKey
+    // The common case, a string key and string token or numeric expiry, is signed in Rust.
+    if (
+      typeof key === 'string' &&
+      (token === undefined || typeof token === 'string') &&
+      (expire === undefined || typeof expire === 'number' || typeof expire === 'string')
+    ) {
+      return nativeAuthenticationParameters.call(this, token, expire)
+    }
+    return oddAuthenticationParameters(key, token, expire)
+  },
+})
+
+/**
+ * getAuthenticationParameters for any other input, step by step as v6 goes: JavaScript's
+ * `token + expire` (valueOf, numeric addition, BigInt and Symbol errors) and Node's crypto
+ * for key types and errors, so each odd input gives v6's result or v6's TypeError.
+ */
+function oddAuthenticationParameters(key, token, expire) {
+  if (!key) return { token: token || '', expire: expire || 0, signature: '' }
+  const crypto = require('crypto')
+  token = token || crypto.randomUUID()
+  expire = expire || parseInt(String(Date.now() / 1000), 10) + 60 * 30
+  const hmac = crypto.createHmac('sha1', key)
+  const signature = hmac.update(token + expire).digest('hex')
+  return { token, expire, signature }
+}
+
+const nativeVerifyWebhookEvent = ImageKit.prototype.verifyWebhookEvent
+
+Object.defineProperty(ImageKit.prototype, 'verifyWebhookEvent', {
+  configurable: true,
+  writable: true,
+  value: function verifyWebhookEvent(payload, signature, secret) {
+    // Strings and byte arrays are read in Rust. v6 turns any other body into bytes with
+    // Buffer.from (array-likes, toPrimitive, or Node's TypeError), after it has read the
+    // header: check the header first (an empty secret cannot fail), then convert.
+    if (typeof payload !== 'string' && !(ArrayBuffer.isView(payload) && payload.BYTES_PER_ELEMENT === 1)) {
+      try {
+        nativeVerifyWebhookEvent.call(this, '', signature, '')
+      } catch (e) {
+        if (!(e instanceof SyntaxError) && e.message !== 'Incorrect signature') throw e
+      }
+      payload = Buffer.from(payload)
+    }
+    if (secret !== null && typeof secret === 'object' && !ArrayBuffer.isView(secret) && !(secret instanceof ArrayBuffer)) {
+      // A KeyObject: its bytes, as createHmac reads them; anything else keeps Node's error.
+      const k = hmacKey(secret)
+      if (k.bytes) secret = k.bytes
+    }
+    return nativeVerifyWebhookEvent.call(this, payload, signature, secret)
+  },
+})
+
+// Uploads from a Readable: chunks go to the native sink, which resolves each write once
+// the request body has room (see src/binding/upload_stream.rs).
+registerStreamReader((stream, sink) => {
+  ;(async () => {
+    try {
+      for await (const chunk of stream) await sink.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+      sink.end()
+    } catch (error) {
+      sink.fail(String((error && error.message) || error))
+    }
+  })()
 })
 
 module.exports = ImageKit

@@ -27,4 +27,70 @@ export declare class ImageKit {
   pHashDistance(firstPHash: string, secondPHash: string): number | Error
   /** Verifies an `x-ik-signature` header against the raw body and returns the parsed event. */
   verifyWebhookEvent(payload: string | Uint8Array, signature: string, secret: string): { timestamp: number, event: WebhookEvent }
+  /** Uploads a file (URL, base64 string, Buffer, Uint8Array or readable stream). */
+  upload<C extends IKCallback<IKResponse<UploadResponse>> | undefined = undefined>(uploadOptions: UploadOptions, callback?: C): C extends undefined ? Promise<IKResponse<UploadResponse>> : void
+  /** Lists and searches files and folders. */
+  listFiles<C extends IKCallback<IKResponse<ListFileResponse>> | undefined = undefined>(listOptions: ListFileOptions, callback?: C): C extends undefined ? Promise<IKResponse<ListFileResponse>> : void
+  /** Details of one file. */
+  getFileDetails<C extends IKCallback<IKResponse<FileObject>> | undefined = undefined>(fileId: string, callback?: C): C extends undefined ? Promise<IKResponse<FileObject>> : void
+  /** Every version of a file. */
+  getFileVersions<C extends IKCallback<IKResponse<FileVersionDetailsResponse[]>> | undefined = undefined>(fileId: string, callback?: C): C extends undefined ? Promise<IKResponse<FileVersionDetailsResponse[]>> : void
+  /** Details of one version of a file. */
+  getFileVersionDetails<C extends IKCallback<IKResponse<FileVersionDetailsResponse>> | undefined = undefined>(fileVersionDetailsOptions: FileVersionDetailsOptions, callback?: C): C extends undefined ? Promise<IKResponse<FileVersionDetailsResponse>> : void
+  /** Metadata (dimensions, EXIF, pHash...) of a stored file or of a remote URL. */
+  getFileMetadata<C extends IKCallback<IKResponse<FileMetadataResponse>> | undefined = undefined>(fileIdOrURL: string, callback?: C): C extends undefined ? Promise<IKResponse<FileMetadataResponse>> : void
+  /** Updates tags, custom coordinates, extensions, custom metadata or publication status. */
+  updateFileDetails<C extends IKCallback<IKResponse<FileObject>> | undefined = undefined>(fileId: string, updateData: FileDetailsOptions, callback?: C): C extends undefined ? Promise<IKResponse<FileObject>> : void
+  /** Adds tags to several files. */
+  bulkAddTags<C extends IKCallback<IKResponse<{ successfullyUpdatedFileIds: string[] }>> | undefined = undefined>(fileIds: string[], tags: string[], callback?: C): C extends undefined ? Promise<IKResponse<{ successfullyUpdatedFileIds: string[] }>> : void
+  /** Removes tags from several files. */
+  bulkRemoveTags<C extends IKCallback<IKResponse<{ successfullyUpdatedFileIds: string[] }>> | undefined = undefined>(fileIds: string[], tags: string[], callback?: C): C extends undefined ? Promise<IKResponse<{ successfullyUpdatedFileIds: string[] }>> : void
+  /** Removes AI tags from several files. */
+  bulkRemoveAITags<C extends IKCallback<IKResponse<{ successfullyUpdatedFileIds: string[] }>> | undefined = undefined>(fileIds: string[], tags: string[], callback?: C): C extends undefined ? Promise<IKResponse<{ successfullyUpdatedFileIds: string[] }>> : void
+  /** Deletes a file and all its versions. */
+  deleteFile<C extends IKCallback<IKResponse<void>> | undefined = undefined>(fileId: string, callback?: C): C extends undefined ? Promise<IKResponse<void>> : void
+  /** Deletes a version that is not the current one. */
+  deleteFileVersion<C extends IKCallback<IKResponse<void>> | undefined = undefined>(deleteFileVersionOptions: DeleteFileVersionOptions, callback?: C): C extends undefined ? Promise<IKResponse<void>> : void
+  /** Makes a version the current one. */
+  restoreFileVersion<C extends IKCallback<IKResponse<FileVersionDetailsResponse>> | undefined = undefined>(restoreFileVersionOptions: RestoreFileVersionOptions, callback?: C): C extends undefined ? Promise<IKResponse<FileVersionDetailsResponse>> : void
+  /** Purges a URL from the CDN cache. */
+  purgeCache<C extends IKCallback<IKResponse<PurgeCacheResponse>> | undefined = undefined>(url: string, callback?: C): C extends undefined ? Promise<IKResponse<PurgeCacheResponse>> : void
+  /** Status of a purge request. */
+  getPurgeCacheStatus<C extends IKCallback<IKResponse<PurgeCacheStatusResponse>> | undefined = undefined>(requestId: string, callback?: C): C extends undefined ? Promise<IKResponse<PurgeCacheStatusResponse>> : void
+  /** Deletes several files; the answer lists the ids deleted and the ids not found. */
+  bulkDeleteFiles<C extends IKCallback<IKResponse<BulkDeleteFilesResponse>> | undefined = undefined>(fileIdArray: string[], callback?: C): C extends undefined ? Promise<IKResponse<BulkDeleteFilesResponse>> : void
+  /** Copies a file (optionally with its versions) to a folder. */
+  copyFile<C extends IKCallback<IKResponse<void>> | undefined = undefined>(copyFileOptions: CopyFileOptions, callback?: C): C extends undefined ? Promise<IKResponse<void>> : void
+  /** Moves a file to a folder. */
+  moveFile<C extends IKCallback<IKResponse<void>> | undefined = undefined>(moveFileOptions: MoveFileOptions, callback?: C): C extends undefined ? Promise<IKResponse<void>> : void
+  /** Renames a file, optionally purging the old URL from the cache. */
+  renameFile<C extends IKCallback<IKResponse<RenameFileResponse>> | undefined = undefined>(renameFileOptions: RenameFileOptions, callback?: C): C extends undefined ? Promise<IKResponse<RenameFileResponse>> : void
+  /** Creates a folder. */
+  createFolder<C extends IKCallback<IKResponse<void>> | undefined = undefined>(createFolderOptions: CreateFolderOptions, callback?: C): C extends undefined ? Promise<IKResponse<void>> : void
+  /** Deletes a folder and everything in it. */
+  deleteFolder<C extends IKCallback<IKResponse<void>> | undefined = undefined>(folderPath: string, callback?: C): C extends undefined ? Promise<IKResponse<void>> : void
+  /** Starts a bulk job copying a folder. */
+  copyFolder<C extends IKCallback<IKResponse<CopyFolderResponse>> | undefined = undefined>(copyFolderOptions: CopyFolderOptions, callback?: C): C extends undefined ? Promise<IKResponse<CopyFolderResponse>> : void
+  /** Starts a bulk job moving a folder. */
+  moveFolder<C extends IKCallback<IKResponse<MoveFolderResponse>> | undefined = undefined>(moveFolderOptions: MoveFolderOptions, callback?: C): C extends undefined ? Promise<IKResponse<MoveFolderResponse>> : void
+  /** Status of a copy or move folder job. */
+  getBulkJobStatus<C extends IKCallback<IKResponse<BulkJobStatusResponse>> | undefined = undefined>(jobId: string, callback?: C): C extends undefined ? Promise<IKResponse<BulkJobStatusResponse>> : void
+  /** Defines a custom metadata field. */
+  createCustomMetadataField<C extends IKCallback<IKResponse<CustomMetadataField>> | undefined = undefined>(createCustomMetadataFieldOptions: CreateCustomMetadataFieldOptions, callback?: C): C extends undefined ? Promise<IKResponse<CustomMetadataField>> : void
+  /** Lists custom metadata fields (deleted ones too with `includeDeleted`). */
+  getCustomMetadataFields<C extends IKCallback<IKResponse<CustomMetadataField[]>> | undefined = undefined>(getCustomMetadataFieldsOptions?: GetCustomMetadataFieldsOptions, callback?: C): C extends undefined ? Promise<IKResponse<CustomMetadataField[]>> : void
+  /** Changes the label or schema of a custom metadata field. */
+  updateCustomMetadataField<C extends IKCallback<IKResponse<CustomMetadataField>> | undefined = undefined>(fieldId: string, updateCustomMetadataFieldOptions: UpdateCustomMetadataFieldOptions, callback?: C): C extends undefined ? Promise<IKResponse<CustomMetadataField>> : void
+  /** Deletes a custom metadata field (ImageKit keeps it, marked deleted). */
+  deleteCustomMetadataField<C extends IKCallback<IKResponse<void>> | undefined = undefined>(fieldId: string, callback?: C): C extends undefined ? Promise<IKResponse<void>> : void
+}
+
+/** Internal: where `imagekit.js` writes the chunks of a stream being uploaded. */
+export declare class UploadSink {
+  /** Queues a chunk; resolves once there is room, rejects when the upload has ended. */
+  write(chunk: Uint8Array): Promise<void>
+  /** The stream ended: the body is complete. */
+  end(): void
+  /** The stream failed: the request is aborted with this reason. */
+  fail(message: string): void
 }

@@ -7,7 +7,7 @@ pub fn number_to_string(n: f64) -> String {
 }
 
 /// ECMAScript `StrWhiteSpaceChar`: what `parseInt` skips before the digits.
-fn is_js_whitespace(c: char) -> bool {
+pub fn is_js_whitespace(c: char) -> bool {
     matches!(
         c,
         '\u{9}' | '\u{a}' | '\u{b}' | '\u{c}' | '\u{d}' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'

@@ -2,7 +2,9 @@
 //! module per domain) and a thin N-API layer in `binding`.
 
 pub mod errors;
+pub mod http;
 pub mod js;
+pub mod media;
 pub mod phash;
 pub mod signature;
 pub mod transformation;

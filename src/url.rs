@@ -175,7 +175,10 @@ pub fn posix_join(parts: &[&str]) -> String {
         return ".".to_owned();
     };
     let absolute = first.starts_with('/');
-    let trailing_separator = non_empty.clone().next_back().is_some_and(|p| p.ends_with('/'));
+    let trailing_separator = non_empty
+        .clone()
+        .next_back()
+        .is_some_and(|p| p.ends_with('/'));
     let mut segments: Vec<&str> = Vec::with_capacity(16);
     for segment in non_empty.by_ref().flat_map(|p| p.split('/')) {
         match segment {

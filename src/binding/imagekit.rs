@@ -32,7 +32,9 @@ fn now_seconds() -> f64 {
 
 /// ImageKit.io SDK: URL generation and signing, upload and media management.
 #[napi]
-pub struct ImageKit {}
+pub struct ImageKit {
+    pub(super) client: super::media::SharedClient,
+}
 
 impl ImageKit {
     fn options(js: Js, this: &This) -> Result<Value> {
@@ -73,7 +75,11 @@ fn concat_for_signature(js: Js, token: Value, expire: Value) -> Result<String> {
         )
     };
     if stringy(token_type) || stringy(expire_type) {
-        return Ok(format!("{}{}", js.js_to_string(token)?, js.js_to_string(expire)?));
+        return Ok(format!(
+            "{}{}",
+            js.js_to_string(token)?,
+            js.js_to_string(expire)?
+        ));
     }
     // Two primitives that are not strings add up to a number (or throw), and
     // `crypto` refuses to sign a number.
@@ -120,7 +126,9 @@ impl ImageKit {
             }
         }
         js.set(Value(this.object.raw()), c"options", options)?;
-        Ok(ImageKit {})
+        Ok(ImageKit {
+            client: Default::default(),
+        })
     }
 
     /// Builds a URL for a file under `urlEndpoint` (or a `src` URL) with transformations,

@@ -181,6 +181,46 @@ impl Js {
         self.elements(Value(names))
     }
 
+    /// `name in object`.
+    pub fn has(&self, object: Value, name: &CStr) -> Result<bool> {
+        let mut result = false;
+        self.check(unsafe {
+            sys::napi_has_named_property(self.0, object.0, name.as_ptr(), &mut result)
+        })?;
+        Ok(result)
+    }
+
+    pub fn is_array(&self, value: Value) -> Result<bool> {
+        let mut result = false;
+        self.check(unsafe { sys::napi_is_array(self.0, value.0, &mut result) })?;
+        Ok(result)
+    }
+
+    /// Whether the object's prototype is not null.
+    pub fn has_prototype(&self, object: Value) -> Result<bool> {
+        let mut prototype = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_prototype(self.0, object.0, &mut prototype) })?;
+        Ok(self.type_of(Value(prototype))? != ValueType::Null)
+    }
+
+    /// Whether the object has an own enumerable property, symbols included.
+    pub fn has_own_enumerable_keys(&self, object: Value) -> Result<bool> {
+        let mut names = ptr::null_mut();
+        self.check(unsafe {
+            sys::napi_get_all_property_names(
+                self.0,
+                object.0,
+                sys::KeyCollectionMode::own_only,
+                sys::KeyFilter::enumerable,
+                sys::KeyConversion::keep_numbers,
+                &mut names,
+            )
+        })?;
+        let mut len = 0;
+        self.check(unsafe { sys::napi_get_array_length(self.0, names, &mut len) })?;
+        Ok(len > 0)
+    }
+
     /// The elements of an array (holes read as undefined).
     pub fn elements(&self, array: Value) -> Result<Vec<Value>> {
         let mut len = 0;
@@ -327,6 +367,106 @@ impl Js {
             Ok(error) => self.throw(error),
             Err(e) => e,
         }
+    }
+
+    fn json_function(&self, name: &CStr) -> Result<(Value, Value)> {
+        let mut global = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_global(self.0, &mut global) })?;
+        let json = self.get(Value(global), c"JSON")?;
+        Ok((json, self.get(json, name)?))
+    }
+
+    /// `JSON.stringify(value)`; `None` where JavaScript gives `undefined`.
+    pub fn json_stringify(&self, value: Value) -> Result<Option<String>> {
+        let (json, stringify) = self.json_function(c"stringify")?;
+        let result = self.call(json, stringify, &[value])?;
+        match self.type_of(result)? {
+            ValueType::String => Ok(Some(self.string_value(result)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// `JSON.parse(text)`, or `None` (and no pending exception) when it throws.
+    pub fn try_json_parse(&self, text: &str) -> Result<Option<Value>> {
+        match self.json_parse(text) {
+            Ok(value) => Ok(Some(value)),
+            Err(e) if e.status == Status::PendingException => {
+                let mut exception = ptr::null_mut();
+                unsafe { sys::napi_get_and_clear_last_exception(self.0, &mut exception) };
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn call(&self, this: Value, function: Value, args: &[Value]) -> Result<Value> {
+        let args: Vec<sys::napi_value> = args.iter().map(|a| a.0).collect();
+        let mut result = ptr::null_mut();
+        self.check(unsafe {
+            sys::napi_call_function(
+                self.0,
+                this.0,
+                function.0,
+                args.len(),
+                args.as_ptr(),
+                &mut result,
+            )
+        })?;
+        Ok(Value(result))
+    }
+
+    pub fn undefined(&self) -> Result<Value> {
+        let mut result = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_undefined(self.0, &mut result) })?;
+        Ok(Value(result))
+    }
+
+    pub fn null(&self) -> Result<Value> {
+        let mut result = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_null(self.0, &mut result) })?;
+        Ok(Value(result))
+    }
+
+    pub fn boolean(&self, b: bool) -> Result<Value> {
+        let mut result = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_boolean(self.0, b, &mut result) })?;
+        Ok(Value(result))
+    }
+
+    /// `Object.keys(value)` of an object.
+    pub fn own_keys(&self, object: Value) -> Result<Vec<Value>> {
+        let mut names = ptr::null_mut();
+        self.check(unsafe {
+            sys::napi_get_all_property_names(
+                self.0,
+                object.0,
+                sys::KeyCollectionMode::own_only,
+                sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
+                sys::KeyConversion::numbers_to_strings,
+                &mut names,
+            )
+        })?;
+        self.elements(Value(names))
+    }
+
+    /// Defines a non-enumerable, read-only property (as `Object.defineProperty` with
+    /// only a value does).
+    pub fn define_hidden(&self, object: Value, name: &CStr, value: Value) -> Result<()> {
+        let descriptor = sys::napi_property_descriptor {
+            utf8name: name.as_ptr(),
+            name: ptr::null_mut(),
+            method: None,
+            getter: None,
+            setter: None,
+            value: value.0,
+            attributes: sys::PropertyAttributes::default,
+            data: ptr::null_mut(),
+        };
+        self.check(unsafe { sys::napi_define_properties(self.0, object.0, 1, &descriptor) })
+    }
+
+    pub fn is_function(&self, value: Value) -> Result<bool> {
+        Ok(self.type_of(value)? == ValueType::Function)
     }
 
     /// Calls `JSON.parse(text)`, so the result and its errors are exactly JavaScript's.

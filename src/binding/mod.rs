@@ -2,5 +2,8 @@
 
 mod imagekit;
 mod js;
+mod media;
 mod node_errors;
+mod request;
+mod upload_stream;
 mod url_wire;

@@ -11,31 +11,34 @@ pub fn describe(js: Js, value: Value) -> Result<String> {
     let inspected = match kind {
         ValueType::Undefined => return Ok("undefined".to_owned()),
         ValueType::Null => return Ok("null".to_owned()),
-        ValueType::Function | ValueType::Object => {
-            let name = if kind == ValueType::Function {
-                js.get(value, c"name")?
-            } else {
-                let constructor = js.get(value, c"constructor")?;
-                match js.type_of(constructor)? {
-                    ValueType::Function | ValueType::Object => js.get(constructor, c"name")?,
-                    _ => constructor,
-                }
-            };
-            if js.type_of(name)? == ValueType::String {
-                let name = js.string_value(name)?;
-                if !name.is_empty() {
-                    return Ok(if kind == ValueType::Function {
-                        format!("function {name}")
-                    } else {
-                        format!("an instance of {name}")
-                    });
-                }
+        ValueType::Function => {
+            let name = js.get(value, c"name")?;
+            return Ok(format!("function {}", js.js_to_string(name)?));
+        }
+        ValueType::Object => {
+            // `value.constructor && 'name' in value.constructor`, with the TypeError `in`
+            // throws for a primitive constructor.
+            let constructor = js.get(value, c"constructor")?;
+            if js.truthy(constructor)? {
+                return match js.type_of(constructor)? {
+                    ValueType::Object | ValueType::Function => {
+                        if js.has(constructor, c"name")? {
+                            let name = js.get(constructor, c"name")?;
+                            Ok(format!("an instance of {}", js.js_to_string(name)?))
+                        } else {
+                            Ok(inspect_shallow(js, value)?.to_owned())
+                        }
+                    }
+                    _ => {
+                        let message = format!(
+                            "Cannot use 'in' operator to search for 'name' in {}",
+                            js.string_of(constructor)?
+                        );
+                        Err(js.throw_type_error(&message, None))
+                    }
+                };
             }
-            return Ok(if kind == ValueType::Function {
-                "type function ([Function (anonymous)])".to_owned()
-            } else {
-                "[Object: null prototype] {}".to_owned()
-            });
+            return Ok(inspect_shallow(js, value)?.to_owned());
         }
         ValueType::String => format!("'{}'", js.string_value(value)?),
         ValueType::BigInt => format!("{}n", js.js_to_string(value)?),
@@ -56,6 +59,21 @@ pub fn describe(js: Js, value: Value) -> Result<String> {
         inspected
     };
     Ok(format!("type {} ({inspected})", type_name(kind)))
+}
+
+/// `util.inspect(value, { depth: -1 })` for an object without a named constructor.
+fn inspect_shallow(js: Js, value: Value) -> Result<&'static str> {
+    Ok(if js.is_array(value)? {
+        "[Array]"
+    } else if !js.has_prototype(value)? {
+        if js.has_own_enumerable_keys(value)? {
+            "[Object: null prototype]"
+        } else {
+            "[Object: null prototype] {}"
+        }
+    } else {
+        "[Object]"
+    })
 }
 
 fn type_name(kind: ValueType) -> &'static str {

@@ -1,0 +1,288 @@
+//! Running an API call from JavaScript: v6's calling convention (Promise, or a callback
+//! taking `(error, result)`), validation errors delivered as `{ message, help }`, and
+//! responses turned into v6's results and errors on the JavaScript thread.
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::{Env, This, Unknown};
+use napi::{sys, JsValue, Result, ValueType};
+
+use super::js::{Js, Value};
+use crate::errors::ErrorMessage;
+use crate::http::{ApiRequest, ApiResponse, Client, TransportError};
+use crate::media::{self, DEFAULT_API_ENDPOINT};
+
+/// Why a call ends before anything is sent.
+pub enum Invalid {
+    /// One of v6's argument errors.
+    Message(&'static ErrorMessage),
+    /// A JavaScript exception is pending (a getter or `toString` threw).
+    Thrown(napi::Error),
+}
+
+impl From<&'static ErrorMessage> for Invalid {
+    fn from(message: &'static ErrorMessage) -> Self {
+        Invalid::Message(message)
+    }
+}
+
+impl From<napi::Error> for Invalid {
+    fn from(error: napi::Error) -> Self {
+        Invalid::Thrown(error)
+    }
+}
+
+pub type Validated<T> = std::result::Result<T, Invalid>;
+
+/// One asynchronous method call, from its arguments to its settlement.
+pub struct Call {
+    pub js: Js,
+    env: sys::napi_env,
+    pub options: Value,
+    callback: Option<Value>,
+}
+
+impl Call {
+    /// v6's `promisify`: a callback that is given must be a function.
+    pub fn new(env: &Env, this: &This, callback: Unknown) -> Result<Self> {
+        let js = Js(env.raw());
+        let callback = Value(callback.raw());
+        let callback = match js.type_of(callback)? {
+            ValueType::Undefined => None,
+            ValueType::Function => Some(callback),
+            _ => return Err(js.throw_error("Callback must be a function.")),
+        };
+        let options = js.get(Value(this.object.raw()), c"options")?;
+        let options = match js.type_of(options)? {
+            ValueType::Object | ValueType::Function => options,
+            _ => js.object()?,
+        };
+        Ok(Self {
+            js,
+            env: env.raw(),
+            options,
+            callback,
+        })
+    }
+
+    /// `options[name]` converted to a string when truthy, else `default`.
+    pub fn option(&self, name: &std::ffi::CStr, default: &str) -> Result<String> {
+        let value = self.js.get(self.options, name)?;
+        if self.js.truthy(value)? {
+            self.js.js_to_string(value)
+        } else {
+            Ok(default.to_owned())
+        }
+    }
+
+    pub fn api_url(&self, path: &str) -> Result<String> {
+        Ok(media::api_url(
+            &self.option(c"apiEndpoint", DEFAULT_API_ENDPOINT)?,
+            path,
+        ))
+    }
+
+    /// An identifier for a path: `String(value)`, encoded as one segment.
+    pub fn segment(&self, value: Value, missing: &'static ErrorMessage) -> Validated<String> {
+        let text = self.js.js_to_string(value)?;
+        media::path_segment(&text).ok_or(Invalid::Message(missing))
+    }
+
+    /// `JSON.stringify` of an object built from `(name, value)` pairs, skipping `None`.
+    pub fn json(&self, fields: &[(&std::ffi::CStr, Option<Value>)]) -> Result<String> {
+        let object = self.js.object()?;
+        for (name, value) in fields {
+            if let Some(value) = value {
+                self.js.set(object, name, *value)?;
+            }
+        }
+        Ok(self.js.json_stringify(object)?.unwrap_or_default())
+    }
+
+    /// Sends the request (or reports the validation error) and settles the call.
+    pub fn dispatch(
+        self,
+        client: Arc<Client>,
+        request: Validated<ApiRequest>,
+    ) -> Result<Unknown<'static>> {
+        let js = self.js;
+        let request = match request {
+            Ok(request) => request,
+            Err(Invalid::Thrown(error)) => return Err(error),
+            Err(Invalid::Message(message)) => {
+                let error = error_object(js, message)?;
+                return match self.callback {
+                    Some(callback) => {
+                        // v6 answers argument errors synchronously.
+                        js.call(js.undefined()?, callback, &[error, js.null()?])?;
+                        self.unknown(js.undefined()?)
+                    }
+                    None => self.unknown(rejected(js, error)?),
+                };
+            }
+        };
+        let private_key = self.option(c"privateKey", "")?;
+        let callback = match self.callback {
+            Some(callback) => Some(Persistent::new(js, callback)?),
+            None => None,
+        };
+        let env = Env::from_raw(self.env);
+        let future = async move { Ok(client.send(request, &private_key).await) };
+        let promise = env.spawn_future_with_callback(future, move |env, outcome| {
+            let js = Js(env.raw());
+            let (error, result) = settle(js, outcome)?;
+            match callback {
+                Some(callback) => {
+                    let function = callback.value(js)?;
+                    callback.release(js);
+                    let (first, second) = match error {
+                        Some(error) => (error, js.null()?),
+                        None => (js.null()?, result),
+                    };
+                    js.call(js.undefined()?, function, &[first, second])?;
+                    Ok(unsafe { Unknown::from_raw_unchecked(js.0, js.undefined()?.0) })
+                }
+                None => match error {
+                    Some(error) => Err(napi::Error::from_unknown_without_coercion(unsafe {
+                        Unknown::from_raw_unchecked(js.0, error.0)
+                    })),
+                    None => Ok(unsafe { Unknown::from_raw_unchecked(js.0, result.0) }),
+                },
+            }
+        })?;
+        if self.callback.is_some() {
+            return self.unknown(js.undefined()?);
+        }
+        Ok(unsafe { Unknown::from_raw_unchecked(self.env, promise.raw()) })
+    }
+
+    fn unknown(&self, value: Value) -> Result<Unknown<'static>> {
+        Ok(unsafe { Unknown::from_raw_unchecked(self.env, value.0) })
+    }
+}
+
+/// A callback kept alive until the response arrives.
+struct Persistent(sys::napi_ref);
+
+impl Persistent {
+    fn new(js: Js, value: Value) -> Result<Self> {
+        let mut reference = std::ptr::null_mut();
+        let status = unsafe { sys::napi_create_reference(js.0, value.0, 1, &mut reference) };
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::from_reason("could not keep the callback"));
+        }
+        Ok(Self(reference))
+    }
+
+    fn value(&self, js: Js) -> Result<Value> {
+        let mut value = std::ptr::null_mut();
+        unsafe { sys::napi_get_reference_value(js.0, self.0, &mut value) };
+        Ok(Value(value))
+    }
+
+    fn release(&self, js: Js) {
+        unsafe { sys::napi_delete_reference(js.0, self.0) };
+    }
+}
+
+/// `{ message, help }`, a fresh object each time (v6 hands out its shared constants).
+pub fn error_object(js: Js, message: &ErrorMessage) -> Result<Value> {
+    let object = js.object()?;
+    js.set(object, c"message", js.string(message.message)?)?;
+    js.set(object, c"help", js.string(message.help)?)?;
+    Ok(object)
+}
+
+fn rejected(js: Js, reason: Value) -> Result<Value> {
+    let mut deferred = std::ptr::null_mut();
+    let mut promise = std::ptr::null_mut();
+    unsafe {
+        sys::napi_create_promise(js.0, &mut deferred, &mut promise);
+        sys::napi_reject_deferred(js.0, deferred, reason.0);
+    }
+    Ok(Value(promise))
+}
+
+/// v6's results: the parsed body (or `{}`) with `$ResponseMetadata`; for HTTP errors the
+/// body (a string body as `{ help }`), plus the rate-limit fields on a 429; an `Error`
+/// when no response came.
+fn settle(
+    js: Js,
+    outcome: std::result::Result<ApiResponse, TransportError>,
+) -> Result<(Option<Value>, Value)> {
+    let response = match outcome {
+        Ok(response) => response,
+        Err(transport) => {
+            let error = js.error(&transport.message)?;
+            js.set(error, c"code", js.string(transport.code)?)?;
+            return Ok((Some(error), js.undefined()?));
+        }
+    };
+    let text = String::from_utf8_lossy(&response.body);
+    // axios parses any non-empty body that is JSON and keeps other text as a string.
+    let data = if text.is_empty() {
+        None
+    } else {
+        Some(
+            js.try_json_parse(&text)?
+                .map_or_else(|| js.string(&text), Ok)?,
+        )
+    };
+    let metadata = metadata(js, &response)?;
+    let success = (200..300).contains(&response.status);
+    if success {
+        let result = match data {
+            Some(data) => data,
+            None => js.object()?,
+        };
+        if matches!(js.type_of(result)?, ValueType::Object) {
+            js.define_hidden(result, c"$ResponseMetadata", metadata)?;
+        }
+        return Ok((None, result));
+    }
+    let mut result = match data {
+        Some(data) if js.type_of(data)? == ValueType::Object => data,
+        Some(data) if js.type_of(data)? == ValueType::String => {
+            let object = js.object()?;
+            js.set(object, c"help", data)?;
+            object
+        }
+        _ => js.object()?,
+    };
+    if response.status == 429 {
+        let copy = js.object()?;
+        for key in js.own_keys(result)? {
+            js.set_key(copy, key, js.get_key(result, key)?)?;
+        }
+        for (name, header) in [
+            (c"X-RateLimit-Limit", "x-ratelimit-limit"),
+            (c"X-RateLimit-Reset", "x-ratelimit-reset"),
+            (c"X-RateLimit-Interval", "x-ratelimit-interval"),
+        ] {
+            let value = response
+                .headers
+                .iter()
+                .find(|(n, _)| n == header)
+                .map_or(f64::NAN, |(_, v)| crate::js::parse_int(v));
+            js.set(copy, name, js.number(value)?)?;
+        }
+        result = copy;
+    }
+    js.define_hidden(result, c"$ResponseMetadata", metadata)?;
+    Ok((Some(result), js.undefined()?))
+}
+
+fn metadata(js: Js, response: &ApiResponse) -> Result<Value> {
+    let headers = js.object()?;
+    for (name, value) in &response.headers {
+        js.set_key(headers, js.string(name)?, js.string(value)?)?;
+    }
+    let metadata = js.object()?;
+    js.set(
+        metadata,
+        c"statusCode",
+        js.number(f64::from(response.status))?,
+    )?;
+    js.set(metadata, c"headers", headers)?;
+    Ok(metadata)
+}

@@ -1,0 +1,273 @@
+//! The one request path of the media and upload APIs: a client with its own connection
+//! pool, basic auth with the private key, and responses handed back as status, headers
+//! and raw body. Everything about JavaScript values happens in the binding.
+
+use std::time::Duration;
+
+use base64::Engine;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use reqwest::multipart::{Form, Part};
+use tokio::sync::mpsc;
+
+/// One chunk of a streamed upload, or the error that ended the stream.
+pub type Chunk = Result<Bytes, std::io::Error>;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    fn as_reqwest(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// The content of a file part.
+pub enum FileData {
+    /// Bytes in memory (a Buffer shared with JavaScript, never copied).
+    Bytes(Bytes),
+    /// Chunks pushed from a JavaScript stream as they are read.
+    Stream(mpsc::Receiver<Chunk>),
+}
+
+pub enum FormField {
+    Text {
+        name: String,
+        value: String,
+    },
+    File {
+        name: String,
+        file_name: String,
+        content_type: &'static str,
+        data: FileData,
+    },
+}
+
+pub enum Body {
+    Empty,
+    /// A JSON document, already serialised (by `JSON.stringify`, as v6 sends it).
+    Json(String),
+    Multipart(Vec<FormField>),
+}
+
+/// A request described as data.
+pub struct ApiRequest {
+    pub method: Method,
+    /// The complete URL, query string included.
+    pub url: String,
+    pub body: Body,
+}
+
+pub struct ApiResponse {
+    pub status: u16,
+    /// Lower-cased names in the order received; repeated headers joined with ", ".
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+}
+
+/// No response: the request could not be sent or its answer not read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransportError {
+    /// Node-style error code (`ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, ...).
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// One connection pool per `ImageKit` instance.
+pub struct Client {
+    inner: reqwest::Client,
+}
+
+impl Client {
+    pub fn new() -> Result<Self, TransportError> {
+        let inner = reqwest::Client::builder()
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| TransportError {
+                code: "ERR_CLIENT",
+                message: e.to_string(),
+            })?;
+        Ok(Self { inner })
+    }
+
+    pub async fn send(
+        &self,
+        request: ApiRequest,
+        private_key: &str,
+    ) -> Result<ApiResponse, TransportError> {
+        let url = reqwest::Url::parse(&request.url).map_err(|_| TransportError {
+            code: "ERR_INVALID_URL",
+            message: format!("Invalid URL: {}", request.url),
+        })?;
+        let credentials =
+            base64::engine::general_purpose::STANDARD.encode(format!("{private_key}:"));
+        let mut builder = self
+            .inner
+            .request(request.method.as_reqwest(), url.clone())
+            .header(
+                reqwest::header::AUTHORIZATION,
+                format!("Basic {credentials}"),
+            );
+        builder = match request.body {
+            Body::Empty => builder,
+            Body::Json(json) => builder
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(json),
+            Body::Multipart(fields) => builder.multipart(form(fields)),
+        };
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| transport_error(request.method, &url, &e))?;
+        let status = response.status().as_u16();
+        let mut headers: Vec<(String, String)> = Vec::with_capacity(response.headers().len());
+        for (name, value) in response.headers() {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            match headers.iter_mut().find(|(n, _)| n == name.as_str()) {
+                Some((_, existing)) => {
+                    existing.push_str(", ");
+                    existing.push_str(&value);
+                }
+                None => headers.push((name.as_str().to_owned(), value)),
+            }
+        }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(request.method, &url, &e))?;
+        Ok(ApiResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+fn form(fields: Vec<FormField>) -> Form {
+    fields
+        .into_iter()
+        .fold(Form::new(), |form, field| match field {
+            FormField::Text { name, value } => form.text(name, value),
+            FormField::File {
+                name,
+                file_name,
+                content_type,
+                data,
+            } => {
+                let part = match data {
+                    FileData::Bytes(bytes) => {
+                        let len = bytes.len() as u64;
+                        Part::stream_with_length(reqwest::Body::from(bytes), len)
+                    }
+                    FileData::Stream(receiver) => Part::stream(reqwest::Body::wrap_stream(
+                        futures_util::stream::unfold(receiver, |mut receiver| async move {
+                            receiver.recv().await.map(|chunk| (chunk, receiver))
+                        })
+                        .boxed(),
+                    )),
+                };
+                // A MIME string from the fixed table always parses.
+                let part = part
+                    .file_name(file_name)
+                    .mime_str(content_type)
+                    .unwrap_or_else(|_| Part::text(""));
+                form.part(name, part)
+            }
+        })
+}
+
+/// Names the cause the way Node's errors do, without the URL's credentials (none are
+/// ever put in it: the key travels in the Authorization header).
+fn transport_error(method: Method, url: &reqwest::Url, error: &reqwest::Error) -> TransportError {
+    let host = url.host_str().unwrap_or_default();
+    let port = url.port_or_known_default().unwrap_or_default();
+    let chain = error_chain(error);
+    let lower = chain.to_lowercase();
+    let code = if lower.contains("connection refused") {
+        "ECONNREFUSED"
+    } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
+        "ENOTFOUND"
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        "EPROTO"
+    } else if error.is_timeout() || lower.contains("timed out") {
+        "ETIMEDOUT"
+    } else if lower.contains("reset")
+        || lower.contains("closed")
+        || lower.contains("incomplete")
+        || lower.contains("eof")
+    {
+        "ECONNRESET"
+    } else {
+        "ERR_NETWORK"
+    };
+    let cause = match code {
+        "ECONNREFUSED" => format!("connect ECONNREFUSED {host}:{port}"),
+        "ENOTFOUND" => format!("getaddrinfo ENOTFOUND {host}"),
+        _ => format!("{code}: {chain}"),
+    };
+    TransportError {
+        code,
+        message: format!(
+            "{cause} ({} {}://{host}:{port}{})",
+            method.as_str(),
+            url.scheme(),
+            url.path()
+        ),
+    }
+}
+
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut text = error.without_url_ref().to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+trait WithoutUrl {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let text = self.to_string();
+        match self.url() {
+            Some(url) => text
+                .replace(&format!(" ({url})"), "")
+                .replace(url.as_str(), ""),
+            None => text,
+        }
+    }
+}
