@@ -1,0 +1,120 @@
+//! The admin API for test harnesses: fault rules, rate limits and a full reset
+//! at run time. Not behind ImageKit auth, but refused to non-loopback peers.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::extract::JsonBody;
+use crate::faults::FaultRule;
+use crate::rate_limit::RateLimitSettings;
+use crate::server::{App, ConnectionContext};
+
+pub fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/__admin/health", get(health))
+        .route(
+            "/__admin/faults",
+            get(list_faults).post(set_faults).delete(clear_faults),
+        )
+        .route(
+            "/__admin/rate-limit",
+            get(get_rate_limit)
+                .post(set_rate_limit)
+                .delete(clear_rate_limit),
+        )
+        .route("/__admin/reset", post(reset))
+        .route_layer(from_fn(loopback_only))
+}
+
+async fn loopback_only(request: Request, next: Next) -> Response {
+    let loopback = request
+        .extensions()
+        .get::<ConnectionContext>()
+        .is_some_and(|c| c.peer.ip().is_loopback());
+    if loopback {
+        next.run(request).await
+    } else {
+        ApiError::Forbidden("The admin API is only available on loopback.".into()).into_response()
+    }
+}
+
+async fn health(State(app): State<Arc<App>>) -> Json<Value> {
+    Json(json!({
+        "status": "ok",
+        "apiEndpoint": app.origin,
+        "urlEndpoint": app.url_endpoint,
+        "storage": if app.config.data_dir.is_some() { "disk" } else { "memory" },
+    }))
+}
+
+async fn list_faults(State(app): State<Arc<App>>) -> Json<Value> {
+    Json(json!({ "rules": app.faults.list() }))
+}
+
+/// Either `{"rules": [...]}` or a bare array of rules.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum FaultsBody {
+    Wrapped { rules: Vec<FaultRule> },
+    Bare(Vec<FaultRule>),
+}
+
+async fn set_faults(
+    State(app): State<Arc<App>>,
+    JsonBody(body): JsonBody<FaultsBody>,
+) -> Result<Json<Value>, ApiError> {
+    let rules = match body {
+        FaultsBody::Wrapped { rules } | FaultsBody::Bare(rules) => rules,
+    };
+    let rules = rules
+        .into_iter()
+        .map(FaultRule::validated)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ApiError::BadRequest)?;
+    app.faults.replace(rules);
+    Ok(Json(json!({ "rules": app.faults.list() })))
+}
+
+async fn clear_faults(State(app): State<Arc<App>>) -> StatusCode {
+    app.faults.replace(Vec::new());
+    StatusCode::NO_CONTENT
+}
+
+async fn get_rate_limit(State(app): State<Arc<App>>) -> Json<Value> {
+    Json(json!({ "rateLimit": app.rate_limit.settings() }))
+}
+
+/// `{"limit": n, "intervalMs": ms}` turns limiting on; `null` turns it off.
+async fn set_rate_limit(
+    State(app): State<Arc<App>>,
+    JsonBody(body): JsonBody<Option<RateLimitSettings>>,
+) -> Result<Json<Value>, ApiError> {
+    let settings = body
+        .map(RateLimitSettings::validated)
+        .transpose()
+        .map_err(ApiError::BadRequest)?;
+    app.rate_limit.set(settings);
+    Ok(Json(json!({ "rateLimit": app.rate_limit.settings() })))
+}
+
+async fn clear_rate_limit(State(app): State<Arc<App>>) -> StatusCode {
+    app.rate_limit.set(None);
+    StatusCode::NO_CONTENT
+}
+
+/// Empties the media library and turns faults and rate limits off.
+async fn reset(State(app): State<Arc<App>>) -> StatusCode {
+    app.store.reset().await;
+    app.faults.replace(Vec::new());
+    app.rate_limit.set(None);
+    StatusCode::NO_CONTENT
+}

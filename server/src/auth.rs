@@ -1,0 +1,206 @@
+//! ImageKit authentication: HTTP basic auth with the private key as user name
+//! and an empty password, or (uploads only) the client-side
+//! publicKey/signature/expire/token quadruple.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+
+use crate::error::ApiError;
+use crate::server::App;
+use crate::timestamp::now_ms;
+
+/// Checks the `Authorization` header: 401 when absent or unreadable, 403 when
+/// the key is not the configured private key.
+pub fn check_basic(headers: &HeaderMap, private_key: &str) -> Result<(), ApiError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Err(ApiError::Unauthorized(
+            "Your request does not contain private API key.".into(),
+        ));
+    };
+    let credentials = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            let (scheme, encoded) = v.trim().split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("basic")
+                .then_some(encoded.trim())
+        })
+        .and_then(|encoded| {
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .ok()
+        })
+        .and_then(|decoded| String::from_utf8(decoded).ok());
+    let Some(credentials) = credentials else {
+        return Err(ApiError::Unauthorized(
+            "Your request contains an invalid Authorization header.".into(),
+        ));
+    };
+    let user = credentials
+        .split_once(':')
+        .map_or(credentials.as_str(), |(u, _)| u);
+    if constant_time_eq(user.as_bytes(), private_key.as_bytes()) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "Your account cannot be authenticated.".into(),
+        ))
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Hex HMAC-SHA1 of `message` keyed with `key`: ImageKit's signature for both
+/// client-side uploads and signed URLs.
+pub fn hmac_sha1_hex(key: &str, message: &str) -> String {
+    // HMAC accepts keys of any length, so this cannot fail.
+    let mut mac = match Hmac::<Sha1>::new_from_slice(key.as_bytes()) {
+        Ok(mac) => mac,
+        Err(_) => return String::new(),
+    };
+    mac.update(message.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+pub fn signature_matches(expected_hex: &str, given: &str) -> bool {
+    constant_time_eq(
+        expected_hex.as_bytes(),
+        given.to_ascii_lowercase().as_bytes(),
+    )
+}
+
+/// Client-side upload credentials, sent as form fields instead of a header.
+#[derive(Debug, Default)]
+pub struct ClientUploadAuth {
+    pub public_key: Option<String>,
+    pub signature: Option<String>,
+    pub expire: Option<String>,
+    pub token: Option<String>,
+}
+
+impl ClientUploadAuth {
+    pub fn is_present(&self) -> bool {
+        self.public_key.is_some() || self.signature.is_some()
+    }
+
+    /// Validates the fields as ImageKit does: the public key must match, the
+    /// expiry must be in the future but at most an hour away, and the
+    /// signature must be HMAC-SHA1(privateKey, token + expire).
+    pub fn verify(&self, public_key: &str, private_key: &str) -> Result<(), ApiError> {
+        let missing =
+            |what: &str| ApiError::bad_request(format!("Missing {what} for client-side upload."));
+        let given_key = self
+            .public_key
+            .as_deref()
+            .ok_or_else(|| missing("publicKey"))?;
+        let signature = self
+            .signature
+            .as_deref()
+            .ok_or_else(|| missing("signature"))?;
+        let expire = self.expire.as_deref().ok_or_else(|| missing("expire"))?;
+        let token = self.token.as_deref().ok_or_else(|| missing("token"))?;
+        if !constant_time_eq(given_key.as_bytes(), public_key.as_bytes()) {
+            return Err(ApiError::Forbidden(
+                "Your account cannot be authenticated.".into(),
+            ));
+        }
+        let expire_s: i64 = expire.trim().parse().map_err(|_| {
+            ApiError::bad_request("The expire parameter must be a Unix time in seconds.")
+        })?;
+        let now_s = now_ms() / 1000;
+        if expire_s < now_s {
+            return Err(ApiError::bad_request(
+                "The expire parameter is in the past.",
+            ));
+        }
+        if expire_s > now_s + 3600 {
+            return Err(ApiError::bad_request(
+                "The expire parameter must be less than 1 hour into the future.",
+            ));
+        }
+        if !signature_matches(
+            &hmac_sha1_hex(private_key, &format!("{token}{expire}")),
+            signature,
+        ) {
+            return Err(ApiError::bad_request("Invalid signature."));
+        }
+        Ok(())
+    }
+}
+
+/// Middleware guarding the media API.
+pub async fn require_private_key(
+    State(app): State<Arc<App>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match check_basic(request.headers(), &app.config.private_key) {
+        Ok(()) => next.run(request).await,
+        Err(err) => err.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+        h
+    }
+
+    #[test]
+    fn basic_auth() {
+        let good = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode("pk:")
+        );
+        assert!(check_basic(&headers(&good), "pk").is_ok());
+        let wrong = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode("nope:")
+        );
+        assert_eq!(
+            check_basic(&headers(&wrong), "pk")
+                .unwrap_err()
+                .status()
+                .as_u16(),
+            403
+        );
+        assert_eq!(
+            check_basic(&HeaderMap::new(), "pk")
+                .unwrap_err()
+                .status()
+                .as_u16(),
+            401
+        );
+        assert_eq!(
+            check_basic(&headers("Basic !!!"), "pk")
+                .unwrap_err()
+                .status()
+                .as_u16(),
+            401
+        );
+    }
+
+    #[test]
+    fn hmac_matches_known_vector() {
+        // RFC 2202 test case 2.
+        assert_eq!(
+            hmac_sha1_hex("Jefe", "what do ya want for nothing?"),
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+        );
+    }
+}

@@ -1,0 +1,145 @@
+//! The one error type every handler returns, rendered the way ImageKit renders
+//! errors: a JSON object with `message` and `help`, plus a few endpoint-specific
+//! keys (`reason`, `missingFileIds`) that the reference SDK's typings expose.
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Map, Value};
+
+/// ImageKit's constant `help` text on every error body.
+pub const HELP: &str = "For support kindly contact us at support@imagekit.io .";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// 400: the request is malformed or fails validation.
+    BadRequest(String),
+    /// 400 with a machine-readable `reason`, as the folder and copy APIs answer.
+    BadRequestReason { message: String, reason: String },
+    /// 401: credentials missing, or a delivery URL without a valid signature.
+    Unauthorized(String),
+    /// 403: credentials present but wrong.
+    Forbidden(String),
+    /// 404: an unknown id or path.
+    NotFound(String),
+    /// 404 with a machine-readable `reason`.
+    NotFoundReason { message: String, reason: String },
+    /// 404 from the bulk APIs, naming the ids that do not exist.
+    MissingFileIds(Vec<String>),
+    /// 405: the path exists but not for this method.
+    MethodNotAllowed,
+    /// 409: the target already exists.
+    Conflict { message: String, reason: String },
+    /// 413: a request body over the configured limit.
+    PayloadTooLarge(String),
+    /// 429 with ImageKit's rate-limit headers (all in milliseconds but the limit).
+    RateLimited {
+        limit: u64,
+        reset_ms: u64,
+        interval_ms: u64,
+    },
+    /// Any status requested by an injected fault.
+    Injected(StatusCode),
+    /// 500: a storage failure on this machine (disk full, permissions...).
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::BadRequest(message.into())
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ApiError::NotFound(message.into())
+    }
+
+    pub fn internal(message: impl std::fmt::Display) -> Self {
+        ApiError::Internal(message.to_string())
+    }
+
+    pub fn file_not_found() -> Self {
+        ApiError::NotFound("The requested file does not exist.".into())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) | ApiError::BadRequestReason { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_)
+            | ApiError::NotFoundReason { .. }
+            | ApiError::MissingFileIds(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Injected(status) => *status,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::BadRequest(m)
+            | ApiError::Unauthorized(m)
+            | ApiError::Forbidden(m)
+            | ApiError::NotFound(m)
+            | ApiError::PayloadTooLarge(m)
+            | ApiError::Internal(m) => m.clone(),
+            ApiError::BadRequestReason { message, .. }
+            | ApiError::NotFoundReason { message, .. }
+            | ApiError::Conflict { message, .. } => message.clone(),
+            ApiError::MissingFileIds(_) => "The requested file(s) does not exist.".into(),
+            ApiError::MethodNotAllowed => "Method not allowed for this route.".into(),
+            ApiError::RateLimited { .. } => "Too many requests".into(),
+            ApiError::Injected(status) => format!(
+                "Injected fault: {}",
+                status.canonical_reason().unwrap_or("error")
+            ),
+        }
+    }
+
+    /// The JSON body, in ImageKit's key order: message, help, then extras.
+    pub fn body(&self) -> Value {
+        let mut body = Map::new();
+        body.insert("message".into(), Value::String(self.message()));
+        body.insert("help".into(), Value::String(HELP.into()));
+        match self {
+            ApiError::BadRequestReason { reason, .. }
+            | ApiError::NotFoundReason { reason, .. }
+            | ApiError::Conflict { reason, .. } => {
+                body.insert("reason".into(), Value::String(reason.clone()));
+            }
+            ApiError::MissingFileIds(ids) => {
+                body.insert("missingFileIds".into(), json!(ids));
+            }
+            _ => {}
+        }
+        Value::Object(body)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status().as_u16(), self.message())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status(), axum::Json(self.body())).into_response();
+        if let ApiError::RateLimited {
+            limit,
+            reset_ms,
+            interval_ms,
+        } = self
+        {
+            let headers = response.headers_mut();
+            headers.insert("X-RateLimit-Limit", HeaderValue::from(limit));
+            headers.insert("X-RateLimit-Reset", HeaderValue::from(reset_ms));
+            headers.insert("X-RateLimit-Interval", HeaderValue::from(interval_ms));
+        }
+        response
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,233 @@
+//! Fault injection for testing clients: per-route delays, error statuses,
+//! dropped connections and truncated bodies. Off unless rules are configured.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+use crate::server::{App, ConnectionContext};
+
+/// One rule. `path` is a glob over the request path where `*` matches any run
+/// of characters (including `/`); `method` absent or `*` matches every method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FaultRule {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    pub path: String,
+    /// Answer with this status and an ImageKit-shaped error body instead of
+    /// running the handler.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Wait this long before acting (alone, it just slows the route down).
+    #[serde(default)]
+    pub delay_ms: u64,
+    /// Close the TCP connection without answering.
+    #[serde(default)]
+    pub drop_connection: bool,
+    /// Send the headers (with the full Content-Length) and half of the body,
+    /// then close the connection.
+    #[serde(default)]
+    pub truncate_body: bool,
+    /// Apply to this many matching requests, then retire; absent means forever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<u32>,
+}
+
+impl FaultRule {
+    pub fn validated(self) -> Result<Self, String> {
+        if self.path.is_empty() {
+            return Err("fault rule needs a non-empty path".into());
+        }
+        if let Some(status) = self.status {
+            if StatusCode::from_u16(status).is_err() || status < 100 {
+                return Err(format!("fault rule status {status} is not an HTTP status"));
+            }
+        }
+        if self.times == Some(0) {
+            return Err("fault rule times must be at least 1".into());
+        }
+        Ok(self)
+    }
+
+    fn matches(&self, method: &str, path: &str) -> bool {
+        let method_ok = match self.method.as_deref() {
+            None | Some("*") => true,
+            Some(m) => m.eq_ignore_ascii_case(method),
+        };
+        method_ok && glob_match(self.path.as_bytes(), path.as_bytes())
+    }
+}
+
+/// `*`-only glob matching, iterative with single-star backtracking.
+fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(c) if *c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p.min(pattern.len())..].iter().all(|c| *c == b'*')
+}
+
+#[derive(Default)]
+pub struct FaultSet {
+    rules: Mutex<Vec<FaultRule>>,
+}
+
+impl FaultSet {
+    pub fn new(rules: Vec<FaultRule>) -> Self {
+        FaultSet {
+            rules: Mutex::new(rules),
+        }
+    }
+
+    pub fn replace(&self, rules: Vec<FaultRule>) {
+        *self.rules.lock().unwrap_or_else(|e| e.into_inner()) = rules;
+    }
+
+    pub fn list(&self) -> Vec<FaultRule> {
+        self.rules.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The first rule matching the request, consuming one of its `times`.
+    fn take(&self, method: &str, path: &str) -> Option<FaultRule> {
+        let mut rules = self.rules.lock().unwrap_or_else(|e| e.into_inner());
+        let index = rules.iter().position(|r| r.matches(method, path))?;
+        let rule = rules.get_mut(index)?;
+        let taken = rule.clone();
+        if let Some(times) = rule.times.as_mut() {
+            *times -= 1;
+            if *times == 0 {
+                rules.remove(index);
+            }
+        }
+        Some(taken)
+    }
+}
+
+/// Middleware in front of every ImageKit route (never the admin routes).
+pub async fn inject(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let Some(rule) = app
+        .faults
+        .take(request.method().as_str(), request.uri().path())
+    else {
+        return next.run(request).await;
+    };
+    if rule.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(rule.delay_ms)).await;
+    }
+    if rule.drop_connection {
+        if let Some(conn) = request.extensions().get::<ConnectionContext>() {
+            conn.kill.notify_one();
+            // The connection task drops the socket; this future is dropped with it.
+            std::future::pending::<()>().await;
+        }
+        return truncated(StatusCode::INTERNAL_SERVER_ERROR, Bytes::new());
+    }
+    if let Some(status) = rule.status.and_then(|s| StatusCode::from_u16(s).ok()) {
+        let response = ApiError::Injected(status).into_response();
+        return if rule.truncate_body {
+            truncate(response).await
+        } else {
+            response
+        };
+    }
+    let response = next.run(request).await;
+    if rule.truncate_body {
+        truncate(response).await
+    } else {
+        response
+    }
+}
+
+async fn truncate(response: Response) -> Response {
+    let (parts, body) = response.into_parts();
+    let full = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let mut response = truncated(parts.status, full);
+    let status = response.status();
+    *response.headers_mut() = parts.headers;
+    *response.status_mut() = status;
+    response
+}
+
+/// A response announcing `full.len()` bytes but delivering half, then failing
+/// the body so hyper closes the connection mid-message.
+fn truncated(status: StatusCode, full: Bytes) -> Response {
+    let half = full.slice(..full.len() / 2);
+    // The error comes after a pause so hyper flushes the headers and the half
+    // body first; then it aborts the connection.
+    let failure = futures_util::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Err::<Bytes, _>(std::io::Error::other("injected truncation"))
+    });
+    let chunks = futures_util::StreamExt::chain(futures_util::stream::iter([Ok(half)]), failure);
+    let mut response = Response::new(Body::from_stream(chunks));
+    *response.status_mut() = status;
+    if let Ok(len) = axum::http::HeaderValue::from_str(&full.len().to_string()) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_LENGTH, len);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globbing() {
+        assert!(glob_match(b"/v1/files/*/details", b"/v1/files/abc/details"));
+        assert!(glob_match(b"/v1/*", b"/v1/files/abc/details"));
+        assert!(!glob_match(
+            b"/v1/files/*/details",
+            b"/v1/files/abc/versions"
+        ));
+        assert!(glob_match(b"*", b""));
+        assert!(glob_match(b"/a*b*c", b"/aXbYbZc"));
+        assert!(!glob_match(b"/exact", b"/exact/more"));
+    }
+
+    #[test]
+    fn times_retire_rules() {
+        let set = FaultSet::new(vec![FaultRule {
+            method: Some("GET".into()),
+            path: "/x".into(),
+            status: Some(503),
+            delay_ms: 0,
+            drop_connection: false,
+            truncate_body: false,
+            times: Some(1),
+        }]);
+        assert!(set.take("POST", "/x").is_none());
+        assert!(set.take("get", "/x").is_some());
+        assert!(set.take("GET", "/x").is_none());
+    }
+}

@@ -1,0 +1,1176 @@
+//! The file endpoints of the media API: list/search, details, versions,
+//! metadata, tags, delete, copy, move and rename.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::custom_metadata;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{parse_bool, JsonBody, QueryMap};
+use crate::ids::new_id;
+use crate::imaging;
+use crate::paths::{encode_path, normalize_folder, sanitize_file_name, split_file_path};
+use crate::purge;
+use crate::search_query::{self, Candidate};
+use crate::server::App;
+use crate::storage::{FileRecord, FolderRecord, State as Library, Version};
+use crate::timestamp::{now_ms, to_iso};
+
+/// Largest stored file that is decoded for metadata or transformations; bigger
+/// files are served as they are.
+pub const MAX_DECODE_BYTES: u64 = 256 << 20;
+
+fn null_if_empty<T: serde::Serialize>(items: &[T]) -> Value {
+    if items.is_empty() {
+        Value::Null
+    } else {
+        json!(items)
+    }
+}
+
+/// The file URL (with `ik-obj-version` for a non-current version).
+pub fn file_url(app: &App, file: &FileRecord, version: &Version, thumbnail: bool) -> String {
+    let transform = if thumbnail {
+        "/tr:n-ik_ml_thumbnail"
+    } else {
+        ""
+    };
+    let query = if version.id == file.current {
+        String::new()
+    } else {
+        format!("?ik-obj-version={}", version.id)
+    };
+    format!(
+        "{}{}{}{}",
+        app.url_endpoint,
+        transform,
+        encode_path(&file.path()),
+        query
+    )
+}
+
+/// A FileObject in ImageKit's documented key order.
+pub fn file_object(app: &App, file: &FileRecord, version: &Version) -> Value {
+    let current = version.id == file.current;
+    let mut o = Map::new();
+    o.insert(
+        "type".into(),
+        json!(if current { "file" } else { "file-version" }),
+    );
+    o.insert("name".into(), json!(file.name));
+    let (created, updated) = if current {
+        (file.created_at, file.updated_at)
+    } else {
+        (version.created_at, version.updated_at)
+    };
+    o.insert("createdAt".into(), json!(to_iso(created)));
+    o.insert("updatedAt".into(), json!(to_iso(updated)));
+    o.insert("fileId".into(), json!(file.id));
+    o.insert("tags".into(), null_if_empty(&version.tags));
+    o.insert("AITags".into(), null_if_empty(&version.ai_tags));
+    o.insert(
+        "versionInfo".into(),
+        json!({ "id": version.id, "name": format!("Version {}", version.number) }),
+    );
+    o.insert(
+        "embeddedMetadata".into(),
+        Value::Object(version.embedded_metadata.clone()),
+    );
+    o.insert("isPublished".into(), json!(version.is_published));
+    o.insert(
+        "customCoordinates".into(),
+        json!(version.custom_coordinates),
+    );
+    o.insert(
+        "customMetadata".into(),
+        Value::Object(version.custom_metadata.clone()),
+    );
+    if let Some(description) = &version.description {
+        o.insert("description".into(), json!(description));
+    }
+    o.insert("isPrivateFile".into(), json!(version.is_private));
+    o.insert("url".into(), json!(file_url(app, file, version, false)));
+    let thumbnail = if version.image.is_some() {
+        file_url(app, file, version, true)
+    } else {
+        String::new()
+    };
+    o.insert("thumbnail".into(), json!(thumbnail));
+    o.insert(
+        "fileType".into(),
+        json!(if version.image.is_some() {
+            "image"
+        } else {
+            "non-image"
+        }),
+    );
+    o.insert("filePath".into(), json!(file.path()));
+    if let Some(image) = &version.image {
+        o.insert("height".into(), json!(image.height));
+        o.insert("width".into(), json!(image.width));
+    }
+    o.insert("size".into(), json!(version.size));
+    o.insert(
+        "hasAlpha".into(),
+        json!(version.image.as_ref().is_some_and(|i| i.has_alpha)),
+    );
+    o.insert("mime".into(), json!(version.mime));
+    if !version.extension_status.is_empty() {
+        o.insert(
+            "extensionStatus".into(),
+            Value::Object(version.extension_status.clone()),
+        );
+    }
+    Value::Object(o)
+}
+
+pub fn folder_object(folder: &FolderRecord) -> Value {
+    json!({
+        "type": "folder",
+        "name": folder.name,
+        "createdAt": to_iso(folder.created_at),
+        "updatedAt": to_iso(folder.updated_at),
+        "folderId": folder.id,
+        "folderPath": folder.path.trim_end_matches('/'),
+    })
+}
+
+fn current_object(app: &App, id: &str) -> ApiResult<Value> {
+    let state = app.store.read();
+    let file = state.files.get(id).ok_or_else(ApiError::file_not_found)?;
+    let version = file
+        .current_version()
+        .ok_or_else(ApiError::file_not_found)?;
+    Ok(file_object(app, file, version))
+}
+
+// ---------------------------------------------------------------- list
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    Name,
+    Created,
+    Updated,
+    Height,
+    Width,
+    Size,
+    Relevance,
+}
+
+fn parse_sort(sort: &str) -> ApiResult<(SortKey, bool)> {
+    let (dir, key) = sort
+        .split_once('_')
+        .ok_or_else(|| ApiError::bad_request(format!("Invalid sort value: {sort}")))?;
+    let descending = match dir {
+        "ASC" => false,
+        "DESC" => true,
+        _ => return Err(ApiError::bad_request(format!("Invalid sort value: {sort}"))),
+    };
+    let key = match key {
+        "NAME" => SortKey::Name,
+        "CREATED" => SortKey::Created,
+        "UPDATED" => SortKey::Updated,
+        "HEIGHT" => SortKey::Height,
+        "WIDTH" => SortKey::Width,
+        "SIZE" => SortKey::Size,
+        "RELEVANCE" => SortKey::Relevance,
+        _ => return Err(ApiError::bad_request(format!("Invalid sort value: {sort}"))),
+    };
+    Ok((key, descending))
+}
+
+fn parse_count(
+    q: &QueryMap,
+    name: &str,
+    default: usize,
+    min: usize,
+    max: usize,
+) -> ApiResult<usize> {
+    match q.get(name) {
+        None | Some("") => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "Invalid {name} value: it should be between {min} and {max}."
+                ))
+            }),
+    }
+}
+
+struct Row<'a> {
+    candidate: Candidate<'a>,
+    seq: u64,
+}
+
+impl Row<'_> {
+    fn name(&self) -> &str {
+        match &self.candidate {
+            Candidate::File { file, .. } => &file.name,
+            Candidate::Folder(f) => &f.name,
+        }
+    }
+
+    fn number(&self, key: SortKey) -> i64 {
+        match &self.candidate {
+            Candidate::File {
+                file,
+                version,
+                is_current,
+            } => match key {
+                SortKey::Created if *is_current => file.created_at,
+                SortKey::Created => version.created_at,
+                SortKey::Updated if *is_current => file.updated_at,
+                SortKey::Updated => version.updated_at,
+                SortKey::Height => version.image.as_ref().map_or(0, |i| i64::from(i.height)),
+                SortKey::Width => version.image.as_ref().map_or(0, |i| i64::from(i.width)),
+                SortKey::Size => i64::try_from(version.size).unwrap_or(i64::MAX),
+                SortKey::Name | SortKey::Relevance => 0,
+            },
+            Candidate::Folder(f) => match key {
+                SortKey::Created => f.created_at,
+                SortKey::Updated => f.updated_at,
+                _ => 0,
+            },
+        }
+    }
+}
+
+pub async fn list(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Json<Value>> {
+    let limit = parse_count(&q, "limit", 1000, 1, 1000)?;
+    let skip = parse_count(&q, "skip", 0, 0, usize::MAX)?;
+    let (sort_key, descending) = parse_sort(
+        q.get("sort")
+            .filter(|s| !s.is_empty())
+            .unwrap_or("ASC_CREATED"),
+    )?;
+    let file_type = q.get("fileType").filter(|s| !s.is_empty()).unwrap_or("all");
+    if !["all", "image", "non-image"].contains(&file_type) {
+        return Err(ApiError::bad_request(format!(
+            "Invalid fileType value: {file_type}. It should be all, image or non-image."
+        )));
+    }
+    let search = match q.get("searchQuery").filter(|s| !s.trim().is_empty()) {
+        Some(text) => Some(search_query::parse(text, now_ms()).map_err(|e| {
+            ApiError::bad_request(format!(
+                "Your request contains invalid syntax for the searchQuery parameter: {e}"
+            ))
+        })?),
+        None => None,
+    };
+    let include_folder = match q.get("includeFolder") {
+        Some(v) if !v.is_empty() => parse_bool("includeFolder", v)?,
+        _ => false,
+    };
+    // With a searchQuery, tags/type/name have no effect (ImageKit documents this).
+    let item_type = match (&search, q.get("type").filter(|s| !s.is_empty())) {
+        (Some(query), _) if query.mentions_type() => "any",
+        // Files only, unless folders are asked for explicitly.
+        (Some(_), _) if include_folder => "all",
+        (Some(_), _) => "file",
+        (None, Some(t)) => t,
+        (None, None) if include_folder => "all",
+        (None, None) => "file",
+    };
+    if !["file", "file-version", "folder", "all", "any"].contains(&item_type) {
+        return Err(ApiError::bad_request(format!(
+            "Invalid type value: {item_type}. It should be file, file-version, folder or all."
+        )));
+    }
+    let tags: Vec<String> = match (&search, q.get("tags")) {
+        (None, Some(t)) => t
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(String::from)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let name = if search.is_none() {
+        q.get("name").filter(|s| !s.is_empty())
+    } else {
+        None
+    };
+    let folder = q
+        .get("path")
+        .filter(|s| !s.is_empty())
+        .map(normalize_folder);
+
+    let state = app.store.read();
+    let mut rows: Vec<Row> = Vec::new();
+    let wants_files = item_type != "folder";
+    let wants_folders = matches!(item_type, "folder" | "all" | "any");
+    if wants_files {
+        for file in state.files.values() {
+            if folder.as_ref().is_some_and(|f| *f != file.folder) {
+                continue;
+            }
+            for version in &file.versions {
+                let is_current = version.id == file.current;
+                let wanted = match item_type {
+                    "file" | "all" => is_current,
+                    "file-version" => !is_current,
+                    _ => true,
+                };
+                if !wanted {
+                    continue;
+                }
+                let is_image = version.image.is_some();
+                if (file_type == "image" && !is_image) || (file_type == "non-image" && is_image) {
+                    continue;
+                }
+                if !tags.is_empty() && !version.tags.iter().any(|t| tags.contains(t)) {
+                    continue;
+                }
+                if name.is_some_and(|n| n != file.name) {
+                    continue;
+                }
+                rows.push(Row {
+                    candidate: Candidate::File {
+                        file,
+                        version,
+                        is_current,
+                    },
+                    seq: file.seq,
+                });
+            }
+        }
+    }
+    if wants_folders {
+        for record in state.folders.values() {
+            let parent = crate::paths::parent_folder(&record.path);
+            if folder.as_ref().is_some_and(|f| *f != parent)
+                || name.is_some_and(|n| n != record.name)
+            {
+                continue;
+            }
+            rows.push(Row {
+                candidate: Candidate::Folder(record),
+                seq: record.seq,
+            });
+        }
+    }
+    if let Some(query) = &search {
+        rows.retain(|row| query.matches(&row.candidate));
+    }
+    rows.sort_by(|a, b| {
+        let primary = match sort_key {
+            SortKey::Name => a.name().cmp(b.name()),
+            SortKey::Relevance => Ordering::Equal,
+            key => a.number(key).cmp(&b.number(key)),
+        };
+        let primary = if descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary.then(a.seq.cmp(&b.seq))
+    });
+    let items: Vec<Value> = rows
+        .iter()
+        .skip(skip)
+        .take(limit)
+        .map(|row| match &row.candidate {
+            Candidate::File { file, version, .. } => file_object(&app, file, version),
+            Candidate::Folder(f) => folder_object(f),
+        })
+        .collect();
+    Ok(Json(Value::Array(items)))
+}
+
+// ---------------------------------------------------------------- details
+
+pub async fn details(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    current_object(&app, &id).map(Json)
+}
+
+fn string_array(value: &Value, message: &str) -> ApiResult<Vec<String>> {
+    let items = value
+        .as_array()
+        .ok_or_else(|| ApiError::bad_request(message))?;
+    items
+        .iter()
+        .map(|v| {
+            v.as_str()
+                .map(String::from)
+                .ok_or_else(|| ApiError::bad_request(message))
+        })
+        .collect()
+}
+
+/// `x,y,width,height` with non-negative integers.
+pub fn validate_coordinates(value: &str) -> ApiResult<()> {
+    let parts: Vec<&str> = value.split(',').collect();
+    if parts.len() == 4 && parts.iter().all(|p| p.trim().parse::<u64>().is_ok()) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "Invalid customCoordinates parameter. It should be a string like 'x,y,width,height'.",
+        ))
+    }
+}
+
+pub fn validate_tags(tags: &[String]) -> ApiResult<()> {
+    if tags.iter().any(|t| t.contains('%')) {
+        return Err(ApiError::bad_request(
+            "Tags cannot contain the '%' character.",
+        ));
+    }
+    if tags.iter().map(|t| t.chars().count()).sum::<usize>() > 500 {
+        return Err(ApiError::bad_request(
+            "The total length of tags must not exceed 500 characters.",
+        ));
+    }
+    Ok(())
+}
+
+/// Extensions are recorded; their status is reported as ImageKit reports
+/// asynchronous extensions at first: pending.
+pub fn extension_status(extensions: &[Value]) -> ApiResult<Map<String, Value>> {
+    let mut status = Map::new();
+    for extension in extensions {
+        let name = extension
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                ApiError::bad_request("Invalid extensions parameter: every extension needs a name.")
+            })?;
+        status.insert(name.to_string(), json!("pending"));
+    }
+    Ok(status)
+}
+
+pub async fn update_details(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Map<String, Value>>,
+) -> ApiResult<Json<Value>> {
+    let now = now_ms();
+    if let Some(publish) = body.get("publish").filter(|v| !v.is_null()) {
+        if body.iter().any(|(k, v)| k != "publish" && !v.is_null()) {
+            return Err(ApiError::bad_request(
+                "Your request cannot contain any other parameters when publish is present.",
+            ));
+        }
+        let is_published = publish
+            .get("isPublished")
+            .and_then(Value::as_bool)
+            .ok_or_else(|| {
+                ApiError::bad_request("Invalid publish parameter: isPublished must be a boolean.")
+            })?;
+        let all_versions = publish
+            .get("includeFileVersions")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        {
+            let mut state = app.store.write();
+            let file = state
+                .files
+                .get_mut(&id)
+                .ok_or_else(ApiError::file_not_found)?;
+            let current = file.current.clone();
+            for version in file
+                .versions
+                .iter_mut()
+                .filter(|v| all_versions || v.id == current)
+            {
+                version.is_published = is_published;
+                version.updated_at = now;
+            }
+            file.updated_at = now;
+        }
+        app.store.changed();
+        return current_object(&app, &id).map(Json);
+    }
+
+    let tags = match body.get("tags") {
+        None => None,
+        Some(Value::Null) => Some(Vec::new()),
+        Some(v) => {
+            let tags = string_array(
+                v,
+                "Invalid tags parameter. It should be null or an array of strings.",
+            )?;
+            validate_tags(&tags)?;
+            Some(tags)
+        }
+    };
+    let coordinates = match body.get("customCoordinates") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(s)) => {
+            validate_coordinates(s)?;
+            Some(Some(s.clone()))
+        }
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid customCoordinates parameter. It should be null or a string like 'x,y,width,height'.",
+            ))
+        }
+    };
+    let remove_ai_tags = match body.get("removeAITags") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s == "all" => Some(None),
+        Some(v) => Some(Some(string_array(
+            v,
+            "Invalid removeAITags parameter. It should be \"all\" or an array of strings.",
+        )?)),
+    };
+    let extensions = match body.get("extensions") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(items)) => Some((items.clone(), extension_status(items)?)),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid extensions parameter. It should be an array.",
+            ))
+        }
+    };
+    let webhook_url = match body.get("webhookUrl") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid webhookUrl parameter. It should be a string.",
+            ))
+        }
+    };
+    let metadata_patch = match body.get("customMetadata") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(m)) => Some(m.clone()),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid customMetadata parameter. It should be an object.",
+            ))
+        }
+    };
+    let description = match body.get("description") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid description parameter. It should be a string.",
+            ))
+        }
+    };
+
+    {
+        let mut state = app.store.write();
+        let fields = state.custom_fields.clone();
+        let file = state
+            .files
+            .get_mut(&id)
+            .ok_or_else(ApiError::file_not_found)?;
+        let version = file
+            .current_version_mut()
+            .ok_or_else(ApiError::file_not_found)?;
+        if let Some(patch) = metadata_patch {
+            let mut merged = version.custom_metadata.clone();
+            for (key, value) in patch {
+                if value.is_null() {
+                    merged.remove(&key);
+                } else {
+                    merged.insert(key, value);
+                }
+            }
+            custom_metadata::validate_values(&fields, &merged)?;
+            version.custom_metadata = merged;
+        }
+        if let Some(tags) = tags {
+            version.tags = tags;
+        }
+        if let Some(coordinates) = coordinates {
+            version.custom_coordinates = coordinates;
+        }
+        match remove_ai_tags {
+            Some(None) => version.ai_tags.clear(),
+            Some(Some(names)) => version.ai_tags.retain(|t| {
+                !t.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| names.iter().any(|x| x == n))
+            }),
+            None => {}
+        }
+        if let Some((items, status)) = extensions {
+            version.extensions = items;
+            version.extension_status = status;
+        }
+        if webhook_url.is_some() {
+            version.webhook_url = webhook_url;
+        }
+        if description.is_some() {
+            version.description = description;
+        }
+        version.updated_at = now;
+        file.updated_at = now;
+    }
+    app.store.changed();
+    current_object(&app, &id).map(Json)
+}
+
+// ---------------------------------------------------------------- versions
+
+pub async fn versions(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let state = app.store.read();
+    let file = state.files.get(&id).ok_or_else(ApiError::file_not_found)?;
+    Ok(Json(Value::Array(
+        file.versions
+            .iter()
+            .map(|v| file_object(&app, file, v))
+            .collect(),
+    )))
+}
+
+fn version_not_found() -> ApiError {
+    ApiError::not_found("The requested file version does not exist.")
+}
+
+pub async fn version_details(
+    State(app): State<Arc<App>>,
+    Path((id, version_id)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let state = app.store.read();
+    let file = state.files.get(&id).ok_or_else(ApiError::file_not_found)?;
+    let version = file.version(&version_id).ok_or_else(version_not_found)?;
+    Ok(Json(file_object(&app, file, version)))
+}
+
+pub async fn delete_version(
+    State(app): State<Arc<App>>,
+    Path((id, version_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let blob = {
+        let mut state = app.store.write();
+        let file = state
+            .files
+            .get_mut(&id)
+            .ok_or_else(ApiError::file_not_found)?;
+        if file.version(&version_id).is_none() {
+            return Err(version_not_found());
+        }
+        if file.current == version_id {
+            return Err(ApiError::bad_request(
+                "You cannot delete current version of a file.",
+            ));
+        }
+        let index = file
+            .versions
+            .iter()
+            .position(|v| v.id == version_id)
+            .ok_or_else(version_not_found)?;
+        file.versions.remove(index).blob
+    };
+    app.store.changed();
+    app.store.remove_blobs(vec![blob]).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn restore_version(
+    State(app): State<Arc<App>>,
+    Path((id, version_id)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    {
+        let mut state = app.store.write();
+        let file = state
+            .files
+            .get_mut(&id)
+            .ok_or_else(ApiError::file_not_found)?;
+        if file.version(&version_id).is_none() {
+            return Err(version_not_found());
+        }
+        file.current = version_id;
+        file.updated_at = now_ms();
+    }
+    app.store.changed();
+    current_object(&app, &id).map(Json)
+}
+
+// ---------------------------------------------------------------- metadata
+
+/// The bytes of a file's current version, if small enough to decode.
+pub async fn current_bytes(app: &App, id: &str) -> ApiResult<Option<Bytes>> {
+    let key = {
+        let state = app.store.read();
+        let file = state.files.get(id).ok_or_else(ApiError::file_not_found)?;
+        file.current_version()
+            .ok_or_else(ApiError::file_not_found)?
+            .blob
+            .clone()
+    };
+    let blob = app
+        .store
+        .blob(&key)
+        .await
+        .ok_or_else(ApiError::file_not_found)?;
+    if blob.size() > MAX_DECODE_BYTES {
+        return Ok(None);
+    }
+    blob.read_all().await.map(Some).map_err(ApiError::internal)
+}
+
+fn metadata_of(bytes: &[u8]) -> ApiResult<Json<Value>> {
+    imaging::metadata(bytes).map(Json).ok_or_else(|| {
+        ApiError::bad_request(
+            "The requested file is not an image; metadata is only available for images.",
+        )
+    })
+}
+
+pub async fn metadata(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let bytes = current_bytes(&app, &id).await?.unwrap_or_default();
+    tokio::task::spawn_blocking(move || metadata_of(&bytes))
+        .await
+        .map_err(ApiError::internal)?
+}
+
+/// Downloads a URL with a size cap (used by the metadata API).
+pub async fn download(app: &App, url: &str, max: u64) -> ApiResult<Bytes> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|_| ApiError::bad_request(format!("Invalid URL: {url}")))?;
+    if !["http", "https"].contains(&parsed.scheme()) {
+        return Err(ApiError::bad_request(
+            "Only http and https URLs can be fetched.",
+        ));
+    }
+    let response = app
+        .http
+        .get(parsed)
+        .send()
+        .await
+        .map_err(|e| ApiError::bad_request(format!("Could not fetch {url}: {e}")))?;
+    if !response.status().is_success() {
+        return Err(ApiError::bad_request(format!(
+            "Could not fetch {url}: the server answered {}",
+            response.status().as_u16()
+        )));
+    }
+    let mut body = Vec::new();
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(format!("Could not fetch {url}: {e}")))?;
+        if (body.len() + chunk.len()) as u64 > max {
+            return Err(ApiError::bad_request(format!(
+                "The file at {url} is too large."
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(body))
+}
+
+pub async fn remote_metadata(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Json<Value>> {
+    let url = q
+        .get("url")
+        .filter(|u| !u.trim().is_empty())
+        .ok_or_else(|| ApiError::bad_request("Missing url parameter."))?
+        .to_string();
+    let bytes = download(&app, &url, MAX_DECODE_BYTES).await?;
+    tokio::task::spawn_blocking(move || metadata_of(&bytes))
+        .await
+        .map_err(ApiError::internal)?
+}
+
+// ---------------------------------------------------------------- bulk tags
+
+fn file_ids(body: &Map<String, Value>, max: usize) -> ApiResult<Vec<String>> {
+    let invalid = || {
+        ApiError::bad_request(
+            "Invalid value for fileIds. fileIds should be an array of fileId of the files. The array should have atleast one fileId.",
+        )
+    };
+    let ids = string_array(
+        body.get("fileIds").ok_or_else(invalid)?,
+        "Invalid value for fileIds.",
+    )
+    .map_err(|_| invalid())?;
+    if ids.is_empty() {
+        return Err(invalid());
+    }
+    if ids.len() > max {
+        return Err(ApiError::bad_request(format!(
+            "A maximum of {max} fileIds can be passed at a time."
+        )));
+    }
+    Ok(ids)
+}
+
+fn tag_list(body: &Map<String, Value>, key: &str) -> ApiResult<Vec<String>> {
+    let invalid = || {
+        ApiError::bad_request(format!(
+            "Invalid value for {key}. {key} should be a non empty array of string like ['tag1', 'tag2']."
+        ))
+    };
+    let tags = string_array(body.get(key).ok_or_else(invalid)?, "").map_err(|_| invalid())?;
+    if tags.is_empty() {
+        return Err(invalid());
+    }
+    Ok(tags)
+}
+
+fn missing_ids(state: &Library, ids: &[String]) -> ApiResult<()> {
+    let missing: Vec<String> = ids
+        .iter()
+        .filter(|id| !state.files.contains_key(*id))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::MissingFileIds(missing))
+    }
+}
+
+fn bulk_update(
+    app: &App,
+    ids: Vec<String>,
+    mut change: impl FnMut(&mut Version) -> ApiResult<()>,
+) -> ApiResult<Json<Value>> {
+    let now = now_ms();
+    {
+        let mut state = app.store.write();
+        missing_ids(&state, &ids)?;
+        for id in &ids {
+            if let Some(file) = state.files.get_mut(id) {
+                if let Some(version) = file.current_version_mut() {
+                    change(version)?;
+                    version.updated_at = now;
+                }
+                file.updated_at = now;
+            }
+        }
+    }
+    app.store.changed();
+    Ok(Json(json!({ "successfullyUpdatedFileIds": ids })))
+}
+
+pub async fn add_tags(
+    State(app): State<Arc<App>>,
+    JsonBody(body): JsonBody<Map<String, Value>>,
+) -> ApiResult<Json<Value>> {
+    let ids = file_ids(&body, 50)?;
+    let tags = tag_list(&body, "tags")?;
+    validate_tags(&tags)?;
+    bulk_update(&app, ids, |version| {
+        for tag in &tags {
+            if !version.tags.contains(tag) {
+                version.tags.push(tag.clone());
+            }
+        }
+        validate_tags(&version.tags)
+    })
+}
+
+pub async fn remove_tags(
+    State(app): State<Arc<App>>,
+    JsonBody(body): JsonBody<Map<String, Value>>,
+) -> ApiResult<Json<Value>> {
+    let ids = file_ids(&body, 50)?;
+    let tags = tag_list(&body, "tags")?;
+    bulk_update(&app, ids, |version| {
+        version.tags.retain(|t| !tags.contains(t));
+        Ok(())
+    })
+}
+
+pub async fn remove_ai_tags(
+    State(app): State<Arc<App>>,
+    JsonBody(body): JsonBody<Map<String, Value>>,
+) -> ApiResult<Json<Value>> {
+    let ids = file_ids(&body, 50)?;
+    let tags = tag_list(&body, "AITags")?;
+    bulk_update(&app, ids, |version| {
+        version.ai_tags.retain(|t| {
+            !t.get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| tags.iter().any(|x| x == n))
+        });
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------- delete
+
+pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let blobs = {
+        let mut state = app.store.write();
+        if !state.files.contains_key(&id) {
+            return Err(ApiError::file_not_found());
+        }
+        state.remove_file(&id)
+    };
+    app.store.changed();
+    app.store.remove_blobs(blobs).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn bulk_delete(
+    State(app): State<Arc<App>>,
+    JsonBody(body): JsonBody<Map<String, Value>>,
+) -> ApiResult<Json<Value>> {
+    let ids = file_ids(&body, 100)?;
+    let blobs = {
+        let mut state = app.store.write();
+        missing_ids(&state, &ids)?;
+        ids.iter().flat_map(|id| state.remove_file(id)).collect()
+    };
+    app.store.changed();
+    app.store.remove_blobs(blobs).await;
+    Ok(Json(json!({ "successfullyDeletedFileIds": ids })))
+}
+
+// ---------------------------------------------------------------- copy / move / rename
+
+/// Adds `versions` (oldest first, the one to become current last) at
+/// `folder` + `name`: as new versions of the file already there, or as a new
+/// file. Returns the file id.
+pub fn place_versions(
+    state: &mut Library,
+    folder: &str,
+    name: &str,
+    versions: Vec<Version>,
+    now: i64,
+) -> Option<String> {
+    let last = versions.last()?.id.clone();
+    let path = format!("{folder}{name}");
+    state.ensure_folders(folder, now);
+    if let Some(id) = state.paths.get(&path).cloned() {
+        let file = state.files.get_mut(&id)?;
+        for mut version in versions {
+            version.number = file.next_version_number();
+            file.versions.push(version);
+        }
+        file.current = last;
+        file.updated_at = now;
+        return Some(id);
+    }
+    let seq = state.next_seq();
+    let id = new_id();
+    let versions: Vec<Version> = versions
+        .into_iter()
+        .zip(1..)
+        .map(|(mut v, n)| {
+            v.number = n;
+            v
+        })
+        .collect();
+    state.insert_file(FileRecord {
+        id: id.clone(),
+        folder: folder.to_string(),
+        name: name.to_string(),
+        created_at: now,
+        updated_at: now,
+        seq,
+        current: last,
+        versions,
+    });
+    Some(id)
+}
+
+/// The versions to carry over, oldest first with the current one last.
+pub fn ordered_versions(file: &FileRecord, all: bool) -> Vec<Version> {
+    let mut versions: Vec<Version> = if all {
+        file.versions
+            .iter()
+            .filter(|v| v.id != file.current)
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    versions.extend(file.current_version().cloned());
+    versions
+}
+
+/// Fresh ids and blob copies for versions being copied.
+pub async fn duplicate_versions(
+    app: &App,
+    versions: Vec<Version>,
+    now: i64,
+) -> ApiResult<Vec<Version>> {
+    let mut copies = Vec::with_capacity(versions.len());
+    for mut version in versions {
+        version.blob = app
+            .store
+            .duplicate(&version.blob)
+            .await
+            .map_err(ApiError::internal)?;
+        version.id = new_id();
+        version.created_at = now;
+        version.updated_at = now;
+        copies.push(version);
+    }
+    Ok(copies)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CopyBody {
+    source_file_path: Option<String>,
+    destination_path: Option<String>,
+    #[serde(default)]
+    include_file_versions: Option<bool>,
+}
+
+fn source_missing(path: &str) -> ApiError {
+    ApiError::NotFoundReason {
+        message: format!("No file found with filePath {path}"),
+        reason: "SOURCE_FILE_MISSING".into(),
+    }
+}
+
+fn copy_paths(body: &CopyBody) -> ApiResult<(String, String)> {
+    let source = body
+        .source_file_path
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "Invalid sourceFilePath value. It should be a string like /path/to/file.jpg",
+            )
+        })?;
+    let destination = body
+        .destination_path
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "Invalid destinationPath value. It should be a string like '/path/to/folder'",
+            )
+        })?;
+    let (folder, name) = split_file_path(&source).ok_or_else(|| source_missing(&source))?;
+    Ok((format!("{folder}{name}"), normalize_folder(&destination)))
+}
+
+pub async fn copy(
+    State(app): State<Arc<App>>,
+    JsonBody(body): JsonBody<CopyBody>,
+) -> ApiResult<StatusCode> {
+    let (source, destination) = copy_paths(&body)?;
+    let now = now_ms();
+    let (name, versions) = {
+        let state = app.store.read();
+        let file = state
+            .file_by_path(&source)
+            .ok_or_else(|| source_missing(&source))?;
+        (
+            file.name.clone(),
+            ordered_versions(file, body.include_file_versions.unwrap_or(false)),
+        )
+    };
+    let versions = duplicate_versions(&app, versions, now).await?;
+    place_versions(&mut app.store.write(), &destination, &name, versions, now);
+    app.store.changed();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn move_file(
+    State(app): State<Arc<App>>,
+    JsonBody(body): JsonBody<CopyBody>,
+) -> ApiResult<StatusCode> {
+    let (source, destination) = copy_paths(&body)?;
+    let now = now_ms();
+    {
+        let mut state = app.store.write();
+        let file = state
+            .file_by_path(&source)
+            .ok_or_else(|| source_missing(&source))?;
+        let (id, name) = (file.id.clone(), file.name.clone());
+        relocate(&mut state, &id, &destination, &name, now);
+    }
+    app.store.changed();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Moves a file: a plain path change, or (when a file already sits at the
+/// destination) its versions join that file's history.
+pub fn relocate(state: &mut Library, id: &str, folder: &str, name: &str, now: i64) {
+    let target = format!("{folder}{name}");
+    match state.paths.get(&target).cloned() {
+        Some(existing) if existing == id => {}
+        Some(_) => {
+            let Some(file) = state.files.get(id) else {
+                return;
+            };
+            let versions = ordered_versions(file, true);
+            // The blobs now belong to the destination's versions.
+            let _ = state.remove_file(id);
+            place_versions(state, folder, name, versions, now);
+        }
+        None => {
+            state.ensure_folders(folder, now);
+            state.relocate_file(id, folder, name, now);
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenameBody {
+    file_path: Option<String>,
+    new_file_name: Option<String>,
+    #[serde(default)]
+    purge_cache: Option<bool>,
+}
+
+pub async fn rename(
+    State(app): State<Arc<App>>,
+    JsonBody(body): JsonBody<RenameBody>,
+) -> ApiResult<Json<Value>> {
+    let path = body
+        .file_path
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| ApiError::bad_request("Invalid value for filePath. Pass the full path of the file. For example - /path/to/file.jpg"))?;
+    let new_name = body
+        .new_file_name
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| sanitize_file_name(s.trim()))
+        .ok_or_else(|| {
+            ApiError::bad_request("Invalid value for newFileName. It should be a string.")
+        })?;
+    let (folder, name) = split_file_path(&path).ok_or_else(|| source_missing(&path))?;
+    let now = now_ms();
+    let old_url = {
+        let mut state = app.store.write();
+        let file = state
+            .file_by_path(&format!("{folder}{name}"))
+            .ok_or_else(ApiError::file_not_found)?;
+        let id = file.id.clone();
+        let old_url = format!("{}{}", app.url_endpoint, encode_path(&file.path()));
+        if name != new_name {
+            if state.paths.contains_key(&format!("{folder}{new_name}")) {
+                return Err(ApiError::Conflict {
+                    message: "File with the same name already exists at the destination.".into(),
+                    reason: "FILE_ALREADY_EXISTS".into(),
+                });
+            }
+            state.relocate_file(&id, &folder, &new_name, now);
+        }
+        old_url
+    };
+    app.store.changed();
+    if body.purge_cache.unwrap_or(false) {
+        let request_id = purge::submit(&app, &old_url);
+        return Ok(Json(json!({ "purgeRequestId": request_id })));
+    }
+    Ok(Json(json!({})))
+}

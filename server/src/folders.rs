@@ -1,0 +1,101 @@
+//! Folder creation and recursive deletion.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::JsonBody;
+use crate::paths::{normalize_folder, sanitize_folder_name};
+use crate::server::App;
+use crate::timestamp::now_ms;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateBody {
+    folder_name: Option<String>,
+    parent_folder_path: Option<String>,
+}
+
+pub async fn create(
+    State(app): State<Arc<App>>,
+    JsonBody(body): JsonBody<CreateBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let name = body
+        .folder_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(sanitize_folder_name)
+        .ok_or_else(|| ApiError::bad_request("Invalid folderName value"))?;
+    let parent = body
+        .parent_folder_path
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(normalize_folder)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "Invalid parentFolderPath value. It should be a string like '/path/to/folder'",
+            )
+        })?;
+    app.store
+        .write()
+        .ensure_folders(&format!("{parent}{name}/"), now_ms());
+    app.store.changed();
+    Ok((StatusCode::CREATED, Json(json!({}))))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteBody {
+    folder_path: Option<String>,
+}
+
+pub fn folder_not_found(path: &str) -> ApiError {
+    ApiError::NotFoundReason {
+        message: format!(
+            "No folder found with folderPath {}",
+            path.trim_end_matches('/')
+        ),
+        reason: "FOLDER_NOT_FOUND".into(),
+    }
+}
+
+pub async fn delete(
+    State(app): State<Arc<App>>,
+    JsonBody(body): JsonBody<DeleteBody>,
+) -> ApiResult<StatusCode> {
+    let folder = body
+        .folder_path
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(normalize_folder)
+        .filter(|f| f != "/")
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "Invalid folderPath value. It should be a string like '/path/to/folder'",
+            )
+        })?;
+    let blobs = {
+        let mut state = app.store.write();
+        if !state.folder_exists(&folder) {
+            return Err(folder_not_found(&folder));
+        }
+        let doomed: Vec<String> = state
+            .files
+            .values()
+            .filter(|f| f.folder.starts_with(&folder))
+            .map(|f| f.id.clone())
+            .collect();
+        let blobs: Vec<String> = doomed.iter().flat_map(|id| state.remove_file(id)).collect();
+        state.folders.retain(|path, _| !path.starts_with(&folder));
+        blobs
+    };
+    app.store.changed();
+    app.store.remove_blobs(blobs).await;
+    Ok(StatusCode::NO_CONTENT)
+}

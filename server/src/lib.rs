@@ -1,0 +1,28 @@
+//! A local, offline stand-in for ImageKit's upload API, media API and
+//! delivery CDN, faithful enough that a program tested against it behaves the
+//! same against ImageKit. See README.md for the endpoints and the admin API.
+
+pub mod admin;
+pub mod auth;
+pub mod bulk_jobs;
+pub mod config;
+pub mod custom_metadata;
+pub mod delivery;
+pub mod error;
+pub mod extract;
+pub mod faults;
+pub mod files;
+pub mod folders;
+pub mod ids;
+pub mod imaging;
+pub mod paths;
+pub mod purge;
+pub mod rate_limit;
+pub mod search_query;
+pub mod server;
+pub mod storage;
+pub mod timestamp;
+pub mod upload;
+
+pub use config::{Command, Config};
+pub use server::{start, ServerHandle};

@@ -1,0 +1,84 @@
+//! Command-line entry point: parse flags, start the server, print its
+//! endpoints (first line: one JSON object), run until a signal or, with
+//! `--exit-on-stdin-close`, until standard input closes.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use imagekit_local_server::config::USAGE;
+use imagekit_local_server::{start, Command, Config};
+use tokio::io::AsyncReadExt;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Config::from_args(std::env::args().skip(1)) {
+        Ok(Command::Run(config)) => *config,
+        Ok(Command::Help) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("imagekit-local-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let exit_on_stdin_close = config.exit_on_stdin_close;
+    let handle = match start(config).await {
+        Ok(handle) => handle,
+        Err(e) => {
+            eprintln!("imagekit-local-server: could not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let endpoints = handle.endpoints();
+    let app = handle.app.clone();
+    let mut out = std::io::stdout().lock();
+    // The first line is machine-readable; test harnesses parse it.
+    let _ = writeln!(out, "{endpoints}");
+    let _ = writeln!(out, "ImageKit local server listening on {}", app.origin);
+    let _ = writeln!(out, "  upload endpoint: {}/api/v1/files/upload", app.origin);
+    let _ = writeln!(out, "  media API:       {}/v1", app.origin);
+    let _ = writeln!(out, "  URL endpoint:    {}", app.url_endpoint);
+    let _ = writeln!(
+        out,
+        "  admin API:       {}/__admin (loopback only)",
+        app.origin
+    );
+    let _ = writeln!(out, "  public key:      {}", app.config.public_key);
+    let _ = writeln!(out, "  private key:     {}", app.config.private_key);
+    let storage = match &app.config.data_dir {
+        Some(dir) => format!("on disk in {}", dir.display()),
+        None => "in memory".to_string(),
+    };
+    let _ = writeln!(out, "  storage:         {storage}");
+    let _ = out.flush();
+    drop(out);
+
+    wait_for_shutdown(exit_on_stdin_close).await;
+    handle.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+async fn wait_for_shutdown(exit_on_stdin_close: bool) {
+    let stdin_closed = async {
+        if !exit_on_stdin_close {
+            return std::future::pending::<()>().await;
+        }
+        let mut stdin = tokio::io::stdin();
+        let mut buf = [0u8; 1024];
+        while matches!(stdin.read(&mut buf).await, Ok(n) if n > 0) {}
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+        _ = stdin_closed => {}
+    }
+}

@@ -1,0 +1,76 @@
+//! Cache purge requests. There is no cache here, so a purge only records the
+//! request; it reports Pending until the configured delay has passed, like
+//! ImageKit's asynchronous purges.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::JsonBody;
+use crate::ids::new_id;
+use crate::server::App;
+use crate::storage::PurgeRequest;
+use crate::timestamp::now_ms;
+
+/// Records a purge request and returns its id.
+pub fn submit(app: &App, url: &str) -> String {
+    let id = new_id();
+    let delay = i64::try_from(app.config.purge_delay.as_millis()).unwrap_or(i64::MAX);
+    app.store.write().purges.insert(
+        id.clone(),
+        PurgeRequest {
+            id: id.clone(),
+            url: url.to_string(),
+            completes_at: now_ms().saturating_add(delay),
+        },
+    );
+    app.store.changed();
+    id
+}
+
+#[derive(Deserialize)]
+pub struct PurgeBody {
+    url: Option<Value>,
+}
+
+pub async fn create(
+    State(app): State<Arc<App>>,
+    JsonBody(body): JsonBody<PurgeBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let url = body
+        .url
+        .as_ref()
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+        .ok_or_else(|| {
+            ApiError::bad_request("Invalid url parameter. It should be the full URL to purge.")
+        })?;
+    let request_id = submit(&app, url);
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "requestId": request_id })),
+    ))
+}
+
+pub async fn status(
+    State(app): State<Arc<App>>,
+    Path(request_id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let state = app.store.read();
+    let request = state
+        .purges
+        .get(&request_id)
+        .ok_or_else(|| ApiError::not_found("No purge request found with this requestId."))?;
+    let status = if now_ms() >= request.completes_at {
+        "Completed"
+    } else {
+        "Pending"
+    };
+    Ok(Json(json!({ "status": status })))
+}

@@ -1,0 +1,605 @@
+//! The media library's state (files, versions, folders, custom metadata
+//! fields, jobs, purge requests) and the bytes behind every file version.
+//!
+//! State lives in one `RwLock` because every operation is short and CPU-bound;
+//! blobs live in memory or under `<data-dir>/blobs`, and with a data directory
+//! the state is also written to `<data-dir>/state.json` after every change so
+//! it survives a restart.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use axum::body::Body;
+use bytes::{Bytes, BytesMut};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
+use tokio::sync::Notify;
+
+use crate::ids::new_id;
+
+/// Facts about an image file version, from `imaging::probe`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageFacts {
+    pub width: u32,
+    pub height: u32,
+    pub has_alpha: bool,
+    pub format: String,
+}
+
+/// One stored version of a file, with the attributes ImageKit keeps per version.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Version {
+    pub id: String,
+    pub number: u32,
+    pub blob: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub size: u64,
+    pub mime: String,
+    pub image: Option<ImageFacts>,
+    pub tags: Vec<String>,
+    pub ai_tags: Vec<Value>,
+    pub custom_coordinates: Option<String>,
+    pub custom_metadata: Map<String, Value>,
+    pub embedded_metadata: Map<String, Value>,
+    pub is_private: bool,
+    pub is_published: bool,
+    pub extensions: Vec<Value>,
+    pub extension_status: Map<String, Value>,
+    pub webhook_url: Option<String>,
+    pub transformation: Option<Value>,
+    pub checks: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileRecord {
+    pub id: String,
+    /// Folder with leading and trailing slash: `/` or `/a/b/`.
+    pub folder: String,
+    pub name: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Creation order, the tie-breaker of every sort.
+    pub seq: u64,
+    pub current: String,
+    pub versions: Vec<Version>,
+}
+
+impl FileRecord {
+    pub fn path(&self) -> String {
+        format!("{}{}", self.folder, self.name)
+    }
+
+    pub fn current_version(&self) -> Option<&Version> {
+        self.versions.iter().find(|v| v.id == self.current)
+    }
+
+    pub fn current_version_mut(&mut self) -> Option<&mut Version> {
+        let current = self.current.clone();
+        self.versions.iter_mut().find(|v| v.id == current)
+    }
+
+    pub fn version(&self, id: &str) -> Option<&Version> {
+        self.versions.iter().find(|v| v.id == id)
+    }
+
+    pub fn next_version_number(&self) -> u32 {
+        self.versions.iter().map(|v| v.number).max().unwrap_or(0) + 1
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FolderRecord {
+    pub id: String,
+    pub name: String,
+    /// With leading and trailing slash, like `FileRecord::folder`.
+    pub path: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub seq: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CustomField {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub schema: Map<String, Value>,
+    pub deleted: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BulkJob {
+    pub id: String,
+    pub kind: String,
+    pub completed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PurgeRequest {
+    pub id: String,
+    pub url: String,
+    /// When the request counts as completed (ms since the epoch).
+    pub completes_at: i64,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct State {
+    pub files: HashMap<String, FileRecord>,
+    /// filePath -> fileId; derived from `files`, rebuilt on load.
+    #[serde(skip)]
+    pub paths: HashMap<String, String>,
+    /// Keyed by folder path with trailing slash.
+    pub folders: BTreeMap<String, FolderRecord>,
+    pub custom_fields: Vec<CustomField>,
+    pub jobs: HashMap<String, BulkJob>,
+    pub purges: HashMap<String, PurgeRequest>,
+    pub seq: u64,
+}
+
+impl State {
+    pub fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    pub fn file_by_path(&self, path: &str) -> Option<&FileRecord> {
+        self.paths.get(path).and_then(|id| self.files.get(id))
+    }
+
+    pub fn insert_file(&mut self, file: FileRecord) {
+        self.paths.insert(file.path(), file.id.clone());
+        self.files.insert(file.id.clone(), file);
+    }
+
+    /// Removes a file, returning the blob keys it owned.
+    pub fn remove_file(&mut self, id: &str) -> Vec<String> {
+        match self.files.remove(id) {
+            Some(file) => {
+                self.paths.remove(&file.path());
+                file.versions.into_iter().map(|v| v.blob).collect()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Moves a file to a new folder and/or name, keeping the path index right.
+    pub fn relocate_file(&mut self, id: &str, folder: &str, name: &str, now: i64) {
+        if let Some(file) = self.files.get_mut(id) {
+            self.paths.remove(&file.path());
+            file.folder = folder.to_string();
+            file.name = name.to_string();
+            file.updated_at = now;
+            self.paths.insert(file.path(), id.to_string());
+        }
+    }
+
+    /// Creates `folder` (`/a/b/`) and all its ancestors if missing.
+    pub fn ensure_folders(&mut self, folder: &str, now: i64) {
+        let mut path = String::from("/");
+        for segment in folder.split('/').filter(|s| !s.is_empty()) {
+            path.push_str(segment);
+            path.push('/');
+            if !self.folders.contains_key(&path) {
+                let seq = self.next_seq();
+                self.folders.insert(
+                    path.clone(),
+                    FolderRecord {
+                        id: new_id(),
+                        name: segment.to_string(),
+                        path: path.clone(),
+                        created_at: now,
+                        updated_at: now,
+                        seq,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Whether anything (a folder record or a file) lives at or under `folder`.
+    pub fn folder_exists(&self, folder: &str) -> bool {
+        folder == "/"
+            || self.folders.contains_key(folder)
+            || self.files.values().any(|f| f.folder.starts_with(folder))
+    }
+
+    fn rebuild_index(&mut self) {
+        self.paths = self
+            .files
+            .values()
+            .map(|f| (f.path(), f.id.clone()))
+            .collect();
+    }
+}
+
+/// Where blobs live.
+enum Blobs {
+    Memory(Mutex<HashMap<String, Arc<Vec<Bytes>>>>),
+    Disk(PathBuf),
+}
+
+/// A readable blob.
+pub enum Blob {
+    Memory(Arc<Vec<Bytes>>),
+    Disk(PathBuf, u64),
+}
+
+impl Blob {
+    pub fn size(&self) -> u64 {
+        match self {
+            Blob::Memory(segments) => segments.iter().map(|s| s.len() as u64).sum(),
+            Blob::Disk(_, len) => *len,
+        }
+    }
+
+    /// The whole blob as one buffer, for decoding. Callers bound the size first.
+    pub async fn read_all(&self) -> io::Result<Bytes> {
+        match self {
+            Blob::Memory(segments) => Ok(match segments.as_slice() {
+                [] => Bytes::new(),
+                [one] => one.clone(),
+                many => {
+                    let mut all = BytesMut::with_capacity(many.iter().map(|s| s.len()).sum());
+                    for s in many {
+                        all.extend_from_slice(s);
+                    }
+                    all.freeze()
+                }
+            }),
+            Blob::Disk(path, _) => tokio::fs::read(path).await.map(Bytes::from),
+        }
+    }
+
+    /// The first bytes (for content sniffing) without reading the whole blob.
+    pub async fn head(&self, n: usize) -> io::Result<Vec<u8>> {
+        match self {
+            Blob::Memory(segments) => Ok(segments
+                .iter()
+                .flat_map(|s| s.iter().copied())
+                .take(n)
+                .collect()),
+            Blob::Disk(path, _) => {
+                let mut file = tokio::fs::File::open(path).await?;
+                let mut buf = vec![0; n];
+                let mut filled = 0;
+                while filled < n {
+                    let read = file.read(&mut buf[filled..]).await?;
+                    if read == 0 {
+                        break;
+                    }
+                    filled += read;
+                }
+                buf.truncate(filled);
+                Ok(buf)
+            }
+        }
+    }
+
+    /// A streaming response body, so large files are never buffered whole.
+    pub async fn into_body(self) -> io::Result<Body> {
+        Ok(match self {
+            Blob::Memory(segments) => {
+                let chunks: Vec<Result<Bytes, io::Error>> =
+                    segments.iter().cloned().map(Ok).collect();
+                Body::from_stream(futures_util::stream::iter(chunks))
+            }
+            Blob::Disk(path, _) => {
+                Body::from_stream(file_chunks(tokio::fs::File::open(path).await?))
+            }
+        })
+    }
+}
+
+fn file_chunks(
+    file: tokio::fs::File,
+) -> impl futures_util::Stream<Item = io::Result<Bytes>> + Send {
+    futures_util::stream::unfold(Some(file), |state| async move {
+        let mut file = state?;
+        let mut buf = BytesMut::zeroed(256 * 1024);
+        match file.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(buf.freeze()), Some(file)))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    })
+}
+
+/// Size of the segments memory blobs are assembled from: big enough that a
+/// 1 GiB upload is a few hundred allocations, small enough that no segment is
+/// ever reallocated (each upload byte is copied exactly once).
+const SEGMENT: usize = 4 << 20;
+
+enum Sink {
+    Memory {
+        done: Vec<Bytes>,
+        current: BytesMut,
+    },
+    Disk {
+        file: BufWriter<tokio::fs::File>,
+        tmp: PathBuf,
+        dest: PathBuf,
+    },
+}
+
+/// Receives an upload chunk by chunk and stores it under a fresh key.
+pub struct BlobWriter {
+    key: String,
+    sink: Sink,
+    len: u64,
+}
+
+impl BlobWriter {
+    pub fn written(&self) -> u64 {
+        self.len
+    }
+
+    pub async fn write(&mut self, mut chunk: &[u8]) -> io::Result<()> {
+        self.len += chunk.len() as u64;
+        match &mut self.sink {
+            Sink::Memory { done, current } => {
+                while !chunk.is_empty() {
+                    if current.capacity() == current.len() {
+                        if !current.is_empty() {
+                            done.push(std::mem::take(current).freeze());
+                        }
+                        // Geometric growth keeps small files small and big ones
+                        // in SEGMENT-sized pieces.
+                        let stored: usize = done.iter().map(|s| s.len()).sum();
+                        *current = BytesMut::with_capacity(stored.clamp(64 * 1024, SEGMENT));
+                    }
+                    let room = current.capacity() - current.len();
+                    let (now, rest) = chunk.split_at(room.min(chunk.len()));
+                    current.extend_from_slice(now);
+                    chunk = rest;
+                }
+                Ok(())
+            }
+            Sink::Disk { file, .. } => file.write_all(chunk).await,
+        }
+    }
+
+    /// Makes the blob readable under its key.
+    async fn finish(self, blobs: &Blobs) -> io::Result<String> {
+        match (self.sink, blobs) {
+            (Sink::Memory { mut done, current }, Blobs::Memory(map)) => {
+                if !current.is_empty() {
+                    done.push(current.freeze());
+                }
+                map.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(self.key.clone(), Arc::new(done));
+                Ok(self.key)
+            }
+            (
+                Sink::Disk {
+                    mut file,
+                    tmp,
+                    dest,
+                },
+                Blobs::Disk(_),
+            ) => {
+                file.flush().await?;
+                file.into_inner().sync_all().await?;
+                tokio::fs::rename(&tmp, &dest).await?;
+                Ok(self.key)
+            }
+            _ => Err(io::Error::other("blob writer used with the wrong store")),
+        }
+    }
+
+    async fn abort(self) {
+        if let Sink::Disk { file, tmp, .. } = self.sink {
+            drop(file);
+            let _ = tokio::fs::remove_file(tmp).await;
+        }
+    }
+}
+
+pub struct Store {
+    state: RwLock<State>,
+    blobs: Blobs,
+    data_dir: Option<PathBuf>,
+    dirty: Notify,
+    /// Serialises state.json writes so an older snapshot never lands last.
+    write_lock: tokio::sync::Mutex<()>,
+}
+
+impl Store {
+    pub fn memory() -> Self {
+        Store {
+            state: RwLock::new(State::default()),
+            blobs: Blobs::Memory(Mutex::new(HashMap::new())),
+            data_dir: None,
+            dirty: Notify::new(),
+            write_lock: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// Opens (or creates) an on-disk store, loading the previous state.
+    pub fn open(dir: &Path) -> io::Result<Self> {
+        let blobs = dir.join("blobs");
+        std::fs::create_dir_all(&blobs)?;
+        let tmp = dir.join("tmp");
+        // Partial uploads from a previous run are garbage.
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(&tmp)?;
+        let state_file = dir.join("state.json");
+        let mut state = match std::fs::read(&state_file) {
+            Ok(bytes) => serde_json::from_slice::<State>(&bytes).map_err(|e| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{} is not a valid state file: {e}", state_file.display()),
+                )
+            })?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => State::default(),
+            Err(e) => return Err(e),
+        };
+        state.rebuild_index();
+        Ok(Store {
+            state: RwLock::new(state),
+            blobs: Blobs::Disk(blobs),
+            data_dir: Some(dir.to_path_buf()),
+            dirty: Notify::new(),
+            write_lock: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    pub fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Write access; call `changed()` after releasing the guard.
+    pub fn write(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Signals the persister that the state changed.
+    pub fn changed(&self) {
+        if self.data_dir.is_some() {
+            self.dirty.notify_one();
+        }
+    }
+
+    /// Background task writing state.json whenever the state changes.
+    pub async fn persist_loop(self: Arc<Self>) {
+        if self.data_dir.is_none() {
+            return;
+        }
+        loop {
+            self.dirty.notified().await;
+            if let Err(e) = self.flush().await {
+                eprintln!("imagekit-local-server: could not save state: {e}");
+            }
+        }
+    }
+
+    /// Writes state.json now (atomically: temp file + rename).
+    pub async fn flush(&self) -> io::Result<()> {
+        let Some(dir) = &self.data_dir else {
+            return Ok(());
+        };
+        let _guard = self.write_lock.lock().await;
+        let snapshot = serde_json::to_vec(&*self.read()).map_err(io::Error::other)?;
+        let tmp = dir.join("state.json.tmp");
+        tokio::fs::write(&tmp, snapshot).await?;
+        tokio::fs::rename(&tmp, dir.join("state.json")).await
+    }
+
+    pub async fn writer(&self) -> io::Result<BlobWriter> {
+        let key = new_id();
+        let sink = match &self.blobs {
+            Blobs::Memory(_) => Sink::Memory {
+                done: Vec::new(),
+                current: BytesMut::new(),
+            },
+            Blobs::Disk(dir) => {
+                let tmp = self
+                    .data_dir
+                    .as_ref()
+                    .map(|d| d.join("tmp").join(&key))
+                    .unwrap_or_else(|| dir.join(format!("{key}.part")));
+                let file = tokio::fs::File::create(&tmp).await?;
+                Sink::Disk {
+                    file: BufWriter::with_capacity(1 << 20, file),
+                    tmp,
+                    dest: dir.join(&key),
+                }
+            }
+        };
+        Ok(BlobWriter { key, sink, len: 0 })
+    }
+
+    pub async fn commit(&self, writer: BlobWriter) -> io::Result<String> {
+        writer.finish(&self.blobs).await
+    }
+
+    pub async fn discard(&self, writer: BlobWriter) {
+        writer.abort().await
+    }
+
+    /// Stores a complete buffer (used for transformed uploads).
+    pub async fn put(&self, bytes: &[u8]) -> io::Result<String> {
+        let mut writer = self.writer().await?;
+        writer.write(bytes).await?;
+        self.commit(writer).await
+    }
+
+    pub async fn blob(&self, key: &str) -> Option<Blob> {
+        match &self.blobs {
+            Blobs::Memory(map) => map
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(key)
+                .cloned()
+                .map(Blob::Memory),
+            Blobs::Disk(dir) => {
+                let path = dir.join(key);
+                let meta = tokio::fs::metadata(&path).await.ok()?;
+                Some(Blob::Disk(path, meta.len()))
+            }
+        }
+    }
+
+    /// A second key for the same bytes (copying a file version). Blobs are
+    /// immutable, so sharing memory or hard-linking on disk is safe.
+    pub async fn duplicate(&self, key: &str) -> io::Result<String> {
+        let new_key = new_id();
+        match &self.blobs {
+            Blobs::Memory(map) => {
+                let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
+                let blob = map
+                    .get(key)
+                    .cloned()
+                    .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "blob missing"))?;
+                map.insert(new_key.clone(), blob);
+            }
+            Blobs::Disk(dir) => {
+                let (from, to) = (dir.join(key), dir.join(&new_key));
+                if tokio::fs::hard_link(&from, &to).await.is_err() {
+                    tokio::fs::copy(&from, &to).await?;
+                }
+            }
+        }
+        Ok(new_key)
+    }
+
+    pub async fn remove_blobs(&self, keys: Vec<String>) {
+        match &self.blobs {
+            Blobs::Memory(map) => {
+                let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
+                for key in keys {
+                    map.remove(&key);
+                }
+            }
+            Blobs::Disk(dir) => {
+                for key in keys {
+                    let _ = tokio::fs::remove_file(dir.join(key)).await;
+                }
+            }
+        }
+    }
+
+    /// Forgets everything (the admin reset).
+    pub async fn reset(&self) {
+        let keys: Vec<String> = {
+            let mut state = self.write();
+            let keys = state
+                .files
+                .values()
+                .flat_map(|f| f.versions.iter().map(|v| v.blob.clone()))
+                .collect();
+            *state = State::default();
+            keys
+        };
+        self.remove_blobs(keys).await;
+        self.changed();
+    }
+}

@@ -1,0 +1,838 @@
+//! `POST /api/v1/files/upload`: multipart uploads with every parameter of the
+//! reference SDK's `UploadOptions`.
+//!
+//! The `file` part is streamed straight into blob storage (binary parts as
+//! they arrive, base64 text decoded on the fly, URLs downloaded chunk by
+//! chunk), so an upload is held at most once: in the memory store, or not at
+//! all with a data directory.
+
+use std::sync::Arc;
+
+use axum::extract::multipart::{Field, Multipart, MultipartError, MultipartRejection};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::Json;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine;
+use futures_util::StreamExt;
+use serde_json::{json, Map, Value};
+
+use crate::auth::{check_basic, ClientUploadAuth};
+use crate::custom_metadata;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::parse_bool;
+use crate::files::{
+    extension_status, file_url, validate_coordinates, validate_tags, MAX_DECODE_BYTES,
+};
+use crate::ids::{new_id, unique_suffix};
+use crate::imaging;
+use crate::paths::{sanitize_file_name, sanitize_folder, with_suffix};
+use crate::server::App;
+use crate::storage::{BlobWriter, FileRecord, ImageFacts, Version};
+use crate::timestamp::now_ms;
+
+/// Largest accepted non-file form field (tags, customMetadata JSON...).
+const MAX_FIELD_BYTES: usize = 1 << 20;
+
+/// Base64 as sent by browsers and SDKs: padding optional.
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// The non-file form fields, as sent.
+#[derive(Default)]
+struct Form {
+    fields: Map<String, Value>,
+    auth: ClientUploadAuth,
+}
+
+impl Form {
+    fn text(&self, key: &str) -> Option<&str> {
+        self.fields.get(key).and_then(Value::as_str)
+    }
+
+    fn flag(&self, key: &str, default: bool) -> ApiResult<bool> {
+        match self.text(key).map(str::trim).filter(|s| !s.is_empty()) {
+            Some(v) => parse_bool(key, v),
+            None => Ok(default),
+        }
+    }
+
+    fn json(&self, key: &str) -> ApiResult<Option<Value>> {
+        match self.text(key).map(str::trim).filter(|s| !s.is_empty()) {
+            Some(raw) => serde_json::from_str(raw).map(Some).map_err(|e| {
+                ApiError::bad_request(format!(
+                    "Invalid {key} parameter: it must be valid JSON ({e})."
+                ))
+            }),
+            None => Ok(None),
+        }
+    }
+}
+
+fn multipart_error(e: MultipartError) -> ApiError {
+    let status = e.status();
+    if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge("The upload is larger than this server accepts.".into())
+    } else {
+        ApiError::bad_request(format!("Malformed multipart body: {}", e.body_text()))
+    }
+}
+
+fn too_large(app: &App) -> ApiError {
+    ApiError::PayloadTooLarge(format!(
+        "The file is larger than the {} bytes this server accepts.",
+        app.config.max_upload_bytes
+    ))
+}
+
+async fn write_checked(app: &App, writer: &mut BlobWriter, bytes: &[u8]) -> ApiResult<()> {
+    if writer.written() + bytes.len() as u64 > app.config.max_upload_bytes {
+        return Err(too_large(app));
+    }
+    writer.write(bytes).await.map_err(ApiError::internal)
+}
+
+/// Streams a binary `file` part into the writer.
+async fn receive_binary(
+    app: &App,
+    field: &mut Field<'_>,
+    writer: &mut BlobWriter,
+) -> ApiResult<()> {
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        write_checked(app, writer, &chunk).await?;
+    }
+    Ok(())
+}
+
+/// A text `file` part: an http(s) URL to download, or base64 (optionally a
+/// data URI) decoded while it streams in.
+async fn receive_text(app: &App, field: &mut Field<'_>, writer: &mut BlobWriter) -> ApiResult<()> {
+    let mut pending: Vec<u8> = Vec::new();
+    let mut decided_base64 = false;
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        pending.extend(chunk.iter().filter(|b| !b.is_ascii_whitespace()));
+        if !decided_base64 {
+            if pending.len() < 8 {
+                continue;
+            }
+            if pending.starts_with(b"http://") || pending.starts_with(b"https://") {
+                if pending.len() > 16 * 1024 {
+                    return Err(ApiError::bad_request("The file URL is too long."));
+                }
+                continue;
+            }
+            if pending.starts_with(b"data:") {
+                match pending.iter().position(|b| *b == b',') {
+                    Some(comma) => {
+                        pending.drain(..=comma);
+                    }
+                    None if pending.len() > 1024 => {
+                        return Err(ApiError::bad_request(
+                            "Invalid data URI in the file parameter.",
+                        ))
+                    }
+                    None => continue,
+                }
+            }
+            decided_base64 = true;
+        }
+        // Decode whole 4-character groups; keep the remainder for later.
+        let whole = pending.len() / 4 * 4;
+        let decoded = BASE64.decode(&pending[..whole]).map_err(|_| {
+            ApiError::bad_request("The file parameter is neither binary, a URL nor valid base64.")
+        })?;
+        write_checked(app, writer, &decoded).await?;
+        pending.drain(..whole);
+    }
+    if !decided_base64 && (pending.starts_with(b"http://") || pending.starts_with(b"https://")) {
+        let url =
+            String::from_utf8(pending).map_err(|_| ApiError::bad_request("Invalid file URL."))?;
+        return download_into(app, &url, writer).await;
+    }
+    if let Some(rest) = pending.strip_prefix(b"data:") {
+        let comma = rest
+            .iter()
+            .position(|b| *b == b',')
+            .ok_or_else(|| ApiError::bad_request("Invalid data URI in the file parameter."))?;
+        pending = rest[comma + 1..].to_vec();
+    }
+    if !pending.is_empty() {
+        let decoded = BASE64.decode(&pending).map_err(|_| {
+            ApiError::bad_request("The file parameter is neither binary, a URL nor valid base64.")
+        })?;
+        write_checked(app, writer, &decoded).await?;
+    }
+    Ok(())
+}
+
+async fn download_into(app: &App, url: &str, writer: &mut BlobWriter) -> ApiResult<()> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|_| ApiError::bad_request(format!("Invalid file URL: {url}")))?;
+    let response = app.http.get(parsed).send().await.map_err(|e| {
+        ApiError::bad_request(format!("Could not download the file from {url}: {e}"))
+    })?;
+    if !response.status().is_success() {
+        return Err(ApiError::bad_request(format!(
+            "Could not download the file from {url}: the server answered {}.",
+            response.status().as_u16()
+        )));
+    }
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request(format!("Could not download the file from {url}: {e}"))
+        })?;
+        write_checked(app, writer, &chunk).await?;
+    }
+    Ok(())
+}
+
+async fn read_small_field(field: &mut Field<'_>) -> ApiResult<String> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if bytes.len() + chunk.len() > MAX_FIELD_BYTES {
+            return Err(ApiError::bad_request(format!(
+                "The {} parameter is too long.",
+                field.name().unwrap_or("form")
+            )));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| ApiError::bad_request("Form fields must be UTF-8 text."))
+}
+
+/// Reads the whole form, streaming the file into `writer`.
+async fn receive(
+    app: &App,
+    multipart: &mut Multipart,
+    writer: &mut BlobWriter,
+) -> ApiResult<(Form, bool)> {
+    let mut form = Form::default();
+    let mut got_file = false;
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            if got_file {
+                return Err(ApiError::bad_request(
+                    "Only one file parameter is allowed per upload.",
+                ));
+            }
+            got_file = true;
+            if field.file_name().is_some() {
+                receive_binary(app, &mut field, writer).await?;
+            } else {
+                receive_text(app, &mut field, writer).await?;
+            }
+            continue;
+        }
+        let value = read_small_field(&mut field).await?;
+        match name.as_str() {
+            "publicKey" => form.auth.public_key = Some(value),
+            "signature" => form.auth.signature = Some(value),
+            "expire" => form.auth.expire = Some(value),
+            "token" => form.auth.token = Some(value),
+            _ => {
+                form.fields.insert(name, Value::String(value));
+            }
+        }
+    }
+    Ok((form, got_file))
+}
+
+/// What the upload asks for, validated.
+struct Options {
+    file_name: String,
+    use_unique_file_name: bool,
+    folder: String,
+    tags: Option<Vec<String>>,
+    is_private: bool,
+    is_published: bool,
+    custom_coordinates: Option<String>,
+    response_fields: Vec<String>,
+    custom_metadata: Option<Map<String, Value>>,
+    extensions: Vec<Value>,
+    webhook_url: Option<String>,
+    overwrite_file: bool,
+    overwrite_ai_tags: bool,
+    overwrite_tags: bool,
+    overwrite_custom_metadata: bool,
+    transformation: Option<Value>,
+    pre_transformation: Option<imaging::Transformation>,
+    checks: Option<String>,
+    description: Option<String>,
+}
+
+const RESPONSE_FIELDS: [&str; 8] = [
+    "tags",
+    "customCoordinates",
+    "isPrivateFile",
+    "embeddedMetadata",
+    "isPublished",
+    "customMetadata",
+    "metadata",
+    "selectedFieldsSchema",
+];
+
+fn validate_transformation(value: &Value) -> ApiResult<Option<imaging::Transformation>> {
+    let object = value
+        .as_object()
+        .filter(|o| o.contains_key("pre") || o.contains_key("post"))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "Invalid transformation parameter. Please include at least pre, post, or both.",
+            )
+        })?;
+    let pre = match object.get("pre") {
+        None => None,
+        Some(Value::String(s)) if !s.trim().is_empty() => {
+            Some(imaging::parse_transformation(s).map_err(|e| {
+                ApiError::bad_request(format!("Invalid pre transformation parameter: {e}"))
+            })?)
+        }
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid pre transformation parameter.",
+            ))
+        }
+    };
+    if let Some(post) = object.get("post") {
+        let steps = post
+            .as_array()
+            .ok_or_else(|| ApiError::bad_request("Invalid post transformation parameter."))?;
+        for step in steps {
+            let kind = step.get("type").and_then(Value::as_str).unwrap_or("");
+            let has_value = step
+                .get("value")
+                .and_then(Value::as_str)
+                .is_some_and(|v| !v.is_empty());
+            let valid = match kind {
+                "transformation" => has_value,
+                "abs" => has_value && step.get("protocol").and_then(Value::as_str).is_some(),
+                "gif-to-video" | "thumbnail" => true,
+                _ => false,
+            };
+            if !valid {
+                return Err(ApiError::bad_request(
+                    "Invalid post transformation parameter.",
+                ));
+            }
+        }
+    }
+    Ok(pre)
+}
+
+fn parse_options(form: &Form) -> ApiResult<Options> {
+    let raw_name = form
+        .text("fileName")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::bad_request("Missing fileName parameter for upload"))?;
+    let tags = match form.text("tags") {
+        None => None,
+        Some(t) => {
+            let tags: Vec<String> = t
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from)
+                .collect();
+            validate_tags(&tags)?;
+            Some(tags)
+        }
+    };
+    let custom_coordinates = match form
+        .text("customCoordinates")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(c) => {
+            validate_coordinates(c)?;
+            Some(c.to_string())
+        }
+        None => None,
+    };
+    let response_fields: Vec<String> = form
+        .text("responseFields")
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    if let Some(bad) = response_fields
+        .iter()
+        .find(|f| !RESPONSE_FIELDS.contains(&f.as_str()))
+    {
+        return Err(ApiError::bad_request(format!(
+            "Invalid responseFields value: {bad}"
+        )));
+    }
+    let custom_metadata = match form.json("customMetadata")? {
+        None => None,
+        Some(Value::Object(m)) => Some(m),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid customMetadata parameter: it must be a JSON object.",
+            ))
+        }
+    };
+    let extensions = match form.json("extensions")? {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid extensions parameter: it must be a JSON array.",
+            ))
+        }
+    };
+    let transformation = form.json("transformation")?;
+    let pre_transformation = match &transformation {
+        Some(t) => validate_transformation(t)?,
+        None => None,
+    };
+    let webhook_url = form
+        .text("webhookUrl")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from);
+    if let Some(url) = &webhook_url {
+        if reqwest::Url::parse(url).is_err() {
+            return Err(ApiError::bad_request(
+                "Invalid webhookUrl parameter: it must be a URL.",
+            ));
+        }
+    }
+    Ok(Options {
+        file_name: sanitize_file_name(raw_name),
+        use_unique_file_name: form.flag("useUniqueFileName", true)?,
+        folder: sanitize_folder(form.text("folder").unwrap_or("/")),
+        tags,
+        is_private: form.flag("isPrivateFile", false)?,
+        is_published: form.flag("isPublished", true)?,
+        custom_coordinates,
+        response_fields,
+        custom_metadata,
+        extensions,
+        webhook_url,
+        overwrite_file: form.flag("overwriteFile", true)?,
+        overwrite_ai_tags: form.flag("overwriteAITags", true)?,
+        overwrite_tags: form.flag("overwriteTags", true)?,
+        overwrite_custom_metadata: form.flag("overwriteCustomMetadata", true)?,
+        transformation,
+        pre_transformation,
+        checks: form
+            .text("checks")
+            .map(String::from)
+            .filter(|s| !s.trim().is_empty()),
+        description: form.text("description").map(String::from),
+    })
+}
+
+/// Whether the first bytes are a format `imaging` decodes (so bytes that are
+/// obviously not an image are never loaded whole).
+fn looks_like_image(head: &[u8]) -> bool {
+    head.starts_with(&[0xFF, 0xD8, 0xFF])
+        || head.starts_with(b"\x89PNG\r\n\x1a\n")
+        || head.starts_with(b"GIF87a")
+        || head.starts_with(b"GIF89a")
+        || (head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP"))
+}
+
+/// MIME type from the file name, for files that are not decodable images.
+fn mime_from_name(name: &str) -> &'static str {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "svg" => "image/svg+xml",
+        "avif" => "image/avif",
+        "bmp" => "image/bmp",
+        "tif" | "tiff" => "image/tiff",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "json" => "application/json",
+        "js" | "mjs" => "text/javascript",
+        "css" => "text/css",
+        "html" | "htm" => "text/html",
+        "txt" => "text/plain",
+        "csv" => "text/csv",
+        "xml" => "application/xml",
+        "zip" => "application/zip",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mov" => "video/quicktime",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        _ => "application/octet-stream",
+    }
+}
+
+fn mime_for_format(format: &str) -> &'static str {
+    match format {
+        "jpg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Flattens EXIF groups into ImageKit's flat `embeddedMetadata` object.
+fn embedded_from_metadata(metadata: &Value) -> Map<String, Value> {
+    let mut flat = Map::new();
+    if let Some(exif) = metadata.get("exif").and_then(Value::as_object) {
+        for group in ["image", "exif", "gps", "interoperability"] {
+            if let Some(entries) = exif.get(group).and_then(Value::as_object) {
+                for (k, v) in entries {
+                    flat.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+        }
+    }
+    for (source, target) in [("width", "ImageWidth"), ("height", "ImageHeight")] {
+        if let Some(v) = metadata.get(source) {
+            flat.entry(target.to_string()).or_insert_with(|| v.clone());
+        }
+    }
+    flat
+}
+
+/// Facts computed from the stored bytes.
+struct Analysis {
+    blob: String,
+    size: u64,
+    image: Option<ImageFacts>,
+    metadata: Option<Value>,
+    mime: String,
+}
+
+async fn analyse(
+    app: &App,
+    key: String,
+    size: u64,
+    name: &str,
+    pre: Option<imaging::Transformation>,
+) -> ApiResult<Analysis> {
+    let blob = app
+        .store
+        .blob(&key)
+        .await
+        .ok_or_else(|| ApiError::internal("stored upload vanished"))?;
+    let head = blob.head(16).await.map_err(ApiError::internal)?;
+    let mut analysis = Analysis {
+        blob: key,
+        size,
+        image: None,
+        metadata: None,
+        mime: mime_from_name(name).to_string(),
+    };
+    if !looks_like_image(&head) || size > MAX_DECODE_BYTES {
+        return Ok(analysis);
+    }
+    let bytes = blob.read_all().await.map_err(ApiError::internal)?;
+    let decoded = tokio::task::spawn_blocking(move || -> Result<_, String> {
+        let transformed = match &pre {
+            Some(tr) if imaging::probe(&bytes).is_some() => Some(imaging::apply(&bytes, tr)?.0),
+            _ => None,
+        };
+        let final_bytes: &[u8] = transformed.as_deref().unwrap_or(&bytes);
+        let info = imaging::probe(final_bytes);
+        let metadata = info.as_ref().and_then(|_| imaging::metadata(final_bytes));
+        Ok((transformed, info, metadata))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(|e| ApiError::bad_request(format!("Could not apply the pre transformation: {e}")))?;
+    let (transformed, info, metadata) = decoded;
+    if let Some(bytes) = transformed {
+        let new_key = app.store.put(&bytes).await.map_err(ApiError::internal)?;
+        app.store
+            .remove_blobs(vec![std::mem::replace(&mut analysis.blob, new_key)])
+            .await;
+        analysis.size = bytes.len() as u64;
+    }
+    if let Some(info) = info {
+        analysis.mime = mime_for_format(info.format).to_string();
+        analysis.image = Some(ImageFacts {
+            width: info.width,
+            height: info.height,
+            has_alpha: info.has_alpha,
+            format: info.format.to_string(),
+        });
+    }
+    analysis.metadata = metadata;
+    Ok(analysis)
+}
+
+pub async fn upload(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> ApiResult<Json<Value>> {
+    let basic = headers.contains_key(axum::http::header::AUTHORIZATION);
+    if basic {
+        check_basic(&headers, &app.config.private_key)?;
+    }
+    let mut multipart = multipart.map_err(|e| {
+        ApiError::bad_request(format!(
+            "The upload must be multipart/form-data: {}",
+            e.body_text()
+        ))
+    })?;
+    let mut writer = app.store.writer().await.map_err(ApiError::internal)?;
+    let received = receive(&app, &mut multipart, &mut writer).await;
+    let checked = received.and_then(|(form, got_file)| {
+        if !basic {
+            if !form.auth.is_present() {
+                return Err(ApiError::Unauthorized(
+                    "Your request does not contain private API key.".into(),
+                ));
+            }
+            form.auth
+                .verify(&app.config.public_key, &app.config.private_key)?;
+        }
+        if !got_file {
+            return Err(ApiError::bad_request("Missing file parameter for upload"));
+        }
+        parse_options(&form)
+    });
+    let options = match checked {
+        Ok(options) => options,
+        Err(e) => {
+            app.store.discard(writer).await;
+            return Err(e);
+        }
+    };
+    let size = writer.written();
+    let key = app.store.commit(writer).await.map_err(ApiError::internal)?;
+    let pre = options.pre_transformation.clone();
+    let analysis = match analyse(&app, key.clone(), size, &options.file_name, pre).await {
+        Ok(a) => a,
+        Err(e) => {
+            app.store.remove_blobs(vec![key]).await;
+            return Err(e);
+        }
+    };
+    let blob = analysis.blob.clone();
+    let result = store_upload(&app, options, analysis);
+    if result.is_err() {
+        app.store.remove_blobs(vec![blob]).await;
+    } else {
+        app.store.changed();
+    }
+    result.map(Json)
+}
+
+/// Records the upload (new file or new version) and builds the response.
+fn store_upload(app: &App, options: Options, analysis: Analysis) -> ApiResult<Value> {
+    let now = now_ms();
+    let mut state = app.store.write();
+    let fields = state.custom_fields.clone();
+    let mut name = options.file_name.clone();
+    if options.use_unique_file_name {
+        while state
+            .paths
+            .contains_key(&format!("{}{}", options.folder, name))
+            || name == options.file_name
+        {
+            name = with_suffix(&options.file_name, &unique_suffix());
+        }
+    }
+    let path = format!("{}{}", options.folder, name);
+    let existing = state.paths.get(&path).and_then(|id| state.files.get(id));
+    if existing.is_some() && !options.overwrite_file {
+        return Err(ApiError::bad_request(
+            "A file with the same name already exists at the exact location. We could not overwrite it because both overwriteFile and useUniqueFileName are set to false.",
+        ));
+    }
+    let previous = existing.and_then(FileRecord::current_version).cloned();
+    let custom_metadata = match (&options.custom_metadata, &previous) {
+        (Some(given), Some(prev)) if !options.overwrite_custom_metadata => {
+            let mut merged = prev.custom_metadata.clone();
+            merged.extend(given.clone());
+            merged
+        }
+        (Some(given), _) => custom_metadata::with_defaults(&fields, given.clone()),
+        (None, Some(prev)) if !options.overwrite_custom_metadata => prev.custom_metadata.clone(),
+        (None, _) => custom_metadata::with_defaults(&fields, Map::new()),
+    };
+    custom_metadata::validate_values(&fields, &custom_metadata)?;
+    let tags = match (&options.tags, &previous) {
+        (Some(tags), _) => tags.clone(),
+        (None, Some(prev)) if !options.overwrite_tags => prev.tags.clone(),
+        (None, _) => Vec::new(),
+    };
+    let ai_tags = match &previous {
+        Some(prev) if !options.overwrite_ai_tags => prev.ai_tags.clone(),
+        _ => Vec::new(),
+    };
+    let version = Version {
+        id: new_id(),
+        number: 1,
+        blob: analysis.blob,
+        created_at: now,
+        updated_at: now,
+        size: analysis.size,
+        mime: analysis.mime,
+        image: analysis.image,
+        tags,
+        ai_tags,
+        custom_coordinates: options.custom_coordinates,
+        custom_metadata,
+        embedded_metadata: analysis
+            .metadata
+            .as_ref()
+            .map(embedded_from_metadata)
+            .unwrap_or_default(),
+        is_private: options.is_private,
+        is_published: options.is_published,
+        extension_status: extension_status(&options.extensions)?,
+        extensions: options.extensions,
+        webhook_url: options.webhook_url,
+        transformation: options.transformation,
+        checks: options.checks,
+        description: options.description,
+    };
+    let file_id =
+        crate::files::place_versions(&mut state, &options.folder, &name, vec![version], now)
+            .ok_or_else(|| ApiError::internal("could not record the upload"))?;
+    let file = state
+        .files
+        .get(&file_id)
+        .ok_or_else(|| ApiError::internal("upload vanished"))?;
+    let version = file
+        .current_version()
+        .ok_or_else(|| ApiError::internal("upload vanished"))?;
+    Ok(upload_response(
+        app,
+        file,
+        version,
+        &options.response_fields,
+        analysis.metadata,
+    ))
+}
+
+/// ImageKit's upload response: the fixed fields, then those requested through
+/// `responseFields`.
+fn upload_response(
+    app: &App,
+    file: &FileRecord,
+    version: &Version,
+    requested: &[String],
+    metadata: Option<Value>,
+) -> Value {
+    let wants = |f: &str| requested.iter().any(|r| r == f);
+    let mut o = Map::new();
+    o.insert("fileId".into(), json!(file.id));
+    o.insert("name".into(), json!(file.name));
+    o.insert("size".into(), json!(version.size));
+    o.insert(
+        "versionInfo".into(),
+        json!({ "id": version.id, "name": format!("Version {}", version.number) }),
+    );
+    o.insert("filePath".into(), json!(file.path()));
+    o.insert("url".into(), json!(file_url(app, file, version, false)));
+    o.insert(
+        "fileType".into(),
+        json!(if version.image.is_some() {
+            "image"
+        } else {
+            "non-image"
+        }),
+    );
+    if let Some(image) = &version.image {
+        o.insert("height".into(), json!(image.height));
+        o.insert("width".into(), json!(image.width));
+        o.insert(
+            "thumbnailUrl".into(),
+            json!(file_url(app, file, version, true)),
+        );
+    } else {
+        o.insert("thumbnailUrl".into(), json!(""));
+    }
+    o.insert(
+        "AITags".into(),
+        if version.ai_tags.is_empty() {
+            Value::Null
+        } else {
+            json!(version.ai_tags)
+        },
+    );
+    if wants("tags") {
+        o.insert(
+            "tags".into(),
+            if version.tags.is_empty() {
+                Value::Null
+            } else {
+                json!(version.tags)
+            },
+        );
+    }
+    if wants("customCoordinates") {
+        o.insert(
+            "customCoordinates".into(),
+            json!(version.custom_coordinates),
+        );
+    }
+    if wants("isPrivateFile") {
+        o.insert("isPrivateFile".into(), json!(version.is_private));
+    }
+    if wants("isPublished") {
+        o.insert("isPublished".into(), json!(version.is_published));
+    }
+    if wants("customMetadata") {
+        o.insert(
+            "customMetadata".into(),
+            Value::Object(version.custom_metadata.clone()),
+        );
+    }
+    if wants("embeddedMetadata") {
+        o.insert(
+            "embeddedMetadata".into(),
+            Value::Object(version.embedded_metadata.clone()),
+        );
+    }
+    if wants("metadata") {
+        if let Some(metadata) = metadata {
+            o.insert("metadata".into(), metadata);
+        }
+    }
+    if !version.extension_status.is_empty() {
+        o.insert(
+            "extensionStatus".into(),
+            Value::Object(version.extension_status.clone()),
+        );
+    }
+    Value::Object(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffing_and_mime() {
+        assert!(looks_like_image(b"\x89PNG\r\n\x1a\n...."));
+        assert!(looks_like_image(b"RIFF\0\0\0\0WEBPVP8 "));
+        assert!(!looks_like_image(b"%PDF-1.4"));
+        assert_eq!(mime_from_name("a.PDF"), "application/pdf");
+        assert_eq!(mime_from_name("noext"), "application/octet-stream");
+    }
+
+    #[test]
+    fn transformation_rules() {
+        assert!(validate_transformation(&json!({})).is_err());
+        assert!(validate_transformation(&json!({"post": [{"type": "thumbnail"}]})).is_ok());
+        assert!(validate_transformation(&json!({"post": [{"type": "transformation"}]})).is_err());
+        assert!(validate_transformation(&json!({"post": {}})).is_err());
+        assert!(validate_transformation(&json!({"pre": ""})).is_err());
+    }
+}
