@@ -2,6 +2,19 @@
 /* eslint-disable */
 
 /**
+ * A result of the media API with the response it came from, `$ResponseMetadata`
+ * (optional on errors).
+ *
+ * Written by hand (`napi.dtsHeaderFile` in package.json puts it at the top of the
+ * generated `index.d.ts`): it is a conditional type over an intersection, and
+ * napi-rs's type generator emits neither. Every other type comes from
+ * `src/binding/*.rs`.
+ */
+export type IKResponse<T> = T extends Error
+  ? T & { $ResponseMetadata?: ResponseMetadata }
+  : T & { $ResponseMetadata: ResponseMetadata }
+
+/**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
  * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
@@ -28,61 +41,88 @@ export declare class ImageKit {
   /** Verifies an `x-ik-signature` header against the raw body and returns the parsed event. */
   verifyWebhookEvent(payload: string | Uint8Array, signature: string, secret: string): { timestamp: number, event: WebhookEvent }
   /** Uploads a file (URL, base64 string, Buffer, Uint8Array or readable stream). */
-  upload<C extends IKCallback<IKResponse<UploadResponse>> | undefined = undefined>(uploadOptions: UploadOptions, callback?: C): C extends undefined ? Promise<IKResponse<UploadResponse>> : void
+  upload(uploadOptions: UploadOptions): Promise<IKResponse<UploadResponse>>
+  upload(uploadOptions: UploadOptions, callback: IKCallback<IKResponse<UploadResponse>>): void
   /** Lists and searches files and folders. */
-  listFiles<C extends IKCallback<IKResponse<ListFileResponse>> | undefined = undefined>(listOptions: ListFileOptions, callback?: C): C extends undefined ? Promise<IKResponse<ListFileResponse>> : void
+  listFiles(listOptions: ListFileOptions): Promise<IKResponse<ListFileResponse>>
+  listFiles(listOptions: ListFileOptions, callback: IKCallback<IKResponse<ListFileResponse>>): void
   /** Details of one file. */
-  getFileDetails<C extends IKCallback<IKResponse<FileObject>> | undefined = undefined>(fileId: string, callback?: C): C extends undefined ? Promise<IKResponse<FileObject>> : void
+  getFileDetails(fileId: string): Promise<IKResponse<FileObject>>
+  getFileDetails(fileId: string, callback: IKCallback<IKResponse<FileObject>>): void
   /** Every version of a file. */
-  getFileVersions<C extends IKCallback<IKResponse<FileVersionDetailsResponse[]>> | undefined = undefined>(fileId: string, callback?: C): C extends undefined ? Promise<IKResponse<FileVersionDetailsResponse[]>> : void
+  getFileVersions(fileId: string): Promise<IKResponse<FileObject>>
+  getFileVersions(fileId: string, callback: IKCallback<IKResponse<FileObject>>): void
   /** Details of one version of a file. */
-  getFileVersionDetails<C extends IKCallback<IKResponse<FileVersionDetailsResponse>> | undefined = undefined>(fileVersionDetailsOptions: FileVersionDetailsOptions, callback?: C): C extends undefined ? Promise<IKResponse<FileVersionDetailsResponse>> : void
+  getFileVersionDetails(fileVersionDetailsOptions: FileVersionDetailsOptions): Promise<IKResponse<FileObject>>
+  getFileVersionDetails(fileVersionDetailsOptions: FileVersionDetailsOptions, callback: IKCallback<IKResponse<FileObject>>): void
   /** Metadata (dimensions, EXIF, pHash...) of a stored file or of a remote URL. */
-  getFileMetadata<C extends IKCallback<IKResponse<FileMetadataResponse>> | undefined = undefined>(fileIdOrURL: string, callback?: C): C extends undefined ? Promise<IKResponse<FileMetadataResponse>> : void
+  getFileMetadata(fileIdOrURL: string): Promise<IKResponse<FileMetadataResponse>>
+  getFileMetadata(fileIdOrURL: string, callback: IKCallback<IKResponse<FileMetadataResponse>>): void
   /** Updates tags, custom coordinates, extensions, custom metadata or publication status. */
-  updateFileDetails<C extends IKCallback<IKResponse<FileObject>> | undefined = undefined>(fileId: string, updateData: FileDetailsOptions, callback?: C): C extends undefined ? Promise<IKResponse<FileObject>> : void
+  updateFileDetails(fileId: string, updateData: FileDetailsOptions): Promise<IKResponse<FileObject>>
+  updateFileDetails(fileId: string, updateData: FileDetailsOptions, callback: IKCallback<IKResponse<FileObject>>): void
   /** Adds tags to several files. */
-  bulkAddTags<C extends IKCallback<IKResponse<{ successfullyUpdatedFileIds: string[] }>> | undefined = undefined>(fileIds: string[], tags: string[], callback?: C): C extends undefined ? Promise<IKResponse<{ successfullyUpdatedFileIds: string[] }>> : void
+  bulkAddTags(fileIds: string[], tags: string[]): Promise<IKResponse<void>>
+  bulkAddTags(fileIds: string[], tags: string[], callback: IKCallback<IKResponse<void>>): void
   /** Removes tags from several files. */
-  bulkRemoveTags<C extends IKCallback<IKResponse<{ successfullyUpdatedFileIds: string[] }>> | undefined = undefined>(fileIds: string[], tags: string[], callback?: C): C extends undefined ? Promise<IKResponse<{ successfullyUpdatedFileIds: string[] }>> : void
+  bulkRemoveTags(fileIds: string[], tags: string[]): Promise<IKResponse<void>>
+  bulkRemoveTags(fileIds: string[], tags: string[], callback: IKCallback<IKResponse<void>>): void
   /** Removes AI tags from several files. */
-  bulkRemoveAITags<C extends IKCallback<IKResponse<{ successfullyUpdatedFileIds: string[] }>> | undefined = undefined>(fileIds: string[], tags: string[], callback?: C): C extends undefined ? Promise<IKResponse<{ successfullyUpdatedFileIds: string[] }>> : void
+  bulkRemoveAITags(fileIds: string[], tags: string[]): Promise<IKResponse<void>>
+  bulkRemoveAITags(fileIds: string[], tags: string[], callback: IKCallback<IKResponse<void>>): void
   /** Deletes a file and all its versions. */
-  deleteFile<C extends IKCallback<IKResponse<void>> | undefined = undefined>(fileId: string, callback?: C): C extends undefined ? Promise<IKResponse<void>> : void
+  deleteFile(fileId: string): Promise<IKResponse<void>>
+  deleteFile(fileId: string, callback: IKCallback<IKResponse<void>>): void
   /** Deletes a version that is not the current one. */
-  deleteFileVersion<C extends IKCallback<IKResponse<void>> | undefined = undefined>(deleteFileVersionOptions: DeleteFileVersionOptions, callback?: C): C extends undefined ? Promise<IKResponse<void>> : void
+  deleteFileVersion(deleteFileVersionOptions: DeleteFileVersionOptions): Promise<IKResponse<void>>
+  deleteFileVersion(deleteFileVersionOptions: DeleteFileVersionOptions, callback: IKCallback<IKResponse<void>>): void
   /** Makes a version the current one. */
-  restoreFileVersion<C extends IKCallback<IKResponse<FileVersionDetailsResponse>> | undefined = undefined>(restoreFileVersionOptions: RestoreFileVersionOptions, callback?: C): C extends undefined ? Promise<IKResponse<FileVersionDetailsResponse>> : void
+  restoreFileVersion(restoreFileVersionOptions: RestoreFileVersionOptions): Promise<IKResponse<FileObject>>
+  restoreFileVersion(restoreFileVersionOptions: RestoreFileVersionOptions, callback: IKCallback<IKResponse<FileObject>>): void
   /** Purges a URL from the CDN cache. */
-  purgeCache<C extends IKCallback<IKResponse<PurgeCacheResponse>> | undefined = undefined>(url: string, callback?: C): C extends undefined ? Promise<IKResponse<PurgeCacheResponse>> : void
+  purgeCache(url: string): Promise<IKResponse<PurgeCacheResponse>>
+  purgeCache(url: string, callback: IKCallback<IKResponse<PurgeCacheResponse>>): void
   /** Status of a purge request. */
-  getPurgeCacheStatus<C extends IKCallback<IKResponse<PurgeCacheStatusResponse>> | undefined = undefined>(requestId: string, callback?: C): C extends undefined ? Promise<IKResponse<PurgeCacheStatusResponse>> : void
+  getPurgeCacheStatus(requestId: string, callback: IKCallback<IKResponse<PurgeCacheStatusResponse>>): void
+  getPurgeCacheStatus(requestId: string): Promise<IKResponse<PurgeCacheStatusResponse>>
   /** Deletes several files; the answer lists the ids deleted and the ids not found. */
-  bulkDeleteFiles<C extends IKCallback<IKResponse<BulkDeleteFilesResponse>> | undefined = undefined>(fileIdArray: string[], callback?: C): C extends undefined ? Promise<IKResponse<BulkDeleteFilesResponse>> : void
+  bulkDeleteFiles(fileIdArray: string[], callback?: IKCallback<IKResponse<BulkDeleteFilesResponse>, IKResponse<BulkDeleteFilesError>>): void | Promise<IKResponse<BulkDeleteFilesResponse>>
   /** Copies a file (optionally with its versions) to a folder. */
-  copyFile<C extends IKCallback<IKResponse<void>> | undefined = undefined>(copyFileOptions: CopyFileOptions, callback?: C): C extends undefined ? Promise<IKResponse<void>> : void
+  copyFile(copyFileOptions: CopyFileOptions): Promise<IKResponse<void>>
+  copyFile(copyFileOptions: CopyFileOptions, callback: IKCallback<IKResponse<void>>): void
   /** Moves a file to a folder. */
-  moveFile<C extends IKCallback<IKResponse<void>> | undefined = undefined>(moveFileOptions: MoveFileOptions, callback?: C): C extends undefined ? Promise<IKResponse<void>> : void
+  moveFile(moveFileOptions: MoveFileOptions): Promise<IKResponse<void>>
+  moveFile(moveFileOptions: MoveFileOptions, callback: IKCallback<IKResponse<void>>): void
   /** Renames a file, optionally purging the old URL from the cache. */
-  renameFile<C extends IKCallback<IKResponse<RenameFileResponse>> | undefined = undefined>(renameFileOptions: RenameFileOptions, callback?: C): C extends undefined ? Promise<IKResponse<RenameFileResponse>> : void
+  renameFile(renameFileOptions: RenameFileOptions): Promise<IKResponse<RenameFileResponse>>
+  renameFile(renameFileOptions: RenameFileOptions, callback: IKCallback<IKResponse<RenameFileResponse>>): void
   /** Creates a folder. */
-  createFolder<C extends IKCallback<IKResponse<void>> | undefined = undefined>(createFolderOptions: CreateFolderOptions, callback?: C): C extends undefined ? Promise<IKResponse<void>> : void
+  createFolder(createFolderOptions: CreateFolderOptions): Promise<IKResponse<void>>
+  createFolder(createFolderOptions: CreateFolderOptions, callback: IKCallback<IKResponse<void>>): void
   /** Deletes a folder and everything in it. */
-  deleteFolder<C extends IKCallback<IKResponse<void>> | undefined = undefined>(folderPath: string, callback?: C): C extends undefined ? Promise<IKResponse<void>> : void
+  deleteFolder(folderPath: string): Promise<IKResponse<void>>
+  deleteFolder(folderPath: string, callback: IKCallback<IKResponse<void>>): void
   /** Starts a bulk job copying a folder. */
-  copyFolder<C extends IKCallback<IKResponse<CopyFolderResponse>> | undefined = undefined>(copyFolderOptions: CopyFolderOptions, callback?: C): C extends undefined ? Promise<IKResponse<CopyFolderResponse>> : void
+  copyFolder(copyFolderOptions: CopyFolderOptions): Promise<IKResponse<CopyFolderResponse>>
+  copyFolder(copyFolderOptions: CopyFolderOptions, callback: IKCallback<IKResponse<CopyFolderResponse>, IKResponse<CopyFolderError>>): void
   /** Starts a bulk job moving a folder. */
-  moveFolder<C extends IKCallback<IKResponse<MoveFolderResponse>> | undefined = undefined>(moveFolderOptions: MoveFolderOptions, callback?: C): C extends undefined ? Promise<IKResponse<MoveFolderResponse>> : void
+  moveFolder(moveFolderOptions: MoveFolderOptions): Promise<IKResponse<MoveFolderResponse>>
+  moveFolder(moveFolderOptions: MoveFolderOptions, callback: IKCallback<IKResponse<MoveFolderResponse>, IKResponse<MoveFolderError>>): void
   /** Status of a copy or move folder job. */
-  getBulkJobStatus<C extends IKCallback<IKResponse<BulkJobStatusResponse>> | undefined = undefined>(jobId: string, callback?: C): C extends undefined ? Promise<IKResponse<BulkJobStatusResponse>> : void
+  getBulkJobStatus(jobId: string): Promise<IKResponse<void>>
+  getBulkJobStatus(jobId: string, callback: IKCallback<IKResponse<void>>): Promise<IKResponse<void>>
   /** Defines a custom metadata field. */
-  createCustomMetadataField<C extends IKCallback<IKResponse<CustomMetadataField>> | undefined = undefined>(createCustomMetadataFieldOptions: CreateCustomMetadataFieldOptions, callback?: C): C extends undefined ? Promise<IKResponse<CustomMetadataField>> : void
+  createCustomMetadataField(createCustomMetadataFieldOptions: CreateCustomMetadataFieldOptions): Promise<IKResponse<CustomMetadataField>>
+  createCustomMetadataField(createCustomMetadataFieldOptions: CreateCustomMetadataFieldOptions, callback: IKCallback<IKResponse<CustomMetadataField>>): Promise<IKResponse<CustomMetadataField>>
   /** Lists custom metadata fields (deleted ones too with `includeDeleted`). */
-  getCustomMetadataFields<C extends IKCallback<IKResponse<CustomMetadataField[]>> | undefined = undefined>(getCustomMetadataFieldsOptions?: GetCustomMetadataFieldsOptions, callback?: C): C extends undefined ? Promise<IKResponse<CustomMetadataField[]>> : void
+  getCustomMetadataFields(getCustomMetadataFieldsOptions: GetCustomMetadataFieldsOptions): Promise<IKResponse<CustomMetadataField[]>>
+  getCustomMetadataFields(getCustomMetadataFieldsOptions: GetCustomMetadataFieldsOptions, callback: IKCallback<IKResponse<CustomMetadataField[]>>): Promise<IKResponse<CustomMetadataField[]>>
   /** Changes the label or schema of a custom metadata field. */
-  updateCustomMetadataField<C extends IKCallback<IKResponse<CustomMetadataField>> | undefined = undefined>(fieldId: string, updateCustomMetadataFieldOptions: UpdateCustomMetadataFieldOptions, callback?: C): C extends undefined ? Promise<IKResponse<CustomMetadataField>> : void
+  updateCustomMetadataField(fieldId: string, updateCustomMetadataFieldOptions: UpdateCustomMetadataFieldOptions): Promise<IKResponse<CustomMetadataField>>
+  updateCustomMetadataField(fieldId: string, updateCustomMetadataFieldOptions: UpdateCustomMetadataFieldOptions, callback: IKCallback<IKResponse<CustomMetadataField>>): Promise<IKResponse<CustomMetadataField>>
   /** Deletes a custom metadata field (ImageKit keeps it, marked deleted). */
-  deleteCustomMetadataField<C extends IKCallback<IKResponse<void>> | undefined = undefined>(fieldId: string, callback?: C): C extends undefined ? Promise<IKResponse<void>> : void
+  deleteCustomMetadataField(fieldId: string): Promise<IKResponse<void>>
+  deleteCustomMetadataField(fieldId: string, callback: IKCallback<IKResponse<void>>): void
 }
 
 /** Internal: where `imagekit.js` writes the chunks of a stream being uploaded. */
@@ -93,4 +133,508 @@ export declare class UploadSink {
   end(): void
   /** The stream failed: the request is aborted with this reason. */
   fail(message: string): void
+}
+
+/** A `post` transformation producing adaptive-bitrate streams. */
+export interface AbsObject {
+  type: "abs"
+  value: string
+  protocol: "hls" | "dash"
+}
+
+/** A tag assigned by an auto-tagging extension. */
+export interface AITagItem {
+  name: string
+  confidence: number
+  source: AITagSource
+}
+
+/** Who assigned an AI tag. */
+export type AITagSource = 'google-auto-tagging' | 'aws-auto-tagging'
+
+/** An auto-tagging extension (`google-auto-tagging`, `aws-auto-tagging`). */
+export interface AutoTag {
+  name: string
+  maxTags: number
+  minConfidence: number
+}
+
+/** The background-removal extension (`remove-bg`). */
+export interface BgRemoval {
+  name: string
+  options: BgRemovalOptions
+}
+
+/** Options of the background-removal extension. */
+export interface BgRemovalOptions {
+  bg_color?: string
+  bg_image_url?: string
+  add_shadow: boolean
+  semitransparency: boolean
+}
+
+/** `bulkDeleteFiles` found some of the files missing (an `Error`). */
+export interface BulkDeleteFilesError {
+  name: string
+  message: string
+  stack?: string
+  help: string
+  missingFileIds: Array<string>
+}
+
+/** Files `bulkDeleteFiles` deleted. */
+export interface BulkDeleteFilesResponse {
+  successfullyDeletedFileIds: Array<string>
+}
+
+/** State of a copy or move folder job. */
+export interface BulkJobStatusResponse {
+  jobId: string
+  /** `COPY_FOLDER` or `MOVE_FOLDER`. */
+  type: string
+  /** `Pending` or `Completed`. */
+  status: string
+}
+
+/** Custom metadata values, by field name. */
+export type CMValues = Record<string, string | number | boolean | Array<string | number | boolean>>
+
+/** Which file `copyFile` copies, and where. */
+export interface CopyFileOptions {
+  /** e.g. `/path/to/file.jpg`. */
+  sourceFilePath: string
+  /** e.g. `/folder/to/copy/into/`. */
+  destinationPath: string
+  /** Copy every version, not only the current one. */
+  includeFileVersions?: boolean
+}
+
+/** Nothing found to copy or move (an `Error`). */
+export interface CopyFolderError {
+  name: string
+  message: string
+  stack?: string
+  help: string
+  reason: string
+}
+
+/** Which folder `copyFolder` copies, and where. */
+export interface CopyFolderOptions {
+  sourceFolderPath: string
+  destinationPath: string
+  includeFileVersions?: boolean
+}
+
+/** The bulk job copying or moving a folder. */
+export interface CopyFolderResponse {
+  /** For `getBulkJobStatus`. */
+  jobId: string
+}
+
+/** A custom metadata field to define. */
+export interface CreateCustomMetadataFieldOptions {
+  /** Unique among all fields, deleted ones included. */
+  name: string
+  /** Unique among fields not deleted. */
+  label: string
+  schema: CustomMetadataFieldSchema
+}
+
+/** The folder `createFolder` creates. */
+export interface CreateFolderOptions {
+  folderName: string
+  /** `/` for the root; missing parents are created. */
+  parentFolderPath: string
+}
+
+/** A custom metadata field. */
+export interface CustomMetadataField {
+  id: string
+  name: string
+  label: string
+  schema: CustomMetadataFieldSchema
+}
+
+/** The rules of a custom metadata field: its `type` and the constraints on its values. */
+export type CustomMetadataFieldSchema = RequiredCustomMetadataFieldSchema | OptionalCustomMetadataFieldSchema
+
+/**
+ * A schema change for `updateCustomMetadataField`: any rule of a schema but its `type`,
+ * which cannot change.
+ */
+export interface CustomMetadataFieldSchemaMinusType {
+  isValueRequired?: boolean
+  defaultValue?: string | number | Boolean | Array<string | boolean | number>
+  minLength?: number
+  maxLength?: number
+  minValue?: string | number
+  maxValue?: string | number
+  selectOptions?: Array<string | boolean | number>
+}
+
+/** Which version `deleteFileVersion` deletes. */
+export type DeleteFileVersionOptions = FileVersionDetailsOptions
+
+/** Metadata embedded in the file (EXIF, IPTC, XMP...), by field name. */
+export type EmbeddedMetadataValues = Record<string, string | number | boolean | Date | Array<string | number | boolean | Date>>
+
+/** The EXIF data of an image, by block. */
+export interface Exif {
+  image: ExifImage
+  thumbnail: ExifThumbnail
+  exif: ExifDetails
+  gps: ExifGps
+  interoperability: ExifInteroperability
+  makernote: Record<string, string>
+}
+
+/** EXIF `exif` block (the Exif IFD). */
+export interface ExifDetails {
+  ExposureTime: number
+  FNumber: number
+  ExposureProgram: number
+  ISO: number
+  ExifVersion: string
+  DateTimeOriginal: string
+  CreateDate: string
+  ShutterSpeedValue: number
+  ApertureValue: number
+  ExposureCompensation: number
+  MeteringMode: number
+  Flash: number
+  FocalLength: number
+  SubSecTime: string
+  SubSecTimeOriginal: string
+  SubSecTimeDigitized: string
+  FlashpixVersion: string
+  ColorSpace: number
+  ExifImageWidth: number
+  ExifImageHeight: number
+  InteropOffset: number
+  FocalPlaneXResolution: number
+  FocalPlaneYResolution: number
+  FocalPlaneResolutionUnit: number
+  CustomRendered: number
+  ExposureMode: number
+  WhiteBalance: number
+  SceneCaptureType: number
+}
+
+/** EXIF `gps` block. */
+export interface ExifGps {
+  GPSVersionID: Array<number>
+}
+
+/** EXIF `image` block (IFD0). */
+export interface ExifImage {
+  Make: string
+  Model: string
+  Orientation: number
+  XResolution: number
+  YResolution: number
+  ResolutionUnit: number
+  Software: string
+  ModifyDate: string
+  YCbCrPositioning: number
+  ExifOffset: number
+  GPSInfo: number
+}
+
+/** EXIF `interoperability` block. */
+export interface ExifInteroperability {
+  InteropIndex: string
+  InteropVersion: string
+}
+
+/** EXIF `thumbnail` block (IFD1). */
+export interface ExifThumbnail {
+  Compression: number
+  XResolution: number
+  YResolution: number
+  ResolutionUnit: number
+  ThumbnailOffset: number
+  ThumbnailLength: number
+}
+
+/** Extensions to apply on upload or update. */
+export type Extension = Array<BgRemoval | AutoTag>
+
+/** What `updateFileDetails` changes. */
+export interface FileDetailsOptions {
+  tags?: Array<string>
+  /** An area of interest as `x,y,width,height`. */
+  customCoordinates?: string
+  extensions?: Extension
+  webhookUrl?: string
+  removeAITags?: Array<string>
+  customMetadata?: CMValues
+  publish?: PublishOptions
+}
+
+/** A file format such as `jpg`, `png`, `webp`, `pdf` or `mp4`; any other string may come too. */
+export type FileFormat = string
+
+/** Dimensions, format, pHash and EXIF of a file (`getFileMetadata`, `responseFields: "metadata"`). */
+export interface FileMetadataResponse {
+  height: number
+  width: number
+  size: number
+  format: FileFormat
+  hasColorProfile: boolean
+  quality: number
+  density: number
+  hasTransparency: boolean
+  /** Perceptual hash, for `pHashDistance`. */
+  pHash: string
+  exif: Exif
+}
+
+/** A file (or one version of it) in the media library. `type` tells it from a `FolderObject`. */
+export interface FileObject {
+  fileId: string
+  type: "file" | "file-version"
+  name: string
+  filePath: string
+  tags?: string[] | null
+  isPrivateFile: boolean
+  /** `x,y,width,height`, or null when none is set. */
+  customCoordinates: string | null
+  url: string
+  thumbnail: string
+  fileType: FileType
+  AITags?: Array<AITagItem>
+  extensionStatus?: Record<string, string>
+  embeddedMetadata?: EmbeddedMetadataValues | null
+  customMetadata?: CMValues
+  size: number
+  createdAt: string
+  updatedAt: string
+  height: number
+  width: number
+  hasAlpha: boolean
+  mime?: string
+  versionInfo?: VersionInfo
+}
+
+/** Kind of file: `all` (a `listFiles` filter only), `image` or `non-image`. */
+export type FileType = 'all' | 'image' | 'non-image'
+
+/** Which version `getFileVersionDetails` describes. */
+export interface FileVersionDetailsOptions {
+  fileId: string
+  versionId: string
+}
+
+/**
+ * One version of a file, as `getFileVersions`, `getFileVersionDetails` and
+ * `restoreFileVersion` give it.
+ */
+export type FileVersionDetailsResponse = FileObject
+
+/** A folder in the media library (`listFiles` with folders included). */
+export interface FolderObject {
+  folderId: string
+  type: "folder"
+  name: string
+  folderPath: string
+  createdAt: string
+  updatedAt: string
+}
+
+/** Whether `getCustomMetadataFields` includes deleted fields. */
+export interface GetCustomMetadataFieldsOptions {
+  includeDeleted?: boolean
+}
+
+/** A `post` transformation turning a GIF into a video, or making a thumbnail. */
+export interface GifToVideoOrThumbnailObject {
+  type: "gif-to-video" | "thumbnail"
+  value?: string
+}
+
+/** The callback every asynchronous method takes last: an error, or the result. */
+export type IKCallback<T, E extends Error = Error> = (arg0: E | null, arg1: T | null) => void
+
+/** Filters, search and paging of `listFiles`. */
+export interface ListFileOptions {
+  /** Folder to search in, e.g. `/sales-banner/`. */
+  path?: string
+  fileType?: FileType
+  /** Files with any of these tags (an array or a comma-separated string). */
+  tags?: string | Array<string>
+  includeFolder?: boolean
+  name?: string
+  /** 1 to 1000 (the default). */
+  limit?: number
+  skip?: number
+  /** `ASC_NAME`, `DESC_CREATED`, `ASC_SIZE`... */
+  sort?: string
+  /** `file` (the default), `file-version`, `folder` or `all`. */
+  type?: string
+  /** A Lucene-like query; `tags`, `type` and `name` are then ignored. */
+  searchQuery?: string
+}
+
+/** What `listFiles` finds: files and, when asked for, folders. */
+export type ListFileResponse = Array<FileObject | FolderObject>
+
+/** Which file `moveFile` moves, and where. */
+export interface MoveFileOptions {
+  sourceFilePath: string
+  destinationPath: string
+}
+
+/** Nothing found to move (an `Error`). */
+export type MoveFolderError = CopyFolderError
+
+/** Which folder `moveFolder` moves, and where. */
+export interface MoveFolderOptions {
+  sourceFolderPath: string
+  destinationPath: string
+}
+
+/** The bulk job moving a folder. */
+export type MoveFolderResponse = CopyFolderResponse
+
+/** A custom metadata field's schema when a value is optional, by field type. */
+export type OptionalCustomMetadataFieldSchema =
+  | { type: 'Text'; isValueRequired?: false; defaultValue?: string; minLength?: number; maxLength?: number }
+  | { type: 'Textarea'; isValueRequired?: false; defaultValue?: string; minLength?: number; maxLength?: number }
+  | { type: 'Number'; isValueRequired?: false; defaultValue?: number; minValue?: string | number; maxValue?: string | number }
+  | { type: 'Date'; isValueRequired?: false; defaultValue?: number; minValue?: string | number; maxValue?: string | number }
+  | { type: 'Boolean'; isValueRequired?: false; defaultValue?: Boolean }
+  | { type: 'SingleSelect'; isValueRequired?: false; defaultValue?: Array<string | boolean | number>; selectOptions: Array<string | boolean | number> }
+  | { type: 'MultiSelect'; isValueRequired?: false; defaultValue?: Array<string | boolean | number>; selectOptions: Array<string | boolean | number> }
+
+/** A transformation ImageKit runs after an upload. */
+export type PostTransformation = TransformationObject | GifToVideoOrThumbnailObject | AbsObject
+
+/** Publication status to set with `updateFileDetails`. */
+export interface PublishOptions {
+  isPublished: boolean
+  includeFileVersions?: boolean
+}
+
+/** A submitted cache purge. */
+export interface PurgeCacheResponse {
+  /** For `getPurgeCacheStatus`. */
+  requestId: string
+}
+
+/** Progress of a cache purge. */
+export type PurgeCacheStatus = 'Pending' | 'Completed'
+
+/** Progress of a cache purge. */
+export interface PurgeCacheStatusResponse {
+  status: PurgeCacheStatus
+}
+
+/** The file `renameFile` renames and its new name. */
+export interface RenameFileOptions {
+  /** e.g. `/path/to/file.jpg`. */
+  filePath: string
+  newFileName: string
+  /** Purge the old URL from the CDN cache. */
+  purgeCache: boolean
+}
+
+/** A renamed file. */
+export interface RenameFileResponse {
+  /** Present when `purgeCache` was set. */
+  purgeRequestId?: string
+}
+
+/** A custom metadata field's schema when a value is required, by field type. */
+export type RequiredCustomMetadataFieldSchema =
+  | { type: 'Text'; isValueRequired: true; defaultValue: string; minLength?: number; maxLength?: number }
+  | { type: 'Textarea'; isValueRequired: true; defaultValue: string; minLength?: number; maxLength?: number }
+  | { type: 'Number'; isValueRequired: true; defaultValue: number; minValue?: string | number; maxValue?: string | number }
+  | { type: 'Date'; isValueRequired: true; defaultValue: number; minValue?: string | number; maxValue?: string | number }
+  | { type: 'Boolean'; isValueRequired: true; defaultValue: Boolean }
+  | { type: 'SingleSelect'; isValueRequired: true; defaultValue: Array<string | boolean | number>; selectOptions: Array<string | boolean | number> }
+  | { type: 'MultiSelect'; isValueRequired: true; defaultValue: Array<string | boolean | number>; selectOptions: Array<string | boolean | number> }
+
+/** The HTTP status and headers of the response a result or an API error came from. */
+export interface ResponseMetadata {
+  statusCode: number
+  /** Header names in lower case. */
+  headers: Record<string, string | number | boolean>
+}
+
+/** Which version `restoreFileVersion` makes the current one. */
+export type RestoreFileVersionOptions = FileVersionDetailsOptions
+
+/** A `post` transformation that produces a named transformation. */
+export interface TransformationObject {
+  type: "transformation"
+  value: string
+}
+
+/** The new label and/or schema of a custom metadata field. */
+export interface UpdateCustomMetadataFieldOptions {
+  label?: string
+  schema?: CustomMetadataFieldSchemaMinusType
+}
+
+/** The file to upload and how to store it. */
+export interface UploadOptions {
+  /** A URL or base64 string, a Buffer or Uint8Array, or a readable stream. */
+  file: string | Buffer | Uint8Array | import('stream').Readable
+  fileName: string
+  useUniqueFileName?: boolean
+  /** An array or a comma-separated string. */
+  tags?: string | Array<string>
+  /** Folder to upload into, created when missing; `/` by default. */
+  folder?: string
+  isPrivateFile?: boolean
+  /** An area of interest as `x,y,width,height`. */
+  customCoordinates?: string
+  /** Fields to include in the response (`tags`, `metadata`...). */
+  responseFields?: string | Array<string>
+  extensions?: Extension
+  webhookUrl?: string
+  overwriteFile?: boolean
+  overwriteAITags?: boolean
+  overwriteTags?: boolean
+  overwriteCustomMetadata?: boolean
+  customMetadata?: CMValues
+  transformation?: UploadTransformation
+  /** Server-side checks the upload must pass. */
+  checks?: string
+  isPublished?: boolean
+}
+
+/** The uploaded file. */
+export interface UploadResponse {
+  fileId: string
+  name: string
+  url: string
+  thumbnailUrl: string
+  height: number
+  width: number
+  size: number
+  fileType: FileType
+  filePath: string
+  tags?: Array<string>
+  isPrivateFile: boolean
+  customCoordinates: string | null
+  /** Present when `responseFields` asks for `metadata`. */
+  metadata?: FileMetadataResponse
+  AITags?: Array<AITagItem>
+  extensionStatus?: Record<string, string>
+  embeddedMetadata?: EmbeddedMetadataValues | null
+  customMetadata?: CMValues
+  isPublished?: boolean
+}
+
+/** Transformations applied on upload: `pre` before storing, `post` afterwards. */
+export interface UploadTransformation {
+  pre?: string
+  post?: Array<PostTransformation>
+}
+
+/** Name and id of a file version. */
+export interface VersionInfo {
+  name: string
+  id: string
 }

@@ -837,3 +837,6 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.ImageKit = nativeBinding.ImageKit
 module.exports.UploadSink = nativeBinding.UploadSink
+module.exports.AITagSource = nativeBinding.AITagSource
+module.exports.FileType = nativeBinding.FileType
+module.exports.PurgeCacheStatus = nativeBinding.PurgeCacheStatus

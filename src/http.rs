@@ -7,7 +7,6 @@ use std::time::Duration;
 use base64::Engine;
 use bytes::Bytes;
 use futures_util::StreamExt;
-use reqwest::multipart::{Form, Part};
 use tokio::sync::mpsc;
 
 /// One chunk of a streamed upload, or the error that ended the stream.
@@ -48,8 +47,9 @@ impl Method {
 pub enum FileData {
     /// Bytes in memory (a Buffer shared with JavaScript, never copied).
     Bytes(Bytes),
-    /// Chunks pushed from a JavaScript stream as they are read.
-    Stream(mpsc::Receiver<Chunk>),
+    /// Chunks pushed from a JavaScript stream as they are read, and the stream's size when
+    /// it can be known beforehand (a file's, an HTTP response's Content-Length).
+    Stream(mpsc::Receiver<Chunk>, Option<u64>),
 }
 
 pub enum FormField {
@@ -60,7 +60,9 @@ pub enum FormField {
     File {
         name: String,
         file_name: String,
-        content_type: &'static str,
+        /// None: the part gets no Content-Type header (form-data's case for a value it
+        /// turned into a string and a name it has no type for).
+        content_type: Option<String>,
         data: FileData,
     },
 }
@@ -137,11 +139,32 @@ impl Client {
                 format!("Basic {credentials}"),
             );
         builder = match request.body {
+            // axios sends a POST, PUT or PATCH without data as an empty form.
+            Body::Empty if matches!(request.method, Method::Post | Method::Put | Method::Patch) => {
+                builder
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .header(reqwest::header::CONTENT_LENGTH, 0)
+                    .body(Bytes::new())
+            }
             Body::Empty => builder,
             Body::Json(json) => builder
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(json),
-            Body::Multipart(fields) => builder.multipart(form(fields)),
+            Body::Multipart(fields) => {
+                let form = Multipart::new(fields);
+                let builder = builder.header(
+                    reqwest::header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={}", form.boundary),
+                );
+                let builder = match form.length() {
+                    Some(length) => builder.header(reqwest::header::CONTENT_LENGTH, length),
+                    None => builder,
+                };
+                builder.body(form.into_body())
+            }
         };
         let response = builder
             .send()
@@ -171,37 +194,88 @@ impl Client {
     }
 }
 
-fn form(fields: Vec<FormField>) -> Form {
-    fields
-        .into_iter()
-        .fold(Form::new(), |form, field| match field {
-            FormField::Text { name, value } => form.text(name, value),
-            FormField::File {
-                name,
-                file_name,
-                content_type,
-                data,
-            } => {
-                let part = match data {
-                    FileData::Bytes(bytes) => {
-                        let len = bytes.len() as u64;
-                        Part::stream_with_length(reqwest::Body::from(bytes), len)
-                    }
-                    FileData::Stream(receiver) => Part::stream(reqwest::Body::wrap_stream(
-                        futures_util::stream::unfold(receiver, |mut receiver| async move {
-                            receiver.recv().await.map(|chunk| (chunk, receiver))
-                        })
-                        .boxed(),
-                    )),
-                };
-                // A MIME string from the fixed table always parses.
-                let part = part
-                    .file_name(file_name)
-                    .mime_str(content_type)
-                    .unwrap_or_else(|_| Part::text(""));
-                form.part(name, part)
+/// A multipart/form-data body laid out byte for byte as the form-data package writes it
+/// (the encoder v6 uses): `--boundary`, the part's headers, a blank line, the data and a
+/// line break per part, then `--boundary--`. Bytes are never copied; stream parts are
+/// forwarded chunk by chunk as JavaScript reads them.
+struct Multipart {
+    boundary: String,
+    segments: Vec<FileData>,
+}
+
+impl Multipart {
+    fn new(fields: Vec<FormField>) -> Self {
+        // form-data's shape: 26 dashes and 24 random digits.
+        let random = uuid::Uuid::new_v4().as_u128();
+        let boundary = format!("{:-<26}{:024}", "", random % 10u128.pow(24));
+        let mut segments = Vec::with_capacity(fields.len() * 3 + 1);
+        for field in fields {
+            let (name, file_name, content_type, data) = match field {
+                FormField::Text { name, value } => {
+                    (name, None, None, FileData::Bytes(Bytes::from(value)))
+                }
+                FormField::File {
+                    name,
+                    file_name,
+                    content_type,
+                    data,
+                } => (name, Some(file_name), content_type, data),
+            };
+            let mut head = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"",
+                escape_parameter(&name)
+            );
+            if let Some(file_name) = file_name.filter(|f| !f.is_empty()) {
+                head.push_str(&format!("; filename=\"{}\"", escape_parameter(&file_name)));
             }
-        })
+            head.push_str("\r\n");
+            if let Some(content_type) = content_type {
+                head.push_str(&format!("Content-Type: {content_type}\r\n"));
+            }
+            head.push_str("\r\n");
+            segments.push(FileData::Bytes(Bytes::from(head)));
+            segments.push(data);
+            segments.push(FileData::Bytes(Bytes::from_static(b"\r\n")));
+        }
+        segments.push(FileData::Bytes(Bytes::from(format!("--{boundary}--\r\n"))));
+        Self { boundary, segments }
+    }
+
+    /// The body's size, when no part is a stream.
+    fn length(&self) -> Option<u64> {
+        self.segments
+            .iter()
+            .try_fold(0u64, |total, segment| match segment {
+                FileData::Bytes(bytes) => Some(total + bytes.len() as u64),
+                FileData::Stream(_, length) => length.map(|length| total + length),
+            })
+    }
+
+    fn into_body(self) -> reqwest::Body {
+        let chunks = futures_util::stream::iter(self.segments)
+            .map(|segment| match segment {
+                FileData::Bytes(bytes) => {
+                    futures_util::stream::once(async move { Ok(bytes) }).boxed()
+                }
+                FileData::Stream(receiver, _) => {
+                    futures_util::stream::unfold(receiver, |mut receiver| async move {
+                        receiver.recv().await.map(|chunk| (chunk, receiver))
+                    })
+                    .boxed()
+                }
+            })
+            .flatten();
+        reqwest::Body::wrap_stream(chunks)
+    }
+}
+
+/// form-data's escaping of a `name` or `filename` parameter (the WHATWG one): CR, LF and
+/// `"` percent-encoded, so no value can end the header line or the quoted string.
+fn escape_parameter(value: &str) -> String {
+    value
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+        .replace('"', "%22")
 }
 
 /// Names the cause the way Node's errors do, without the URL's credentials (none are

@@ -4,6 +4,8 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+mod mime_db;
+
 pub const DEFAULT_API_ENDPOINT: &str = "https://api.imagekit.io";
 pub const DEFAULT_UPLOAD_ENDPOINT: &str = "https://upload.imagekit.io/api/v1/files/upload";
 
@@ -63,41 +65,55 @@ pub fn with_query(url: &str, pairs: &[(String, String)]) -> String {
     format!("{base}{separator}{query}")
 }
 
-/// The content type form-data gives a file part, from the file's name.
-pub fn content_type_for(name: &str) -> &'static str {
-    let extension = name
-        .rsplit('.')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    if !name.contains('.') {
-        return "application/octet-stream";
+/// The media type `mime-types` finds for a name or path (`lookup`): the extension that
+/// `path.extname("x." + name)` gives, lower-cased, looked up in mime-db. A bare extension
+/// (`"png"`) counts, as it does there.
+pub fn media_type(name: &str) -> Option<&'static str> {
+    let extension = extname(&format!("x.{name}")).get(1..)?.to_lowercase();
+    mime_db::TYPES
+        .binary_search_by(|(known, _)| (*known).cmp(extension.as_str()))
+        .ok()
+        .map(|i| mime_db::TYPES[i].1)
+}
+
+/// Node's `path.posix.extname`: from the last `.` of the last segment, except for names
+/// that only start with a dot (`.bashrc`) or are `..`.
+fn extname(path: &str) -> &str {
+    let bytes = path.as_bytes();
+    let mut start_dot = None;
+    let mut start_part = 0;
+    let mut end = None;
+    // 0: no dot seen before the extension's dot; 1: only dots; -1: something else.
+    let mut pre_dot_state = 0;
+    for i in (0..bytes.len()).rev() {
+        if bytes[i] == b'/' {
+            if end.is_some() {
+                start_part = i + 1;
+                break;
+            }
+            continue;
+        }
+        if end.is_none() {
+            end = Some(i + 1);
+        }
+        if bytes[i] == b'.' {
+            if start_dot.is_none() {
+                start_dot = Some(i);
+            } else if pre_dot_state != 1 {
+                pre_dot_state = 1;
+            }
+        } else if start_dot.is_some() {
+            pre_dot_state = -1;
+        }
     }
-    match extension.as_str() {
-        "jpg" | "jpeg" | "jpe" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "svg" | "svgz" => "image/svg+xml",
-        "bmp" => "image/bmp",
-        "ico" => "image/vnd.microsoft.icon",
-        "tif" | "tiff" => "image/tiff",
-        "heic" => "image/heic",
-        "heif" => "image/heif",
-        "mp4" | "mp4v" | "mpg4" => "video/mp4",
-        "webm" => "video/webm",
-        "mov" | "qt" => "video/quicktime",
-        "mp3" => "audio/mpeg",
-        "wav" => "audio/wav",
-        "pdf" => "application/pdf",
-        "json" => "application/json",
-        "txt" | "text" => "text/plain",
-        "html" | "htm" => "text/html",
-        "css" => "text/css",
-        "js" | "mjs" => "application/javascript",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
+    match (start_dot, end) {
+        (Some(dot), Some(end))
+            if pre_dot_state != 0
+                && !(pre_dot_state == 1 && dot + 1 == end && dot == start_part + 1) =>
+        {
+            &path[dot..end]
+        }
+        _ => "",
     }
 }
 
@@ -139,9 +155,19 @@ mod tests {
     }
 
     #[test]
-    fn content_types_and_basenames() {
-        assert_eq!(content_type_for("a.JPG"), "image/jpeg");
-        assert_eq!(content_type_for("noext"), "application/octet-stream");
+    fn media_types_and_basenames() {
+        assert_eq!(media_type("a.JPG"), Some("image/jpeg"));
+        assert_eq!(media_type("dir/a.wav"), Some("audio/wave"));
+        assert_eq!(media_type("png"), Some("image/png"));
+        assert_eq!(media_type(".png"), Some("image/png"));
+        assert_eq!(media_type("a.png/"), Some("image/png"));
+        assert_eq!(media_type("dir.png/a"), None);
+        assert_eq!(media_type("noext"), None);
+        assert_eq!(media_type("a.unknownext"), None);
+        assert_eq!(extname("x..."), ".");
+        assert_eq!(extname(".."), "");
+        assert_eq!(extname("x/.bashrc"), "");
+        assert_eq!(extname("a.b.c"), ".c");
         assert_eq!(basename("folder/a.jpg"), "a.jpg");
         assert_eq!(basename("a/"), "a");
     }

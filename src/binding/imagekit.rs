@@ -102,6 +102,14 @@ impl ImageKit {
     #[napi(constructor, ts_args_type = "opts?: ImageKitOptions")]
     pub fn new(env: Env, this: This, opts: Unknown) -> Result<Self> {
         let js = Js(env.raw());
+        // Called without `new`, the receiver is the global object: v6 (a strict-mode
+        // function) fails there with this TypeError, and wrapping the global would leak.
+        if js.is_global(Value(this.object.raw()))? {
+            return Err(js.throw_type_error(
+                "Cannot set properties of undefined (setting 'options')",
+                None,
+            ));
+        }
         let options = js.object()?;
         for (name, value) in [
             (c"uploadEndpoint", DEFAULT_UPLOAD_ENDPOINT),

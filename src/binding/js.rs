@@ -181,6 +181,15 @@ impl Js {
         self.elements(Value(names))
     }
 
+    /// `value === globalThis`.
+    pub fn is_global(&self, value: Value) -> Result<bool> {
+        let mut global = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_global(self.0, &mut global) })?;
+        let mut equal = false;
+        self.check(unsafe { sys::napi_strict_equals(self.0, value.0, global, &mut equal) })?;
+        Ok(equal)
+    }
+
     /// `name in object`.
     pub fn has(&self, object: Value, name: &CStr) -> Result<bool> {
         let mut result = false;

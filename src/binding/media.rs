@@ -335,13 +335,14 @@ fn field_id(call: &Call, id: Value) -> Validated<String> {
     call.segment(id, &errors::CMF_FIELD_ID_MISSING)
 }
 
+// The typings are v6's declarations, word for word, so code that compiled against v6
+// compiles here: each `ts_type` holds the Promise overload and, after a line break, the
+// callback overload with its name (napi-rs emits one declaration per method otherwise).
 #[napi]
 impl ImageKit {
     /// Uploads a file (URL, base64 string, Buffer, Uint8Array or readable stream).
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<UploadResponse>> | undefined = undefined",
-        ts_args_type = "uploadOptions: UploadOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<UploadResponse>> : void"
+        ts_type = "(uploadOptions: UploadOptions): Promise<IKResponse<UploadResponse>>\nupload(uploadOptions: UploadOptions, callback: IKCallback<IKResponse<UploadResponse>>): void"
     )]
     pub fn upload(
         &self,
@@ -360,9 +361,7 @@ impl ImageKit {
 
     /// Lists and searches files and folders.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<ListFileResponse>> | undefined = undefined",
-        ts_args_type = "listOptions: ListFileOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<ListFileResponse>> : void"
+        ts_type = "(listOptions: ListFileOptions): Promise<IKResponse<ListFileResponse>>\nlistFiles(listOptions: ListFileOptions, callback: IKCallback<IKResponse<ListFileResponse>>): void"
     )]
     pub fn list_files(
         &self,
@@ -393,9 +392,7 @@ impl ImageKit {
 
     /// Details of one file.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<FileObject>> | undefined = undefined",
-        ts_args_type = "fileId: string, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<FileObject>> : void"
+        ts_type = "(fileId: string): Promise<IKResponse<FileObject>>\ngetFileDetails(fileId: string, callback: IKCallback<IKResponse<FileObject>>): void"
     )]
     pub fn get_file_details(
         &self,
@@ -420,9 +417,7 @@ impl ImageKit {
 
     /// Every version of a file.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<FileVersionDetailsResponse[]>> | undefined = undefined",
-        ts_args_type = "fileId: string, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<FileVersionDetailsResponse[]>> : void"
+        ts_type = "(fileId: string): Promise<IKResponse<FileObject>>\ngetFileVersions(fileId: string, callback: IKCallback<IKResponse<FileObject>>): void"
     )]
     pub fn get_file_versions(
         &self,
@@ -447,9 +442,7 @@ impl ImageKit {
 
     /// Details of one version of a file.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<FileVersionDetailsResponse>> | undefined = undefined",
-        ts_args_type = "fileVersionDetailsOptions: FileVersionDetailsOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<FileVersionDetailsResponse>> : void"
+        ts_type = "(fileVersionDetailsOptions: FileVersionDetailsOptions): Promise<IKResponse<FileObject>>\ngetFileVersionDetails(fileVersionDetailsOptions: FileVersionDetailsOptions, callback: IKCallback<IKResponse<FileObject>>): void"
     )]
     pub fn get_file_version_details(
         &self,
@@ -473,9 +466,7 @@ impl ImageKit {
 
     /// Metadata (dimensions, EXIF, pHash...) of a stored file or of a remote URL.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<FileMetadataResponse>> | undefined = undefined",
-        ts_args_type = "fileIdOrURL: string, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<FileMetadataResponse>> : void"
+        ts_type = "(fileIdOrURL: string): Promise<IKResponse<FileMetadataResponse>>\ngetFileMetadata(fileIdOrURL: string, callback: IKCallback<IKResponse<FileMetadataResponse>>): void"
     )]
     pub fn get_file_metadata(
         &self,
@@ -521,9 +512,7 @@ impl ImageKit {
 
     /// Updates tags, custom coordinates, extensions, custom metadata or publication status.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<FileObject>> | undefined = undefined",
-        ts_args_type = "fileId: string, updateData: FileDetailsOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<FileObject>> : void"
+        ts_type = "(fileId: string, updateData: FileDetailsOptions): Promise<IKResponse<FileObject>>\nupdateFileDetails(fileId: string, updateData: FileDetailsOptions, callback: IKCallback<IKResponse<FileObject>>): void"
     )]
     pub fn update_file_details(
         &self,
@@ -566,9 +555,7 @@ impl ImageKit {
 
     /// Adds tags to several files.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<{ successfullyUpdatedFileIds: string[] }>> | undefined = undefined",
-        ts_args_type = "fileIds: string[], tags: string[], callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<{ successfullyUpdatedFileIds: string[] }>> : void"
+        ts_type = "(fileIds: string[], tags: string[]): Promise<IKResponse<void>>\nbulkAddTags(fileIds: string[], tags: string[], callback: IKCallback<IKResponse<void>>): void"
     )]
     pub fn bulk_add_tags(
         &self,
@@ -594,9 +581,7 @@ impl ImageKit {
 
     /// Removes tags from several files.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<{ successfullyUpdatedFileIds: string[] }>> | undefined = undefined",
-        ts_args_type = "fileIds: string[], tags: string[], callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<{ successfullyUpdatedFileIds: string[] }>> : void"
+        ts_type = "(fileIds: string[], tags: string[]): Promise<IKResponse<void>>\nbulkRemoveTags(fileIds: string[], tags: string[], callback: IKCallback<IKResponse<void>>): void"
     )]
     pub fn bulk_remove_tags(
         &self,
@@ -623,9 +608,7 @@ impl ImageKit {
     /// Removes AI tags from several files.
     #[napi(
         js_name = "bulkRemoveAITags",
-        ts_generic_types = "C extends IKCallback<IKResponse<{ successfullyUpdatedFileIds: string[] }>> | undefined = undefined",
-        ts_args_type = "fileIds: string[], tags: string[], callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<{ successfullyUpdatedFileIds: string[] }>> : void"
+        ts_type = "(fileIds: string[], tags: string[]): Promise<IKResponse<void>>\nbulkRemoveAITags(fileIds: string[], tags: string[], callback: IKCallback<IKResponse<void>>): void"
     )]
     pub fn bulk_remove_ai_tags(
         &self,
@@ -651,9 +634,7 @@ impl ImageKit {
 
     /// Deletes a file and all its versions.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<void>> | undefined = undefined",
-        ts_args_type = "fileId: string, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<void>> : void"
+        ts_type = "(fileId: string): Promise<IKResponse<void>>\ndeleteFile(fileId: string, callback: IKCallback<IKResponse<void>>): void"
     )]
     pub fn delete_file(
         &self,
@@ -678,9 +659,7 @@ impl ImageKit {
 
     /// Deletes a version that is not the current one.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<void>> | undefined = undefined",
-        ts_args_type = "deleteFileVersionOptions: DeleteFileVersionOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<void>> : void"
+        ts_type = "(deleteFileVersionOptions: DeleteFileVersionOptions): Promise<IKResponse<void>>\ndeleteFileVersion(deleteFileVersionOptions: DeleteFileVersionOptions, callback: IKCallback<IKResponse<void>>): void"
     )]
     pub fn delete_file_version(
         &self,
@@ -704,9 +683,7 @@ impl ImageKit {
 
     /// Makes a version the current one.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<FileVersionDetailsResponse>> | undefined = undefined",
-        ts_args_type = "restoreFileVersionOptions: RestoreFileVersionOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<FileVersionDetailsResponse>> : void"
+        ts_type = "(restoreFileVersionOptions: RestoreFileVersionOptions): Promise<IKResponse<FileObject>>\nrestoreFileVersion(restoreFileVersionOptions: RestoreFileVersionOptions, callback: IKCallback<IKResponse<FileObject>>): void"
     )]
     pub fn restore_file_version(
         &self,
@@ -730,9 +707,7 @@ impl ImageKit {
 
     /// Purges a URL from the CDN cache.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<PurgeCacheResponse>> | undefined = undefined",
-        ts_args_type = "url: string, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<PurgeCacheResponse>> : void"
+        ts_type = "(url: string): Promise<IKResponse<PurgeCacheResponse>>\npurgeCache(url: string, callback: IKCallback<IKResponse<PurgeCacheResponse>>): void"
     )]
     pub fn purge_cache(
         &self,
@@ -763,9 +738,7 @@ impl ImageKit {
 
     /// Status of a purge request.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<PurgeCacheStatusResponse>> | undefined = undefined",
-        ts_args_type = "requestId: string, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<PurgeCacheStatusResponse>> : void"
+        ts_type = "(requestId: string, callback: IKCallback<IKResponse<PurgeCacheStatusResponse>>): void\ngetPurgeCacheStatus(requestId: string): Promise<IKResponse<PurgeCacheStatusResponse>>"
     )]
     pub fn get_purge_cache_status(
         &self,
@@ -795,9 +768,8 @@ impl ImageKit {
 
     /// Deletes several files; the answer lists the ids deleted and the ids not found.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<BulkDeleteFilesResponse>> | undefined = undefined",
-        ts_args_type = "fileIdArray: string[], callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<BulkDeleteFilesResponse>> : void"
+        ts_args_type = "fileIdArray: string[], callback?: IKCallback<IKResponse<BulkDeleteFilesResponse>, IKResponse<BulkDeleteFilesError>>",
+        ts_return_type = "void | Promise<IKResponse<BulkDeleteFilesResponse>>"
     )]
     pub fn bulk_delete_files(
         &self,
@@ -825,9 +797,7 @@ impl ImageKit {
 
     /// Copies a file (optionally with its versions) to a folder.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<void>> | undefined = undefined",
-        ts_args_type = "copyFileOptions: CopyFileOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<void>> : void"
+        ts_type = "(copyFileOptions: CopyFileOptions): Promise<IKResponse<void>>\ncopyFile(copyFileOptions: CopyFileOptions, callback: IKCallback<IKResponse<void>>): void"
     )]
     pub fn copy_file(
         &self,
@@ -853,9 +823,7 @@ impl ImageKit {
 
     /// Moves a file to a folder.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<void>> | undefined = undefined",
-        ts_args_type = "moveFileOptions: MoveFileOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<void>> : void"
+        ts_type = "(moveFileOptions: MoveFileOptions): Promise<IKResponse<void>>\nmoveFile(moveFileOptions: MoveFileOptions, callback: IKCallback<IKResponse<void>>): void"
     )]
     pub fn move_file(
         &self,
@@ -881,9 +849,7 @@ impl ImageKit {
 
     /// Renames a file, optionally purging the old URL from the cache.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<RenameFileResponse>> | undefined = undefined",
-        ts_args_type = "renameFileOptions: RenameFileOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<RenameFileResponse>> : void"
+        ts_type = "(renameFileOptions: RenameFileOptions): Promise<IKResponse<RenameFileResponse>>\nrenameFile(renameFileOptions: RenameFileOptions, callback: IKCallback<IKResponse<RenameFileResponse>>): void"
     )]
     pub fn rename_file(
         &self,
@@ -927,9 +893,7 @@ impl ImageKit {
 
     /// Creates a folder.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<void>> | undefined = undefined",
-        ts_args_type = "createFolderOptions: CreateFolderOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<void>> : void"
+        ts_type = "(createFolderOptions: CreateFolderOptions): Promise<IKResponse<void>>\ncreateFolder(createFolderOptions: CreateFolderOptions, callback: IKCallback<IKResponse<void>>): void"
     )]
     pub fn create_folder(
         &self,
@@ -966,9 +930,7 @@ impl ImageKit {
 
     /// Deletes a folder and everything in it.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<void>> | undefined = undefined",
-        ts_args_type = "folderPath: string, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<void>> : void"
+        ts_type = "(folderPath: string): Promise<IKResponse<void>>\ndeleteFolder(folderPath: string, callback: IKCallback<IKResponse<void>>): void"
     )]
     pub fn delete_folder(
         &self,
@@ -995,9 +957,7 @@ impl ImageKit {
 
     /// Starts a bulk job copying a folder.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<CopyFolderResponse>> | undefined = undefined",
-        ts_args_type = "copyFolderOptions: CopyFolderOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<CopyFolderResponse>> : void"
+        ts_type = "(copyFolderOptions: CopyFolderOptions): Promise<IKResponse<CopyFolderResponse>>\ncopyFolder(copyFolderOptions: CopyFolderOptions, callback: IKCallback<IKResponse<CopyFolderResponse>, IKResponse<CopyFolderError>>): void"
     )]
     pub fn copy_folder(
         &self,
@@ -1023,9 +983,7 @@ impl ImageKit {
 
     /// Starts a bulk job moving a folder.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<MoveFolderResponse>> | undefined = undefined",
-        ts_args_type = "moveFolderOptions: MoveFolderOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<MoveFolderResponse>> : void"
+        ts_type = "(moveFolderOptions: MoveFolderOptions): Promise<IKResponse<MoveFolderResponse>>\nmoveFolder(moveFolderOptions: MoveFolderOptions, callback: IKCallback<IKResponse<MoveFolderResponse>, IKResponse<MoveFolderError>>): void"
     )]
     pub fn move_folder(
         &self,
@@ -1051,9 +1009,7 @@ impl ImageKit {
 
     /// Status of a copy or move folder job.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<BulkJobStatusResponse>> | undefined = undefined",
-        ts_args_type = "jobId: string, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<BulkJobStatusResponse>> : void"
+        ts_type = "(jobId: string): Promise<IKResponse<void>>\ngetBulkJobStatus(jobId: string, callback: IKCallback<IKResponse<void>>): Promise<IKResponse<void>>"
     )]
     pub fn get_bulk_job_status(
         &self,
@@ -1078,9 +1034,7 @@ impl ImageKit {
 
     /// Defines a custom metadata field.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<CustomMetadataField>> | undefined = undefined",
-        ts_args_type = "createCustomMetadataFieldOptions: CreateCustomMetadataFieldOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<CustomMetadataField>> : void"
+        ts_type = "(createCustomMetadataFieldOptions: CreateCustomMetadataFieldOptions): Promise<IKResponse<CustomMetadataField>>\ncreateCustomMetadataField(createCustomMetadataFieldOptions: CreateCustomMetadataFieldOptions, callback: IKCallback<IKResponse<CustomMetadataField>>): Promise<IKResponse<CustomMetadataField>>"
     )]
     pub fn create_custom_metadata_field(
         &self,
@@ -1128,9 +1082,7 @@ impl ImageKit {
 
     /// Lists custom metadata fields (deleted ones too with `includeDeleted`).
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<CustomMetadataField[]>> | undefined = undefined",
-        ts_args_type = "getCustomMetadataFieldsOptions?: GetCustomMetadataFieldsOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<CustomMetadataField[]>> : void"
+        ts_type = "(getCustomMetadataFieldsOptions: GetCustomMetadataFieldsOptions): Promise<IKResponse<CustomMetadataField[]>>\ngetCustomMetadataFields(getCustomMetadataFieldsOptions: GetCustomMetadataFieldsOptions, callback: IKCallback<IKResponse<CustomMetadataField[]>>): Promise<IKResponse<CustomMetadataField[]>>"
     )]
     pub fn get_custom_metadata_fields(
         &self,
@@ -1161,9 +1113,7 @@ impl ImageKit {
 
     /// Changes the label or schema of a custom metadata field.
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<CustomMetadataField>> | undefined = undefined",
-        ts_args_type = "fieldId: string, updateCustomMetadataFieldOptions: UpdateCustomMetadataFieldOptions, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<CustomMetadataField>> : void"
+        ts_type = "(fieldId: string, updateCustomMetadataFieldOptions: UpdateCustomMetadataFieldOptions): Promise<IKResponse<CustomMetadataField>>\nupdateCustomMetadataField(fieldId: string, updateCustomMetadataFieldOptions: UpdateCustomMetadataFieldOptions, callback: IKCallback<IKResponse<CustomMetadataField>>): Promise<IKResponse<CustomMetadataField>>"
     )]
     pub fn update_custom_metadata_field(
         &self,
@@ -1202,9 +1152,7 @@ impl ImageKit {
 
     /// Deletes a custom metadata field (ImageKit keeps it, marked deleted).
     #[napi(
-        ts_generic_types = "C extends IKCallback<IKResponse<void>> | undefined = undefined",
-        ts_args_type = "fieldId: string, callback?: C",
-        ts_return_type = "C extends undefined ? Promise<IKResponse<void>> : void"
+        ts_type = "(fieldId: string): Promise<IKResponse<void>>\ndeleteCustomMetadataField(fieldId: string, callback: IKCallback<IKResponse<void>>): void"
     )]
     pub fn delete_custom_metadata_field(
         &self,
@@ -1368,43 +1316,108 @@ fn check_upload_transformation(js: Js, transformation: Value) -> Validated<()> {
     Ok(())
 }
 
-/// The `file` part for binary input: named after `basename(String(fileName))`, typed from
-/// the stream's path or that name, as form-data does.
+/// The `file` part for binary input, as form-data builds it from `append("file", file,
+/// String(fileName))`: named after `basename(String(fileName))`, typed from the value's
+/// `name` or `path`, an HTTP response's own Content-Type, or the file name, in that order.
 fn file_field(js: Js, file: Value, file_name: Value) -> Result<FormField> {
     let file_name = js.string_of(file_name)?;
     let name = media::basename(&file_name).to_owned();
+    let is_object = is_object(js, file)?;
+    let mut content_type = None;
+    if is_object {
+        for property in [c"name", c"path"] {
+            let value = js.get(file, property)?;
+            if content_type.is_none() && is_string(js, value)? {
+                content_type = media::media_type(&js.string_value(value)?).map(str::to_owned);
+            }
+        }
+        if content_type.is_none() && js.truthy(js.get(file, c"readable")?)? {
+            content_type = response_content_type(js, file)?;
+        }
+    }
+    let content_type = content_type
+        .or_else(|| media::media_type(&file_name).map(str::to_owned))
+        .or_else(|| is_object.then(|| "application/octet-stream".to_owned()));
+    let part = |data| FormField::File {
+        name: "file".to_owned(),
+        file_name: name,
+        content_type,
+        data,
+    };
     let mut is_typed_array = false;
     unsafe { napi::sys::napi_is_typedarray(js.0, file.0, &mut is_typed_array) };
     if is_typed_array {
         // Shared with JavaScript, not copied: the part streams from the Buffer's memory.
         let bytes = unsafe { Uint8Array::from_napi_value(js.0, file.0)? };
-        return Ok(FormField::File {
-            name: "file".to_owned(),
-            content_type: media::content_type_for(&name),
-            file_name: name,
-            data: FileData::Bytes(Bytes::from_owner(bytes)),
-        });
+        return Ok(part(FileData::Bytes(Bytes::from_owner(bytes))));
     }
-    if js.type_of(file)? == ValueType::Object && js.is_function(js.get(file, c"pipe")?)? {
-        let path = js.get(file, c"path")?;
-        let type_source = if is_string(js, path)? {
-            js.string_value(path)?
-        } else {
-            name.clone()
-        };
+    if is_object && js.is_function(js.get(file, c"pipe")?)? {
+        let length = stream_length(js, file)?;
         let receiver = upload_stream::read_from_js(js, file)?;
-        return Ok(FormField::File {
-            name: "file".to_owned(),
-            content_type: media::content_type_for(&type_source),
-            file_name: name,
-            data: FileData::Stream(receiver),
-        });
+        return Ok(part(FileData::Stream(receiver, length)));
     }
     let text = js.string_of(file)?;
-    Ok(FormField::File {
-        name: "file".to_owned(),
-        content_type: media::content_type_for(&name),
-        file_name: name,
-        data: FileData::Bytes(Bytes::from(text.into_bytes())),
+    Ok(part(FileData::Bytes(Bytes::from(text.into_bytes()))))
+}
+
+fn has_own(js: Js, object: Value, name: &str) -> Result<bool> {
+    let mut own = false;
+    let key = js.string(name)?;
+    unsafe { napi::sys::napi_has_own_property(js.0, object.0, key.0, &mut own) };
+    Ok(own)
+}
+
+/// A stream's size as form-data measures it, so the request carries the Content-Length
+/// v6's does: a file stream's range or its file's size less `start`, or an HTTP response's
+/// Content-Length. None (a chunked body) for any other stream or when that fails.
+fn stream_length(js: Js, stream: Value) -> Result<Option<u64>> {
+    let number = |name: &CStr| -> Result<Option<f64>> {
+        let value = js.get(stream, name)?;
+        if js.type_of(value)? != ValueType::Number {
+            return Ok(None);
+        }
+        let mut number = 0.0;
+        unsafe { napi::sys::napi_get_value_double(js.0, value.0, &mut number) };
+        Ok(Some(number))
+    };
+    let whole = |n: f64| (n.is_finite() && n >= 0.0 && n.fract() == 0.0).then_some(n as u64);
+    if has_own(js, stream, "fd")? {
+        let start = number(c"start")?.unwrap_or(0.0);
+        if let Some(end) = number(c"end")?.filter(|end| end.is_finite()) {
+            return Ok(whole(end + 1.0 - start));
+        }
+        let path = js.get(stream, c"path")?;
+        if !is_string(js, path)? {
+            return Ok(None);
+        }
+        let size = std::fs::metadata(js.string_value(path)?).map(|m| m.len() as f64);
+        return Ok(size.ok().and_then(|size| whole(size - start)));
+    }
+    if has_own(js, stream, "httpVersion")? {
+        let headers = js.get(stream, c"headers")?;
+        if is_object(js, headers)? {
+            let length = js.get(headers, c"content-length")?;
+            if is_string(js, length)? {
+                return Ok(js.string_value(length)?.trim().parse::<u64>().ok());
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The Content-Type of an `http.IncomingMessage` (a readable with its own `httpVersion`).
+fn response_content_type(js: Js, file: Value) -> Result<Option<String>> {
+    if !has_own(js, file, "httpVersion")? {
+        return Ok(None);
+    }
+    let headers = js.get(file, c"headers")?;
+    if !is_object(js, headers)? {
+        return Ok(None);
+    }
+    let value = js.get(headers, c"content-type")?;
+    Ok(if js.truthy(value)? {
+        Some(js.js_to_string(value)?)
+    } else {
+        None
     })
 }

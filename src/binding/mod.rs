@@ -3,6 +3,7 @@
 mod imagekit;
 mod js;
 mod media;
+mod media_types;
 mod node_errors;
 mod request;
 mod upload_stream;

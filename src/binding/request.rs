@@ -108,7 +108,15 @@ impl Call {
         let js = self.js;
         let request = match request {
             Ok(request) => request,
-            Err(Invalid::Thrown(error)) => return Err(error),
+            // v6 reads its arguments inside the Promise executor: in promise mode what they
+            // throw (a TypeError from a missing options object) rejects instead.
+            Err(Invalid::Thrown(error)) => {
+                return match (self.callback, take_exception(js)) {
+                    (None, Some(exception)) => self.unknown(rejected(js, exception)?),
+                    (_, Some(exception)) => Err(js.throw(exception)),
+                    (_, None) => Err(error),
+                };
+            }
             Err(Invalid::Message(message)) => {
                 let error = error_object(js, message)?;
                 return match self.callback {
@@ -193,6 +201,18 @@ pub fn error_object(js: Js, message: &ErrorMessage) -> Result<Value> {
     Ok(object)
 }
 
+/// The pending JavaScript exception, cleared.
+fn take_exception(js: Js) -> Option<Value> {
+    let mut pending = false;
+    unsafe { sys::napi_is_exception_pending(js.0, &mut pending) };
+    if !pending {
+        return None;
+    }
+    let mut exception = std::ptr::null_mut();
+    unsafe { sys::napi_get_and_clear_last_exception(js.0, &mut exception) };
+    Some(Value(exception))
+}
+
 fn rejected(js: Js, reason: Value) -> Result<Value> {
     let mut deferred = std::ptr::null_mut();
     let mut promise = std::ptr::null_mut();
@@ -231,9 +251,10 @@ fn settle(
     let metadata = metadata(js, &response)?;
     let success = (200..300).contains(&response.status);
     if success {
+        // `data || {}`: an empty body, and JSON null, false, 0 or "", give `{}`.
         let result = match data {
-            Some(data) => data,
-            None => js.object()?,
+            Some(data) if js.truthy(data)? => data,
+            _ => js.object()?,
         };
         if matches!(js.type_of(result)?, ValueType::Object) {
             js.define_hidden(result, c"$ResponseMetadata", metadata)?;

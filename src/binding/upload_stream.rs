@@ -24,6 +24,7 @@ thread_local! {
 
 /// Registers the function that pumps a stream into a sink: `(stream, sink) => void`.
 #[napi(skip_typescript)]
+#[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn register_stream_reader(env: Env, reader: Unknown) -> Result<()> {
     let mut reference = std::ptr::null_mut();
     let status = unsafe { sys::napi_create_reference(env.raw(), reader.raw(), 1, &mut reference) };
