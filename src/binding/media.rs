@@ -30,6 +30,14 @@ fn client(this: &ImageKit, js: Js) -> Result<Arc<Client>> {
     }
 }
 
+impl ImageKit {
+    /// Sends a validated request on this instance's client (or reports why it is invalid).
+    fn send(&self, call: Call, request: Validated<ApiRequest>) -> Result<Unknown<'static>> {
+        let client = client(self, call.js)?;
+        call.dispatch(client, request)
+    }
+}
+
 fn value(raw: &Unknown) -> Value {
     Value(raw.raw())
 }
@@ -353,10 +361,7 @@ impl ImageKit {
     ) -> Result<Unknown<'static>> {
         let call = Call::new(&env, &this, callback)?;
         let request = upload_request(&call, value(&upload_options));
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Lists and searches files and folders.
@@ -384,10 +389,7 @@ impl ImageKit {
                 media::with_query(&call.api_url("files/")?, &pairs),
             ))
         })();
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Details of one file.
@@ -409,10 +411,7 @@ impl ImageKit {
             Method::Get,
             |id| format!("files/{id}/details"),
         );
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Every version of a file.
@@ -434,10 +433,7 @@ impl ImageKit {
             Method::Get,
             |id| format!("files/{id}/versions"),
         );
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Details of one version of a file.
@@ -458,10 +454,7 @@ impl ImageKit {
                 call.api_url(&format!("files/{file}/versions/{version}"))?,
             ))
         });
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Metadata (dimensions, EXIF, pHash...) of a stored file or of a remote URL.
@@ -504,10 +497,7 @@ impl ImageKit {
                 call.api_url(&format!("files/{id}/metadata"))?,
             ))
         })();
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Updates tags, custom coordinates, extensions, custom metadata or publication status.
@@ -547,10 +537,7 @@ impl ImageKit {
                 body,
             ))
         })();
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Adds tags to several files.
@@ -573,10 +560,7 @@ impl ImageKit {
             c"tags",
             "files/addTags",
         );
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Removes tags from several files.
@@ -599,10 +583,7 @@ impl ImageKit {
             c"tags",
             "files/removeTags",
         );
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Removes AI tags from several files.
@@ -626,10 +607,7 @@ impl ImageKit {
             c"AITags",
             "files/removeAITags",
         );
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Deletes a file and all its versions.
@@ -651,10 +629,7 @@ impl ImageKit {
             Method::Delete,
             |id| format!("files/{id}"),
         );
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Deletes a version that is not the current one.
@@ -675,10 +650,7 @@ impl ImageKit {
                 call.api_url(&format!("files/{file}/versions/{version}"))?,
             ))
         });
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Makes a version the current one.
@@ -699,10 +671,7 @@ impl ImageKit {
                 call.api_url(&format!("files/{file}/versions/{version}/restore"))?,
             ))
         });
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Purges a URL from the CDN cache.
@@ -730,10 +699,7 @@ impl ImageKit {
                 body,
             ))
         })();
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Status of a purge request.
@@ -760,10 +726,7 @@ impl ImageKit {
                 call.api_url(&format!("files/purge/{id}"))?,
             ))
         })();
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Deletes several files; the answer lists the ids deleted and the ids not found.
@@ -789,10 +752,7 @@ impl ImageKit {
                 body,
             ))
         })();
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Copies a file (optionally with its versions) to a folder.
@@ -815,10 +775,7 @@ impl ImageKit {
             true,
             "files/copy",
         );
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Moves a file to a folder.
@@ -841,10 +798,7 @@ impl ImageKit {
             false,
             "files/move",
         );
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Renames a file, optionally purging the old URL from the cache.
@@ -885,10 +839,7 @@ impl ImageKit {
                 body,
             ))
         })();
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Creates a folder.
@@ -922,10 +873,7 @@ impl ImageKit {
             ])?;
             Ok(json_request(Method::Post, call.api_url("folder")?, body))
         })();
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Deletes a folder and everything in it.
@@ -949,10 +897,7 @@ impl ImageKit {
             let body = call.json(&[(c"folderPath", Some(path))])?;
             Ok(json_request(Method::Delete, call.api_url("folder")?, body))
         })();
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Starts a bulk job copying a folder.
@@ -975,10 +920,7 @@ impl ImageKit {
             true,
             "bulkJobs/copyFolder",
         );
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Starts a bulk job moving a folder.
@@ -1001,10 +943,7 @@ impl ImageKit {
             false,
             "bulkJobs/moveFolder",
         );
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Status of a copy or move folder job.
@@ -1026,10 +965,7 @@ impl ImageKit {
             Method::Get,
             |id| format!("bulkJobs/{id}"),
         );
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Defines a custom metadata field.
@@ -1074,10 +1010,7 @@ impl ImageKit {
                 body,
             ))
         })();
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Lists custom metadata fields (deleted ones too with `includeDeleted`).
@@ -1105,10 +1038,7 @@ impl ImageKit {
                 media::with_query(&call.api_url("customMetadataFields")?, &pairs),
             ))
         })();
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Changes the label or schema of a custom metadata field.
@@ -1144,10 +1074,7 @@ impl ImageKit {
                 body,
             ))
         })();
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 
     /// Deletes a custom metadata field (ImageKit keeps it, marked deleted).
@@ -1168,10 +1095,7 @@ impl ImageKit {
                 call.api_url(&format!("customMetadataFields/{id}"))?,
             ))
         });
-        {
-            let client = client(self, call.js)?;
-            call.dispatch(client, request)
-        }
+        self.send(call, request)
     }
 }
 
