@@ -13,3 +13,13 @@
 export type IKResponse<T> = T extends Error
   ? T & { $ResponseMetadata?: ResponseMetadata }
   : T & { $ResponseMetadata: ResponseMetadata }
+
+/**
+ * `imagekit.options`: the merged options, a plain data property set by the constructor
+ * as in v6. napi-rs can only declare class fields it implements as accessors, which would
+ * not be the own, writable property v6 users read and replace; the declaration merges
+ * into the generated class.
+ */
+export interface ImageKit {
+  options: ImageKitOptions
+}

@@ -15,6 +15,16 @@ export type IKResponse<T> = T extends Error
   : T & { $ResponseMetadata: ResponseMetadata }
 
 /**
+ * `imagekit.options`: the merged options, a plain data property set by the constructor
+ * as in v6. napi-rs can only declare class fields it implements as accessors, which would
+ * not be the own, writable property v6 users read and replace; the declaration merges
+ * into the generated class.
+ */
+export interface ImageKit {
+  options: ImageKitOptions
+}
+
+/**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
  * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
@@ -431,6 +441,22 @@ export interface FileVersionDetailsOptions {
  */
 export type FileVersionDetailsResponse = FileObject
 
+/** What `url()` reads: the instance's options with the call's options over them. */
+export interface FinalUrlOptions {
+  publicKey: string
+  privateKey: string
+  urlEndpoint: string
+  uploadEndpoint?: string
+  apiEndpoint?: string
+  transformationPosition?: TransformationPosition
+  path?: string
+  src?: string
+  transformation?: Array<Transformation>
+  queryParameters?: Record<string, string>
+  signed?: boolean
+  expireSeconds?: number
+}
+
 /** A folder in the media library (`listFiles` with folders included). */
 export interface FolderObject {
   folderId: string
@@ -454,6 +480,17 @@ export interface GifToVideoOrThumbnailObject {
 
 /** The callback every asynchronous method takes last: an error, or the result. */
 export type IKCallback<T, E extends Error = Error> = (arg0: E | null, arg1: T | null) => void
+
+/** Options of `new ImageKit(options)`. */
+export interface ImageKitOptions {
+  publicKey: string
+  privateKey: string
+  urlEndpoint: string
+  uploadEndpoint?: string
+  /** Base of the media API URLs (not in v6); defaults to `https://api.imagekit.io`. */
+  apiEndpoint?: string
+  transformationPosition?: TransformationPosition
+}
 
 /** Filters, search and paging of `listFiles`. */
 export interface ListFileOptions {
@@ -564,11 +601,17 @@ export interface ResponseMetadata {
 /** Which version `restoreFileVersion` makes the current one. */
 export type RestoreFileVersionOptions = FileVersionDetailsOptions
 
+/** One transformation step: parameter names (v6's table or any other) to values. */
+export type Transformation = Record<string, string | boolean | number>
+
 /** A `post` transformation that produces a named transformation. */
 export interface TransformationObject {
   type: "transformation"
   value: string
 }
+
+/** Where `url()` puts the transformation: a `tr:` path segment or the `tr` query parameter. */
+export type TransformationPosition = 'path' | 'query'
 
 /** The new label and/or schema of a custom metadata field. */
 export interface UpdateCustomMetadataFieldOptions {
@@ -633,8 +676,90 @@ export interface UploadTransformation {
   post?: Array<PostTransformation>
 }
 
+/** Options of `url()`: a `path` under `urlEndpoint`, or an absolute `src`. */
+export interface UrlOptions {
+  path?: string
+  src?: string
+  urlEndpoint?: string
+  transformation?: Array<Transformation>
+  transformationPosition?: TransformationPosition
+  queryParameters?: Record<string, string>
+  signed?: boolean
+  expireSeconds?: number
+}
+
 /** Name and id of a file version. */
 export interface VersionInfo {
   name: string
   id: string
+}
+
+/**
+ * A verified webhook event, as v6 declares it: one of the known events, or any object
+ * (events ImageKit adds later).
+ */
+export type WebhookEvent = WebhookEventVideoTransformationAccepted | WebhookEventVideoTransformationReady | WebhookEventVideoTransformationError | WebhookEventUploadPreTransformationSuccess | WebhookEventUploadPreTransformationError | WebhookEventUploadPostTransformationSuccess | WebhookEventUploadPostTransformationError | object
+
+/** `upload.post-transform.error`: a post-transformation of an upload failed. */
+export interface WebhookEventUploadPostTransformationError {
+  type: 'upload.post-transform.error'
+  id: string
+  created_at: string
+  request: { x_request_id: string; transformation: { type: 'transformation' | 'abs' | 'gif-to-video' | 'thumbnail'; value?: string; protocol?: 'hls' | 'dash' } }
+  data: { fileId: string; url: string; name: string; path: string; transformation: { error: { reason: string } } }
+}
+
+/** `upload.post-transform.success`: a post-transformation of an upload is ready. */
+export interface WebhookEventUploadPostTransformationSuccess {
+  type: 'upload.post-transform.success'
+  id: string
+  created_at: string
+  request: { x_request_id: string; transformation: { type: 'transformation' | 'abs' | 'gif-to-video' | 'thumbnail'; value?: string; protocol?: 'hls' | 'dash' } }
+  data: { fileId: string; url: string; name: string }
+}
+
+/** `upload.pre-transform.error`: the upload's pre-transformation failed. */
+export interface WebhookEventUploadPreTransformationError {
+  type: 'upload.pre-transform.error'
+  id: string
+  created_at: string
+  request: { x_request_id: string; transformation: { type: 'transformation' | 'abs' | 'gif-to-video' | 'thumbnail'; value?: string; protocol?: 'hls' | 'dash' } }
+  data: { name: string; path: string; transformation: { error: { reason: string } } }
+}
+
+/** `upload.pre-transform.success`: the upload's pre-transformation succeeded. */
+export interface WebhookEventUploadPreTransformationSuccess {
+  type: 'upload.pre-transform.success'
+  id: string
+  created_at: string
+  request: { x_request_id: string; transformation: string }
+  data: UploadResponse
+}
+
+/** `video.transformation.accepted`: a video transformation was queued. */
+export interface WebhookEventVideoTransformationAccepted {
+  type: 'video.transformation.accepted'
+  id: string
+  created_at: string
+  request: { x_request_id: string; url: string; user_agent: string }
+  data: { asset: { url: string }; transformation: { type: string; options: { video_codec: string; audio_codec: string; auto_rotate: boolean; quality: number; format: string } } }
+}
+
+/** `video.transformation.error`: the video could not be transformed. */
+export interface WebhookEventVideoTransformationError {
+  type: 'video.transformation.error'
+  id: string
+  created_at: string
+  request: { x_request_id: string; url: string; user_agent: string }
+  data: { asset: { url: string }; transformation: { type: string; options: { video_codec: string; audio_codec: string; auto_rotate: boolean; quality: number; format: string }; error: { reason: string } } }
+}
+
+/** `video.transformation.ready`: the transformed video can be fetched. */
+export interface WebhookEventVideoTransformationReady {
+  type: 'video.transformation.ready'
+  id: string
+  created_at: string
+  request: { x_request_id: string; url: string; user_agent: string }
+  timings: { donwload_duration: number; encoding_duration: number }
+  data: { asset: { url: string }; transformation: { type: string; options: { video_codec: string; audio_codec: string; auto_rotate: boolean; quality: number; format: string }; output: { url: string; video_metadata: { duration: number; width: number; height: number; bitrate: number } } } }
 }

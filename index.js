@@ -840,3 +840,4 @@ module.exports.UploadSink = nativeBinding.UploadSink
 module.exports.AITagSource = nativeBinding.AITagSource
 module.exports.FileType = nativeBinding.FileType
 module.exports.PurgeCacheStatus = nativeBinding.PurgeCacheStatus
+module.exports.TransformationPosition = nativeBinding.TransformationPosition

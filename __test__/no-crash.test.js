@@ -38,8 +38,8 @@ function hostile(r, depth = 0) {
     case 2: return r.pick([0, -0, NaN, Infinity, -1, 1e21, 2 ** 53, 4.2])
     case 3: return BigInt(r.int(100))
     case 4: return Symbol('hostile')
-    case 5: return r.chance(0.02) ? MEGABYTE : r.join(TEXT_PIECES, 6)
-    case 6: return r.chance(0.02) ? MEGABYTE_PATH : r.pick(ENDPOINTS)
+    case 5: return r.chance(0.003) ? MEGABYTE : r.join(TEXT_PIECES, 6)
+    case 6: return r.chance(0.003) ? MEGABYTE_PATH : r.pick(ENDPOINTS)
     // Converting the deep array takes milliseconds (as in v6): rare, to keep the run short.
     case 7: return r.chance(0.1) ? DEEP_OBJECT : { a: { b: { c: [] } } }
     case 8: return r.chance(0.02) ? DEEP_ARRAY : [[[1]]]

@@ -84,6 +84,35 @@ fn set_param(params: &mut Vec<(String, String)>, name: &str, value: &str) {
     }
 }
 
+/// `set` for each of `pairs` (distinct names, as `for…in` yields them) in one pass, so
+/// that many parameters cost linear time, not one scan of the list per name.
+fn set_params(params: &mut Vec<(String, String)>, pairs: &[(&str, &str)]) {
+    if pairs.is_empty() {
+        return;
+    }
+    let mut pending: std::collections::HashMap<&str, Option<&str>> = pairs
+        .iter()
+        .map(|&(name, value)| (name, Some(value)))
+        .collect();
+    // Existing names keep their first position with the new value; later duplicates go.
+    params.retain_mut(|(name, value)| match pending.get_mut(name.as_str()) {
+        Some(slot) => match slot.take() {
+            Some(new_value) => {
+                new_value.clone_into(value);
+                true
+            }
+            None => false,
+        },
+        None => true,
+    });
+    // New names are appended in the order they were set.
+    for &(name, _) in pairs {
+        if let Some(Some(value)) = pending.remove(name) {
+            params.push((name.to_owned(), value.to_owned()));
+        }
+    }
+}
+
 fn serialize_params(params: &[(String, String)]) -> String {
     form_urlencoded::Serializer::new(String::new())
         .extend_pairs(params)
@@ -118,9 +147,7 @@ pub fn build(request: UrlRequest) -> String {
             .collect(),
         None => Vec::new(),
     };
-    for &(name, value) in request.query_parameters {
-        set_param(&mut params, name, value);
-    }
+    set_params(&mut params, request.query_parameters);
 
     let new_path = if request.transformation.is_empty() {
         format!("{}{}", pathname(&url), path)
@@ -264,6 +291,24 @@ mod tests {
             signing: None,
         };
         assert_eq!(build(r), "https://example.com/a.jpg?b=3&c=x+y&tr=w-1%3Ah-2");
+    }
+
+    #[test]
+    fn setting_many_parameters_matches_one_set_at_a_time() {
+        let mut existing: Vec<(String, String)> = ["a", "b", "a", "c", "b"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), i.to_string()))
+            .collect();
+        let mut one_by_one = existing.clone();
+        let pairs = [("b", "B"), ("x", "X"), ("a", "A"), ("y", "Y")];
+        for (name, value) in pairs {
+            set_param(&mut one_by_one, name, value);
+        }
+        set_params(&mut existing, &pairs);
+        assert_eq!(existing, one_by_one);
+        let names: Vec<&str> = existing.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c", "x", "y"]);
     }
 
     #[test]

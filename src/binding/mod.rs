@@ -6,5 +6,6 @@ mod media;
 mod media_types;
 mod node_errors;
 mod request;
+mod types;
 mod upload_stream;
 mod url_wire;

@@ -1,0 +1,199 @@
+//! Type-only definitions: they exist so that `napi build` writes v6's option and event
+//! types into `index.d.ts` (the methods take raw values and convert them themselves, so
+//! the conversions napi-rs would derive are switched off).
+
+// Nothing constructs or reads these items: they exist for their declarations.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use napi::bindgen_prelude::{Either3, Either8, Object};
+use napi_derive::napi;
+
+/// One transformation step: parameter names (v6's table or any other) to values.
+#[napi]
+pub type Transformation = HashMap<String, Either3<String, bool, f64>>;
+
+/// Options of `new ImageKit(options)`.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct ImageKitOptions {
+    pub public_key: String,
+    pub private_key: String,
+    pub url_endpoint: String,
+    pub upload_endpoint: Option<String>,
+    /// Base of the media API URLs (not in v6); defaults to `https://api.imagekit.io`.
+    pub api_endpoint: Option<String>,
+    pub transformation_position: Option<TransformationPosition>,
+}
+
+/// Options of `url()`: a `path` under `urlEndpoint`, or an absolute `src`.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct UrlOptions {
+    pub path: Option<String>,
+    pub src: Option<String>,
+    pub url_endpoint: Option<String>,
+    pub transformation: Option<Vec<Transformation>>,
+    pub transformation_position: Option<TransformationPosition>,
+    pub query_parameters: Option<HashMap<String, String>>,
+    pub signed: Option<bool>,
+    pub expire_seconds: Option<f64>,
+}
+
+/// Where `url()` puts the transformation: a `tr:` path segment or the `tr` query parameter.
+#[napi(string_enum)]
+pub enum TransformationPosition {
+    #[napi(value = "path")]
+    Path,
+    #[napi(value = "query")]
+    Query,
+}
+
+/// What `url()` reads: the instance's options with the call's options over them.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct FinalUrlOptions {
+    pub public_key: String,
+    pub private_key: String,
+    pub url_endpoint: String,
+    pub upload_endpoint: Option<String>,
+    pub api_endpoint: Option<String>,
+    pub transformation_position: Option<TransformationPosition>,
+    pub path: Option<String>,
+    pub src: Option<String>,
+    pub transformation: Option<Vec<Transformation>>,
+    pub query_parameters: Option<HashMap<String, String>>,
+    pub signed: Option<bool>,
+    pub expire_seconds: Option<f64>,
+}
+
+// The webhook events v6 declares, field for field. Nested shapes are written out with
+// `ts_type`: they are declarations only, and naming each one would add no checked detail.
+
+/// `video.transformation.accepted`: a video transformation was queued.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct WebhookEventVideoTransformationAccepted {
+    #[napi(js_name = "type", ts_type = "'video.transformation.accepted'")]
+    pub kind: String,
+    pub id: String,
+    #[napi(js_name = "created_at")]
+    pub created_at: String,
+    #[napi(ts_type = "{ x_request_id: string; url: string; user_agent: string }")]
+    pub request: serde_json::Value,
+    #[napi(
+        ts_type = "{ asset: { url: string }; transformation: { type: string; options: { video_codec: string; audio_codec: string; auto_rotate: boolean; quality: number; format: string } } }"
+    )]
+    pub data: serde_json::Value,
+}
+
+/// `video.transformation.ready`: the transformed video can be fetched.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct WebhookEventVideoTransformationReady {
+    #[napi(js_name = "type", ts_type = "'video.transformation.ready'")]
+    pub kind: String,
+    pub id: String,
+    #[napi(js_name = "created_at")]
+    pub created_at: String,
+    #[napi(ts_type = "{ x_request_id: string; url: string; user_agent: string }")]
+    pub request: serde_json::Value,
+    #[napi(ts_type = "{ donwload_duration: number; encoding_duration: number }")]
+    pub timings: serde_json::Value,
+    #[napi(
+        ts_type = "{ asset: { url: string }; transformation: { type: string; options: { video_codec: string; audio_codec: string; auto_rotate: boolean; quality: number; format: string }; output: { url: string; video_metadata: { duration: number; width: number; height: number; bitrate: number } } } }"
+    )]
+    pub data: serde_json::Value,
+}
+
+/// `video.transformation.error`: the video could not be transformed.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct WebhookEventVideoTransformationError {
+    #[napi(js_name = "type", ts_type = "'video.transformation.error'")]
+    pub kind: String,
+    pub id: String,
+    #[napi(js_name = "created_at")]
+    pub created_at: String,
+    #[napi(ts_type = "{ x_request_id: string; url: string; user_agent: string }")]
+    pub request: serde_json::Value,
+    #[napi(
+        ts_type = "{ asset: { url: string }; transformation: { type: string; options: { video_codec: string; audio_codec: string; auto_rotate: boolean; quality: number; format: string }; error: { reason: string } } }"
+    )]
+    pub data: serde_json::Value,
+}
+
+/// `upload.pre-transform.success`: the upload's pre-transformation succeeded.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct WebhookEventUploadPreTransformationSuccess {
+    #[napi(js_name = "type", ts_type = "'upload.pre-transform.success'")]
+    pub kind: String,
+    pub id: String,
+    #[napi(js_name = "created_at")]
+    pub created_at: String,
+    #[napi(ts_type = "{ x_request_id: string; transformation: string }")]
+    pub request: serde_json::Value,
+    #[napi(ts_type = "UploadResponse")]
+    pub data: serde_json::Value,
+}
+
+/// `upload.pre-transform.error`: the upload's pre-transformation failed.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct WebhookEventUploadPreTransformationError {
+    #[napi(js_name = "type", ts_type = "'upload.pre-transform.error'")]
+    pub kind: String,
+    pub id: String,
+    #[napi(js_name = "created_at")]
+    pub created_at: String,
+    #[napi(
+        ts_type = "{ x_request_id: string; transformation: { type: 'transformation' | 'abs' | 'gif-to-video' | 'thumbnail'; value?: string; protocol?: 'hls' | 'dash' } }"
+    )]
+    pub request: serde_json::Value,
+    #[napi(
+        ts_type = "{ name: string; path: string; transformation: { error: { reason: string } } }"
+    )]
+    pub data: serde_json::Value,
+}
+
+/// `upload.post-transform.success`: a post-transformation of an upload is ready.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct WebhookEventUploadPostTransformationSuccess {
+    #[napi(js_name = "type", ts_type = "'upload.post-transform.success'")]
+    pub kind: String,
+    pub id: String,
+    #[napi(js_name = "created_at")]
+    pub created_at: String,
+    #[napi(
+        ts_type = "{ x_request_id: string; transformation: { type: 'transformation' | 'abs' | 'gif-to-video' | 'thumbnail'; value?: string; protocol?: 'hls' | 'dash' } }"
+    )]
+    pub request: serde_json::Value,
+    #[napi(ts_type = "{ fileId: string; url: string; name: string }")]
+    pub data: serde_json::Value,
+}
+
+/// `upload.post-transform.error`: a post-transformation of an upload failed.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct WebhookEventUploadPostTransformationError {
+    #[napi(js_name = "type", ts_type = "'upload.post-transform.error'")]
+    pub kind: String,
+    pub id: String,
+    #[napi(js_name = "created_at")]
+    pub created_at: String,
+    #[napi(
+        ts_type = "{ x_request_id: string; transformation: { type: 'transformation' | 'abs' | 'gif-to-video' | 'thumbnail'; value?: string; protocol?: 'hls' | 'dash' } }"
+    )]
+    pub request: serde_json::Value,
+    #[napi(
+        ts_type = "{ fileId: string; url: string; name: string; path: string; transformation: { error: { reason: string } } }"
+    )]
+    pub data: serde_json::Value,
+}
+
+/// A verified webhook event, as v6 declares it: one of the known events, or any object
+/// (events ImageKit adds later).
+#[napi]
+pub type WebhookEvent = Either8<
+    WebhookEventVideoTransformationAccepted,
+    WebhookEventVideoTransformationReady,
+    WebhookEventVideoTransformationError,
+    WebhookEventUploadPreTransformationSuccess,
+    WebhookEventUploadPreTransformationError,
+    WebhookEventUploadPostTransformationSuccess,
+    WebhookEventUploadPostTransformationError,
+    Object<'static>,
+>;
