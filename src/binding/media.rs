@@ -200,17 +200,15 @@ fn convert_value(js: Js, value: Value) -> Result<String> {
     }
 }
 
+/// axios's `renderKey`: `a[b][c]` for the key `c` under the path `a`, `b`.
 fn render_key(path: &[String], key: &str) -> String {
     let strip = |token: &str| token.strip_suffix("[]").unwrap_or(token).to_owned();
-    if path.is_empty() {
+    let mut tokens = path.iter().map(String::as_str).chain(std::iter::once(key));
+    let Some(first) = tokens.next().filter(|_| !path.is_empty()) else {
         return key.to_owned();
-    }
-    let mut out = strip(&path[0]);
-    for token in path[1..]
-        .iter()
-        .map(String::as_str)
-        .chain(std::iter::once(key))
-    {
+    };
+    let mut out = strip(first);
+    for token in tokens {
         out.push('[');
         out.push_str(&strip(token));
         out.push(']');
