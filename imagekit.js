@@ -6,9 +6,7 @@
 // src/binding/url_wire.rs for the figures and the wire form). Every conversion below is
 // the one v6 applies (String(), template-literal ToString, truthiness, for…in), so odd
 // input gives v6's result or v6's error.
-const { ImageKit, registerStreamReader } = require('./index.js')
-
-const nativeUrl = ImageKit.prototype.url
+const { ImageKit, buildUrl, registerStreamReader } = require('./index.js')
 
 const field = (s) => s.length + ':' + s
 
@@ -23,6 +21,7 @@ function hmacKey(key) {
   return { wire: '0' }
 }
 
+// url() lives here rather than in the generated class: see index.d.header.ts.
 Object.defineProperty(ImageKit.prototype, 'url', {
   configurable: true,
   writable: true,
@@ -39,7 +38,7 @@ Object.defineProperty(ImageKit.prototype, 'url', {
     else return ''
     base = `${base}`
     try {
-      return encodeAndBuild(this, o, fromPath, base)
+      return encodeAndBuild(o, fromPath, base)
     } catch (e) {
       // v6 parses the URL before it converts any other option, so an invalid URL is the
       // error it reports even when a later conversion would throw too.
@@ -50,7 +49,7 @@ Object.defineProperty(ImageKit.prototype, 'url', {
 })
 
 /** Converts the options as v6 does, in v6's order, and builds the URL in Rust. */
-function encodeAndBuild(imagekit, o, fromPath, base) {
+function encodeAndBuild(o, fromPath, base) {
   let wire = ''
   let count = 0
   const qp = o.queryParameters
@@ -130,7 +129,7 @@ function encodeAndBuild(imagekit, o, fromPath, base) {
   } else {
     head += '0:3:NaN1:01:0'
   }
-  return nativeUrl.call(imagekit, head + wire, keyBytes)
+  return buildUrl(head + wire, keyBytes)
 }
 
 const nativeAuthenticationParameters = ImageKit.prototype.getAuthenticationParameters

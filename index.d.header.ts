@@ -15,11 +15,18 @@ export type IKResponse<T> = T extends Error
   : T & { $ResponseMetadata: ResponseMetadata }
 
 /**
- * `imagekit.options`: the merged options, a plain data property set by the constructor
- * as in v6. napi-rs can only declare class fields it implements as accessors, which would
- * not be the own, writable property v6 users read and replace; the declaration merges
- * into the generated class.
+ * Members of the class that napi-rs does not implement, declared here and merged into the
+ * generated class declaration:
+ * - `options`, a plain data property set by the constructor as in v6 (napi-rs declares
+ *   only the fields it implements, as accessors);
+ * - `url()`, which `imagekit.js` defines: it reads the options in JavaScript and calls the
+ *   native `buildUrl` (see src/binding/url_wire.rs for why, with figures).
  */
 export interface ImageKit {
   options: ImageKitOptions
+  /**
+   * Builds a URL for a file under `urlEndpoint` (or a `src` URL) with transformations,
+   * query parameters and an optional signature.
+   */
+  url(urlOptions: UrlOptions): string
 }

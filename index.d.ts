@@ -15,13 +15,20 @@ export type IKResponse<T> = T extends Error
   : T & { $ResponseMetadata: ResponseMetadata }
 
 /**
- * `imagekit.options`: the merged options, a plain data property set by the constructor
- * as in v6. napi-rs can only declare class fields it implements as accessors, which would
- * not be the own, writable property v6 users read and replace; the declaration merges
- * into the generated class.
+ * Members of the class that napi-rs does not implement, declared here and merged into the
+ * generated class declaration:
+ * - `options`, a plain data property set by the constructor as in v6 (napi-rs declares
+ *   only the fields it implements, as accessors);
+ * - `url()`, which `imagekit.js` defines: it reads the options in JavaScript and calls the
+ *   native `buildUrl` (see src/binding/url_wire.rs for why, with figures).
  */
 export interface ImageKit {
   options: ImageKitOptions
+  /**
+   * Builds a URL for a file under `urlEndpoint` (or a `src` URL) with transformations,
+   * query parameters and an optional signature.
+   */
+  url(urlOptions: UrlOptions): string
 }
 
 /**
@@ -36,14 +43,6 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class ImageKit {
   /** Validates the options in v6's order and stores them, defaults merged, as `options`. */
   constructor(opts?: ImageKitOptions)
-  /**
-   * Builds a URL for a file under `urlEndpoint` (or a `src` URL) with transformations,
-   * query parameters and an optional signature.
-   *
-   * `imagekit.js` wraps this method: it reads the options in JavaScript and passes them
-   * in the wire form of `url_wire` (a private key given as bytes beside it).
-   */
-  url(urlOptions: UrlOptions): string
   /** Token, expiry and signature for client-side uploads. */
   getAuthenticationParameters(token?: string, expire?: number): { token: string, expire: number, signature: string }
   /** Hamming distance between two hex pHash strings, or an `Error` (returned, not thrown). */

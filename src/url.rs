@@ -87,7 +87,11 @@ fn set_param(params: &mut Vec<(String, String)>, name: &str, value: &str) {
 /// `set` for each of `pairs` (distinct names, as `for…in` yields them) in one pass, so
 /// that many parameters cost linear time, not one scan of the list per name.
 fn set_params(params: &mut Vec<(String, String)>, pairs: &[(&str, &str)]) {
-    if pairs.is_empty() {
+    // A handful of names (the usual case) is cheaper to scan than to hash.
+    if pairs.len() * params.len().max(1) <= 64 {
+        for &(name, value) in pairs {
+            set_param(params, name, value);
+        }
         return;
     }
     let mut pending: std::collections::HashMap<&str, Option<&str>> = pairs
@@ -295,20 +299,27 @@ mod tests {
 
     #[test]
     fn setting_many_parameters_matches_one_set_at_a_time() {
-        let mut existing: Vec<(String, String)> = ["a", "b", "a", "c", "b"]
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.to_string(), i.to_string()))
-            .collect();
-        let mut one_by_one = existing.clone();
-        let pairs = [("b", "B"), ("x", "X"), ("a", "A"), ("y", "Y")];
-        for (name, value) in pairs {
-            set_param(&mut one_by_one, name, value);
+        // Small lists take the scanning path, large ones the hashing path: both must agree
+        // with setting one name at a time.
+        for repeat in [1, 8] {
+            let names = ["a", "b", "a", "c", "b"].repeat(repeat);
+            let mut existing: Vec<(String, String)> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.to_string(), i.to_string()))
+                .collect();
+            let mut one_by_one = existing.clone();
+            let extra: Vec<String> = (0..repeat * 4).map(|i| format!("x{i}")).collect();
+            let mut pairs = vec![("b", "B"), ("a", "A")];
+            pairs.extend(extra.iter().map(|n| (n.as_str(), "X")));
+            for &(name, value) in &pairs {
+                set_param(&mut one_by_one, name, value);
+            }
+            set_params(&mut existing, &pairs);
+            assert_eq!(existing, one_by_one);
+            let names: Vec<&str> = existing.iter().take(3).map(|(n, _)| n.as_str()).collect();
+            assert_eq!(names, ["a", "b", "c"]);
         }
-        set_params(&mut existing, &pairs);
-        assert_eq!(existing, one_by_one);
-        let names: Vec<&str> = existing.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["a", "b", "c", "x", "y"]);
     }
 
     #[test]
