@@ -266,6 +266,7 @@ impl ImageKit {
 /// rather than a method: napi-rs's per-call bookkeeping for `&self` methods cost a tenth
 /// of the whole call, and the URL needs nothing from the instance.
 #[napi(js_name = "buildUrl", skip_typescript)]
+#[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn build_url_from_wire(env: Env, wire: Unknown, key_bytes: Unknown) -> Result<String> {
     thread_local! {
         static WIRE: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -286,6 +287,7 @@ pub fn build_url_from_wire(env: Env, wire: Unknown, key_bytes: Unknown) -> Resul
     }
 }
 
+#[cfg_attr(test, allow(dead_code))]
 fn build_url(
     wire: &[u16],
     key_bytes: Option<&[u8]>,
@@ -335,6 +337,7 @@ fn build_url(
 }
 
 /// Node's `ERR_INVALID_URL` TypeError, as `new URL()` throws it.
+#[cfg_attr(test, allow(dead_code))]
 fn throw_invalid_url(js: Js, input: &str) -> napi::Error {
     let error = js.throw_type_error("Invalid URL", Some("ERR_INVALID_URL"));
     let mut exception = std::ptr::null_mut();
