@@ -117,16 +117,14 @@ fn set_params(params: &mut Vec<(String, String)>, pairs: &[(&str, &str)]) {
     }
 }
 
-fn serialize_params(params: &[(String, String)]) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(params)
-        .finish()
-}
-
-/// Setting `URL.search`: an empty string removes the query.
+/// Setting `URL.search` to the serialised parameters; none removes the query.
 fn set_search(url: &mut Url, params: &[(String, String)]) {
-    let query = serialize_params(params);
-    url.set_query(if query.is_empty() { None } else { Some(&query) });
+    if params.is_empty() {
+        url.set_query(None);
+    } else {
+        // Serialised straight into the URL, as `URLSearchParams` would write it.
+        url.query_pairs_mut().clear().extend_pairs(params);
+    }
 }
 
 /// Setting `URL.pathname`, which WHATWG ignores for URLs with an opaque path.

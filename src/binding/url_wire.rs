@@ -21,10 +21,13 @@ pub struct WireError;
 
 /// Appends UTF-16 as UTF-8; lone surrogates become U+FFFD, as in Node's URL and crypto.
 fn push_utf16(out: &mut Vec<u8>, units: &[u16]) {
-    let ascii = units.iter().take_while(|&&u| u < 0x80).count();
-    out.extend(units.iter().take(ascii).map(|&u| u as u8));
+    // The common all-ASCII field narrows in one vectorised pass.
+    if units.iter().fold(0, |acc, &u| acc | u) < 0x80 {
+        out.extend(units.iter().map(|&u| u as u8));
+        return;
+    }
     let mut buffer = [0u8; 4];
-    for c in char::decode_utf16(units.iter().skip(ascii).copied()) {
+    for c in char::decode_utf16(units.iter().copied()) {
         out.extend_from_slice(c.unwrap_or('\u{fffd}').encode_utf8(&mut buffer).as_bytes());
     }
 }
