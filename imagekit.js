@@ -8,7 +8,16 @@
 // input gives v6's result or v6's error.
 const { ImageKit, buildUrl, registerStreamReader } = require('./index.js')
 
-const field = (s) => s.length + ':' + s
+// A wire field: its length as one UTF-16 unit (or U+FFFF and two units for 65535 and
+// more), then the text. See src/binding/url_wire.rs.
+const field = (s) =>
+  s.length < 0xffff ? String.fromCharCode(s.length) + s : '\uffff' + String.fromCharCode(s.length >>> 16, s.length & 0xffff) + s
+const ZERO = field('0')
+const ONE = field('1')
+const FLAG = field('d')
+const RAW = field('r')
+const VALUE = field('n')
+const UNSIGNED = field('0') + field('NaN') + field('0') + field('0')
 
 function hmacKey(key) {
   if (typeof key === 'string') return { wire: '1' + key }
@@ -73,7 +82,7 @@ function encodeAndBuild(o, fromPath, base) {
         const v = step[key]
         if (v === undefined || v === null) continue
         if (v === '-') {
-          params += 'd' + field(key)
+          params += FLAG + field(key)
           trNonEmpty = trNonEmpty || key !== ''
         } else if (key === 'raw') {
           // v6 converts `raw` only when it joins the step, after the step's other values:
@@ -84,10 +93,10 @@ function encodeAndBuild(o, fromPath, base) {
           } catch (e) {
             if (rawError === undefined) rawError = { e }
           }
-          params += 'r' + field(raw)
+          params += RAW + field(raw)
           trNonEmpty = trNonEmpty || raw !== ''
         } else {
-          params += 'n' + field(key) + field(String(v))
+          params += VALUE + field(key) + field(String(v))
           trNonEmpty = true
         }
         n++
@@ -97,7 +106,7 @@ function encodeAndBuild(o, fromPath, base) {
       wire += field(String(n)) + params
     }
   } else {
-    wire += '1:0'
+    wire += ZERO
   }
   const inQuery = o.transformationPosition === 'query'
 
@@ -125,9 +134,9 @@ function encodeAndBuild(o, fromPath, base) {
       keyWire = k.wire
       keyBytes = k.bytes
     }
-    head += '1:1' + field(e ? String(parseInt(String(e), 10)) : '0') + field(prefix) + field(keyWire)
+    head += ONE + field(e ? String(parseInt(String(e), 10)) : '0') + field(prefix) + field(keyWire)
   } else {
-    head += '0:3:NaN1:01:0'
+    head += UNSIGNED
   }
   return buildUrl(head + wire, keyBytes)
 }
