@@ -2,6 +2,8 @@
 //! producing the same strings as v6 does with Node's `URL`, `path.posix.join` and
 //! `URLSearchParams`.
 
+use std::borrow::Cow;
+
 use url::{form_urlencoded, Url};
 
 use crate::signature;
@@ -68,11 +70,14 @@ pub struct UrlRequest<'a> {
 #[derive(Debug, PartialEq)]
 pub struct InvalidUrl(pub String);
 
+/// Query parameters, borrowed from the request where they can be.
+type Params<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
+
 /// `URLSearchParams.set`: replaces the first pair with that name and drops the others.
-fn set_param(params: &mut Vec<(String, String)>, name: &str, value: &str) {
+fn set_param<'a>(params: &mut Params<'a>, name: &'a str, value: Cow<'a, str>) {
     match params.iter().position(|(n, _)| n == name) {
         Some(first) => {
-            params[first].1 = value.to_owned();
+            params[first].1 = value;
             let mut index = 0;
             params.retain(|(n, _)| {
                 let keep = index <= first || n != name;
@@ -80,17 +85,17 @@ fn set_param(params: &mut Vec<(String, String)>, name: &str, value: &str) {
                 keep
             });
         }
-        None => params.push((name.to_owned(), value.to_owned())),
+        None => params.push((Cow::Borrowed(name), value)),
     }
 }
 
 /// `set` for each of `pairs` (distinct names, as `for…in` yields them) in one pass, so
 /// that many parameters cost linear time, not one scan of the list per name.
-fn set_params(params: &mut Vec<(String, String)>, pairs: &[(&str, &str)]) {
+fn set_params<'a>(params: &mut Params<'a>, pairs: &[(&'a str, &'a str)]) {
     // A handful of names (the usual case) is cheaper to scan than to hash.
     if pairs.len() * params.len().max(1) <= 64 {
         for &(name, value) in pairs {
-            set_param(params, name, value);
+            set_param(params, name, Cow::Borrowed(value));
         }
         return;
     }
@@ -99,10 +104,10 @@ fn set_params(params: &mut Vec<(String, String)>, pairs: &[(&str, &str)]) {
         .map(|&(name, value)| (name, Some(value)))
         .collect();
     // Existing names keep their first position with the new value; later duplicates go.
-    params.retain_mut(|(name, value)| match pending.get_mut(name.as_str()) {
+    params.retain_mut(|(name, value)| match pending.get_mut(name.as_ref()) {
         Some(slot) => match slot.take() {
             Some(new_value) => {
-                new_value.clone_into(value);
+                *value = Cow::Borrowed(new_value);
                 true
             }
             None => false,
@@ -112,13 +117,13 @@ fn set_params(params: &mut Vec<(String, String)>, pairs: &[(&str, &str)]) {
     // New names are appended in the order they were set.
     for &(name, _) in pairs {
         if let Some(Some(value)) = pending.remove(name) {
-            params.push((name.to_owned(), value.to_owned()));
+            params.push((Cow::Borrowed(name), Cow::Borrowed(value)));
         }
     }
 }
 
 /// Setting `URL.search` to the serialised parameters; none removes the query.
-fn set_search(url: &mut Url, params: &[(String, String)]) {
+fn set_search(url: &mut Url, params: &Params) {
     if params.is_empty() {
         url.set_query(None);
     } else {
@@ -143,10 +148,9 @@ pub fn build(request: UrlRequest) -> String {
         Source::Path { url_endpoint, path } => (url_endpoint, path, false),
         Source::Src(src) => (src, "", true),
     };
-    let mut params: Vec<(String, String)> = match url.query() {
-        Some(query) => form_urlencoded::parse(query.as_bytes())
-            .into_owned()
-            .collect(),
+    let existing_query = url.query().map(str::to_owned);
+    let mut params: Params = match &existing_query {
+        Some(query) => form_urlencoded::parse(query.as_bytes()).collect(),
         None => Vec::new(),
     };
     set_params(&mut params, request.query_parameters);
@@ -157,7 +161,7 @@ pub fn build(request: UrlRequest) -> String {
         set_param(
             &mut params,
             TRANSFORMATION_PARAMETER,
-            request.transformation,
+            Cow::Borrowed(request.transformation),
         );
         format!("{}{}", pathname(&url), path)
     } else {
@@ -180,9 +184,9 @@ pub fn build(request: UrlRequest) -> String {
             _ => String::new(),
         };
         if expiry != DEFAULT_TIMESTAMP {
-            set_param(&mut params, TIMESTAMP_PARAMETER, &expiry);
+            set_param(&mut params, TIMESTAMP_PARAMETER, Cow::Owned(expiry));
         }
-        set_param(&mut params, SIGNATURE_PARAMETER, &signature);
+        set_param(&mut params, SIGNATURE_PARAMETER, Cow::Owned(signature));
         set_search(&mut url, &params);
     }
     url.into()
@@ -301,21 +305,21 @@ mod tests {
         // with setting one name at a time.
         for repeat in [1, 8] {
             let names = ["a", "b", "a", "c", "b"].repeat(repeat);
-            let mut existing: Vec<(String, String)> = names
+            let mut existing: Params = names
                 .iter()
                 .enumerate()
-                .map(|(i, n)| (n.to_string(), i.to_string()))
+                .map(|(i, n)| (Cow::Borrowed(*n), Cow::Owned(i.to_string())))
                 .collect();
             let mut one_by_one = existing.clone();
             let extra: Vec<String> = (0..repeat * 4).map(|i| format!("x{i}")).collect();
             let mut pairs = vec![("b", "B"), ("a", "A")];
             pairs.extend(extra.iter().map(|n| (n.as_str(), "X")));
             for &(name, value) in &pairs {
-                set_param(&mut one_by_one, name, value);
+                set_param(&mut one_by_one, name, Cow::Borrowed(value));
             }
             set_params(&mut existing, &pairs);
             assert_eq!(existing, one_by_one);
-            let names: Vec<&str> = existing.iter().take(3).map(|(n, _)| n.as_str()).collect();
+            let names: Vec<&str> = existing.iter().take(3).map(|(n, _)| n.as_ref()).collect();
             assert_eq!(names, ["a", "b", "c"]);
         }
     }

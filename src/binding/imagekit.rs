@@ -277,8 +277,9 @@ pub fn build_url_from_wire(env: Env, wire: Unknown, key_bytes: Unknown) -> Resul
         _ => None,
     };
     let built = WIRE.with_borrow_mut(|units| {
-        js.utf16_value(Value(wire.raw()), units)?;
-        Ok::<_, napi::Error>(build_url(units, key_bytes.as_deref()))
+        let len = js.utf16_value(Value(wire.raw()), units)?;
+        let units = units.get(..len).ok_or(WireError);
+        Ok::<_, napi::Error>(units.and_then(|units| build_url(units, key_bytes.as_deref())))
     })?;
     match built {
         Ok(Ok(url)) => Ok(url),

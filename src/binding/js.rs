@@ -84,10 +84,18 @@ impl Js {
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
-    /// The UTF-16 contents of a string value, into `buffer` (reused across calls).
-    pub fn utf16_value(&self, value: Value, buffer: &mut Vec<u16>) -> Result<()> {
+    /// The UTF-16 contents of a string value, read into `buffer` (reused across calls and
+    /// kept at its full length, so it is not zeroed again); returns the number of units.
+    pub fn utf16_value(&self, value: Value, buffer: &mut Vec<u16>) -> Result<usize> {
+        // Give back what one huge string took rather than keep it for the thread's life.
+        if buffer.len() > 1 << 16 {
+            buffer.truncate(STACK_STRING);
+            buffer.shrink_to(STACK_STRING);
+        }
+        if buffer.len() < STACK_STRING {
+            buffer.resize(STACK_STRING, 0);
+        }
         let mut len = 0;
-        buffer.resize(buffer.capacity().max(STACK_STRING), 0);
         self.check(unsafe {
             sys::napi_get_value_string_utf16(
                 self.0,
@@ -98,8 +106,7 @@ impl Js {
             )
         })?;
         if len + 1 < buffer.len() {
-            buffer.truncate(len);
-            return Ok(());
+            return Ok(len);
         }
         self.check(unsafe {
             sys::napi_get_value_string_utf16(self.0, value.0, ptr::null_mut(), 0, &mut len)
@@ -114,8 +121,7 @@ impl Js {
                 &mut len,
             )
         })?;
-        buffer.truncate(len);
-        Ok(())
+        Ok(len)
     }
 
     /// ECMAScript `ToString`: what template literals, `concat` and `new URL()` apply.
