@@ -135,23 +135,28 @@ pub fn build(steps: &[Step]) -> String {
             if j > 0 {
                 out.push(',');
             }
-            match param {
-                Param::Flag(key) => out.push_str(transform_key(key)),
-                Param::Raw(value) => out.push_str(value),
-                Param::Value(key, value) => {
-                    let code = transform_key(key);
-                    out.push_str(code);
-                    out.push('-');
-                    if code == "di" {
-                        out.push_str(&default_image_value(value));
-                    } else {
-                        out.push_str(value);
-                    }
-                }
-            }
+            push_param(&mut out, param);
         }
     }
     out
+}
+
+/// Appends one parameter as it appears within a step.
+pub fn push_param(out: &mut String, param: &Param) {
+    match param {
+        Param::Flag(key) => out.push_str(transform_key(key)),
+        Param::Raw(value) => out.push_str(value),
+        Param::Value(key, value) => {
+            let code = transform_key(key);
+            out.push_str(code);
+            out.push('-');
+            if code == "di" {
+                out.push_str(&default_image_value(value));
+            } else {
+                out.push_str(value);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,9 +9,8 @@ use napi_derive::napi;
 
 use super::js::{Js, Value};
 use super::node_errors::{invalid_arg_type, HMAC_KEY_TYPES};
-use super::url_wire::{Reader, WireError};
+use super::url_wire::{Reader, Scratch, WireError};
 use crate::errors::{self, ErrorMessage};
-use crate::transformation;
 use crate::url::{self as ik_url, Signing, Source, UrlRequest};
 use crate::{phash, signature, webhook};
 
@@ -269,17 +268,19 @@ impl ImageKit {
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn build_url_from_wire(env: Env, wire: Unknown, key_bytes: Unknown) -> Result<String> {
     thread_local! {
-        static WIRE: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+        static WIRE: std::cell::RefCell<(Vec<u16>, Scratch)> = std::cell::RefCell::new(Default::default());
     }
     let js = Js(env.raw());
     let key_bytes = match js.type_of(Value(key_bytes.raw()))? {
         ValueType::Object => js.view_bytes(Value(key_bytes.raw()))?,
         _ => None,
     };
-    let built = WIRE.with_borrow_mut(|units| {
+    let built = WIRE.with_borrow_mut(|(units, scratch)| {
         let len = js.utf16_value(Value(wire.raw()), units)?;
         let units = units.get(..len).ok_or(WireError);
-        Ok::<_, napi::Error>(units.and_then(|units| build_url(units, key_bytes.as_deref())))
+        Ok::<_, napi::Error>(
+            units.and_then(|units| build_url(units, scratch, key_bytes.as_deref())),
+        )
     })?;
     match built {
         Ok(Ok(url)) => Ok(url),
@@ -291,9 +292,10 @@ pub fn build_url_from_wire(env: Env, wire: Unknown, key_bytes: Unknown) -> Resul
 #[cfg_attr(test, allow(dead_code))]
 fn build_url(
     wire: &[u16],
+    scratch: &mut Scratch,
     key_bytes: Option<&[u8]>,
 ) -> std::result::Result<std::result::Result<String, ik_url::InvalidUrl>, WireError> {
-    let wire = Reader::new(wire)?;
+    let wire = Reader::new(wire, scratch)?;
     let from_path = wire.flag("p")?;
     let base = wire.field()?;
     let path = wire.field()?;
@@ -308,13 +310,12 @@ fn build_url(
         None => None,
     };
     let query_parameters = wire.pairs()?;
-    let steps = wire.steps()?;
+    let transformation = wire.transformation()?;
 
     let base_url = match ik_url::parse_cached(base) {
         Ok(url) => url,
         Err(e) => return Ok(Err(e)),
     };
-    let transformation = transformation::build(&steps);
     let source = if from_path {
         Source::Path {
             url_endpoint: base_url,

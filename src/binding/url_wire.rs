@@ -16,7 +16,7 @@
 //! and pairs, step count and per step a parameter count and parameters (a `d` field and
 //! the key, `r` and the value, or `n`, the key and the value).
 
-use crate::transformation::{Param, Step};
+use crate::transformation::{self, Param};
 
 /// A malformed wire string: only reachable by calling the native method directly.
 #[derive(Debug)]
@@ -35,18 +35,27 @@ fn push_utf16(out: &mut Vec<u8>, units: &[u16]) {
     }
 }
 
-/// The wire decoded once into UTF-8 text, read field by field.
-pub struct Reader {
-    text: String,
-    /// Byte ranges of the fields in `text`; tags are one-unit fields of their own.
+/// Buffers a `Reader` decodes into, kept between calls so that a call allocates nothing
+/// for them.
+#[derive(Default)]
+pub struct Scratch {
+    text: Vec<u8>,
     fields: Vec<(usize, usize)>,
+}
+
+/// The wire decoded once into UTF-8 text, read field by field.
+pub struct Reader<'a> {
+    text: &'a str,
+    /// Byte ranges of the fields in `text`.
+    fields: &'a [(usize, usize)],
     next: std::cell::Cell<usize>,
 }
 
-impl Reader {
-    pub fn new(units: &[u16]) -> Result<Self, WireError> {
-        let mut text = Vec::with_capacity(units.len());
-        let mut fields = Vec::with_capacity(32);
+impl<'a> Reader<'a> {
+    pub fn new(units: &[u16], scratch: &'a mut Scratch) -> Result<Self, WireError> {
+        let Scratch { text, fields } = scratch;
+        text.clear();
+        fields.clear();
         let mut at = 0;
         while let Some(&first) = units.get(at) {
             let (len, header) = if first == 0xffff {
@@ -60,11 +69,15 @@ impl Reader {
             let end_unit = start_unit.checked_add(len).ok_or(WireError)?;
             let field = units.get(start_unit..end_unit).ok_or(WireError)?;
             let start = text.len();
-            push_utf16(&mut text, field);
+            push_utf16(text, field);
             fields.push((start, text.len()));
             at = end_unit;
         }
-        let text = String::from_utf8(text).map_err(|_| WireError)?;
+        // Give back what one huge wire took rather than keep it for the thread's life.
+        if text.capacity() > 1 << 16 && text.len() < 1 << 12 {
+            text.shrink_to(1 << 12);
+        }
+        let text = std::str::from_utf8(text).map_err(|_| WireError)?;
         Ok(Self {
             text,
             fields,
@@ -72,7 +85,7 @@ impl Reader {
         })
     }
 
-    pub fn field(&self) -> Result<&str, WireError> {
+    pub fn field(&self) -> Result<&'a str, WireError> {
         let next = self.next.get();
         let (start, end) = *self.fields.get(next).ok_or(WireError)?;
         self.next.set(next + 1);
@@ -87,25 +100,33 @@ impl Reader {
         Ok(self.field()? == expected)
     }
 
-    pub fn pairs(&self) -> Result<Vec<(&str, &str)>, WireError> {
+    pub fn pairs(&self) -> Result<Vec<(&'a str, &'a str)>, WireError> {
         (0..self.count()?)
             .map(|_| Ok((self.field()?, self.field()?)))
             .collect()
     }
 
-    pub fn steps(&self) -> Result<Vec<Step<'_>>, WireError> {
-        (0..self.count()?)
-            .map(|_| {
-                (0..self.count()?)
-                    .map(|_| match self.field()? {
-                        "d" => Ok(Param::Flag(self.field()?)),
-                        "r" => Ok(Param::Raw(self.field()?)),
-                        "n" => Ok(Param::Value(self.field()?, self.field()?)),
-                        _ => Err(WireError),
-                    })
-                    .collect()
-            })
-            .collect()
+    /// The transformation steps, written straight into their URL form.
+    pub fn transformation(&self) -> Result<String, WireError> {
+        let mut out = String::with_capacity(64);
+        for step in 0..self.count()? {
+            if step > 0 {
+                out.push(':');
+            }
+            for param in 0..self.count()? {
+                if param > 0 {
+                    out.push(',');
+                }
+                let param = match self.field()? {
+                    "d" => Param::Flag(self.field()?),
+                    "r" => Param::Raw(self.field()?),
+                    "n" => Param::Value(self.field()?, self.field()?),
+                    _ => return Err(WireError),
+                };
+                transformation::push_param(&mut out, &param);
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -133,28 +154,30 @@ mod tests {
         let wire = wire(&[
             "p", "ab", "2", "2", "n", "width", "300", "d", "x", "1", "r", "a:b",
         ]);
-        let r = Reader::new(&wire).unwrap();
+        let mut scratch = Scratch::default();
+        let r = Reader::new(&wire, &mut scratch).unwrap();
         assert!(r.flag("p").unwrap());
         assert_eq!(r.field().unwrap(), "ab");
-        let steps = r.steps().unwrap();
-        assert_eq!(steps.len(), 2);
-        assert_eq!(
-            steps[0],
-            vec![Param::Value("width", "300"), Param::Flag("x")]
-        );
-        assert_eq!(steps[1], vec![Param::Raw("a:b")]);
+        assert_eq!(r.transformation().unwrap(), "w-300,x:a:b");
     }
 
     #[test]
     fn long_and_non_ascii_fields() {
         let long = "é".repeat(70_000);
         let wire = wire(&[&long, "ü\u{1F600}"]);
-        let r = Reader::new(&wire).unwrap();
+        let mut scratch = Scratch::default();
+        let r = Reader::new(&wire, &mut scratch).unwrap();
         assert_eq!(r.field().unwrap(), long);
         assert_eq!(r.field().unwrap(), "ü\u{1F600}");
         // A lone surrogate becomes U+FFFD, as Node's URL parser and crypto make it.
         let lone = [1u16, 0xd800];
-        assert_eq!(Reader::new(&lone).unwrap().field().unwrap(), "\u{fffd}");
+        assert_eq!(
+            Reader::new(&lone, &mut Scratch::default())
+                .unwrap()
+                .field()
+                .unwrap(),
+            "\u{fffd}"
+        );
     }
 
     #[test]
@@ -165,15 +188,16 @@ mod tests {
             vec![0xffff, 1, 0, 97],
             vec![2, 112],
         ] {
-            assert!(Reader::new(&bad).is_err());
+            assert!(Reader::new(&bad, &mut Scratch::default()).is_err());
         }
         // Well-formed fields that do not follow the grammar are errors too.
         let wrong = wire(&["p", "x", "1", "z"]);
-        let r = Reader::new(&wrong).unwrap();
+        let mut scratch = Scratch::default();
+        let r = Reader::new(&wrong, &mut scratch).unwrap();
         assert!(r
             .flag("p")
             .and_then(|_| r.field())
-            .and_then(|_| r.steps())
+            .and_then(|_| r.transformation())
             .is_err());
     }
 }
