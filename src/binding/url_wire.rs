@@ -6,8 +6,8 @@
 //! Why: reading the options object from Rust through N-API (key enumeration, property
 //! reads, string conversions) made `url()` slower than v6's whole call — 0.74× v6's ops/s
 //! for `{ path, transformation: [{ height, width }] }`, 0.64× chained. Reading them in
-//! JavaScript and handing Rust one string made it 1.5–1.7× v6 through a class method, and
-//! 1.6–2.6× through this free function (`npm run bench -- sync`).
+//! JavaScript and handing Rust one string made it 1.5–1.7× v6 through a class method, and,
+//! through this free function with this wire form, 2.0–2.9× (`node bench/index.js sync`).
 //!
 //! Fields, in order: source (`p` path, `s` src), base URL, path, `q` when transformations
 //! go to the query, `1` when signed, `parseInt(expireSeconds)` as JavaScript prints it,
