@@ -173,12 +173,21 @@ impl Js {
                 Value(object)
             }
         };
+        self.enumerable_names(object, sys::KeyCollectionMode::include_prototypes)
+    }
+
+    /// Enumerable string keys of an object, own only or with its prototypes'.
+    fn enumerable_names(
+        &self,
+        object: Value,
+        mode: sys::napi_key_collection_mode,
+    ) -> Result<Vec<Value>> {
         let mut names = ptr::null_mut();
         self.check(unsafe {
             sys::napi_get_all_property_names(
                 self.0,
                 object.0,
-                sys::KeyCollectionMode::include_prototypes,
+                mode,
                 sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
                 sys::KeyConversion::numbers_to_strings,
                 &mut names,
@@ -450,18 +459,7 @@ impl Js {
 
     /// `Object.keys(value)` of an object.
     pub fn own_keys(&self, object: Value) -> Result<Vec<Value>> {
-        let mut names = ptr::null_mut();
-        self.check(unsafe {
-            sys::napi_get_all_property_names(
-                self.0,
-                object.0,
-                sys::KeyCollectionMode::own_only,
-                sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
-                sys::KeyConversion::numbers_to_strings,
-                &mut names,
-            )
-        })?;
-        self.elements(Value(names))
+        self.enumerable_names(object, sys::KeyCollectionMode::own_only)
     }
 
     /// Defines a non-enumerable, read-only property (as `Object.defineProperty` with
