@@ -6,6 +6,7 @@
 // src/binding/url_wire.rs for the figures and the wire form). Every conversion below is
 // the one v6 applies (String(), template-literal ToString, truthiness, for…in), so odd
 // input gives v6's result or v6's error.
+const { Readable } = require('stream')
 const { ImageKit, buildUrl, registerStreamReader } = require('./index.js')
 
 // A wire field: its length as one UTF-16 unit (or U+FFFF and two units for 65535 and
@@ -202,18 +203,48 @@ Object.defineProperty(ImageKit.prototype, 'verifyWebhookEvent', {
   },
 })
 
-// Uploads from a Readable: chunks go to the native sink, which resolves each write once
-// the request body has room (see src/binding/upload_stream.rs).
-registerStreamReader((stream, sink) => {
-  ;(async () => {
-    try {
-      for await (const chunk of stream) await sink.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
-      sink.end()
-    } catch (error) {
-      sink.fail(String((error && error.message) || error))
-    }
-  })()
+// Uploads from a stream: chunks go to the native sink, which resolves each write once the
+// request body has room (see src/binding/upload_stream.rs). Only `end()` completes the
+// body; when reading fails, the state carries the source's own error, which the call
+// rejects with, and `fail()` aborts the request so the server never gets a whole body.
+registerStreamReader((source, sink) => {
+  const state = { failed: false, error: undefined }
+  pump(source, sink, state)
+  return state
 })
+
+async function pump(source, sink, state) {
+  try {
+    // A stream without async iteration (a legacy `Stream`, an EventEmitter with pause and
+    // resume) is read through its events, as form-data reads it.
+    const stream = typeof source[Symbol.asyncIterator] === 'function' ? source : new Readable({ objectMode: true }).wrap(source)
+    for await (const chunk of stream) {
+      // Returning ends the iteration, which destroys the stream: reading stops.
+      if (!(await sink.write(bytesOf(chunk)))) return
+    }
+    sink.end()
+  } catch (error) {
+    state.failed = true
+    state.error = error
+    sink.fail()
+  }
+}
+
+/** A chunk as bytes: strings as UTF-8 and any ArrayBuffer view, as Node's sockets take them. */
+function bytesOf(chunk) {
+  if (typeof chunk === 'string') return Buffer.from(chunk)
+  if (chunk instanceof Uint8Array) return chunk
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+  const received =
+    chunk !== null && typeof chunk === 'object'
+      ? `an instance of ${(chunk.constructor && chunk.constructor.name) || 'Object'}`
+      : `type ${typeof chunk} (${require('util').inspect(chunk)})`
+  const error = new TypeError(
+    `The "chunk" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received ${received}`,
+  )
+  error.code = 'ERR_INVALID_ARG_TYPE'
+  throw error
+}
 
 module.exports = ImageKit
 module.exports.default = ImageKit

@@ -136,12 +136,15 @@ export declare class ImageKit {
 
 /** Internal: where `imagekit.js` writes the chunks of a stream being uploaded. */
 export declare class UploadSink {
-  /** Queues a chunk; resolves once there is room, rejects when the upload has ended. */
-  write(chunk: Uint8Array): Promise<void>
+  /**
+   * Queues a chunk once there is room: true, or false when the request no longer
+   * reads the body (it has ended), so the reader stops.
+   */
+  write(chunk: Uint8Array): Promise<boolean>
   /** The stream ended: the body is complete. */
   end(): void
-  /** The stream failed: the request is aborted with this reason. */
-  fail(message: string): void
+  /** The stream failed: the request is aborted. */
+  fail(): void
 }
 
 /** A `post` transformation producing adaptive-bitrate streams. */

@@ -7,10 +7,8 @@ use std::time::Duration;
 use base64::Engine;
 use bytes::Bytes;
 use futures_util::StreamExt;
-use tokio::sync::mpsc;
 
-/// One chunk of a streamed upload, or the error that ended the stream.
-pub type Chunk = Result<Bytes, std::io::Error>;
+use crate::upload_source::{SourceBody, SourceError};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Method {
@@ -49,7 +47,7 @@ pub enum FileData {
     Bytes(Bytes),
     /// Chunks pushed from a JavaScript stream as they are read, and the stream's size when
     /// it can be known beforehand (a file's, an HTTP response's Content-Length).
-    Stream(mpsc::Receiver<Chunk>, Option<u64>),
+    Stream(SourceBody, Option<u64>),
 }
 
 pub enum FormField {
@@ -255,14 +253,9 @@ impl Multipart {
         let chunks = futures_util::stream::iter(self.segments)
             .map(|segment| match segment {
                 FileData::Bytes(bytes) => {
-                    futures_util::stream::once(async move { Ok(bytes) }).boxed()
+                    futures_util::stream::once(async move { Ok::<_, SourceError>(bytes) }).boxed()
                 }
-                FileData::Stream(receiver, _) => {
-                    futures_util::stream::unfold(receiver, |mut receiver| async move {
-                        receiver.recv().await.map(|chunk| (chunk, receiver))
-                    })
-                    .boxed()
-                }
+                FileData::Stream(body, _) => body.into_stream().boxed(),
             })
             .flatten();
         reqwest::Body::wrap_stream(chunks)
@@ -283,6 +276,17 @@ fn escape_parameter(value: &str) -> String {
 fn transport_error(method: Method, url: &reqwest::Url, error: &reqwest::Error) -> TransportError {
     let host = url.host_str().unwrap_or_default();
     let port = url.port_or_known_default().unwrap_or_default();
+    if let Some(source) = source_error(error) {
+        return TransportError {
+            code: "ERR_STREAM_PREMATURE_CLOSE",
+            message: format!(
+                "{source}; the request was aborted and nothing was stored ({} {}://{host}:{port}{})",
+                method.as_str(),
+                url.scheme(),
+                url.path()
+            ),
+        };
+    }
     let chain = error_chain(error);
     let lower = chain.to_lowercase();
     let code = if lower.contains("connection refused") {
@@ -317,6 +321,18 @@ fn transport_error(method: Method, url: &reqwest::Url, error: &reqwest::Error) -
             url.path()
         ),
     }
+}
+
+/// The upload source's failure, when that is what ended the request.
+fn source_error(error: &reqwest::Error) -> Option<SourceError> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if let Some(source) = current.downcast_ref::<SourceError>() {
+            return Some(*source);
+        }
+        cause = current.source();
+    }
+    None
 }
 
 fn error_chain(error: &reqwest::Error) -> String {

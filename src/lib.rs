@@ -8,6 +8,7 @@ pub mod media;
 pub mod phash;
 pub mod signature;
 pub mod transformation;
+pub mod upload_source;
 pub mod url;
 pub mod webhook;
 

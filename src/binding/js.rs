@@ -258,6 +258,32 @@ impl Js {
             .collect()
     }
 
+    /// Whether the value is a Uint8Array (a Buffer among them).
+    pub fn is_uint8_array(&self, value: Value) -> Result<bool> {
+        let mut is_typed_array = false;
+        self.check(unsafe { sys::napi_is_typedarray(self.0, value.0, &mut is_typed_array) })?;
+        if !is_typed_array {
+            return Ok(false);
+        }
+        let mut kind = 0;
+        let mut length = 0;
+        let mut data = ptr::null_mut();
+        let mut buffer = ptr::null_mut();
+        let mut offset = 0;
+        self.check(unsafe {
+            sys::napi_get_typedarray_info(
+                self.0,
+                value.0,
+                &mut kind,
+                &mut length,
+                &mut data,
+                &mut buffer,
+                &mut offset,
+            )
+        })?;
+        Ok(kind == sys::TypedarrayType::uint8_array)
+    }
+
     /// The bytes of a Buffer, another ArrayBuffer view or an ArrayBuffer; `None` otherwise.
     pub fn view_bytes(&self, value: Value) -> Result<Option<Vec<u8>>> {
         let mut is_typed_array = false;
@@ -373,21 +399,21 @@ impl Js {
         }
     }
 
+    /// `new TypeError(message)`, with a Node-style `code` when one is given.
+    pub fn type_error(&self, message: &str, code: Option<&str>) -> Result<Value> {
+        let message = self.string(message)?;
+        let code = match code {
+            Some(code) => self.string(code)?.0,
+            None => ptr::null_mut(),
+        };
+        let mut result = ptr::null_mut();
+        self.check(unsafe { sys::napi_create_type_error(self.0, code, message.0, &mut result) })?;
+        Ok(Value(result))
+    }
+
     /// Throws a `TypeError`, with a Node-style `code` when one is given.
     pub fn throw_type_error(&self, message: &str, code: Option<&str>) -> Error {
-        let error = (|| {
-            let message = self.string(message)?;
-            let code = match code {
-                Some(code) => self.string(code)?.0,
-                None => ptr::null_mut(),
-            };
-            let mut result = ptr::null_mut();
-            self.check(unsafe {
-                sys::napi_create_type_error(self.0, code, message.0, &mut result)
-            })?;
-            Ok(Value(result))
-        })();
-        match error {
+        match self.type_error(message, code) {
             Ok(error) => self.throw(error),
             Err(e) => e,
         }

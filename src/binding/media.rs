@@ -1160,7 +1160,7 @@ fn upload_request(call: &Call, options: Value) -> Validated<ApiRequest> {
         let kind = js.type_of(value)?;
         let text = match key.as_str() {
             "file" if kind != ValueType::String => {
-                fields.push(file_field(js, value, file_name)?);
+                fields.push(file_field(call, value, file_name)?);
                 continue;
             }
             "tags" | "responseFields" if js.is_array(value)? => join(js, value)?,
@@ -1241,7 +1241,9 @@ fn check_upload_transformation(js: Js, transformation: Value) -> Validated<()> {
 /// The `file` part for binary input, as form-data builds it from `append("file", file,
 /// String(fileName))`: named after `basename(String(fileName))`, typed from the value's
 /// `name` or `path`, an HTTP response's own Content-Type, or the file name, in that order.
-fn file_field(js: Js, file: Value, file_name: Value) -> Result<FormField> {
+/// A value form-data cannot send gets v6's error, never a part holding its text.
+fn file_field(call: &Call, file: Value, file_name: Value) -> Validated<FormField> {
+    let js = call.js;
     let file_name = js.string_of(file_name)?;
     let name = media::basename(&file_name).to_owned();
     let is_object = is_object(js, file)?;
@@ -1266,20 +1268,63 @@ fn file_field(js: Js, file: Value, file_name: Value) -> Result<FormField> {
         content_type,
         data,
     };
-    let mut is_typed_array = false;
-    unsafe { napi::sys::napi_is_typedarray(js.0, file.0, &mut is_typed_array) };
-    if is_typed_array {
+    match js.type_of(file)? {
+        // form-data appends a number as its text.
+        ValueType::Number => {
+            let text = js.string_of(file)?;
+            return Ok(part(FileData::Bytes(Bytes::from(text.into_bytes()))));
+        }
+        // v6's request fails once under way, where Node's stream refuses the value.
+        ValueType::Boolean => {
+            let error = js.type_error(
+                &format!(
+                    "The \"chunk\" argument must be of type string or an instance of Buffer, \
+                     TypedArray, or DataView. Received type boolean ({})",
+                    js.string_of(file)?
+                ),
+                Some("ERR_INVALID_ARG_TYPE"),
+            )?;
+            return Err(Invalid::Deferred(error));
+        }
+        // form-data calls a function for the value to send, which v6 never gets: its
+        // call never settles. Refused here instead.
+        ValueType::Function => {
+            let error = js.type_error(
+                "The \"file\" option must be a string (a URL or base64 data), a Buffer, a \
+                 Uint8Array or a readable stream. Received a function",
+                Some("ERR_INVALID_ARG_TYPE"),
+            )?;
+            return Err(Invalid::Deferred(error));
+        }
+        _ => {}
+    }
+    if js.is_array(file)? {
+        return Err(js.throw_error("Arrays are not supported.").into());
+    }
+    if js.is_uint8_array(file)? {
         // Shared with JavaScript, not copied: the part streams from the Buffer's memory.
         let bytes = unsafe { Uint8Array::from_napi_value(js.0, file.0)? };
         return Ok(part(FileData::Bytes(Bytes::from_owner(bytes))));
     }
-    if is_object && js.is_function(js.get(file, c"pipe")?)? {
-        let length = stream_length(js, file)?;
-        let receiver = upload_stream::read_from_js(js, file)?;
-        return Ok(part(FileData::Stream(receiver, length)));
+    // Anything else is a stream to form-data, which subscribes to it and pauses it: the
+    // TypeErrors v6 throws for a value without those methods (an ArrayBuffer, a DataView,
+    // a Blob, a plain object, a web stream, a Symbol...).
+    for (method, message) in [
+        (c"on", "source.on is not a function"),
+        (c"pause", "source.pause is not a function"),
+    ] {
+        if !js.is_function(prop(js, file, method)?)? {
+            return Err(js.throw_type_error(message, None).into());
+        }
     }
-    let text = js.string_of(file)?;
-    Ok(part(FileData::Bytes(Bytes::from(text.into_bytes()))))
+    let length = if is_object {
+        stream_length(js, file)?
+    } else {
+        None
+    };
+    let (body, source) = upload_stream::prepare(js, file)?;
+    call.read_source(source);
+    Ok(part(FileData::Stream(body, length)))
 }
 
 fn has_own(js: Js, object: Value, name: &str) -> Result<bool> {

@@ -2,12 +2,14 @@
 //! taking `(error, result)`), validation errors delivered as `{ message, help }`, and
 //! responses turned into v6's results and errors on the JavaScript thread.
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use napi::bindgen_prelude::{Env, This, Unknown};
 use napi::{sys, JsValue, Result, ValueType};
 
 use super::js::{Js, Value};
+use super::upload_stream::{self, PendingSource};
 use crate::errors::ErrorMessage;
 use crate::http::{ApiRequest, ApiResponse, Client, TransportError};
 use crate::media::{self, DEFAULT_API_ENDPOINT};
@@ -18,6 +20,9 @@ pub enum Invalid {
     Message(&'static ErrorMessage),
     /// A JavaScript exception is pending (a getter or `toString` threw).
     Thrown(napi::Error),
+    /// An error v6 only reports once the request is under way: rejected, or passed to
+    /// the callback, asynchronously; nothing is sent.
+    Deferred(Value),
 }
 
 impl From<&'static ErrorMessage> for Invalid {
@@ -40,6 +45,8 @@ pub struct Call {
     env: sys::napi_env,
     pub options: Value,
     callback: Option<Value>,
+    /// The stream an upload reads, started once the request is sent.
+    source: Cell<Option<PendingSource>>,
 }
 
 impl Call {
@@ -62,7 +69,14 @@ impl Call {
             env: env.raw(),
             options,
             callback,
+            source: Cell::new(None),
         })
+    }
+
+    /// The call uploads from `source`: it is read once the request is sent, and its own
+    /// error, if reading fails, is the call's error.
+    pub fn read_source(&self, source: PendingSource) {
+        self.source.set(Some(source));
     }
 
     /// `options[name]` converted to a string when truthy, else `default`.
@@ -128,40 +142,56 @@ impl Call {
                     None => self.unknown(rejected(js, error)?),
                 };
             }
+            Err(Invalid::Deferred(error)) => {
+                let error = Persistent::new(js, error)?;
+                let callback = self.persistent_callback()?;
+                let env = Env::from_raw(self.env);
+                let promise = env.spawn_future_with_callback(async { Ok(()) }, move |env, ()| {
+                    let js = Js(env.raw());
+                    let error = error.take(js)?;
+                    deliver(js, callback, Some(error), js.undefined()?)
+                })?;
+                return self.returned(promise.raw());
+            }
         };
         let private_key = self.option(c"privateKey", "")?;
-        let callback = match self.callback {
-            Some(callback) => Some(Persistent::new(js, callback)?),
+        let source = match self.source.take() {
+            Some(source) => Some(Persistent::new(js, upload_stream::start(js, source)?)?),
             None => None,
         };
+        let callback = self.persistent_callback()?;
         let env = Env::from_raw(self.env);
         let future = async move { Ok(client.send(request, &private_key).await) };
         let promise = env.spawn_future_with_callback(future, move |env, outcome| {
             let js = Js(env.raw());
-            let (error, result) = settle(js, outcome)?;
-            match callback {
-                Some(callback) => {
-                    let function = callback.value(js)?;
-                    callback.release(js);
-                    let (first, second) = match error {
-                        Some(error) => (error, js.null()?),
-                        None => (js.null()?, result),
-                    };
-                    js.call(js.undefined()?, function, &[first, second])?;
-                    Ok(unsafe { Unknown::from_raw_unchecked(js.0, js.undefined()?.0) })
-                }
-                None => match error {
-                    Some(error) => Err(napi::Error::from_unknown_without_coercion(unsafe {
-                        Unknown::from_raw_unchecked(js.0, error.0)
-                    })),
-                    None => Ok(unsafe { Unknown::from_raw_unchecked(js.0, result.0) }),
-                },
-            }
+            // A source that failed is the call's error, whatever the server made of the
+            // aborted body.
+            let failure = match source {
+                Some(state) => upload_stream::failure(js, state.take(js)?)?,
+                None => None,
+            };
+            let (error, result) = match failure {
+                Some(error) => (Some(error), js.undefined()?),
+                None => settle(js, outcome)?,
+            };
+            deliver(js, callback, error, result)
         })?;
-        if self.callback.is_some() {
-            return self.unknown(js.undefined()?);
+        self.returned(promise.raw())
+    }
+
+    fn persistent_callback(&self) -> Result<Option<Persistent>> {
+        match self.callback {
+            Some(callback) => Ok(Some(Persistent::new(self.js, callback)?)),
+            None => Ok(None),
         }
-        Ok(unsafe { Unknown::from_raw_unchecked(self.env, promise.raw()) })
+    }
+
+    /// The call's return value: undefined in callback mode, else the promise.
+    fn returned(&self, promise: sys::napi_value) -> Result<Unknown<'static>> {
+        if self.callback.is_some() {
+            return self.unknown(self.js.undefined()?);
+        }
+        Ok(unsafe { Unknown::from_raw_unchecked(self.env, promise) })
     }
 
     fn unknown(&self, value: Value) -> Result<Unknown<'static>> {
@@ -190,6 +220,40 @@ impl Persistent {
 
     fn release(&self, js: Js) {
         unsafe { sys::napi_delete_reference(js.0, self.0) };
+    }
+
+    /// The value, with the reference released.
+    fn take(self, js: Js) -> Result<Value> {
+        let value = self.value(js);
+        self.release(js);
+        value
+    }
+}
+
+/// Settles a call on the JavaScript thread: the callback gets `(error, null)` or
+/// `(null, result)`; without one, the call's promise rejects or resolves.
+fn deliver(
+    js: Js,
+    callback: Option<Persistent>,
+    error: Option<Value>,
+    result: Value,
+) -> Result<Unknown<'static>> {
+    match callback {
+        Some(callback) => {
+            let function = callback.take(js)?;
+            let (first, second) = match error {
+                Some(error) => (error, js.null()?),
+                None => (js.null()?, result),
+            };
+            js.call(js.undefined()?, function, &[first, second])?;
+            Ok(unsafe { Unknown::from_raw_unchecked(js.0, js.undefined()?.0) })
+        }
+        None => match error {
+            Some(error) => Err(napi::Error::from_unknown_without_coercion(unsafe {
+                Unknown::from_raw_unchecked(js.0, error.0)
+            })),
+            None => Ok(unsafe { Unknown::from_raw_unchecked(js.0, result.0) }),
+        },
     }
 }
 

@@ -1,18 +1,22 @@
-//! Uploads from a Node `Readable`: the stream is read in JavaScript (`for await`, in
+//! Uploads from a Node stream: the stream is read in JavaScript (`for await`, in
 //! `imagekit.js`) and each chunk is handed to an `UploadSink`, whose `write` resolves
 //! only when the request body has room for it, so a large file never piles up in memory.
+//!
+//! The body is `crate::upload_source`: only `end()` completes it. A failing source, a chunk
+//! that is not bytes, or a sink garbage-collected before the end aborts the request. The
+//! reader records the source's own error on the state object it returns, and the call
+//! settles with that error (see `request.rs`).
 
 use std::cell::Cell;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use bytes::Bytes;
 use napi::bindgen_prelude::{Env, ToNapiValue, Uint8Array, Unknown};
 use napi::{sys, JsValue, Result};
 use napi_derive::napi;
-use tokio::sync::mpsc;
 
 use super::js::{Js, Value};
-use crate::http::Chunk;
+use crate::upload_source::{self, SourceBody, SourceWriter};
 
 /// Chunks buffered between the stream and the socket (64 KiB each from `fs` streams).
 const BUFFERED_CHUNKS: usize = 16;
@@ -22,7 +26,8 @@ thread_local! {
     static READER: Cell<sys::napi_ref> = const { Cell::new(std::ptr::null_mut()) };
 }
 
-/// Registers the function that pumps a stream into a sink: `(stream, sink) => void`.
+/// Registers the function that pumps a stream into a sink: `(stream, sink) => state`,
+/// where `state` gets `failed: true` and the source's `error` if reading fails.
 #[napi(skip_typescript)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn register_stream_reader(env: Env, reader: Unknown) -> Result<()> {
@@ -35,60 +40,82 @@ pub fn register_stream_reader(env: Env, reader: Unknown) -> Result<()> {
     Ok(())
 }
 
-/// Starts reading `stream` and returns the receiving end of its chunks.
-pub fn read_from_js(js: Js, stream: Value) -> Result<mpsc::Receiver<Chunk>> {
-    let reference = READER.with(Cell::get);
-    if reference.is_null() {
+/// A stream to read once the call is sent, and the sink its chunks go to.
+#[derive(Clone, Copy)]
+pub struct PendingSource {
+    stream: Value,
+    sink: Value,
+}
+
+/// The body for `stream`, which is read only when [`start`] is called: a call that fails
+/// validation never touches the stream.
+pub fn prepare(js: Js, stream: Value) -> Result<(SourceBody, PendingSource)> {
+    if READER.with(Cell::get).is_null() {
         return Err(js.throw_error("stream uploads need the package entry (imagekit.js)"));
     }
-    let mut reader = std::ptr::null_mut();
-    unsafe { sys::napi_get_reference_value(js.0, reference, &mut reader) };
-    let (sender, receiver) = mpsc::channel(BUFFERED_CHUNKS);
+    let (writer, body) = upload_source::channel(BUFFERED_CHUNKS);
     let sink = UploadSink {
-        sender: Mutex::new(Some(sender)),
+        writer: Mutex::new(writer),
     };
     let sink = unsafe { UploadSink::to_napi_value(js.0, sink)? };
-    js.call(js.undefined()?, Value(reader), &[stream, Value(sink)])?;
-    Ok(receiver)
+    Ok((body, PendingSource { stream, sink: Value(sink) }))
+}
+
+/// Starts reading; returns the reader's state object.
+pub fn start(js: Js, source: PendingSource) -> Result<Value> {
+    let reference = READER.with(Cell::get);
+    let mut reader = std::ptr::null_mut();
+    let status = unsafe { sys::napi_get_reference_value(js.0, reference, &mut reader) };
+    if status != sys::Status::napi_ok || reader.is_null() {
+        return Err(js.throw_error("the stream reader is gone"));
+    }
+    js.call(js.undefined()?, Value(reader), &[source.stream, source.sink])
+}
+
+/// The source's own error, when reading it failed.
+pub fn failure(js: Js, state: Value) -> Result<Option<Value>> {
+    if js.truthy(js.get(state, c"failed")?)? {
+        Ok(Some(js.get(state, c"error")?))
+    } else {
+        Ok(None)
+    }
 }
 
 /// Internal: where `imagekit.js` writes the chunks of a stream being uploaded.
 #[napi]
 pub struct UploadSink {
-    sender: Mutex<Option<mpsc::Sender<Chunk>>>,
+    writer: Mutex<SourceWriter>,
+}
+
+impl UploadSink {
+    fn writer(&self) -> MutexGuard<'_, SourceWriter> {
+        // A poisoned lock still holds a usable writer: its state is one atomic.
+        self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 #[napi]
 impl UploadSink {
-    fn sender(&self) -> Option<mpsc::Sender<Chunk>> {
-        self.sender.lock().ok().and_then(|sender| sender.clone())
-    }
-
-    /// Queues a chunk; resolves once there is room, rejects when the upload has ended.
+    /// Queues a chunk once there is room: true, or false when the request no longer
+    /// reads the body (it has ended), so the reader stops.
     #[napi]
-    pub async fn write(&self, chunk: Uint8Array) -> Result<()> {
-        let sender = self
-            .sender()
-            .ok_or_else(|| napi::Error::from_reason("upload ended"))?;
-        sender
-            .send(Ok(Bytes::from_owner(chunk)))
-            .await
-            .map_err(|_| napi::Error::from_reason("upload ended"))
+    pub async fn write(&self, chunk: Uint8Array) -> bool {
+        let chunks = self.writer().chunks();
+        match chunks {
+            Some(chunks) => chunks.send(Bytes::from_owner(chunk)).await,
+            None => false,
+        }
     }
 
     /// The stream ended: the body is complete.
     #[napi]
     pub fn end(&self) {
-        if let Ok(mut sender) = self.sender.lock() {
-            sender.take();
-        }
+        self.writer().end();
     }
 
-    /// The stream failed: the request is aborted with this reason.
+    /// The stream failed: the request is aborted.
     #[napi]
-    pub fn fail(&self, message: String) {
-        if let Some(sender) = self.sender.lock().ok().and_then(|mut sender| sender.take()) {
-            let _ = sender.try_send(Err(std::io::Error::other(message)));
-        }
+    pub fn fail(&self) {
+        self.writer().fail();
     }
 }
