@@ -358,6 +358,7 @@ const uploadCases = () => {
     ['fileName with non-ASCII and spaces', () => [{ file: PNG, fileName: 'ünï cødé 漢字.png' }]],
     ['fileName with a quote and CRLF', () => [{ file: PNG, fileName: 'a"b\r\nc.png' }]],
     ['fileName that is a number', () => [{ file: PNG, fileName: 12345 }]],
+    ['file that is a number (sent as its text)', () => [{ file: 4096, fileName: 'n.txt' }]],
     ['fileName without extension', () => [{ file: PNG, fileName: 'README' }]],
     ['fileName that is just an extension', () => [{ file: PNG, fileName: 'png' }]],
     ...['JPG', 'webp', 'svg', 'ico', 'tif', 'mp4', 'mov', 'webm', 'mp3', 'wav', 'pdf', 'txt', 'csv', 'md', 'json', 'avif', 'heic', 'psd', 'mkv', 'zip', 'xyz'].map((ext) => [
@@ -386,6 +387,128 @@ test('wire: a Uint8Array upload: ours sends its bytes, the reference cannot send
   assert.deepStrictEqual([file.name, file.filename, file.contentType, fileName.name], ['file', 'd.jpg', 'image/jpeg', 'fileName'])
   assert.ok(file.data.equals(Buffer.from(bytes)))
   assert.equal(o.request.headers['content-length'], String(o.request.body.length))
+})
+
+// ---- uploads of values v6 cannot send: v6's error, delivered as v6 delivers it ----
+
+/** Values of `file` that v6 refuses, fresh each time. */
+const unsendable = () => [
+  ['ArrayBuffer', new ArrayBuffer(3)],
+  ['DataView', new DataView(new ArrayBuffer(3))],
+  ['Blob', new Blob(['abc'])],
+  ['plain object', { a: 1 }],
+  ['array', [1, 2, 3]],
+  ['empty array', []],
+  ['array of Buffers', [Buffer.from('a')]],
+  ['Symbol', Symbol('s')],
+  ['BigInt', 5n],
+  ['Int16Array', new Int16Array(3)],
+  ['Float64Array', new Float64Array(2)],
+  ['Uint8ClampedArray', new Uint8ClampedArray(3)],
+  ['Map', new Map([[1, 2]])],
+  ['Date', new Date(0)],
+  ['RegExp', /x/],
+  ['boxed String', new String('abc')],
+  ['Promise', Promise.resolve(1)],
+  ['Error', new Error('e')],
+  ['web ReadableStream', new ReadableStream({ start: (c) => c.close() })],
+  ['async generator', (async function* () {})()],
+  ['object with on but no pause', { on() {} }],
+  ['object with pipe only', { pipe() {} }],
+  ['true', true],
+]
+
+/** What one upload call did in promise mode and in callback mode, as comparable data. */
+async function deliveries(client, file) {
+  const described = (e) => ({ class: e && e.constructor && e.constructor.name, message: e && e.message, code: e && e.code })
+  const within = (promise, what) =>
+    Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve({ pending: what }), 5000))])
+  let promiseMode
+  try {
+    const outcome = await within(settle(client.upload({ file, fileName: 'x.bin' })), 'promise')
+    promiseMode = outcome.pending ? outcome : outcome.ok ? { resolved: true } : { rejected: described(outcome.error) }
+  } catch (e) {
+    promiseMode = { threw: described(e) }
+  }
+  let callbackMode
+  let sync = true
+  const called = new Promise((resolve) => {
+    try {
+      client.upload({ file, fileName: 'x.bin' }, (error, result) => resolve({ callback: { sync, error: error && described(error), result: result === null ? null : 'a result' } }))
+    } catch (e) {
+      resolve({ threw: described(e) })
+    }
+  })
+  sync = false
+  callbackMode = await within(called, 'callback')
+  return { promiseMode, callbackMode }
+}
+
+test("wire: a file v6 cannot send gets v6's error the way v6 delivers it, and ours sends nothing", async (t) => {
+  const fresh = () => new Map(unsendable())
+  for (const name of fresh().keys()) {
+    await t.test(name, async () => {
+      const r = await deliveries(reference, fresh().get(name))
+      capture.take()
+      const o = await deliveries(ours, fresh().get(name))
+      assert.deepStrictEqual(o, r)
+      assert.ok(!r.promiseMode.resolved && !r.promiseMode.pending, 'v6 refuses it')
+      assert.equal(capture.take().length, 0, 'nothing sent')
+    })
+  }
+})
+
+test('wire: a function as file: v6 never settles; ours refuses it with a TypeError, nothing sent', async () => {
+  const o = await deliveries(ours, function lazy() {})
+  const error = {
+    class: 'TypeError',
+    message: 'The "file" option must be a string (a URL or base64 data), a Buffer, a Uint8Array or a readable stream. Received a function',
+    code: 'ERR_INVALID_ARG_TYPE',
+  }
+  assert.deepStrictEqual(o, { promiseMode: { rejected: error }, callbackMode: { callback: { sync: false, error, result: null } } })
+  assert.equal(capture.take().length, 0)
+})
+
+test("wire: a failing source stream: v6 rejects with its message and code, ours with the stream's own error", async (t) => {
+  const failing = {
+    'a missing file': () => fs.createReadStream(path.join(tmp, 'does-not-exist.bin')),
+    'a Readable destroyed after some chunks': () => {
+      let reads = 0
+      return new Readable({
+        read() {
+          if (reads++ < 3) this.push(Buffer.alloc(1000, reads))
+          else this.destroy(Object.assign(new Error('device unplugged'), { code: 'EIO' }))
+        },
+      })
+    },
+  }
+  for (const [name, make] of Object.entries(failing)) {
+    await t.test(name, async () => {
+      for (const mode of ['promise', 'callback']) {
+        const results = []
+        for (const client of [reference, ours]) {
+          const stream = make()
+          const emitted = new Promise((resolve) => stream.once('error', resolve))
+          const error =
+            mode === 'promise'
+              ? await client.upload({ file: stream, fileName: 'f.bin' }).then(
+                  () => assert.fail('resolved'),
+                  (e) => e,
+                )
+              : await new Promise((resolve) => client.upload({ file: stream, fileName: 'f.bin' }, (e, result) => resolve((assert.equal(result, null), e))))
+          results.push({ error, emitted: await emitted })
+        }
+        const [r, o] = results
+        assert.ok(r.error instanceof Error && o.error instanceof Error)
+        assert.deepStrictEqual([o.error.name, o.error.message, o.error.code], [r.error.name, r.error.message, r.error.code], mode)
+        assert.deepStrictEqual([r.error.message, r.error.code], [r.emitted.message, r.emitted.code], 'v6 wraps the stream error')
+        assert.equal(o.error, o.emitted, `${mode}: ours is the stream's own error`)
+        // Ours never completes a request for a failed source (the capture records only
+        // complete ones); v6 may or may not have sent one.
+        capture.take()
+      }
+    })
+  }
 })
 
 test("wire: a ' in a query value: the reference sends it raw, ours as %27 (the URL parser's rule)", async () => {
