@@ -179,44 +179,40 @@ for (const [kind, make] of Object.entries(sources)) {
   })
 }
 
-test('a source that fails before its first chunk: rejected with its own error, nothing arrives whole', async () => {
+/** Uploads `stream` to a slow server that reads at once; resolves to the outcome once every request it got has closed. */
+async function uploadToReadingServer(stream, fileName) {
   const slow = await startSlowServer()
   slow.open()
   try {
-    const error = codedError('could not open')
-    const stream = new Readable({
-      read() {
-        this.destroy(error)
-      },
-    })
-    const outcome = await settle(slow.client().upload({ file: stream, fileName: 'empty.bin' }))
-    assert.equal(outcome.error, error)
+    const outcome = await settle(slow.client().upload({ file: stream, fileName }))
     for (const request of slow.requests) {
       await request.closed
-      assert.equal(request.complete, false)
+      assert.equal(request.complete, false, 'the server got a complete body')
     }
+    return outcome
   } finally {
     await slow.close()
   }
+}
+
+test('a source that fails before its first chunk: rejected with its own error, nothing arrives whole', async () => {
+  const error = codedError('could not open')
+  const stream = new Readable({
+    read() {
+      this.destroy(error)
+    },
+  })
+  const outcome = await uploadToReadingServer(stream, 'empty.bin')
+  assert.equal(outcome.error, error)
 })
 
 test('a stream destroyed without an error: rejected (premature close), never sent as complete', async () => {
-  const slow = await startSlowServer()
-  slow.open()
-  try {
-    const stream = new Readable({ read() {} })
-    stream.push(Buffer.alloc(1000))
-    setTimeout(() => stream.destroy(), 20)
-    const outcome = await settle(slow.client().upload({ file: stream, fileName: 'destroyed.bin' }))
-    assert.equal(outcome.ok, false)
-    assert.equal(outcome.error.code, 'ERR_STREAM_PREMATURE_CLOSE')
-    for (const request of slow.requests) {
-      await request.closed
-      assert.equal(request.complete, false)
-    }
-  } finally {
-    await slow.close()
-  }
+  const stream = new Readable({ read() {} })
+  stream.push(Buffer.alloc(1000))
+  setTimeout(() => stream.destroy(), 20)
+  const outcome = await uploadToReadingServer(stream, 'destroyed.bin')
+  assert.equal(outcome.ok, false)
+  assert.equal(outcome.error.code, 'ERR_STREAM_PREMATURE_CLOSE')
 })
 
 /** How many stored files carry this name. */

@@ -251,8 +251,14 @@ mod tests {
             let waiting = tokio::spawn(async move { body.next().await });
             tokio::task::yield_now().await;
             writer.fail();
-            assert_eq!(waiting.await.expect("joined"), Some(Err(SourceError::Failed)));
-            assert!(!chunks.send(Bytes::from_static(b"late")).await, "stops the source");
+            assert_eq!(
+                waiting.await.expect("joined"),
+                Some(Err(SourceError::Failed))
+            );
+            assert!(
+                !chunks.send(Bytes::from_static(b"late")).await,
+                "stops the source"
+            );
         });
     }
 

@@ -83,7 +83,8 @@ async fn fill(writer: &SourceWriter) -> usize {
 /// A chunked request that completed: the closing boundary and the last chunk arrived.
 fn complete(received: &[u8]) -> bool {
     let text = String::from_utf8_lossy(received);
-    text.contains("Content-Disposition: form-data; name=\"fileName\"") && text.ends_with("0\r\n\r\n")
+    text.contains("Content-Disposition: form-data; name=\"fileName\"")
+        && text.ends_with("0\r\n\r\n")
 }
 
 async fn upload(finish: impl FnOnce(&mut SourceWriter)) -> (Result<u16, String>, Vec<u8>, usize) {
@@ -105,17 +106,29 @@ async fn upload(finish: impl FnOnce(&mut SourceWriter)) -> (Result<u16, String>,
         .ok()
         .and_then(Result::ok);
     drop(writer);
-    let received = received.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
-    (outcome.unwrap_or_else(|| Err("pending".into())), received, queued)
+    let received = received
+        .recv_timeout(Duration::from_secs(20))
+        .unwrap_or_default();
+    (
+        outcome.unwrap_or_else(|| Err("pending".into())),
+        received,
+        queued,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_source_failing_with_the_channel_full_aborts_the_request() {
     let (outcome, received, queued) = upload(SourceWriter::fail).await;
-    assert!(queued >= CAPACITY, "the channel was full ({queued} chunks queued)");
+    assert!(
+        queued >= CAPACITY,
+        "the channel was full ({queued} chunks queued)"
+    );
     assert_eq!(outcome, Err("ERR_STREAM_PREMATURE_CLOSE".to_owned()));
     assert!(!received.is_empty(), "the request had started");
-    assert!(!complete(&received), "the server never gets a complete body");
+    assert!(
+        !complete(&received),
+        "the server never gets a complete body"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

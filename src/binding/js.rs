@@ -258,12 +258,15 @@ impl Js {
             .collect()
     }
 
-    /// Whether the value is a Uint8Array (a Buffer among them).
-    pub fn is_uint8_array(&self, value: Value) -> Result<bool> {
+    /// A typed array's element type, element count and data; `None` for any other value.
+    fn typed_array(
+        &self,
+        value: Value,
+    ) -> Result<Option<(sys::napi_typedarray_type, usize, *mut std::ffi::c_void)>> {
         let mut is_typed_array = false;
         self.check(unsafe { sys::napi_is_typedarray(self.0, value.0, &mut is_typed_array) })?;
         if !is_typed_array {
-            return Ok(false);
+            return Ok(None);
         }
         let mut kind = 0;
         let mut length = 0;
@@ -281,30 +284,19 @@ impl Js {
                 &mut offset,
             )
         })?;
-        Ok(kind == sys::TypedarrayType::uint8_array)
+        Ok(Some((kind, length, data)))
+    }
+
+    /// Whether the value is a Uint8Array (a Buffer among them).
+    pub fn is_uint8_array(&self, value: Value) -> Result<bool> {
+        Ok(
+            matches!(self.typed_array(value)?, Some((kind, _, _)) if kind == sys::TypedarrayType::uint8_array),
+        )
     }
 
     /// The bytes of a Buffer, another ArrayBuffer view or an ArrayBuffer; `None` otherwise.
     pub fn view_bytes(&self, value: Value) -> Result<Option<Vec<u8>>> {
-        let mut is_typed_array = false;
-        self.check(unsafe { sys::napi_is_typedarray(self.0, value.0, &mut is_typed_array) })?;
-        if is_typed_array {
-            let mut kind = 0;
-            let mut length = 0;
-            let mut data = ptr::null_mut();
-            let mut buffer = ptr::null_mut();
-            let mut offset = 0;
-            self.check(unsafe {
-                sys::napi_get_typedarray_info(
-                    self.0,
-                    value.0,
-                    &mut kind,
-                    &mut length,
-                    &mut data,
-                    &mut buffer,
-                    &mut offset,
-                )
-            })?;
+        if let Some((kind, length, data)) = self.typed_array(value)? {
             let width = typed_array_element_size(kind);
             return Ok(Some(copy_bytes(data, length * width)));
         }

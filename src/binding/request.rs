@@ -146,11 +146,12 @@ impl Call {
                 let error = Persistent::new(js, error)?;
                 let callback = self.persistent_callback()?;
                 let env = Env::from_raw(self.env);
-                let promise = env.spawn_future_with_callback(async { Ok(()) }, move |env, ()| {
-                    let js = Js(env.raw());
-                    let error = error.take(js)?;
-                    deliver(js, callback, Some(error), js.undefined()?)
-                })?;
+                let promise =
+                    env.spawn_future_with_callback(async { Ok(()) }, move |env, ()| {
+                        let js = Js(env.raw());
+                        let error = error.take(js)?;
+                        deliver(js, callback, Some(error), js.undefined()?)
+                    })?;
                 return self.returned(promise.raw());
             }
         };

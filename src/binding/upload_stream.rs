@@ -58,7 +58,13 @@ pub fn prepare(js: Js, stream: Value) -> Result<(SourceBody, PendingSource)> {
         writer: Mutex::new(writer),
     };
     let sink = unsafe { UploadSink::to_napi_value(js.0, sink)? };
-    Ok((body, PendingSource { stream, sink: Value(sink) }))
+    Ok((
+        body,
+        PendingSource {
+            stream,
+            sink: Value(sink),
+        },
+    ))
 }
 
 /// Starts reading; returns the reader's state object.
@@ -69,7 +75,11 @@ pub fn start(js: Js, source: PendingSource) -> Result<Value> {
     if status != sys::Status::napi_ok || reader.is_null() {
         return Err(js.throw_error("the stream reader is gone"));
     }
-    js.call(js.undefined()?, Value(reader), &[source.stream, source.sink])
+    js.call(
+        js.undefined()?,
+        Value(reader),
+        &[source.stream, source.sink],
+    )
 }
 
 /// The source's own error, when reading it failed.
@@ -90,7 +100,9 @@ pub struct UploadSink {
 impl UploadSink {
     fn writer(&self) -> MutexGuard<'_, SourceWriter> {
         // A poisoned lock still holds a usable writer: its state is one atomic.
-        self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
