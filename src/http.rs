@@ -280,7 +280,7 @@ fn transport_error(method: Method, url: &reqwest::Url, error: &reqwest::Error) -
         return TransportError {
             code: "ERR_STREAM_PREMATURE_CLOSE",
             message: format!(
-                "{source}; the request was aborted and nothing was stored ({} {}://{host}:{port}{})",
+                "{source}; the request was aborted before its body was complete ({} {}://{host}:{port}{})",
                 method.as_str(),
                 url.scheme(),
                 url.path()
