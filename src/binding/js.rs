@@ -391,6 +391,30 @@ impl Js {
         }
     }
 
+    /// A strong reference to `value`, which keeps it alive across calls.
+    pub fn reference(&self, value: Value) -> Result<sys::napi_ref> {
+        let mut reference = ptr::null_mut();
+        self.check(unsafe { sys::napi_create_reference(self.0, value.0, 1, &mut reference) })?;
+        Ok(reference)
+    }
+
+    /// The value a reference keeps.
+    pub fn reference_value(&self, reference: sys::napi_ref) -> Result<Value> {
+        let mut value = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_reference_value(self.0, reference, &mut value) })?;
+        if value.is_null() {
+            return Err(Error::new(
+                Status::InvalidArg,
+                "the referenced value is gone",
+            ));
+        }
+        Ok(Value(value))
+    }
+
+    pub fn delete_reference(&self, reference: sys::napi_ref) -> Result<()> {
+        self.check(unsafe { sys::napi_delete_reference(self.0, reference) })
+    }
+
     /// `new TypeError(message)`, with a Node-style `code` when one is given.
     pub fn type_error(&self, message: &str, code: Option<&str>) -> Result<Value> {
         let message = self.string(message)?;

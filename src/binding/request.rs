@@ -200,33 +200,18 @@ impl Call {
     }
 }
 
-/// A callback kept alive until the response arrives.
+/// A value (a callback, an error, a stream's state) kept alive until the call settles.
 struct Persistent(sys::napi_ref);
 
 impl Persistent {
     fn new(js: Js, value: Value) -> Result<Self> {
-        let mut reference = std::ptr::null_mut();
-        let status = unsafe { sys::napi_create_reference(js.0, value.0, 1, &mut reference) };
-        if status != sys::Status::napi_ok {
-            return Err(napi::Error::from_reason("could not keep the callback"));
-        }
-        Ok(Self(reference))
-    }
-
-    fn value(&self, js: Js) -> Result<Value> {
-        let mut value = std::ptr::null_mut();
-        unsafe { sys::napi_get_reference_value(js.0, self.0, &mut value) };
-        Ok(Value(value))
-    }
-
-    fn release(&self, js: Js) {
-        unsafe { sys::napi_delete_reference(js.0, self.0) };
+        Ok(Self(js.reference(value)?))
     }
 
     /// The value, with the reference released.
     fn take(self, js: Js) -> Result<Value> {
-        let value = self.value(js);
-        self.release(js);
+        let value = js.reference_value(self.0);
+        js.delete_reference(self.0)?;
         value
     }
 }

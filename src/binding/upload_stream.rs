@@ -31,11 +31,7 @@ thread_local! {
 #[napi(skip_typescript)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn register_stream_reader(env: Env, reader: Unknown) -> Result<()> {
-    let mut reference = std::ptr::null_mut();
-    let status = unsafe { sys::napi_create_reference(env.raw(), reader.raw(), 1, &mut reference) };
-    if status != sys::Status::napi_ok {
-        return Err(napi::Error::from_reason("could not keep the stream reader"));
-    }
+    let reference = Js(env.raw()).reference(Value(reader.raw()))?;
     READER.with(|reader| reader.set(reference));
     Ok(())
 }
@@ -69,17 +65,8 @@ pub fn prepare(js: Js, stream: Value) -> Result<(SourceBody, PendingSource)> {
 
 /// Starts reading; returns the reader's state object.
 pub fn start(js: Js, source: PendingSource) -> Result<Value> {
-    let reference = READER.with(Cell::get);
-    let mut reader = std::ptr::null_mut();
-    let status = unsafe { sys::napi_get_reference_value(js.0, reference, &mut reader) };
-    if status != sys::Status::napi_ok || reader.is_null() {
-        return Err(js.throw_error("the stream reader is gone"));
-    }
-    js.call(
-        js.undefined()?,
-        Value(reader),
-        &[source.stream, source.sink],
-    )
+    let reader = js.reference_value(READER.with(Cell::get))?;
+    js.call(js.undefined()?, reader, &[source.stream, source.sink])
 }
 
 /// The source's own error, when reading it failed.
