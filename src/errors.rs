@@ -1,6 +1,6 @@
 //! v6's table of error messages: every message the SDK reports, with its help text.
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct ErrorMessage {
     pub message: &'static str,
     pub help: &'static str,

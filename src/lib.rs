@@ -1,6 +1,7 @@
 //! ImageKit's Node.js SDK (`imagekit@6.0.0`) as a native addon: a pure-Rust core (one
 //! module per domain) and a thin N-API layer in `binding`.
 
+pub mod api;
 pub mod errors;
 pub mod http;
 pub mod js;

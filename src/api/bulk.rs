@@ -1,0 +1,119 @@
+//! Bulk operations on files: deletion by ids, adding and removing tags and AI tags.
+
+use super::{
+    check, field, Build, Endpoint, Field, Payload, Query, Read, Segment, Step, Table, Test,
+};
+use crate::errors;
+use crate::http::Method;
+
+const TAGS: &[Field] = &[field(c"fileIds", 0), field(c"tags", 1)];
+const AI_TAGS: &[Field] = &[field(c"fileIds", 0), field(c"AITags", 1)];
+
+/// `(fileIds, tags)`: two non-empty arrays of strings, sent as `body`.
+const fn tags(name: &'static str, route: &'static [Segment], body: &'static [Field]) -> Endpoint {
+    const STEPS: &[Step] = &[
+        Step::Read(Read::arg(0)),
+        Step::Read(Read::arg(1)),
+        check(0, Test::StringArray, &errors::INVALID_FILEIDS_VALUE),
+        check(1, Test::StringArray, &errors::BULK_ADD_TAGS_INVALID),
+    ];
+    Endpoint {
+        name,
+        arity: 2,
+        build: Build::Table(Table {
+            method: Method::Post,
+            steps: STEPS,
+            route,
+            query: Query::None,
+            body: Payload::Json(body),
+        }),
+    }
+}
+
+pub static ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        name: "bulkDeleteFiles",
+        arity: 1,
+        build: Build::Table(Table {
+            method: Method::Post,
+            steps: &[
+                Step::Read(Read::arg(0)),
+                check(0, Test::StringArray, &errors::INVALID_FILEIDS_VALUE),
+            ],
+            route: &[Segment::Literal("files/batch/deleteByFileIds")],
+            query: Query::None,
+            body: Payload::Json(&[field(c"fileIds", 0)]),
+        }),
+    },
+    tags("bulkAddTags", &[Segment::Literal("files/addTags")], TAGS),
+    tags("bulkRemoveTags", &[Segment::Literal("files/removeTags")], TAGS),
+    tags("bulkRemoveAITags", &[Segment::Literal("files/removeAITags")], AI_TAGS),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{Model, Sent, V};
+    use super::super::Invalid;
+    use crate::errors;
+    use crate::http::Method;
+
+    #[test]
+    fn tags_go_to_their_route_under_their_name() {
+        let model = Model::default();
+        let ids = V::array([V::str("a"), V::str("b")]);
+        let tags = V::array([V::str("t")]);
+        assert_eq!(
+            model
+                .call("bulkAddTags", [ids.clone(), tags.clone()])
+                .unwrap(),
+            Sent::new(
+                Method::Post,
+                "http://api.test/v1/files/addTags",
+                Some(r#"{"fileIds":["a","b"],"tags":["t"]}"#)
+            )
+        );
+        assert_eq!(
+            model
+                .call("bulkRemoveTags", [ids.clone(), tags.clone()])
+                .unwrap()
+                .url,
+            "http://api.test/v1/files/removeTags"
+        );
+        assert_eq!(
+            model.call("bulkRemoveAITags", [ids.clone(), tags]).unwrap(),
+            Sent::new(
+                Method::Post,
+                "http://api.test/v1/files/removeAITags",
+                Some(r#"{"fileIds":["a","b"],"AITags":["t"]}"#)
+            )
+        );
+        assert_eq!(
+            model.call("bulkDeleteFiles", [ids]).unwrap(),
+            Sent::new(
+                Method::Post,
+                "http://api.test/v1/files/batch/deleteByFileIds",
+                Some(r#"{"fileIds":["a","b"]}"#)
+            )
+        );
+    }
+
+    #[test]
+    fn ids_and_tags_must_be_non_empty_string_arrays() {
+        let model = Model::default();
+        assert_eq!(
+            model.call("bulkAddTags", [V::array([]), V::array([V::str("t")])]),
+            Err(Invalid::Argument(&errors::INVALID_FILEIDS_VALUE))
+        );
+        assert_eq!(
+            model.call(
+                "bulkAddTags",
+                [V::array([V::str("a")]), V::array([V::Number(1.0)])]
+            ),
+            Err(Invalid::Argument(&errors::BULK_ADD_TAGS_INVALID))
+        );
+        assert_eq!(
+            model.call("bulkDeleteFiles", [V::str("a")]),
+            Err(Invalid::Argument(&errors::INVALID_FILEIDS_VALUE))
+        );
+    }
+}

@@ -1,0 +1,85 @@
+//! The CDN cache: purging a URL and the status of a purge.
+
+use super::{check, field, Build, Endpoint, Payload, Query, Read, Segment, Step, Table, Test};
+use crate::errors;
+use crate::http::Method;
+
+pub static ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        name: "purgeCache",
+        arity: 1,
+        build: Build::Table(Table {
+            method: Method::Post,
+            steps: &[
+                Step::Read(Read::arg(0)),
+                check(0, Test::TruthyOrLength, &errors::CACHE_PURGE_URL_MISSING),
+            ],
+            route: &[Segment::Literal("files/purge")],
+            query: Query::None,
+            body: Payload::Json(&[field(c"url", 0)]),
+        }),
+    },
+    Endpoint {
+        name: "getPurgeCacheStatus",
+        arity: 1,
+        build: Build::Table(Table {
+            method: Method::Get,
+            steps: &[
+                Step::Read(Read::arg(0)),
+                check(
+                    0,
+                    Test::TruthyOrLength,
+                    &errors::CACHE_PURGE_STATUS_ID_MISSING,
+                ),
+            ],
+            route: &[
+                Segment::Literal("files/purge/"),
+                Segment::Id(0, &errors::CACHE_PURGE_STATUS_ID_MISSING),
+            ],
+            query: Query::None,
+            body: Payload::None,
+        }),
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{Model, Sent, V};
+    use super::super::{Invalid, Thrown};
+    use crate::errors;
+    use crate::http::Method;
+
+    #[test]
+    fn purge_and_its_status() {
+        let model = Model::default();
+        assert_eq!(
+            model
+                .call("purgeCache", [V::str("https://ik.imagekit.io/demo/a.jpg")])
+                .unwrap(),
+            Sent::new(
+                Method::Post,
+                "http://api.test/v1/files/purge",
+                Some(r#"{"url":"https://ik.imagekit.io/demo/a.jpg"}"#)
+            )
+        );
+        assert_eq!(
+            model.call("getPurgeCacheStatus", [V::str("r1")]).unwrap(),
+            Sent::new(Method::Get, "http://api.test/v1/files/purge/r1", None)
+        );
+    }
+
+    #[test]
+    fn a_missing_url_reads_its_length_as_v6_does() {
+        let model = Model::default();
+        assert_eq!(
+            model.call("purgeCache", [V::str("")]),
+            Err(Invalid::Argument(&errors::CACHE_PURGE_URL_MISSING))
+        );
+        assert_eq!(
+            model.call("getPurgeCacheStatus", [V::Undefined]),
+            Err(Invalid::Thrown(Thrown::type_error(
+                "Cannot read properties of undefined (reading 'length')"
+            )))
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! Custom metadata fields: their definitions, listed, created, updated and deleted.
+
+use super::{
+    check, field, Build, Endpoint, Field, FieldValue, Payload, Query, Read, Segment, Step, Table,
+    Test, When,
+};
+use crate::errors;
+use crate::http::Method;
+
+const FIELD_ID: &[Segment] = &[
+    Segment::Literal("customMetadataFields/"),
+    Segment::Id(0, &errors::CMF_FIELD_ID_MISSING),
+];
+
+const fn if_truthy(name: &'static std::ffi::CStr, read: usize) -> Field {
+    Field {
+        name,
+        from: FieldValue::Read(read),
+        when: When::Truthy,
+    }
+}
+
+pub static ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        name: "createCustomMetadataField",
+        arity: 1,
+        build: Build::Table(Table {
+            method: Method::Post,
+            steps: &[
+                Step::Read(Read::field(0, c"name")),
+                Step::Read(Read::field(0, c"label")),
+                Step::Read(Read::field(0, c"schema")),
+                check(0, Test::HasLength, &errors::CMF_NAME_MISSING),
+                check(1, Test::HasLength, &errors::CMF_LABEL_MISSING),
+                check(2, Test::Truthy, &errors::CMF_SCHEMA_MISSING),
+                check(2, Test::HasTruthy(c"type"), &errors::CMF_SCHEMA_INVALID),
+            ],
+            route: &[Segment::Literal("customMetadataFields")],
+            query: Query::None,
+            body: Payload::Json(&[field(c"name", 0), field(c"label", 1), field(c"schema", 2)]),
+        }),
+    },
+    Endpoint {
+        name: "getCustomMetadataFields",
+        arity: 1,
+        build: Build::Table(Table {
+            method: Method::Get,
+            steps: &[Step::Read(
+                Read::field_or_empty(0, c"includeDeleted").or_false(),
+            )],
+            route: &[Segment::Literal("customMetadataFields")],
+            query: Query::Fields(&[field(c"includeDeleted", 0)]),
+            body: Payload::None,
+        }),
+    },
+    Endpoint {
+        name: "updateCustomMetadataField",
+        arity: 2,
+        build: Build::Table(Table {
+            method: Method::Patch,
+            steps: &[
+                Step::Read(Read::arg(0)),
+                check(0, Test::NonEmptyString, &errors::CMF_FIELD_ID_MISSING),
+                Step::Read(Read::field(1, c"label")),
+                Step::Read(Read::field(1, c"schema")),
+                check(1, Test::EitherTruthy(2), &errors::CMF_LABEL_SCHEMA_MISSING),
+            ],
+            route: FIELD_ID,
+            query: Query::None,
+            body: Payload::Json(&[if_truthy(c"label", 1), if_truthy(c"schema", 2)]),
+        }),
+    },
+    Endpoint {
+        name: "deleteCustomMetadataField",
+        arity: 1,
+        build: Build::Table(Table {
+            method: Method::Delete,
+            steps: &[
+                Step::Read(Read::arg(0)),
+                check(0, Test::NonEmptyString, &errors::CMF_FIELD_ID_MISSING),
+            ],
+            route: FIELD_ID,
+            query: Query::None,
+            body: Payload::None,
+        }),
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{Model, Sent, V};
+    use super::super::{Invalid, Thrown};
+    use crate::errors;
+    use crate::http::Method;
+
+    fn schema() -> V {
+        V::object([("type", V::str("Number"))])
+    }
+
+    #[test]
+    fn fields_are_created_listed_updated_and_deleted() {
+        let model = Model::default();
+        let create = V::object([
+            ("name", V::str("price")),
+            ("label", V::str("Price")),
+            ("schema", schema()),
+        ]);
+        assert_eq!(
+            model.call("createCustomMetadataField", [create]).unwrap(),
+            Sent::new(
+                Method::Post,
+                "http://api.test/v1/customMetadataFields",
+                Some(r#"{"name":"price","label":"Price","schema":{"type":"Number"}}"#)
+            )
+        );
+        assert_eq!(
+            model
+                .call("getCustomMetadataFields", [V::Undefined])
+                .unwrap()
+                .url,
+            "http://api.test/v1/customMetadataFields?includeDeleted=false"
+        );
+        assert_eq!(
+            model
+                .call(
+                    "getCustomMetadataFields",
+                    [V::object([("includeDeleted", V::Bool(true))])]
+                )
+                .unwrap()
+                .url,
+            "http://api.test/v1/customMetadataFields?includeDeleted=true"
+        );
+        assert_eq!(
+            model
+                .call(
+                    "updateCustomMetadataField",
+                    [V::str("f1"), V::object([("label", V::str("New"))])]
+                )
+                .unwrap(),
+            Sent::new(
+                Method::Patch,
+                "http://api.test/v1/customMetadataFields/f1",
+                Some(r#"{"label":"New"}"#)
+            )
+        );
+        assert_eq!(
+            model
+                .call("deleteCustomMetadataField", [V::str("f1")])
+                .unwrap(),
+            Sent::new(
+                Method::Delete,
+                "http://api.test/v1/customMetadataFields/f1",
+                None
+            )
+        );
+    }
+
+    #[test]
+    fn field_checks_in_v6s_order() {
+        let model = Model::default();
+        assert_eq!(
+            model.call(
+                "createCustomMetadataField",
+                [V::object([("name", V::str("n"))])]
+            ),
+            Err(Invalid::Argument(&errors::CMF_LABEL_MISSING))
+        );
+        let no_type = V::object([
+            ("name", V::str("n")),
+            ("label", V::str("l")),
+            ("schema", V::object([])),
+        ]);
+        assert_eq!(
+            model.call("createCustomMetadataField", [no_type]),
+            Err(Invalid::Argument(&errors::CMF_SCHEMA_INVALID))
+        );
+        assert_eq!(
+            model.call("updateCustomMetadataField", [V::Number(1.0), V::object([])]),
+            Err(Invalid::Argument(&errors::CMF_FIELD_ID_MISSING))
+        );
+        assert_eq!(
+            model.call("updateCustomMetadataField", [V::str("f1"), V::object([])]),
+            Err(Invalid::Argument(&errors::CMF_LABEL_SCHEMA_MISSING))
+        );
+        assert_eq!(
+            model.call("updateCustomMetadataField", [V::str("f1"), V::Undefined]),
+            Err(Invalid::Thrown(Thrown::type_error(
+                "Cannot read properties of undefined (reading 'label')"
+            )))
+        );
+    }
+}

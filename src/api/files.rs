@@ -1,0 +1,327 @@
+//! Files: listing and search, details, updates, deletion, copy, move and rename.
+
+use super::{
+    check, field, Build, Endpoint, Field, FieldValue, Payload, Query, Read, Segment, Step, Table,
+    Test, When,
+};
+use crate::errors;
+use crate::http::Method;
+
+const fn of_update(name: &'static std::ffi::CStr, when: When) -> Field {
+    Field {
+        name,
+        from: FieldValue::FieldOf(1, name),
+        when,
+    }
+}
+
+pub static ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        name: "listFiles",
+        arity: 1,
+        build: Build::Table(Table {
+            method: Method::Get,
+            steps: &[
+                Step::Read(Read::arg(0)),
+                check(0, Test::FalsyOrObject, &errors::INVALID_LIST_OPTIONS),
+            ],
+            route: &[Segment::Literal("files/")],
+            query: Query::ListOptions(0),
+            body: Payload::None,
+        }),
+    },
+    Endpoint {
+        name: "getFileDetails",
+        arity: 1,
+        build: Build::Table(Table {
+            method: Method::Get,
+            steps: &[
+                Step::Read(Read::arg(0)),
+                check(0, Test::Truthy, &errors::FILE_ID_MISSING),
+            ],
+            route: &[
+                Segment::Literal("files/"),
+                Segment::Id(0, &errors::FILE_ID_MISSING),
+                Segment::Literal("/details"),
+            ],
+            query: Query::None,
+            body: Payload::None,
+        }),
+    },
+    Endpoint {
+        name: "updateFileDetails",
+        arity: 2,
+        build: Build::Table(Table {
+            method: Method::Patch,
+            steps: &[
+                Step::Read(Read::arg(0)),
+                Step::Read(Read::arg(1)),
+                check(0, Test::Truthy, &errors::FILE_ID_MISSING),
+                check(1, Test::Object, &errors::UPDATE_DATA_MISSING),
+            ],
+            route: &[
+                Segment::Literal("files/"),
+                Segment::Id(0, &errors::FILE_ID_MISSING),
+                Segment::Literal("/details"),
+            ],
+            query: Query::None,
+            body: Payload::Json(&[
+                of_update(c"tags", When::Always),
+                of_update(c"customCoordinates", When::Always),
+                of_update(c"extensions", When::Always),
+                of_update(c"webhookUrl", When::Always),
+                of_update(c"customMetadata", When::Always),
+                of_update(c"publish", When::Truthy),
+            ]),
+        }),
+    },
+    Endpoint {
+        name: "deleteFile",
+        arity: 1,
+        build: Build::Table(Table {
+            method: Method::Delete,
+            steps: &[
+                Step::Read(Read::arg(0)),
+                check(0, Test::Truthy, &errors::FILE_ID_MISSING),
+            ],
+            route: &[
+                Segment::Literal("files/"),
+                Segment::Id(0, &errors::FILE_ID_MISSING),
+            ],
+            query: Query::None,
+            body: Payload::None,
+        }),
+    },
+    copy_or_move("copyFile", &[Segment::Literal("files/copy")], true),
+    copy_or_move("moveFile", &[Segment::Literal("files/move")], false),
+    Endpoint {
+        name: "renameFile",
+        arity: 1,
+        build: Build::Table(Table {
+            method: Method::Put,
+            steps: &[
+                Step::Read(Read::field(0, c"filePath")),
+                Step::Read(Read::field(0, c"newFileName")),
+                Step::Read(Read::field(0, c"purgeCache").or_false()),
+                check(0, Test::NonEmptyString, &errors::INVALID_FILE_PATH),
+                check(1, Test::NonEmptyString, &errors::INVALID_NEW_FILE_NAME),
+                check(2, Test::Boolean, &errors::INVALID_PURGE_CACHE),
+            ],
+            route: &[Segment::Literal("files/rename")],
+            query: Query::None,
+            body: Payload::Json(&[
+                field(c"filePath", 0),
+                field(c"newFileName", 1),
+                field(c"purgeCache", 2),
+            ]),
+        }),
+    },
+];
+
+/// copyFile and moveFile: `{ sourceFilePath, destinationPath }`, and for a copy
+/// `includeFileVersions` (default false).
+const fn copy_or_move(name: &'static str, route: &'static [Segment], copy: bool) -> Endpoint {
+    const COPY: &[Step] = &[
+        Step::Read(Read::field(0, c"sourceFilePath")),
+        Step::Read(Read::field(0, c"destinationPath")),
+        Step::Read(Read::field(0, c"includeFileVersions").or_false()),
+        check(0, Test::NonEmptyString, &errors::INVALID_SOURCE_FILE_PATH),
+        check(
+            1,
+            Test::NonEmptyString,
+            &errors::INVALID_DESTINATION_FOLDER_PATH,
+        ),
+        check(2, Test::Boolean, &errors::INVALID_INCLUDE_VERSION),
+    ];
+    const MOVE: &[Step] = &[
+        Step::Read(Read::field(0, c"sourceFilePath")),
+        Step::Read(Read::field(0, c"destinationPath")),
+        check(0, Test::NonEmptyString, &errors::INVALID_SOURCE_FILE_PATH),
+        check(
+            1,
+            Test::NonEmptyString,
+            &errors::INVALID_DESTINATION_FOLDER_PATH,
+        ),
+    ];
+    const BODY: &[Field] = &[
+        field(c"sourceFilePath", 0),
+        field(c"destinationPath", 1),
+        field(c"includeFileVersions", 2),
+    ];
+    Endpoint {
+        name,
+        arity: 1,
+        build: Build::Table(Table {
+            method: Method::Post,
+            steps: if copy { COPY } else { MOVE },
+            route,
+            query: Query::None,
+            body: Payload::Json(if copy { BODY } else { BODY.split_at(2).0 }),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{Model, Sent, V};
+    use super::super::{Invalid, Thrown};
+    use crate::errors;
+    use crate::http::Method;
+
+    #[test]
+    fn list_files_sends_options_as_the_query() {
+        let model = Model::default();
+        let sent = model
+            .call(
+                "listFiles",
+                [V::object([
+                    ("tags", V::array([V::str("a"), V::str("b")])),
+                    ("limit", V::Number(5.0)),
+                ])],
+            )
+            .unwrap();
+        assert_eq!(
+            sent,
+            Sent::new(
+                Method::Get,
+                "http://api.test/v1/files/?tags=a,b&limit=5",
+                None
+            )
+        );
+        assert_eq!(
+            model.call("listFiles", [V::Undefined]).unwrap().url,
+            "http://api.test/v1/files/"
+        );
+        assert_eq!(
+            model.call("listFiles", [V::str("x")]),
+            Err(Invalid::Argument(&errors::INVALID_LIST_OPTIONS))
+        );
+    }
+
+    #[test]
+    fn file_ids_are_one_encoded_segment() {
+        let model = Model::default();
+        assert_eq!(
+            model.call("getFileDetails", [V::str("a/b?c")]).unwrap(),
+            Sent::new(
+                Method::Get,
+                "http://api.test/v1/files/a%2Fb%3Fc/details",
+                None
+            )
+        );
+        assert_eq!(
+            model.call("deleteFile", [V::str("f1")]).unwrap(),
+            Sent::new(Method::Delete, "http://api.test/v1/files/f1", None)
+        );
+        assert_eq!(
+            model.call("deleteFile", [V::str("..")]),
+            Err(Invalid::Argument(&errors::FILE_ID_MISSING))
+        );
+        assert_eq!(
+            model.call("getFileDetails", [V::str("")]),
+            Err(Invalid::Argument(&errors::FILE_ID_MISSING))
+        );
+    }
+
+    #[test]
+    fn update_file_details_sends_the_update_fields_and_publish_only_when_truthy() {
+        let model = Model::default();
+        let data = V::object([
+            ("tags", V::array([V::str("t")])),
+            ("publish", V::Bool(false)),
+            ("other", V::Number(1.0)),
+        ]);
+        assert_eq!(
+            model
+                .call("updateFileDetails", [V::str("f1"), data])
+                .unwrap(),
+            Sent::new(
+                Method::Patch,
+                "http://api.test/v1/files/f1/details",
+                Some(r#"{"tags":["t"]}"#)
+            )
+        );
+        assert_eq!(
+            model.call("updateFileDetails", [V::str("f1"), V::str("x")]),
+            Err(Invalid::Argument(&errors::UPDATE_DATA_MISSING))
+        );
+        assert_eq!(
+            model.call("updateFileDetails", [V::Undefined, V::Undefined]),
+            Err(Invalid::Argument(&errors::FILE_ID_MISSING))
+        );
+    }
+
+    #[test]
+    fn copy_and_move_check_in_v6s_order() {
+        let model = Model::default();
+        let options = V::object([
+            ("sourceFilePath", V::str("/a.jpg")),
+            ("destinationPath", V::str("/d")),
+        ]);
+        assert_eq!(
+            model.call("copyFile", [options.clone()]).unwrap(),
+            Sent::new(
+                Method::Post,
+                "http://api.test/v1/files/copy",
+                Some(
+                    r#"{"sourceFilePath":"/a.jpg","destinationPath":"/d","includeFileVersions":false}"#
+                )
+            )
+        );
+        assert_eq!(
+            model.call("moveFile", [options]).unwrap(),
+            Sent::new(
+                Method::Post,
+                "http://api.test/v1/files/move",
+                Some(r#"{"sourceFilePath":"/a.jpg","destinationPath":"/d"}"#)
+            )
+        );
+        let bad_versions = V::object([
+            ("sourceFilePath", V::str("/a.jpg")),
+            ("destinationPath", V::str("/d")),
+            ("includeFileVersions", V::str("yes")),
+        ]);
+        assert_eq!(
+            model.call("copyFile", [bad_versions.clone()]),
+            Err(Invalid::Argument(&errors::INVALID_INCLUDE_VERSION))
+        );
+        // moveFile has no includeFileVersions to check.
+        assert!(model.call("moveFile", [bad_versions]).is_ok());
+        assert_eq!(
+            model.call("moveFile", [V::object([("destinationPath", V::str("/d"))])]),
+            Err(Invalid::Argument(&errors::INVALID_SOURCE_FILE_PATH))
+        );
+        assert_eq!(
+            model.call("moveFile", [V::Null]),
+            Err(Invalid::Thrown(Thrown::type_error(
+                "Cannot read properties of null (reading 'sourceFilePath')"
+            )))
+        );
+    }
+
+    #[test]
+    fn rename_file_defaults_purge_cache_to_false() {
+        let model = Model::default();
+        let options = V::object([
+            ("filePath", V::str("/a.jpg")),
+            ("newFileName", V::str("b.jpg")),
+        ]);
+        assert_eq!(
+            model.call("renameFile", [options]).unwrap(),
+            Sent::new(
+                Method::Put,
+                "http://api.test/v1/files/rename",
+                Some(r#"{"filePath":"/a.jpg","newFileName":"b.jpg","purgeCache":false}"#)
+            )
+        );
+        let options = V::object([
+            ("filePath", V::str("/a.jpg")),
+            ("newFileName", V::str("b.jpg")),
+            ("purgeCache", V::Number(1.0)),
+        ]);
+        assert_eq!(
+            model.call("renameFile", [options]),
+            Err(Invalid::Argument(&errors::INVALID_PURGE_CACHE))
+        );
+    }
+}

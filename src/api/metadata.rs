@@ -1,0 +1,81 @@
+//! File metadata (dimensions, EXIF, pHash...) of a stored file, or of any remote image.
+
+use super::{api_url, is_string, Build, Endpoint, Host, Invalid, Thrown, Validated};
+use crate::errors;
+use crate::http::{ApiRequest, Body, Method};
+use crate::media;
+
+pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
+    name: "getFileMetadata",
+    arity: 1,
+    build: Build::FileMetadata,
+}];
+
+/// `fileIdOrURL`: a URL (it starts with `http`) goes to `/metadata?url=`, appended
+/// unencoded as v6 does (the URL parser then normalises it); anything else is a file id.
+pub fn request<H: Host>(host: &H, options: H::Value, target: H::Value) -> Validated<ApiRequest> {
+    if !host.truthy(target)? {
+        return Err(Invalid::Argument(&errors::FILE_ID_OR_URL_MISSING));
+    }
+    if !is_string(host, target)? {
+        return Err(Invalid::Thrown(Thrown::type_error(
+            "fileIdOrURL.trim is not a function",
+        )));
+    }
+    let text = host.text(target)?;
+    if text.trim_matches(crate::js::is_js_whitespace).is_empty() {
+        return Err(Invalid::Argument(&errors::FILE_ID_OR_URL_MISSING));
+    }
+    let url = if text.starts_with("http") {
+        format!("{}?url={text}", api_url(host, options, "metadata")?)
+    } else {
+        let id =
+            media::path_segment(&text).ok_or(Invalid::Argument(&errors::FILE_ID_OR_URL_MISSING))?;
+        api_url(host, options, &format!("files/{id}/metadata"))?
+    };
+    Ok(ApiRequest {
+        method: Method::Get,
+        url,
+        body: Body::Empty,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{Model, Sent, V};
+    use super::super::{Invalid, Thrown};
+    use crate::errors;
+    use crate::http::Method;
+
+    #[test]
+    fn a_url_or_a_file_id() {
+        let model = Model::default();
+        assert_eq!(
+            model
+                .call(
+                    "getFileMetadata",
+                    [V::str("https://ik.imagekit.io/demo/a b.jpg")]
+                )
+                .unwrap(),
+            Sent::new(
+                Method::Get,
+                "http://api.test/v1/metadata?url=https://ik.imagekit.io/demo/a b.jpg",
+                None
+            )
+        );
+        assert_eq!(
+            model.call("getFileMetadata", [V::str("f 1")]).unwrap(),
+            Sent::new(Method::Get, "http://api.test/v1/files/f%201/metadata", None)
+        );
+        assert_eq!(
+            model.call("getFileMetadata", [V::str("  ")]),
+            Err(Invalid::Argument(&errors::FILE_ID_OR_URL_MISSING))
+        );
+        assert_eq!(
+            model.call("getFileMetadata", [V::Number(5.0)]),
+            Err(Invalid::Thrown(Thrown::type_error(
+                "fileIdOrURL.trim is not a function"
+            )))
+        );
+    }
+}

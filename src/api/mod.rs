@@ -1,0 +1,612 @@
+//! ImageKit's API as data: every endpoint the SDK calls, declared once in the module of
+//! its resource, with v6's argument checks in v6's order and v6's messages.
+//!
+//! An endpoint reads its arguments through [`Host`], the JavaScript semantics v6's checks
+//! depend on (truthiness, `typeof`, `String()`, property reads, `JSON.stringify`). The
+//! N-API layer implements it once over Node's values; the tests here implement it over a
+//! small value model, so each endpoint's request is checked without Node.
+
+use std::ffi::CStr;
+
+use crate::errors::ErrorMessage;
+use crate::http::{ApiRequest, Body, Method};
+use crate::media;
+use crate::upload_source::SourceBody;
+
+pub mod bulk;
+pub mod cache;
+pub mod custom_metadata_fields;
+pub mod files;
+pub mod folders;
+pub mod metadata;
+mod params;
+pub mod upload;
+pub mod versions;
+
+#[cfg(test)]
+mod model;
+
+pub const DEFAULT_API_ENDPOINT: &str = "https://api.imagekit.io";
+pub const DEFAULT_UPLOAD_ENDPOINT: &str = "https://upload.imagekit.io/api/v1/files/upload";
+
+/// `typeof`, with `null` apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Undefined,
+    Null,
+    Boolean,
+    Number,
+    String,
+    Symbol,
+    BigInt,
+    Object,
+    Function,
+}
+
+/// The host has a JavaScript exception pending: a getter or a `toString` threw, or a
+/// host call failed (the host turns such a failure into an exception).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exception;
+
+pub type HostResult<T> = std::result::Result<T, Exception>;
+
+/// JavaScript values as v6's checks and conversions see them.
+pub trait Host {
+    type Value: Copy;
+
+    fn kind(&self, value: Self::Value) -> HostResult<Kind>;
+    /// `!!value`.
+    fn truthy(&self, value: Self::Value) -> HostResult<bool>;
+    /// `value[name]`, getters and prototypes included; a primitive is boxed. Never called
+    /// for null or undefined.
+    fn get(&self, value: Self::Value, name: &CStr) -> HostResult<Self::Value>;
+    /// `value[key]` for a key value from [`Host::keys`].
+    fn get_key(&self, value: Self::Value, key: Self::Value) -> HostResult<Self::Value>;
+    /// Whether `name` is an own property.
+    fn has_own(&self, value: Self::Value, name: &CStr) -> HostResult<bool>;
+    /// The contents of a string value.
+    fn text(&self, value: Self::Value) -> HostResult<String>;
+    /// ECMAScript `ToString` (what template literals apply; throws for a Symbol).
+    fn to_string(&self, value: Self::Value) -> HostResult<String>;
+    /// `String(value)` (describes a Symbol instead of throwing).
+    fn string_of(&self, value: Self::Value) -> HostResult<String>;
+    fn number(&self, value: Self::Value) -> HostResult<f64>;
+    fn boolean(&self, value: bool) -> HostResult<Self::Value>;
+    fn undefined(&self) -> HostResult<Self::Value>;
+    fn is_array(&self, value: Self::Value) -> HostResult<bool>;
+    /// An array's elements, holes as undefined.
+    fn elements(&self, value: Self::Value) -> HostResult<Vec<Self::Value>>;
+    /// Own enumerable string keys (`Object.keys`), or with `inherited` the keys `for…in`
+    /// visits.
+    fn keys(&self, value: Self::Value, inherited: bool) -> HostResult<Vec<Self::Value>>;
+    /// An array, or an object whose prototype is null or has a null prototype: what
+    /// axios's form serialiser walks into.
+    fn is_plain(&self, value: Self::Value) -> HostResult<bool>;
+    /// `value.toISOString()` for a Date.
+    fn date_iso(&self, value: Self::Value) -> HostResult<Option<String>>;
+    /// `JSON.stringify(value)`; None where JavaScript gives undefined.
+    fn stringify(&self, value: Self::Value) -> HostResult<Option<String>>;
+    /// `JSON.stringify` of an object with these properties, in this order.
+    fn stringify_fields(&self, fields: &[(&CStr, Self::Value)]) -> HostResult<String>;
+    /// A Uint8Array's bytes (a Buffer's among them), shared rather than copied.
+    fn bytes(&self, value: Self::Value) -> HostResult<Option<bytes::Bytes>>;
+    /// The body a readable stream is uploaded as; reading starts once the request is sent.
+    fn stream(&self, value: Self::Value) -> HostResult<SourceBody>;
+}
+
+/// A JavaScript error v6 throws or reports for an argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thrown {
+    pub type_error: bool,
+    pub message: String,
+    /// A Node-style `code`.
+    pub code: Option<&'static str>,
+}
+
+impl Thrown {
+    pub fn type_error(message: impl Into<String>) -> Self {
+        Self {
+            type_error: true,
+            message: message.into(),
+            code: None,
+        }
+    }
+
+    pub fn error(message: impl Into<String>) -> Self {
+        Self {
+            type_error: false,
+            message: message.into(),
+            code: None,
+        }
+    }
+
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+}
+
+/// Why a call ends before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalid {
+    /// One of v6's `{ message, help }` argument errors.
+    Argument(&'static ErrorMessage),
+    /// An error thrown while the arguments are read: in callback mode it is thrown, in
+    /// promise mode the promise rejects with it (v6 reads inside the Promise executor).
+    Thrown(Thrown),
+    /// An error v6 only reports once its request is under way: delivered asynchronously.
+    Deferred(Thrown),
+    /// The host's pending exception, treated as [`Invalid::Thrown`].
+    Host,
+}
+
+impl From<Exception> for Invalid {
+    fn from(_: Exception) -> Self {
+        Invalid::Host
+    }
+}
+
+impl From<&'static ErrorMessage> for Invalid {
+    fn from(message: &'static ErrorMessage) -> Self {
+        Invalid::Argument(message)
+    }
+}
+
+pub type Validated<T> = std::result::Result<T, Invalid>;
+
+/// How one value is read from the arguments.
+#[derive(Debug, Clone, Copy)]
+pub struct Read {
+    arg: usize,
+    field: Option<&'static CStr>,
+    /// `(arg || {}).field` rather than `arg.field` (V8's TypeError for null, undefined).
+    or_empty: bool,
+    /// `= false`: undefined reads as false.
+    or_false: bool,
+}
+
+impl Read {
+    /// The argument itself.
+    pub const fn arg(arg: usize) -> Self {
+        Self {
+            arg,
+            field: None,
+            or_empty: false,
+            or_false: false,
+        }
+    }
+
+    /// `arg.field`, as v6's destructuring reads it.
+    pub const fn field(arg: usize, field: &'static CStr) -> Self {
+        Self {
+            arg,
+            field: Some(field),
+            or_empty: false,
+            or_false: false,
+        }
+    }
+
+    /// `(arg || {}).field`.
+    pub const fn field_or_empty(arg: usize, field: &'static CStr) -> Self {
+        Self {
+            or_empty: true,
+            ..Self::field(arg, field)
+        }
+    }
+
+    /// With the default `= false`.
+    pub const fn or_false(self) -> Self {
+        Self {
+            or_false: true,
+            ..self
+        }
+    }
+}
+
+/// One of v6's tests on a value read.
+#[derive(Debug, Clone, Copy)]
+pub enum Test {
+    /// `!!value`.
+    Truthy,
+    /// lodash `isObject`: an object or a function.
+    Object,
+    /// `!value || isObject(value)`.
+    FalsyOrObject,
+    /// `typeof value === "string" && value.length > 0`.
+    NonEmptyString,
+    /// A non-empty array of strings.
+    StringArray,
+    /// `typeof value === "boolean"`.
+    Boolean,
+    /// `!(!value && !value.length)`, as v6's cache methods test.
+    TruthyOrLength,
+    /// `value && value.length`.
+    HasLength,
+    /// `!!value[name]`.
+    HasTruthy(&'static CStr),
+    /// `value || reads[other]`.
+    EitherTruthy(usize),
+}
+
+/// One step of an endpoint's argument handling, in v6's order.
+#[derive(Debug, Clone, Copy)]
+pub enum Step {
+    /// Reads a value; values are numbered in the order they are read.
+    Read(Read),
+    /// Value `read` must pass `test`, or the call fails with `error`.
+    Check {
+        read: usize,
+        test: Test,
+        error: &'static ErrorMessage,
+    },
+}
+
+pub const fn check(read: usize, test: Test, error: &'static ErrorMessage) -> Step {
+    Step::Check { read, test, error }
+}
+
+/// A piece of the route under `/v1/`.
+#[derive(Debug, Clone, Copy)]
+pub enum Segment {
+    Literal(&'static str),
+    /// `String(reads[read])`, percent-encoded as one segment; `.` and `..`, which name no
+    /// file, fail with `error`.
+    Id(usize, &'static ErrorMessage),
+}
+
+/// When a body field is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Always,
+    Truthy,
+}
+
+/// Where a body field's value comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum FieldValue {
+    /// `reads[read]`.
+    Read(usize),
+    /// `reads[read][name]`, read while the body is built (after every check).
+    FieldOf(usize, &'static CStr),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static CStr,
+    pub from: FieldValue,
+    pub when: When,
+}
+
+pub const fn field(name: &'static CStr, read: usize) -> Field {
+    Field {
+        name,
+        from: FieldValue::Read(read),
+        when: When::Always,
+    }
+}
+
+/// The query string.
+#[derive(Debug, Clone, Copy)]
+pub enum Query {
+    None,
+    /// axios's serialisation of `reads[read]` as `params`, with a non-empty `tags` array
+    /// joined with commas (v6's listFiles).
+    ListOptions(usize),
+    /// `name=value` per field whose value is neither null nor undefined.
+    Fields(&'static [Field]),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Payload {
+    None,
+    /// `JSON.stringify` of an object with these fields.
+    Json(&'static [Field]),
+}
+
+/// A media API endpoint described by a table.
+#[derive(Debug)]
+pub struct Table {
+    pub method: Method,
+    /// Reads and checks, in v6's order.
+    pub steps: &'static [Step],
+    pub route: &'static [Segment],
+    pub query: Query,
+    pub body: Payload,
+}
+
+/// How an endpoint builds its request.
+#[derive(Debug)]
+pub enum Build {
+    Table(Table),
+    /// The upload API: a multipart form, one field per option in `for…in` order.
+    Upload,
+    /// A stored file's metadata or a remote URL's, by the shape of one argument.
+    FileMetadata,
+}
+
+/// One method of the SDK and the request it makes.
+#[derive(Debug)]
+pub struct Endpoint {
+    /// The method's name in JavaScript.
+    pub name: &'static str,
+    /// Arguments before the trailing callback.
+    pub arity: usize,
+    pub build: Build,
+}
+
+/// Every endpoint, by resource.
+pub fn endpoints() -> impl Iterator<Item = &'static Endpoint> {
+    [
+        upload::ENDPOINTS,
+        files::ENDPOINTS,
+        versions::ENDPOINTS,
+        metadata::ENDPOINTS,
+        bulk::ENDPOINTS,
+        cache::ENDPOINTS,
+        folders::ENDPOINTS,
+        custom_metadata_fields::ENDPOINTS,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// The endpoint a method name calls.
+pub fn endpoint(name: &str) -> Option<&'static Endpoint> {
+    endpoints().find(|endpoint| endpoint.name == name)
+}
+
+/// The request `endpoint` makes for `args`, with the instance's `options` (v6 reads
+/// `apiEndpoint` and `uploadEndpoint` from them once the arguments have passed).
+pub fn request<H: Host>(
+    host: &H,
+    endpoint: &Endpoint,
+    options: H::Value,
+    args: &[H::Value],
+) -> Validated<ApiRequest> {
+    let arg = |i: usize| -> HostResult<H::Value> {
+        match args.get(i) {
+            Some(value) => Ok(*value),
+            None => Err(Exception),
+        }
+    };
+    match &endpoint.build {
+        Build::Table(table) => build_table(host, table, options, &arg),
+        Build::Upload => upload::request(host, options, arg(0)?),
+        Build::FileMetadata => metadata::request(host, options, arg(0)?),
+    }
+}
+
+fn build_table<H: Host>(
+    host: &H,
+    table: &Table,
+    options: H::Value,
+    arg: &dyn Fn(usize) -> HostResult<H::Value>,
+) -> Validated<ApiRequest> {
+    let mut values = Vec::with_capacity(table.steps.len());
+    for step in table.steps {
+        match *step {
+            Step::Read(read) => values.push(read_value(host, &read, arg(read.arg)?)?),
+            Step::Check { read, test, error } => {
+                if !passes(host, test, values[read], &values)? {
+                    return Err(Invalid::Argument(error));
+                }
+            }
+        }
+    }
+    let mut route = String::new();
+    for segment in table.route {
+        match *segment {
+            Segment::Literal(text) => route.push_str(text),
+            Segment::Id(read, error) => route.push_str(&path_segment(host, values[read], error)?),
+        }
+    }
+    let body = match table.body {
+        Payload::None => Body::Empty,
+        Payload::Json(fields) => {
+            Body::Json(host.stringify_fields(&fields_of(host, fields, &values)?)?)
+        }
+    };
+    let url = api_url(host, options, &route)?;
+    let url = match table.query {
+        Query::None => url,
+        Query::ListOptions(read) => {
+            media::with_query(&url, &params::list_options(host, values[read])?)
+        }
+        Query::Fields(fields) => {
+            let mut pairs = Vec::new();
+            for (name, value) in fields_of(host, fields, &values)? {
+                if !matches!(host.kind(value)?, Kind::Undefined | Kind::Null) {
+                    pairs.push((
+                        name.to_string_lossy().into_owned(),
+                        params::convert(host, value)?,
+                    ));
+                }
+            }
+            media::with_query(&url, &pairs)
+        }
+    };
+    Ok(ApiRequest {
+        method: table.method,
+        url,
+        body,
+    })
+}
+
+fn fields_of<H: Host>(
+    host: &H,
+    fields: &[Field],
+    values: &[H::Value],
+) -> HostResult<Vec<(&'static CStr, H::Value)>> {
+    let mut out = Vec::with_capacity(fields.len());
+    for field in fields {
+        let value = match field.from {
+            FieldValue::Read(read) => values[read],
+            FieldValue::FieldOf(read, name) => host.get(values[read], name)?,
+        };
+        if field.when == When::Always || host.truthy(value)? {
+            out.push((field.name, value));
+        }
+    }
+    Ok(out)
+}
+
+fn read_value<H: Host>(host: &H, read: &Read, arg: H::Value) -> Validated<H::Value> {
+    let value = match read.field {
+        None => arg,
+        Some(_) if read.or_empty && !host.truthy(arg)? => host.undefined()?,
+        Some(name) => prop(host, arg, name)?,
+    };
+    if read.or_false && host.kind(value)? == Kind::Undefined {
+        return Ok(host.boolean(false)?);
+    }
+    Ok(value)
+}
+
+/// `value.name`, with V8's TypeError when `value` is null or undefined.
+pub fn prop<H: Host>(host: &H, value: H::Value, name: &CStr) -> Validated<H::Value> {
+    match host.kind(value)? {
+        kind @ (Kind::Undefined | Kind::Null) => {
+            let what = if kind == Kind::Null {
+                "null"
+            } else {
+                "undefined"
+            };
+            Err(Invalid::Thrown(Thrown::type_error(format!(
+                "Cannot read properties of {what} (reading '{}')",
+                name.to_string_lossy()
+            ))))
+        }
+        _ => Ok(host.get(value, name)?),
+    }
+}
+
+fn passes<H: Host>(host: &H, test: Test, value: H::Value, values: &[H::Value]) -> Validated<bool> {
+    Ok(match test {
+        Test::Truthy => host.truthy(value)?,
+        Test::Object => is_object(host, value)?,
+        Test::FalsyOrObject => !host.truthy(value)? || is_object(host, value)?,
+        Test::NonEmptyString => non_empty_string(host, value)?,
+        Test::StringArray => string_array(host, value)?,
+        Test::Boolean => host.kind(value)? == Kind::Boolean,
+        Test::TruthyOrLength => {
+            host.truthy(value)? || host.truthy(prop(host, value, c"length")?)?
+        }
+        Test::HasLength => host.truthy(value)? && host.truthy(prop(host, value, c"length")?)?,
+        Test::HasTruthy(name) => host.truthy(prop(host, value, name)?)?,
+        Test::EitherTruthy(other) => host.truthy(value)? || host.truthy(values[other])?,
+    })
+}
+
+/// lodash `isObject`: an object or a function.
+pub fn is_object<H: Host>(host: &H, value: H::Value) -> HostResult<bool> {
+    Ok(matches!(host.kind(value)?, Kind::Object | Kind::Function))
+}
+
+pub fn is_string<H: Host>(host: &H, value: H::Value) -> HostResult<bool> {
+    Ok(host.kind(value)? == Kind::String)
+}
+
+fn non_empty_string<H: Host>(host: &H, value: H::Value) -> HostResult<bool> {
+    Ok(is_string(host, value)? && !host.text(value)?.is_empty())
+}
+
+fn string_array<H: Host>(host: &H, value: H::Value) -> HostResult<bool> {
+    if !host.is_array(value)? {
+        return Ok(false);
+    }
+    let elements = host.elements(value)?;
+    if elements.is_empty() {
+        return Ok(false);
+    }
+    for element in elements {
+        if !is_string(host, element)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// An identifier for a path: `String(value)`, encoded as one segment.
+fn path_segment<H: Host>(
+    host: &H,
+    value: H::Value,
+    error: &'static ErrorMessage,
+) -> Validated<String> {
+    let text = host.to_string(value)?;
+    media::path_segment(&text).ok_or(Invalid::Argument(error))
+}
+
+/// `options[name]` converted to a string when truthy, else `default`.
+pub fn option<H: Host>(
+    host: &H,
+    options: H::Value,
+    name: &CStr,
+    default: &str,
+) -> HostResult<String> {
+    if !is_object(host, options)? {
+        return Ok(default.to_owned());
+    }
+    let value = host.get(options, name)?;
+    if host.truthy(value)? {
+        host.to_string(value)
+    } else {
+        Ok(default.to_owned())
+    }
+}
+
+/// The private key requests are authenticated with.
+pub fn private_key<H: Host>(host: &H, options: H::Value) -> HostResult<String> {
+    option(host, options, c"privateKey", "")
+}
+
+fn api_url<H: Host>(host: &H, options: H::Value, route: &str) -> HostResult<String> {
+    Ok(media::api_url(
+        &option(host, options, c"apiEndpoint", DEFAULT_API_ENDPOINT)?,
+        route,
+    ))
+}
+
+/// `Array.prototype.join(",")`.
+pub(crate) fn join<H: Host>(host: &H, array: H::Value) -> HostResult<String> {
+    let mut parts = Vec::new();
+    for element in host.elements(array)? {
+        parts.push(match host.kind(element)? {
+            Kind::Undefined | Kind::Null => String::new(),
+            _ => host.to_string(element)?,
+        });
+    }
+    Ok(parts.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::model::{Model, V};
+    use super::*;
+    use crate::errors;
+
+    #[test]
+    fn every_method_is_declared_once() {
+        let mut names: Vec<_> = endpoints().map(|e| e.name).collect();
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), count);
+        assert_eq!(count, 28);
+    }
+
+    #[test]
+    fn a_destructured_field_of_undefined_is_v8s_type_error() {
+        let model = Model::default();
+        assert_eq!(
+            model.call("copyFile", [V::Undefined]),
+            Err(Invalid::Thrown(Thrown::type_error(
+                "Cannot read properties of undefined (reading 'sourceFilePath')"
+            )))
+        );
+        // `(options || {}).fileId` reads nothing from null.
+        assert_eq!(
+            model.call("getFileVersionDetails", [V::Null]),
+            Err(Invalid::Argument(&errors::FILE_ID_MISSING))
+        );
+    }
+}

@@ -1,0 +1,318 @@
+//! A small model of JavaScript values, enough to run every endpoint's checks and build its
+//! request in `cargo test`.
+
+use std::cell::RefCell;
+use std::ffi::CStr;
+
+use bytes::Bytes;
+
+use super::{Exception, Host, HostResult, Kind, Validated};
+use crate::http::{Body, Method};
+use crate::upload_source::{self, SourceBody};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum V {
+    Undefined,
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(String),
+    Array(Vec<V>),
+    Object(Vec<(String, V)>),
+    Function,
+    /// A Uint8Array.
+    Bytes(Vec<u8>),
+    /// A readable stream (has `on` and `pause`).
+    Stream,
+}
+
+impl V {
+    pub fn str(s: &str) -> V {
+        V::Str(s.to_owned())
+    }
+
+    pub fn array<const N: usize>(items: [V; N]) -> V {
+        V::Array(items.into())
+    }
+
+    pub fn object<const N: usize>(entries: [(&str, V); N]) -> V {
+        V::Object(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        )
+    }
+}
+
+/// Values by handle; a handle stays valid for the model's life.
+#[derive(Default)]
+pub struct Model {
+    values: RefCell<Vec<V>>,
+}
+
+impl Model {
+    pub fn put(&self, value: V) -> usize {
+        let mut values = self.values.borrow_mut();
+        values.push(value);
+        values.len() - 1
+    }
+
+    fn value(&self, handle: usize) -> HostResult<V> {
+        self.values.borrow().get(handle).cloned().ok_or(Exception)
+    }
+
+    /// The instance options: an `apiEndpoint` and `uploadEndpoint` on a test host.
+    pub fn options(&self) -> usize {
+        self.put(V::object([
+            ("apiEndpoint", V::str("http://api.test")),
+            (
+                "uploadEndpoint",
+                V::str("http://upload.test/api/v1/files/upload"),
+            ),
+            ("privateKey", V::str("private_test")),
+        ]))
+    }
+
+    /// The request a method makes for these arguments: method, URL and JSON body.
+    pub fn call<const N: usize>(&self, name: &str, args: [V; N]) -> Validated<Sent> {
+        let endpoint = super::endpoint(name).expect("a declared endpoint");
+        let args: Vec<usize> = args.into_iter().map(|v| self.put(v)).collect();
+        let request = super::request(self, endpoint, self.options(), &args)?;
+        Ok(Sent {
+            method: request.method,
+            url: request.url,
+            json: match request.body {
+                Body::Json(json) => Some(json),
+                _ => None,
+            },
+        })
+    }
+}
+
+/// What a request would send, in brief.
+#[derive(Debug, PartialEq)]
+pub struct Sent {
+    pub method: Method,
+    pub url: String,
+    pub json: Option<String>,
+}
+
+impl Sent {
+    pub fn new(method: Method, url: &str, json: Option<&str>) -> Self {
+        Self {
+            method,
+            url: url.to_owned(),
+            json: json.map(str::to_owned),
+        }
+    }
+}
+
+fn json(value: &V) -> Option<String> {
+    Some(match value {
+        V::Undefined | V::Function | V::Stream => return None,
+        V::Null => "null".to_owned(),
+        V::Bool(b) => b.to_string(),
+        V::Number(n) => crate::js::number_to_string(*n),
+        V::Str(s) => serde_json::to_string(s).ok()?,
+        V::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|item| json(item).unwrap_or_else(|| "null".to_owned()))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        V::Object(entries) => object_json(entries.iter().map(|(k, v)| (k.as_str(), v))),
+        V::Bytes(bytes) => object_json(
+            bytes
+                .iter()
+                .enumerate()
+                .map(|(i, b)| (i.to_string(), V::Number(f64::from(*b))))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|(k, v)| (k.as_str(), v)),
+        ),
+    })
+}
+
+fn object_json<'a>(entries: impl Iterator<Item = (&'a str, &'a V)>) -> String {
+    let parts: Vec<String> = entries
+        .filter_map(|(k, v)| Some(format!("{}:{}", serde_json::to_string(k).ok()?, json(v)?)))
+        .collect();
+    format!("{{{}}}", parts.join(","))
+}
+
+impl Host for Model {
+    type Value = usize;
+
+    fn kind(&self, value: usize) -> HostResult<Kind> {
+        Ok(match self.value(value)? {
+            V::Undefined => Kind::Undefined,
+            V::Null => Kind::Null,
+            V::Bool(_) => Kind::Boolean,
+            V::Number(_) => Kind::Number,
+            V::Str(_) => Kind::String,
+            V::Function => Kind::Function,
+            V::Array(_) | V::Object(_) | V::Bytes(_) | V::Stream => Kind::Object,
+        })
+    }
+
+    fn truthy(&self, value: usize) -> HostResult<bool> {
+        Ok(match self.value(value)? {
+            V::Undefined | V::Null => false,
+            V::Bool(b) => b,
+            V::Number(n) => n != 0.0 && !n.is_nan(),
+            V::Str(s) => !s.is_empty(),
+            _ => true,
+        })
+    }
+
+    fn get(&self, value: usize, name: &CStr) -> HostResult<usize> {
+        let name = name.to_str().map_err(|_| Exception)?;
+        let found = match (self.value(value)?, name) {
+            (V::Object(entries), _) => entries
+                .into_iter()
+                .find(|(k, _)| k == name)
+                .map_or(V::Undefined, |(_, v)| v),
+            (V::Str(s), "length") => V::Number(s.encode_utf16().count() as f64),
+            (V::Array(items), "length") => V::Number(items.len() as f64),
+            (V::Bytes(bytes), "length") => V::Number(bytes.len() as f64),
+            (V::Stream, "on" | "pause") => V::Function,
+            _ => V::Undefined,
+        };
+        Ok(self.put(found))
+    }
+
+    fn get_key(&self, value: usize, key: usize) -> HostResult<usize> {
+        let key = self.text(key)?;
+        let name = std::ffi::CString::new(key).map_err(|_| Exception)?;
+        match self.value(value)? {
+            V::Array(items) => {
+                let index: usize = name
+                    .to_str()
+                    .ok()
+                    .and_then(|k| k.parse().ok())
+                    .ok_or(Exception)?;
+                Ok(self.put(items.get(index).cloned().unwrap_or(V::Undefined)))
+            }
+            _ => self.get(value, &name),
+        }
+    }
+
+    fn has_own(&self, value: usize, name: &CStr) -> HostResult<bool> {
+        let name = name.to_str().map_err(|_| Exception)?;
+        Ok(
+            matches!(self.value(value)?, V::Object(entries) if entries.iter().any(|(k, _)| k == name)),
+        )
+    }
+
+    fn text(&self, value: usize) -> HostResult<String> {
+        match self.value(value)? {
+            V::Str(s) => Ok(s),
+            _ => Err(Exception),
+        }
+    }
+
+    fn to_string(&self, value: usize) -> HostResult<String> {
+        Ok(match self.value(value)? {
+            V::Undefined => "undefined".to_owned(),
+            V::Null => "null".to_owned(),
+            V::Bool(b) => b.to_string(),
+            V::Number(n) => crate::js::number_to_string(n),
+            V::Str(s) => s,
+            V::Array(items) => {
+                let mut parts = Vec::new();
+                for item in items {
+                    parts.push(match item {
+                        V::Undefined | V::Null => String::new(),
+                        other => self.to_string(self.put(other))?,
+                    });
+                }
+                parts.join(",")
+            }
+            V::Object(_) | V::Stream => "[object Object]".to_owned(),
+            V::Function => "function () {}".to_owned(),
+            V::Bytes(bytes) => bytes
+                .iter()
+                .map(u8::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+        })
+    }
+
+    fn string_of(&self, value: usize) -> HostResult<String> {
+        self.to_string(value)
+    }
+
+    fn number(&self, value: usize) -> HostResult<f64> {
+        match self.value(value)? {
+            V::Number(n) => Ok(n),
+            _ => Err(Exception),
+        }
+    }
+
+    fn boolean(&self, value: bool) -> HostResult<usize> {
+        Ok(self.put(V::Bool(value)))
+    }
+
+    fn undefined(&self) -> HostResult<usize> {
+        Ok(self.put(V::Undefined))
+    }
+
+    fn is_array(&self, value: usize) -> HostResult<bool> {
+        Ok(matches!(self.value(value)?, V::Array(_)))
+    }
+
+    fn elements(&self, value: usize) -> HostResult<Vec<usize>> {
+        match self.value(value)? {
+            V::Array(items) => Ok(items.into_iter().map(|item| self.put(item)).collect()),
+            _ => Err(Exception),
+        }
+    }
+
+    fn keys(&self, value: usize, _inherited: bool) -> HostResult<Vec<usize>> {
+        Ok(match self.value(value)? {
+            V::Object(entries) => entries
+                .into_iter()
+                .map(|(k, _)| self.put(V::Str(k)))
+                .collect(),
+            V::Array(items) => (0..items.len())
+                .map(|i| self.put(V::Str(i.to_string())))
+                .collect(),
+            _ => Vec::new(),
+        })
+    }
+
+    fn is_plain(&self, value: usize) -> HostResult<bool> {
+        Ok(matches!(self.value(value)?, V::Array(_) | V::Object(_)))
+    }
+
+    fn date_iso(&self, _value: usize) -> HostResult<Option<String>> {
+        Ok(None)
+    }
+
+    fn stringify(&self, value: usize) -> HostResult<Option<String>> {
+        Ok(json(&self.value(value)?))
+    }
+
+    fn stringify_fields(&self, fields: &[(&CStr, usize)]) -> HostResult<String> {
+        let mut entries = Vec::new();
+        for (name, value) in fields {
+            entries.push((name.to_string_lossy().into_owned(), self.value(*value)?));
+        }
+        Ok(object_json(entries.iter().map(|(k, v)| (k.as_str(), v))))
+    }
+
+    fn bytes(&self, value: usize) -> HostResult<Option<Bytes>> {
+        Ok(match self.value(value)? {
+            V::Bytes(bytes) => Some(Bytes::from(bytes)),
+            _ => None,
+        })
+    }
+
+    fn stream(&self, _value: usize) -> HostResult<SourceBody> {
+        let (_writer, body) = upload_source::channel(1);
+        Ok(body)
+    }
+}

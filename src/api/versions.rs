@@ -1,0 +1,128 @@
+//! File versions: the list, one version's details, deletion and restore.
+
+use super::{check, Build, Endpoint, Payload, Query, Read, Segment, Step, Table, Test};
+use crate::errors;
+use crate::http::Method;
+
+/// `(options || {}).fileId` and `.versionId`, each required.
+const FILE_AND_VERSION: &[Step] = &[
+    Step::Read(Read::field_or_empty(0, c"fileId")),
+    Step::Read(Read::field_or_empty(0, c"versionId")),
+    check(0, Test::Truthy, &errors::FILE_ID_MISSING),
+    check(1, Test::Truthy, &errors::FILE_VERSION_ID_MISSING),
+];
+
+const fn version(name: &'static str, method: Method, route: &'static [Segment]) -> Endpoint {
+    Endpoint {
+        name,
+        arity: 1,
+        build: Build::Table(Table {
+            method,
+            steps: FILE_AND_VERSION,
+            route,
+            query: Query::None,
+            body: Payload::None,
+        }),
+    }
+}
+
+const VERSION: &[Segment] = &[
+    Segment::Literal("files/"),
+    Segment::Id(0, &errors::FILE_ID_MISSING),
+    Segment::Literal("/versions/"),
+    Segment::Id(1, &errors::FILE_VERSION_ID_MISSING),
+];
+
+pub static ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        name: "getFileVersions",
+        arity: 1,
+        build: Build::Table(Table {
+            method: Method::Get,
+            steps: &[
+                Step::Read(Read::arg(0)),
+                check(0, Test::Truthy, &errors::FILE_ID_MISSING),
+            ],
+            route: &[
+                Segment::Literal("files/"),
+                Segment::Id(0, &errors::FILE_ID_MISSING),
+                Segment::Literal("/versions"),
+            ],
+            query: Query::None,
+            body: Payload::None,
+        }),
+    },
+    version("getFileVersionDetails", Method::Get, VERSION),
+    version("deleteFileVersion", Method::Delete, VERSION),
+    version(
+        "restoreFileVersion",
+        Method::Put,
+        &[
+            Segment::Literal("files/"),
+            Segment::Id(0, &errors::FILE_ID_MISSING),
+            Segment::Literal("/versions/"),
+            Segment::Id(1, &errors::FILE_VERSION_ID_MISSING),
+            Segment::Literal("/restore"),
+        ],
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{Model, Sent, V};
+    use super::super::Invalid;
+    use crate::errors;
+    use crate::http::Method;
+
+    fn ids(file: &str, version: &str) -> V {
+        V::object([("fileId", V::str(file)), ("versionId", V::str(version))])
+    }
+
+    #[test]
+    fn versions_routes() {
+        let model = Model::default();
+        assert_eq!(
+            model.call("getFileVersions", [V::str("f")]).unwrap(),
+            Sent::new(Method::Get, "http://api.test/v1/files/f/versions", None)
+        );
+        assert_eq!(
+            model
+                .call("getFileVersionDetails", [ids("f", "v")])
+                .unwrap(),
+            Sent::new(Method::Get, "http://api.test/v1/files/f/versions/v", None)
+        );
+        assert_eq!(
+            model.call("deleteFileVersion", [ids("f", "v#1")]).unwrap(),
+            Sent::new(
+                Method::Delete,
+                "http://api.test/v1/files/f/versions/v%231",
+                None
+            )
+        );
+        assert_eq!(
+            model.call("restoreFileVersion", [ids("f", "v")]).unwrap(),
+            Sent::new(
+                Method::Put,
+                "http://api.test/v1/files/f/versions/v/restore",
+                None
+            )
+        );
+    }
+
+    #[test]
+    fn a_missing_file_id_comes_before_a_missing_version_id() {
+        let model = Model::default();
+        assert_eq!(
+            model.call("restoreFileVersion", [V::Undefined]),
+            Err(Invalid::Argument(&errors::FILE_ID_MISSING))
+        );
+        assert_eq!(
+            model.call("deleteFileVersion", [V::object([("fileId", V::str("f"))])]),
+            Err(Invalid::Argument(&errors::FILE_VERSION_ID_MISSING))
+        );
+        assert_eq!(
+            model.call("getFileVersionDetails", [ids("f", ".")]),
+            Err(Invalid::Argument(&errors::FILE_VERSION_ID_MISSING))
+        );
+    }
+}
