@@ -2,6 +2,7 @@
 //! pool, basic auth with the private key, and responses handed back as status, headers
 //! and raw body. Everything about JavaScript values happens in the binding.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
@@ -110,6 +111,7 @@ impl Client {
     pub fn new() -> Result<Self, TransportError> {
         let inner = reqwest::Client::builder()
             .pool_idle_timeout(Duration::from_secs(30))
+            .dns_resolver(Arc::new(Resolver))
             .build()
             .map_err(|e| TransportError {
                 code: "ERR_CLIENT",
@@ -272,7 +274,8 @@ fn escape_parameter(value: &str) -> String {
 }
 
 /// Names the cause the way Node's errors do, without the URL's credentials (none are
-/// ever put in it: the key travels in the Authorization header).
+/// ever put in it: the key travels in the Authorization header). The code comes from the
+/// types in the error's chain only; the chain's text goes into the message alone.
 fn transport_error(method: Method, url: &reqwest::Url, error: &reqwest::Error) -> TransportError {
     let host = url.host_str().unwrap_or_default();
     let port = url.port_or_known_default().unwrap_or_default();
@@ -287,30 +290,11 @@ fn transport_error(method: Method, url: &reqwest::Url, error: &reqwest::Error) -
             ),
         };
     }
-    let chain = error_chain(error);
-    let lower = chain.to_lowercase();
-    let code = if lower.contains("connection refused") {
-        "ECONNREFUSED"
-    } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
-        "ENOTFOUND"
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
-    {
-        "EPROTO"
-    } else if error.is_timeout() || lower.contains("timed out") {
-        "ETIMEDOUT"
-    } else if lower.contains("reset")
-        || lower.contains("closed")
-        || lower.contains("incomplete")
-        || lower.contains("eof")
-    {
-        "ECONNRESET"
-    } else {
-        "ERR_NETWORK"
-    };
+    let code = classify(error);
     let cause = match code {
         "ECONNREFUSED" => format!("connect ECONNREFUSED {host}:{port}"),
         "ENOTFOUND" => format!("getaddrinfo ENOTFOUND {host}"),
-        _ => format!("{code}: {chain}"),
+        _ => format!("{code}: {}", error_chain(error)),
     };
     TransportError {
         code,
@@ -320,6 +304,172 @@ fn transport_error(method: Method, url: &reqwest::Url, error: &reqwest::Error) -
             url.scheme(),
             url.path()
         ),
+    }
+}
+
+/// The Node-style code of a failed request: first the first cause, outermost first, whose
+/// type names what went wrong (a failed lookup, a TLS error, an OS error of a known kind),
+/// then reqwest's own timeout, then what hyper saw of the exchange (a connection that
+/// ended before the whole response); `ERR_NETWORK` when no type says more.
+fn classify(error: &reqwest::Error) -> &'static str {
+    let chain = causes(error);
+    chain
+        .iter()
+        .find_map(|cause| cause_code(*cause))
+        .or_else(|| error.is_timeout().then_some("ETIMEDOUT"))
+        .or_else(|| chain.iter().find_map(|cause| exchange_code(*cause)))
+        .unwrap_or("ERR_NETWORK")
+}
+
+/// Every error in the chain, outermost first. An `io::Error` wrapping another error is
+/// followed into that error (its own `source()` skips it: it answers the inner error's
+/// source), which is where rustls's errors travel.
+fn causes<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    let mut chain = Vec::new();
+    let mut next = Some(error);
+    while let Some(current) = next {
+        chain.push(current);
+        next = match current.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
+    }
+    chain
+}
+
+/// What one cause says by its type alone.
+fn cause_code(cause: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+    if cause.is::<LookupFailed>() {
+        return Some("ENOTFOUND");
+    }
+    if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
+        return Some(tls_code(tls));
+    }
+    cause.downcast_ref::<std::io::Error>().and_then(io_code)
+}
+
+fn io_code(error: &std::io::Error) -> Option<&'static str> {
+    use std::io::ErrorKind;
+    Some(match error.kind() {
+        ErrorKind::ConnectionRefused => "ECONNREFUSED",
+        // A peer that closed mid-read: Node's `read ECONNRESET` / "socket hang up".
+        ErrorKind::ConnectionReset | ErrorKind::UnexpectedEof => "ECONNRESET",
+        ErrorKind::ConnectionAborted => "ECONNABORTED",
+        ErrorKind::TimedOut => "ETIMEDOUT",
+        ErrorKind::BrokenPipe => "EPIPE",
+        ErrorKind::AddrNotAvailable => "EADDRNOTAVAIL",
+        ErrorKind::AddrInUse => "EADDRINUSE",
+        ErrorKind::HostUnreachable => "EHOSTUNREACH",
+        ErrorKind::NetworkUnreachable => "ENETUNREACH",
+        ErrorKind::NetworkDown => "ENETDOWN",
+        // No kind of its own in std: by number.
+        _ => return os_code(error.raw_os_error()?),
+    })
+}
+
+fn os_code(errno: i32) -> Option<&'static str> {
+    let ehostdown = if cfg!(any(target_os = "linux", target_os = "android")) {
+        112
+    } else if cfg!(any(
+        target_vendor = "apple",
+        target_os = "freebsd",
+        target_os = "openbsd",
+        target_os = "netbsd"
+    )) {
+        64
+    } else if cfg!(windows) {
+        10064 // WSAEHOSTDOWN
+    } else {
+        return None;
+    };
+    (errno == ehostdown).then_some("EHOSTDOWN")
+}
+
+/// OpenSSL's names, which Node reports, for the certificate failures rustls tells apart;
+/// any other TLS failure is a protocol error.
+fn tls_code(error: &rustls::Error) -> &'static str {
+    use rustls::CertificateError;
+    match error {
+        rustls::Error::InvalidCertificate(certificate) => match certificate {
+            CertificateError::UnknownIssuer => "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                "CERT_HAS_EXPIRED"
+            }
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                "CERT_NOT_YET_VALID"
+            }
+            CertificateError::Revoked => "CERT_REVOKED",
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                "ERR_TLS_CERT_ALTNAME_INVALID"
+            }
+            _ => "EPROTO",
+        },
+        _ => "EPROTO",
+    }
+}
+
+/// What hyper says about the exchange when no cause below it said more.
+fn exchange_code(cause: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+    let error = cause.downcast_ref::<hyper::Error>()?;
+    if error.is_timeout() {
+        Some("ETIMEDOUT")
+    } else if error.is_incomplete_message() || error.is_closed() || error.is_canceled() {
+        // The connection ended before a whole response: Node's "socket hang up".
+        Some("ECONNRESET")
+    } else {
+        None
+    }
+}
+
+/// A name the resolver could not turn into any address.
+#[derive(Debug)]
+struct LookupFailed {
+    host: String,
+    cause: Option<std::io::Error>,
+}
+
+impl std::fmt::Display for LookupFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no address found for {}", self.host)
+    }
+}
+
+impl std::error::Error for LookupFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause
+            .as_ref()
+            .map(|cause| cause as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// The system's resolver (getaddrinfo, as reqwest's default and Node use), whose failure
+/// comes back as a `LookupFailed` instead of an io::Error with no usable kind.
+struct Resolver;
+
+impl reqwest::dns::Resolve for Resolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let failed = |cause| -> Box<dyn std::error::Error + Send + Sync> {
+                Box::new(LookupFailed {
+                    host: host.clone(),
+                    cause,
+                })
+            };
+            let addresses: Vec<std::net::SocketAddr> =
+                match tokio::net::lookup_host((host.as_str(), 0)).await {
+                    Ok(addresses) => addresses.collect(),
+                    Err(cause) => return Err(failed(Some(cause))),
+                };
+            if addresses.is_empty() {
+                return Err(failed(None));
+            }
+            Ok(Box::new(addresses.into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }
 
@@ -359,5 +509,62 @@ impl WithoutUrl for reqwest::Error {
                 .replace(url.as_str(), ""),
             None => text,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+
+    fn code(error: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+        causes(error).into_iter().find_map(cause_code)
+    }
+
+    #[test]
+    fn os_errors_by_kind_and_number() {
+        assert_eq!(
+            code(&Error::from(ErrorKind::ConnectionRefused)),
+            Some("ECONNREFUSED")
+        );
+        assert_eq!(
+            code(&Error::from(ErrorKind::UnexpectedEof)),
+            Some("ECONNRESET")
+        );
+        assert_eq!(code(&Error::from(ErrorKind::BrokenPipe)), Some("EPIPE"));
+        assert_eq!(code(&Error::other("no kind")), None);
+        #[cfg(target_os = "linux")]
+        assert_eq!(code(&Error::from_raw_os_error(112)), Some("EHOSTDOWN"));
+    }
+
+    #[test]
+    fn a_tls_error_is_found_inside_the_io_error_carrying_it() {
+        // tokio-rustls's shape: io::Error's own source() would skip the rustls error.
+        let expired = Error::new(
+            ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(rustls::CertificateError::Expired),
+        );
+        assert!(std::error::Error::source(&expired).is_none());
+        assert_eq!(code(&expired), Some("CERT_HAS_EXPIRED"));
+        let garbage = Error::new(
+            ErrorKind::InvalidData,
+            rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType),
+        );
+        assert_eq!(code(&garbage), Some("EPROTO"));
+        let name = rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidForName);
+        assert_eq!(tls_code(&name), "ERR_TLS_CERT_ALTNAME_INVALID");
+        let issuer = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        assert_eq!(tls_code(&issuer), "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+    }
+
+    #[test]
+    fn a_failed_lookup_is_enotfound_whatever_its_os_error() {
+        // The outer fact wins over the timed-out io::Error it carries.
+        let failed = LookupFailed {
+            host: "example.invalid".into(),
+            cause: Some(Error::from(ErrorKind::TimedOut)),
+        };
+        assert_eq!(causes(&failed).len(), 2);
+        assert_eq!(code(&failed), Some("ENOTFOUND"));
     }
 }
