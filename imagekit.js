@@ -7,7 +7,8 @@
 // the one v6 applies (String(), template-literal ToString, truthiness, for…in), so odd
 // input gives v6's result or v6's error.
 const { Readable } = require('stream')
-const { ImageKit, buildUrl, registerStreamReader } = require('./index.js')
+const native = require('./index.js')
+const { ImageKit, buildUrl } = native
 
 // A wire field: its length as one UTF-16 unit (or U+FFFF and two units for 65535 and
 // more), then the text. See src/binding/url_wire.rs.
@@ -177,41 +178,71 @@ function oddAuthenticationParameters(key, token, expire) {
   return { token, expire, signature }
 }
 
-const nativeVerifyWebhookEvent = ImageKit.prototype.verifyWebhookEvent
+/**
+ * v6's `verifyWebhookEvent`: an own property of every instance (the constructor sets it),
+ * one function that needs no `this`, so it works taken off the instance.
+ */
+function verifyWebhookEvent(payload, signature, secret) {
+  // Strings and byte arrays are read in Rust. v6 turns any other body into bytes with
+  // Buffer.from (array-likes, toPrimitive, or Node's TypeError), after it has read the
+  // header: check the header first (an empty secret cannot fail), then convert.
+  if (typeof payload !== 'string' && !(ArrayBuffer.isView(payload) && payload.BYTES_PER_ELEMENT === 1)) {
+    try {
+      native.verifyWebhookEvent('', signature, '')
+    } catch (e) {
+      if (!(e instanceof SyntaxError) && e.message !== 'Incorrect signature') throw e
+    }
+    payload = Buffer.from(payload)
+  }
+  if (secret !== null && typeof secret === 'object' && !ArrayBuffer.isView(secret) && !(secret instanceof ArrayBuffer)) {
+    // A KeyObject: its bytes, as createHmac reads them; anything else keeps Node's error.
+    const k = hmacKey(secret)
+    if (k.bytes) secret = k.bytes
+  }
+  return native.verifyWebhookEvent(payload, signature, secret)
+}
 
-Object.defineProperty(ImageKit.prototype, 'verifyWebhookEvent', {
+// v6's pHashDistance uses no `this` either.
+Object.defineProperty(ImageKit.prototype, 'pHashDistance', {
   configurable: true,
   writable: true,
-  value: function verifyWebhookEvent(payload, signature, secret) {
-    // Strings and byte arrays are read in Rust. v6 turns any other body into bytes with
-    // Buffer.from (array-likes, toPrimitive, or Node's TypeError), after it has read the
-    // header: check the header first (an empty secret cannot fail), then convert.
-    if (typeof payload !== 'string' && !(ArrayBuffer.isView(payload) && payload.BYTES_PER_ELEMENT === 1)) {
-      try {
-        nativeVerifyWebhookEvent.call(this, '', signature, '')
-      } catch (e) {
-        if (!(e instanceof SyntaxError) && e.message !== 'Incorrect signature') throw e
-      }
-      payload = Buffer.from(payload)
-    }
-    if (secret !== null && typeof secret === 'object' && !ArrayBuffer.isView(secret) && !(secret instanceof ArrayBuffer)) {
-      // A KeyObject: its bytes, as createHmac reads them; anything else keeps Node's error.
-      const k = hmacKey(secret)
-      if (k.bytes) secret = k.bytes
-    }
-    return nativeVerifyWebhookEvent.call(this, payload, signature, secret)
+  value: function pHashDistance(firstPHash, secondPHash) {
+    return native.pHashDistance(firstPHash, secondPHash)
   },
 })
+
+// The API methods, one table from the core (name and arguments before the callback): each
+// native method gets a function of v6's arity that reads `this.options` as v6's does (so
+// taken off the instance it throws v6's TypeError) and passes it first.
+for (const [name, arity] of Object.entries(native.apiMethods())) {
+  const method = ImageKit.prototype[name]
+  const api = [
+    function (callback) {
+      return method.call(this, this.options, callback)
+    },
+    function (a, callback) {
+      return method.call(this, this.options, a, callback)
+    },
+    function (a, b, callback) {
+      return method.call(this, this.options, a, b, callback)
+    },
+  ][arity]
+  Object.defineProperty(api, 'name', { value: name })
+  Object.defineProperty(ImageKit.prototype, name, { configurable: true, writable: true, value: api })
+}
+
+// v6's constructor declares one parameter, `opts`.
+Object.defineProperty(ImageKit, 'length', { value: 1 })
 
 // Uploads from a stream: chunks go to the native sink, which resolves each write once the
 // request body has room (see src/binding/upload_stream.rs). Only `end()` completes the
 // body; when reading fails, the state carries the source's own error, which the call
 // rejects with, and `fail()` aborts the request so the server never gets a whole body.
-registerStreamReader((source, sink) => {
+native.registerShim((source, sink) => {
   const state = { failed: false, error: undefined }
   pump(source, sink, state)
   return state
-})
+}, verifyWebhookEvent)
 
 async function pump(source, sink, state) {
   try {

@@ -20,10 +20,15 @@ export type IKResponse<T> = T extends Error
  * - `options`, a plain data property set by the constructor as in v6 (napi-rs declares
  *   only the fields it implements, as accessors);
  * - `url()`, which `imagekit.js` defines: it reads the options in JavaScript and calls the
- *   native `buildUrl` (see src/binding/url_wire.rs for why, with figures).
+ *   native `buildUrl` (see src/binding/url_wire.rs for why, with figures);
+ * - `verifyWebhookEvent`, an own property of each instance as in v6, and `pHashDistance`:
+ *   both need no `this`, so they work taken off the instance, which a native method
+ *   cannot (their signatures and docs are the generated functions' below).
  */
 export interface ImageKit {
   options: ImageKitOptions
+  verifyWebhookEvent: typeof verifyWebhookEvent
+  pHashDistance: typeof pHashDistance
   /**
    * Builds a URL for a file under `urlEndpoint` (or a `src` URL) with transformations,
    * query parameters and an optional signature.

@@ -20,10 +20,15 @@ export type IKResponse<T> = T extends Error
  * - `options`, a plain data property set by the constructor as in v6 (napi-rs declares
  *   only the fields it implements, as accessors);
  * - `url()`, which `imagekit.js` defines: it reads the options in JavaScript and calls the
- *   native `buildUrl` (see src/binding/url_wire.rs for why, with figures).
+ *   native `buildUrl` (see src/binding/url_wire.rs for why, with figures);
+ * - `verifyWebhookEvent`, an own property of each instance as in v6, and `pHashDistance`:
+ *   both need no `this`, so they work taken off the instance, which a native method
+ *   cannot (their signatures and docs are the generated functions' below).
  */
 export interface ImageKit {
   options: ImageKitOptions
+  verifyWebhookEvent: typeof verifyWebhookEvent
+  pHashDistance: typeof pHashDistance
   /**
    * Builds a URL for a file under `urlEndpoint` (or a `src` URL) with transformations,
    * query parameters and an optional signature.
@@ -45,10 +50,6 @@ export declare class ImageKit {
   constructor(opts?: ImageKitOptions)
   /** Token, expiry and signature for client-side uploads. */
   getAuthenticationParameters(token?: string, expire?: number): { token: string, expire: number, signature: string }
-  /** Hamming distance between two hex pHash strings, or an `Error` (returned, not thrown). */
-  pHashDistance(firstPHash: string, secondPHash: string): number | Error
-  /** Verifies an `x-ik-signature` header against the raw body and returns the parsed event. */
-  verifyWebhookEvent(payload: string | Uint8Array, signature: string, secret: string): { timestamp: number, event: WebhookEvent }
   /** Uploads a file (URL, base64 string, Buffer, Uint8Array or readable stream). */
   upload(uploadOptions: UploadOptions): Promise<IKResponse<UploadResponse>>
   upload(uploadOptions: UploadOptions, callback: IKCallback<IKResponse<UploadResponse>>): void
@@ -545,6 +546,9 @@ export type OptionalCustomMetadataFieldSchema =
   | { type: 'SingleSelect'; isValueRequired?: false; defaultValue?: Array<string | boolean | number>; selectOptions: Array<string | boolean | number> }
   | { type: 'MultiSelect'; isValueRequired?: false; defaultValue?: Array<string | boolean | number>; selectOptions: Array<string | boolean | number> }
 
+/** Hamming distance between two hex pHash strings, or an `Error` (returned, not thrown). */
+export declare function pHashDistance(firstPHash: string, secondPHash: string): number | Error
+
 /** A transformation ImageKit runs after an upload. */
 export type PostTransformation = TransformationObject | GifToVideoOrThumbnailObject | AbsObject
 
@@ -689,6 +693,9 @@ export interface UrlOptions {
   signed?: boolean
   expireSeconds?: number
 }
+
+/** Verifies an `x-ik-signature` header against the raw body and returns the parsed event. */
+export declare function verifyWebhookEvent(payload: string | Uint8Array, signature: string, secret: string): { timestamp: number, event: WebhookEvent }
 
 /** Name and id of a file version. */
 export interface VersionInfo {

@@ -81,6 +81,7 @@ pub struct ApiRequest {
     pub body: Body,
 }
 
+#[derive(Debug)]
 pub struct ApiResponse {
     pub status: u16,
     /// Lower-cased names in the order received; repeated headers joined with ", ".

@@ -6,9 +6,6 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 mod mime_db;
 
-pub const DEFAULT_API_ENDPOINT: &str = "https://api.imagekit.io";
-pub const DEFAULT_UPLOAD_ENDPOINT: &str = "https://upload.imagekit.io/api/v1/files/upload";
-
 /// What `encodeURIComponent` leaves alone: ASCII letters, digits and `-_.!~*'()`.
 const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')

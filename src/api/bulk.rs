@@ -46,8 +46,16 @@ pub static ENDPOINTS: &[Endpoint] = &[
         }),
     },
     tags("bulkAddTags", &[Segment::Literal("files/addTags")], TAGS),
-    tags("bulkRemoveTags", &[Segment::Literal("files/removeTags")], TAGS),
-    tags("bulkRemoveAITags", &[Segment::Literal("files/removeAITags")], AI_TAGS),
+    tags(
+        "bulkRemoveTags",
+        &[Segment::Literal("files/removeTags")],
+        TAGS,
+    ),
+    tags(
+        "bulkRemoveAITags",
+        &[Segment::Literal("files/removeAITags")],
+        AI_TAGS,
+    ),
 ];
 
 #[cfg(test)]

@@ -80,8 +80,16 @@ pub static ENDPOINTS: &[Endpoint] = &[
             body: Payload::Json(&[field(c"folderPath", 0)]),
         }),
     },
-    folder_job("copyFolder", &[Segment::Literal("bulkJobs/copyFolder")], true),
-    folder_job("moveFolder", &[Segment::Literal("bulkJobs/moveFolder")], false),
+    folder_job(
+        "copyFolder",
+        &[Segment::Literal("bulkJobs/copyFolder")],
+        true,
+    ),
+    folder_job(
+        "moveFolder",
+        &[Segment::Literal("bulkJobs/moveFolder")],
+        false,
+    ),
     Endpoint {
         name: "getBulkJobStatus",
         arity: 1,

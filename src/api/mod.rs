@@ -16,6 +16,7 @@ use crate::upload_source::SourceBody;
 pub mod bulk;
 pub mod cache;
 pub mod custom_metadata_fields;
+mod failure;
 pub mod files;
 pub mod folders;
 pub mod metadata;
@@ -25,6 +26,8 @@ pub mod versions;
 
 #[cfg(test)]
 mod model;
+
+pub use failure::{answer, Failure};
 
 pub const DEFAULT_API_ENDPOINT: &str = "https://api.imagekit.io";
 pub const DEFAULT_UPLOAD_ENDPOINT: &str = "https://upload.imagekit.io/api/v1/files/upload";

@@ -4,17 +4,18 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use napi::bindgen_prelude::{Env, This, Unknown};
-use napi::{JsValue, Result, ValueType};
+use napi::{Result, ValueType};
 use napi_derive::napi;
 
 use super::js::{Js, Value};
 use super::node_errors::{invalid_arg_type, HMAC_KEY_TYPES};
+use super::shim;
 use super::url_wire::{Reader, Scratch, WireError};
+use crate::api::DEFAULT_UPLOAD_ENDPOINT;
 use crate::errors::{self, ErrorMessage};
 use crate::url::{self as ik_url, Signing, Source, UrlRequest};
 use crate::{phash, signature, webhook};
 
-const DEFAULT_UPLOAD_ENDPOINT: &str = "https://upload.imagekit.io/api/v1/files/upload";
 /// Lifetime of client-upload authentication parameters when no expiry is given.
 const DEFAULT_AUTH_EXPIRY_SECONDS: f64 = 30.0 * 60.0;
 
@@ -32,12 +33,12 @@ fn now_seconds() -> f64 {
 /// ImageKit.io SDK: URL generation and signing, upload and media management.
 #[napi]
 pub struct ImageKit {
-    pub(super) client: super::media::SharedClient,
+    pub(super) client: super::methods::SharedClient,
 }
 
 impl ImageKit {
     fn options(js: Js, this: &This) -> Result<Value> {
-        let options = js.get(Value(this.object.raw()), c"options")?;
+        let options = js.get(Value::of(&this.object), c"options")?;
         match js.type_of(options)? {
             ValueType::Object | ValueType::Function => Ok(options),
             _ => {
@@ -79,10 +80,10 @@ impl ImageKit {
     /// Validates the options in v6's order and stores them, defaults merged, as `options`.
     #[napi(constructor, ts_args_type = "opts?: ImageKitOptions")]
     pub fn new(env: Env, this: This, opts: Unknown) -> Result<Self> {
-        let js = Js(env.raw());
+        let js = Js::of(&env);
         // Called without `new`, the receiver is the global object: v6 (a strict-mode
         // function) fails there with this TypeError, and wrapping the global would leak.
-        if js.is_global(Value(this.object.raw()))? {
+        if js.is_global(Value::of(&this.object))? {
             return Err(js.throw_type_error(
                 "Cannot set properties of undefined (setting 'options')",
                 None,
@@ -98,7 +99,7 @@ impl ImageKit {
         ] {
             js.set(options, name, js.string(value)?)?;
         }
-        let opts = Value(opts.raw());
+        let opts = Value::of(&opts);
         for key in js.for_in_keys(opts)? {
             js.set_key(options, key, js.get_key(opts, key)?)?;
         }
@@ -111,7 +112,14 @@ impl ImageKit {
                 return Err(throw_message(js, message));
             }
         }
-        js.set(Value(this.object.raw()), c"options", options)?;
+        let instance = Value::of(&this.object);
+        // v6's own properties, in v6's order: the options, then the webhook verifier.
+        js.set(instance, c"options", options)?;
+        js.set(
+            instance,
+            c"verifyWebhookEvent",
+            shim::verify_webhook_event(js)?,
+        )?;
         Ok(ImageKit {
             client: Default::default(),
         })
@@ -128,10 +136,10 @@ impl ImageKit {
         this: This,
         token: Unknown,
         expire: Unknown,
-    ) -> Result<Unknown<'static>> {
-        let js = Js(env.raw());
+    ) -> Result<Value> {
+        let js = Js::of(&env);
         let options = Self::options(js, &this)?;
-        let (token, expire) = (Value(token.raw()), Value(expire.raw()));
+        let (token, expire) = (Value::of(&token), Value::of(&expire));
         let result = js.object()?;
         let key = js.get(options, c"privateKey")?;
         let (token, expire, signature) = if !js.truthy(key)? {
@@ -168,96 +176,92 @@ impl ImageKit {
         js.set(result, c"token", token)?;
         js.set(result, c"expire", expire)?;
         js.set(result, c"signature", js.string(&signature)?)?;
-        Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), result.0) })
+        Ok(result)
     }
+}
 
-    /// Hamming distance between two hex pHash strings, or an `Error` (returned, not thrown).
-    #[napi(
-        js_name = "pHashDistance",
-        ts_args_type = "firstPHash: string, secondPHash: string",
-        ts_return_type = "number | Error"
-    )]
-    pub fn p_hash_distance(
-        &self,
-        env: Env,
-        first: Unknown,
-        second: Unknown,
-    ) -> Result<Unknown<'static>> {
-        let js = Js(env.raw());
-        let (first, second) = (Value(first.raw()), Value(second.raw()));
-        let result = if !js.truthy(first)? || !js.truthy(second)? {
-            phash::distance(None, None)
+/// Hamming distance between two hex pHash strings, or an `Error` (returned, not thrown).
+#[napi(
+    js_name = "pHashDistance",
+    ts_args_type = "firstPHash: string, secondPHash: string",
+    ts_return_type = "number | Error"
+)]
+#[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
+pub fn p_hash_distance(env: Env, first: Unknown, second: Unknown) -> Result<Value> {
+    let js = Js::of(&env);
+    let (first, second) = (Value::of(&first), Value::of(&second));
+    let result = if !js.truthy(first)? || !js.truthy(second)? {
+        phash::distance(None, None)
+    } else {
+        let first = js.js_to_string(first)?;
+        if phash::is_hex(&first) {
+            phash::distance(Some(&first), Some(&js.js_to_string(second)?))
         } else {
-            let first = js.js_to_string(first)?;
-            if phash::is_hex(&first) {
-                phash::distance(Some(&first), Some(&js.js_to_string(second)?))
-            } else {
-                Err(&errors::INVALID_PHASH_VALUE)
-            }
-        };
-        let value = match result {
-            Ok(distance) => js.number(f64::from(distance))?,
-            Err(message) => js.error(&format!("{}: {}", message.message, message.help))?,
-        };
-        Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), value.0) })
-    }
-
-    /// Verifies an `x-ik-signature` header against the raw body and returns the parsed event.
-    #[napi(
-        ts_args_type = "payload: string | Uint8Array, signature: string, secret: string",
-        ts_return_type = "{ timestamp: number, event: WebhookEvent }"
-    )]
-    pub fn verify_webhook_event(
-        &self,
-        env: Env,
-        payload: Unknown,
-        signature_header: Unknown,
-        secret: Unknown,
-    ) -> Result<Unknown<'static>> {
-        let js = Js(env.raw());
-        let (payload, header, secret) = (
-            Value(payload.raw()),
-            Value(signature_header.raw()),
-            Value(secret.raw()),
-        );
-        let header = match js.type_of(header)? {
-            ValueType::String => js.string_value(header)?,
-            kind @ (ValueType::Undefined | ValueType::Null) => {
-                let what = if kind == ValueType::Null {
-                    "null"
-                } else {
-                    "undefined"
-                };
-                let message = format!("Cannot read properties of {what} (reading 'split')");
-                return Err(js.throw_type_error(&message, None));
-            }
-            _ => return Err(js.throw_type_error("signature.split is not a function", None)),
-        };
-        let body = if js.type_of(payload)? == ValueType::String {
-            js.string_value(payload)?
-        } else {
-            match js.view_bytes(payload)? {
-                Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-                None => {
-                    let expected = "of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object";
-                    return Err(invalid_arg_type(js, "first", expected, payload));
-                }
-            }
-        };
-        // v6 reads the header before it looks at the secret.
-        if let Err(message) = webhook::parse_header(&header) {
-            return Err(throw_message(js, message));
+            Err(&errors::INVALID_PHASH_VALUE)
         }
-        let secret = hmac_key(js, secret)?;
-        let timestamp = match webhook::verify(&body, &header, &secret) {
-            Ok(timestamp) => timestamp,
-            Err(message) => return Err(throw_message(js, message)),
-        };
-        let result = js.object()?;
-        js.set(result, c"timestamp", js.number(timestamp)?)?;
-        js.set(result, c"event", js.json_parse(&body)?)?;
-        Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), result.0) })
+    };
+    let value = match result {
+        Ok(distance) => js.number(f64::from(distance))?,
+        Err(message) => js.error(&format!("{}: {}", message.message, message.help))?,
+    };
+    Ok(value)
+}
+
+/// Verifies an `x-ik-signature` header against the raw body and returns the parsed event.
+#[napi(
+    ts_args_type = "payload: string | Uint8Array, signature: string, secret: string",
+    ts_return_type = "{ timestamp: number, event: WebhookEvent }"
+)]
+#[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
+pub fn verify_webhook_event(
+    env: Env,
+    payload: Unknown,
+    signature_header: Unknown,
+    secret: Unknown,
+) -> Result<Value> {
+    let js = Js::of(&env);
+    let (payload, header, secret) = (
+        Value::of(&payload),
+        Value::of(&signature_header),
+        Value::of(&secret),
+    );
+    let header = match js.type_of(header)? {
+        ValueType::String => js.string_value(header)?,
+        kind @ (ValueType::Undefined | ValueType::Null) => {
+            let what = if kind == ValueType::Null {
+                "null"
+            } else {
+                "undefined"
+            };
+            let message = format!("Cannot read properties of {what} (reading 'split')");
+            return Err(js.throw_type_error(&message, None));
+        }
+        _ => return Err(js.throw_type_error("signature.split is not a function", None)),
+    };
+    let body = if js.type_of(payload)? == ValueType::String {
+        js.string_value(payload)?
+    } else {
+        match js.view_bytes(payload)? {
+            Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            None => {
+                let expected = "of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object";
+                return Err(invalid_arg_type(js, "first", expected, payload));
+            }
+        }
+    };
+    // v6 reads the header before it looks at the secret.
+    if let Err(message) = webhook::parse_header(&header) {
+        return Err(throw_message(js, message));
     }
+    let secret = hmac_key(js, secret)?;
+    let timestamp = match webhook::verify(&body, &header, &secret) {
+        Ok(timestamp) => timestamp,
+        Err(message) => return Err(throw_message(js, message)),
+    };
+    let result = js.object()?;
+    js.set(result, c"timestamp", js.number(timestamp)?)?;
+    js.set(result, c"event", js.json_parse(&body)?)?;
+    Ok(result)
 }
 
 /// `url()`'s native half: builds the URL from the options `imagekit.js` read, in the wire
@@ -270,13 +274,13 @@ pub fn build_url_from_wire(env: Env, wire: Unknown, key_bytes: Unknown) -> Resul
     thread_local! {
         static WIRE: std::cell::RefCell<(Vec<u16>, Scratch)> = std::cell::RefCell::new(Default::default());
     }
-    let js = Js(env.raw());
-    let key_bytes = match js.type_of(Value(key_bytes.raw()))? {
-        ValueType::Object => js.view_bytes(Value(key_bytes.raw()))?,
+    let js = Js::of(&env);
+    let key_bytes = match js.type_of(Value::of(&key_bytes))? {
+        ValueType::Object => js.view_bytes(Value::of(&key_bytes))?,
         _ => None,
     };
     let built = WIRE.with_borrow_mut(|(units, scratch)| {
-        let len = js.utf16_value(Value(wire.raw()), units)?;
+        let len = js.utf16_value(Value::of(&wire), units)?;
         let units = units.get(..len).ok_or(WireError);
         Ok::<_, napi::Error>(
             units.and_then(|units| build_url(units, scratch, key_bytes.as_deref())),
@@ -341,15 +345,15 @@ fn build_url(
 /// Node's `ERR_INVALID_URL` TypeError, as `new URL()` throws it.
 #[cfg_attr(test, allow(dead_code))]
 fn throw_invalid_url(js: Js, input: &str) -> napi::Error {
-    let error = js.throw_type_error("Invalid URL", Some("ERR_INVALID_URL"));
-    let mut exception = std::ptr::null_mut();
-    unsafe { napi::sys::napi_get_and_clear_last_exception(js.0, &mut exception) };
-    let exception = Value(exception);
+    let error = match js.type_error("Invalid URL", Some("ERR_INVALID_URL")) {
+        Ok(error) => error,
+        Err(e) => return e,
+    };
     match js
         .string(input)
-        .and_then(|input| js.set(exception, c"input", input))
+        .and_then(|input| js.set(error, c"input", input))
     {
-        Ok(()) => js.throw(exception),
-        Err(_) => error,
+        Ok(()) => js.throw(error),
+        Err(e) => e,
     }
 }

@@ -1,31 +1,62 @@
 //! Raw N-API access with JavaScript's own conversion rules (`String()`, truthiness, `for…in`
-//! keys). Every call checks its status; a JavaScript exception (a throwing getter or
-//! `toString`) stays pending and surfaces as the caller's exception.
+//! keys): the binding's only `unsafe` code, for what napi-rs's safe API lacks or makes
+//! slow (lifetime-free handles, conversions without copies). Every call checks its
+//! status; a JavaScript exception (a throwing getter or `toString`) stays pending and
+//! surfaces as the caller's exception, and a failed status becomes a JavaScript error.
 
 use std::ffi::{c_char, CStr};
 use std::ptr;
 
-use napi::{sys, Error, Result, Status, ValueType};
+use bytes::Bytes;
+use napi::bindgen_prelude::{Env, FromNapiValue, ToNapiValue, TypeName, Uint8Array, Unknown};
+use napi::{sys, Error, JsValue, Result, Status, ValueType};
 
-/// A value handle valid for the duration of the current call.
+/// A value handle, valid while the native call that received or made it runs (N-API's
+/// handle scope): it is never stored across calls (see [`Js::reference`] for that).
 #[derive(Clone, Copy)]
-pub struct Value(pub sys::napi_value);
+pub struct Value(sys::napi_value);
+
+impl Value {
+    pub fn of<'env>(value: &impl JsValue<'env>) -> Self {
+        Value(value.raw())
+    }
+}
+
+impl ToNapiValue for Value {
+    unsafe fn to_napi_value(_env: sys::napi_env, value: Self) -> Result<sys::napi_value> {
+        Ok(value.0)
+    }
+}
+
+impl TypeName for Value {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
 
 #[derive(Clone, Copy)]
-pub struct Js(pub sys::napi_env);
+pub struct Js(sys::napi_env);
 
 /// Strings up to this many bytes are read with a single N-API call.
 const STACK_STRING: usize = 256;
 
 impl Js {
+    pub fn of(env: &Env) -> Self {
+        Js(env.raw())
+    }
+
     fn check(&self, status: sys::napi_status) -> Result<()> {
         if status == sys::Status::napi_ok {
             return Ok(());
         }
         let mut pending = false;
         // SAFETY: `self.0` is the env of the current call.
-        unsafe { sys::napi_is_exception_pending(self.0, &mut pending) };
-        if pending {
+        let queried = unsafe { sys::napi_is_exception_pending(self.0, &mut pending) };
+        if queried == sys::Status::napi_ok && pending {
             Err(Error::new(Status::PendingException, ""))
         } else {
             Err(Error::new(Status::from(status), "N-API call failed"))
@@ -379,8 +410,96 @@ impl Js {
 
     /// Throws `value` and returns the error that lets it propagate to JavaScript.
     pub fn throw(&self, value: Value) -> Error {
-        unsafe { sys::napi_throw(self.0, value.0) };
-        Error::new(Status::PendingException, "")
+        match self.check(unsafe { sys::napi_throw(self.0, value.0) }) {
+            Ok(()) => Error::new(Status::PendingException, ""),
+            Err(e) => e,
+        }
+    }
+
+    /// Makes sure `error` is pending as a JavaScript exception: an N-API failure that
+    /// raised none becomes an `Error` with its message.
+    pub fn raise(&self, error: Error) -> Error {
+        if error.status == Status::PendingException {
+            return error;
+        }
+        self.throw_error(&format!("{} ({})", error.reason, error.status))
+    }
+
+    /// The pending JavaScript exception, cleared.
+    pub fn take_exception(&self) -> Result<Option<Value>> {
+        let mut pending = false;
+        self.check(unsafe { sys::napi_is_exception_pending(self.0, &mut pending) })?;
+        if !pending {
+            return Ok(None);
+        }
+        let mut exception = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_and_clear_last_exception(self.0, &mut exception) })?;
+        Ok(Some(Value(exception)))
+    }
+
+    /// A promise already rejected with `reason`.
+    pub fn rejected(&self, reason: Value) -> Result<Value> {
+        let mut deferred = ptr::null_mut();
+        let mut promise = ptr::null_mut();
+        self.check(unsafe { sys::napi_create_promise(self.0, &mut deferred, &mut promise) })?;
+        self.check(unsafe { sys::napi_reject_deferred(self.0, deferred, reason.0) })?;
+        Ok(Value(promise))
+    }
+
+    /// The error that rejects a promise napi-rs settles with `reason` itself.
+    pub fn rejection(&self, reason: Value) -> Error {
+        Error::from_unknown_without_coercion(unsafe {
+            Unknown::from_raw_unchecked(self.0, reason.0)
+        })
+    }
+
+    /// `Object(value)` for a primitive.
+    pub fn coerce_to_object(&self, value: Value) -> Result<Value> {
+        let mut object = ptr::null_mut();
+        self.check(unsafe { sys::napi_coerce_to_object(self.0, value.0, &mut object) })?;
+        Ok(Value(object))
+    }
+
+    /// `Object.getPrototypeOf(object)`.
+    pub fn prototype(&self, object: Value) -> Result<Value> {
+        let mut prototype = ptr::null_mut();
+        self.check(unsafe { sys::napi_get_prototype(self.0, object.0, &mut prototype) })?;
+        Ok(Value(prototype))
+    }
+
+    pub fn is_date(&self, value: Value) -> Result<bool> {
+        let mut is_date = false;
+        self.check(unsafe { sys::napi_is_date(self.0, value.0, &mut is_date) })?;
+        Ok(is_date)
+    }
+
+    /// `Object.prototype.hasOwnProperty.call(object, name)`.
+    pub fn has_own(&self, object: Value, name: &str) -> Result<bool> {
+        let key = self.string(name)?;
+        let mut own = false;
+        self.check(unsafe { sys::napi_has_own_property(self.0, object.0, key.0, &mut own) })?;
+        Ok(own)
+    }
+
+    /// The value of a number.
+    pub fn double(&self, value: Value) -> Result<f64> {
+        let mut number = 0.0;
+        self.check(unsafe { sys::napi_get_value_double(self.0, value.0, &mut number) })?;
+        Ok(number)
+    }
+
+    /// A Uint8Array's bytes (a Buffer's), shared with JavaScript rather than copied.
+    pub fn uint8_bytes(&self, value: Value) -> Result<Option<Bytes>> {
+        if !self.is_uint8_array(value)? {
+            return Ok(None);
+        }
+        let array = unsafe { Uint8Array::from_napi_value(self.0, value.0)? };
+        Ok(Some(Bytes::from_owner(array)))
+    }
+
+    /// A native class instance (or any Rust value napi-rs converts) as a JavaScript value.
+    pub fn native<T: ToNapiValue>(&self, value: T) -> Result<Value> {
+        Ok(Value(unsafe { T::to_napi_value(self.0, value)? }))
     }
 
     /// Throws `new Error(message)`.
@@ -457,8 +576,7 @@ impl Js {
         match self.json_parse(text) {
             Ok(value) => Ok(Some(value)),
             Err(e) if e.status == Status::PendingException => {
-                let mut exception = ptr::null_mut();
-                unsafe { sys::napi_get_and_clear_last_exception(self.0, &mut exception) };
+                self.take_exception()?;
                 Ok(None)
             }
             Err(e) => Err(e),
@@ -518,10 +636,6 @@ impl Js {
             data: ptr::null_mut(),
         };
         self.check(unsafe { sys::napi_define_properties(self.0, object.0, 1, &descriptor) })
-    }
-
-    pub fn is_function(&self, value: Value) -> Result<bool> {
-        Ok(self.type_of(value)? == ValueType::Function)
     }
 
     /// Calls `JSON.parse(text)`, so the result and its errors are exactly JavaScript's.

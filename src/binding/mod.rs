@@ -1,11 +1,14 @@
 //! The N-API layer: converts JavaScript values with JavaScript's rules and calls the core.
+//! `js` holds all of its raw N-API access.
 
+mod call;
+mod host;
 mod imagekit;
 mod js;
-mod media;
 mod media_types;
+mod methods;
 mod node_errors;
-mod request;
+mod shim;
 mod types;
 mod upload_stream;
 mod url_wire;

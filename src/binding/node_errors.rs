@@ -43,8 +43,7 @@ pub fn describe(js: Js, value: Value) -> Result<String> {
         ValueType::String => format!("'{}'", js.string_value(value)?),
         ValueType::BigInt => format!("{}n", js.js_to_string(value)?),
         ValueType::Number => {
-            let mut n = 0.0;
-            unsafe { napi::sys::napi_get_value_double(js.0, value.0, &mut n) };
+            let n = js.double(value)?;
             if n == 0.0 && n.is_sign_negative() {
                 "-0".to_owned()
             } else {

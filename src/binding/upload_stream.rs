@@ -7,34 +7,19 @@
 //! reader records the source's own error on the state object it returns, and the call
 //! settles with that error (see `request.rs`).
 
-use std::cell::Cell;
 use std::sync::{Mutex, MutexGuard};
 
 use bytes::Bytes;
-use napi::bindgen_prelude::{Env, ToNapiValue, Uint8Array, Unknown};
-use napi::{sys, JsValue, Result};
+use napi::bindgen_prelude::Uint8Array;
+use napi::Result;
 use napi_derive::napi;
 
 use super::js::{Js, Value};
+use super::shim;
 use crate::upload_source::{self, SourceBody, SourceWriter};
 
 /// Chunks buffered between the stream and the socket (64 KiB each from `fs` streams).
 const BUFFERED_CHUNKS: usize = 16;
-
-thread_local! {
-    /// The reader function `imagekit.js` registers, kept for the life of the environment.
-    static READER: Cell<sys::napi_ref> = const { Cell::new(std::ptr::null_mut()) };
-}
-
-/// Registers the function that pumps a stream into a sink: `(stream, sink) => state`,
-/// where `state` gets `failed: true` and the source's `error` if reading fails.
-#[napi(skip_typescript)]
-#[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
-pub fn register_stream_reader(env: Env, reader: Unknown) -> Result<()> {
-    let reference = Js(env.raw()).reference(Value(reader.raw()))?;
-    READER.with(|reader| reader.set(reference));
-    Ok(())
-}
 
 /// A stream to read once the call is sent, and the sink its chunks go to.
 #[derive(Clone, Copy)]
@@ -46,26 +31,17 @@ pub struct PendingSource {
 /// The body for `stream`, which is read only when [`start`] is called: a call that fails
 /// validation never touches the stream.
 pub fn prepare(js: Js, stream: Value) -> Result<(SourceBody, PendingSource)> {
-    if READER.with(Cell::get).is_null() {
-        return Err(js.throw_error("stream uploads need the package entry (imagekit.js)"));
-    }
+    shim::stream_reader(js)?;
     let (writer, body) = upload_source::channel(BUFFERED_CHUNKS);
-    let sink = UploadSink {
+    let sink = js.native(UploadSink {
         writer: Mutex::new(writer),
-    };
-    let sink = unsafe { UploadSink::to_napi_value(js.0, sink)? };
-    Ok((
-        body,
-        PendingSource {
-            stream,
-            sink: Value(sink),
-        },
-    ))
+    })?;
+    Ok((body, PendingSource { stream, sink }))
 }
 
 /// Starts reading; returns the reader's state object.
 pub fn start(js: Js, source: PendingSource) -> Result<Value> {
-    let reader = js.reference_value(READER.with(Cell::get))?;
+    let reader = shim::stream_reader(js)?;
     js.call(js.undefined()?, reader, &[source.stream, source.sink])
 }
 

@@ -1,0 +1,164 @@
+//! The core's [`Host`]: JavaScript's semantics over Node's values, implemented once for
+//! every endpoint.
+
+use std::cell::Cell;
+use std::ffi::CStr;
+
+use bytes::Bytes;
+use napi::ValueType;
+
+use super::js::{Js, Value};
+use super::upload_stream::{self, PendingSource};
+use crate::api::{Exception, Host, HostResult, Kind};
+use crate::upload_source::SourceBody;
+
+/// The values of one call, and the stream it uploads from, if any.
+pub struct Node {
+    pub js: Js,
+    source: Cell<Option<PendingSource>>,
+}
+
+impl Node {
+    pub fn new(js: Js) -> Self {
+        Self {
+            js,
+            source: Cell::new(None),
+        }
+    }
+
+    /// The stream to read once the request is sent.
+    pub fn take_source(&self) -> Option<PendingSource> {
+        self.source.take()
+    }
+
+    fn host<T>(&self, result: napi::Result<T>) -> HostResult<T> {
+        result.map_err(|error| {
+            self.js.raise(error);
+            Exception
+        })
+    }
+}
+
+impl Host for Node {
+    type Value = Value;
+
+    fn kind(&self, value: Value) -> HostResult<Kind> {
+        Ok(match self.host(self.js.type_of(value))? {
+            ValueType::Undefined => Kind::Undefined,
+            ValueType::Null => Kind::Null,
+            ValueType::Boolean => Kind::Boolean,
+            ValueType::Number => Kind::Number,
+            ValueType::String => Kind::String,
+            ValueType::Symbol => Kind::Symbol,
+            ValueType::BigInt => Kind::BigInt,
+            ValueType::Function => Kind::Function,
+            _ => Kind::Object,
+        })
+    }
+
+    fn truthy(&self, value: Value) -> HostResult<bool> {
+        self.host(self.js.truthy(value))
+    }
+
+    fn get(&self, value: Value, name: &CStr) -> HostResult<Value> {
+        let object = match self.kind(value)? {
+            Kind::Object | Kind::Function => value,
+            _ => self.host(self.js.coerce_to_object(value))?,
+        };
+        self.host(self.js.get(object, name))
+    }
+
+    fn get_key(&self, value: Value, key: Value) -> HostResult<Value> {
+        self.host(self.js.get_key(value, key))
+    }
+
+    fn has_own(&self, value: Value, name: &CStr) -> HostResult<bool> {
+        self.host(self.js.has_own(value, &name.to_string_lossy()))
+    }
+
+    fn text(&self, value: Value) -> HostResult<String> {
+        self.host(self.js.string_value(value))
+    }
+
+    fn to_string(&self, value: Value) -> HostResult<String> {
+        self.host(self.js.js_to_string(value))
+    }
+
+    fn string_of(&self, value: Value) -> HostResult<String> {
+        self.host(self.js.string_of(value))
+    }
+
+    fn number(&self, value: Value) -> HostResult<f64> {
+        self.host(self.js.double(value))
+    }
+
+    fn boolean(&self, value: bool) -> HostResult<Value> {
+        self.host(self.js.boolean(value))
+    }
+
+    fn undefined(&self) -> HostResult<Value> {
+        self.host(self.js.undefined())
+    }
+
+    fn is_array(&self, value: Value) -> HostResult<bool> {
+        self.host(self.js.is_array(value))
+    }
+
+    fn elements(&self, value: Value) -> HostResult<Vec<Value>> {
+        self.host(self.js.elements(value))
+    }
+
+    fn keys(&self, value: Value, inherited: bool) -> HostResult<Vec<Value>> {
+        self.host(if inherited {
+            self.js.for_in_keys(value)
+        } else {
+            self.js.own_keys(value)
+        })
+    }
+
+    fn is_plain(&self, value: Value) -> HostResult<bool> {
+        if self.is_array(value)? {
+            return Ok(true);
+        }
+        if self.kind(value)? != Kind::Object {
+            return Ok(false);
+        }
+        let prototype = self.host(self.js.prototype(value))?;
+        if self.kind(prototype)? == Kind::Null {
+            return Ok(true);
+        }
+        let grand = self.host(self.js.prototype(prototype))?;
+        Ok(self.kind(grand)? == Kind::Null)
+    }
+
+    fn date_iso(&self, value: Value) -> HostResult<Option<String>> {
+        if !self.host(self.js.is_date(value))? {
+            return Ok(None);
+        }
+        let to_iso = self.host(self.js.get(value, c"toISOString"))?;
+        let iso = self.host(self.js.call(value, to_iso, &[]))?;
+        Ok(Some(self.to_string(iso)?))
+    }
+
+    fn stringify(&self, value: Value) -> HostResult<Option<String>> {
+        self.host(self.js.json_stringify(value))
+    }
+
+    fn stringify_fields(&self, fields: &[(&CStr, Value)]) -> HostResult<String> {
+        let object = self.host(self.js.object())?;
+        for (name, value) in fields {
+            self.host(self.js.set(object, name, *value))?;
+        }
+        Ok(self.stringify(object)?.unwrap_or_default())
+    }
+
+    fn bytes(&self, value: Value) -> HostResult<Option<Bytes>> {
+        self.host(self.js.uint8_bytes(value))
+    }
+
+    fn stream(&self, value: Value) -> HostResult<SourceBody> {
+        let (body, source) = self.host(upload_stream::prepare(self.js, value))?;
+        self.source.set(Some(source));
+        Ok(body)
+    }
+}

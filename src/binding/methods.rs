@@ -1,0 +1,178 @@
+//! The media and upload API methods of the class: each converts nothing and names no
+//! route; it hands its arguments to the endpoint the core declares under its name.
+//!
+//! The typings are v6's declarations, word for word, so code that compiled against v6
+//! compiles here: each `ts_type` holds the Promise overload and, after a line break, the
+//! callback overload with its name (napi-rs emits one declaration per method otherwise).
+//! `imagekit.js` puts each method behind a function of v6's arity that reads
+//! `this.options` as v6 does and passes it first.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use napi::bindgen_prelude::{Env, Unknown};
+use napi::Result;
+use napi_derive::napi;
+
+use super::call;
+use super::imagekit::ImageKit;
+use super::js::{Js, Value};
+use crate::api;
+use crate::http::Client;
+
+/// Clients are created on first use and shared by every call of one `ImageKit`.
+pub type SharedClient = OnceLock<std::result::Result<Arc<Client>, String>>;
+
+impl ImageKit {
+    fn call(
+        &self,
+        env: &Env,
+        name: &str,
+        options: Unknown,
+        args: &[Value],
+        callback: Unknown,
+    ) -> Result<Value> {
+        let js = Js::of(env);
+        let Some(endpoint) = api::endpoint(name) else {
+            return Err(js.throw_error(&format!("no endpoint is declared for {name}")));
+        };
+        let client = match self
+            .client
+            .get_or_init(|| Client::new().map(Arc::new).map_err(|e| e.message))
+        {
+            Ok(client) => client.clone(),
+            Err(message) => return Err(js.throw_error(message)),
+        };
+        call::run(
+            env,
+            client,
+            endpoint,
+            Value::of(&options),
+            args,
+            Value::of(&callback),
+        )
+    }
+}
+
+/// Internal: each API method's name and its number of arguments before the callback.
+#[napi(skip_typescript)]
+#[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
+pub fn api_methods() -> HashMap<String, u32> {
+    api::endpoints()
+        .map(|endpoint| (endpoint.name.to_owned(), endpoint.arity as u32))
+        .collect()
+}
+
+// Doc comments are passed as `#[doc = "..."]`: napi-rs copies a doc attribute's text
+// into the typings as written, and `///` inside a macro arrives as a raw string.
+macro_rules! api_methods {
+    ($(
+        $(#[doc = $doc:literal])*
+        #[napi($($attr:tt)*)]
+        fn $name:ident($($arg:ident),*) => $js:literal;
+    )*) => {
+        #[napi]
+        impl ImageKit {
+            $(
+                $(#[doc = $doc])*
+                #[napi($($attr)*)]
+                pub fn $name(
+                    &self,
+                    env: Env,
+                    options: Unknown,
+                    $($arg: Unknown,)*
+                    callback: Unknown,
+                ) -> Result<Value> {
+                    self.call(&env, $js, options, &[$(Value::of(&$arg)),*], callback)
+                }
+            )*
+        }
+    };
+}
+
+api_methods! {
+    #[doc = "Uploads a file (URL, base64 string, Buffer, Uint8Array or readable stream)."]
+    #[napi(ts_type = "(uploadOptions: UploadOptions): Promise<IKResponse<UploadResponse>>\nupload(uploadOptions: UploadOptions, callback: IKCallback<IKResponse<UploadResponse>>): void")]
+    fn upload(upload_options) => "upload";
+    #[doc = "Lists and searches files and folders."]
+    #[napi(ts_type = "(listOptions: ListFileOptions): Promise<IKResponse<ListFileResponse>>\nlistFiles(listOptions: ListFileOptions, callback: IKCallback<IKResponse<ListFileResponse>>): void")]
+    fn list_files(list_options) => "listFiles";
+    #[doc = "Details of one file."]
+    #[napi(ts_type = "(fileId: string): Promise<IKResponse<FileObject>>\ngetFileDetails(fileId: string, callback: IKCallback<IKResponse<FileObject>>): void")]
+    fn get_file_details(file_id) => "getFileDetails";
+    #[doc = "Every version of a file."]
+    #[napi(ts_type = "(fileId: string): Promise<IKResponse<FileObject>>\ngetFileVersions(fileId: string, callback: IKCallback<IKResponse<FileObject>>): void")]
+    fn get_file_versions(file_id) => "getFileVersions";
+    #[doc = "Details of one version of a file."]
+    #[napi(ts_type = "(fileVersionDetailsOptions: FileVersionDetailsOptions): Promise<IKResponse<FileObject>>\ngetFileVersionDetails(fileVersionDetailsOptions: FileVersionDetailsOptions, callback: IKCallback<IKResponse<FileObject>>): void")]
+    fn get_file_version_details(method_options) => "getFileVersionDetails";
+    #[doc = "Metadata (dimensions, EXIF, pHash...) of a stored file or of a remote URL."]
+    #[napi(ts_type = "(fileIdOrURL: string): Promise<IKResponse<FileMetadataResponse>>\ngetFileMetadata(fileIdOrURL: string, callback: IKCallback<IKResponse<FileMetadataResponse>>): void")]
+    fn get_file_metadata(file_id_or_url) => "getFileMetadata";
+    #[doc = "Updates tags, custom coordinates, extensions, custom metadata or publication status."]
+    #[napi(ts_type = "(fileId: string, updateData: FileDetailsOptions): Promise<IKResponse<FileObject>>\nupdateFileDetails(fileId: string, updateData: FileDetailsOptions, callback: IKCallback<IKResponse<FileObject>>): void")]
+    fn update_file_details(file_id, update_data) => "updateFileDetails";
+    #[doc = "Adds tags to several files."]
+    #[napi(ts_type = "(fileIds: string[], tags: string[]): Promise<IKResponse<void>>\nbulkAddTags(fileIds: string[], tags: string[], callback: IKCallback<IKResponse<void>>): void")]
+    fn bulk_add_tags(file_ids, tags) => "bulkAddTags";
+    #[doc = "Removes tags from several files."]
+    #[napi(ts_type = "(fileIds: string[], tags: string[]): Promise<IKResponse<void>>\nbulkRemoveTags(fileIds: string[], tags: string[], callback: IKCallback<IKResponse<void>>): void")]
+    fn bulk_remove_tags(file_ids, tags) => "bulkRemoveTags";
+    #[doc = "Removes AI tags from several files."]
+    #[napi(js_name = "bulkRemoveAITags", ts_type = "(fileIds: string[], tags: string[]): Promise<IKResponse<void>>\nbulkRemoveAITags(fileIds: string[], tags: string[], callback: IKCallback<IKResponse<void>>): void")]
+    fn bulk_remove_ai_tags(file_ids, tags) => "bulkRemoveAITags";
+    #[doc = "Deletes a file and all its versions."]
+    #[napi(ts_type = "(fileId: string): Promise<IKResponse<void>>\ndeleteFile(fileId: string, callback: IKCallback<IKResponse<void>>): void")]
+    fn delete_file(file_id) => "deleteFile";
+    #[doc = "Deletes a version that is not the current one."]
+    #[napi(ts_type = "(deleteFileVersionOptions: DeleteFileVersionOptions): Promise<IKResponse<void>>\ndeleteFileVersion(deleteFileVersionOptions: DeleteFileVersionOptions, callback: IKCallback<IKResponse<void>>): void")]
+    fn delete_file_version(method_options) => "deleteFileVersion";
+    #[doc = "Makes a version the current one."]
+    #[napi(ts_type = "(restoreFileVersionOptions: RestoreFileVersionOptions): Promise<IKResponse<FileObject>>\nrestoreFileVersion(restoreFileVersionOptions: RestoreFileVersionOptions, callback: IKCallback<IKResponse<FileObject>>): void")]
+    fn restore_file_version(method_options) => "restoreFileVersion";
+    #[doc = "Purges a URL from the CDN cache."]
+    #[napi(ts_type = "(url: string): Promise<IKResponse<PurgeCacheResponse>>\npurgeCache(url: string, callback: IKCallback<IKResponse<PurgeCacheResponse>>): void")]
+    fn purge_cache(url) => "purgeCache";
+    #[doc = "Status of a purge request."]
+    #[napi(ts_type = "(requestId: string, callback: IKCallback<IKResponse<PurgeCacheStatusResponse>>): void\ngetPurgeCacheStatus(requestId: string): Promise<IKResponse<PurgeCacheStatusResponse>>")]
+    fn get_purge_cache_status(request_id) => "getPurgeCacheStatus";
+    #[doc = "Deletes several files; the answer lists the ids deleted and the ids not found."]
+    #[napi(ts_args_type = "fileIdArray: string[], callback?: IKCallback<IKResponse<BulkDeleteFilesResponse>, IKResponse<BulkDeleteFilesError>>", ts_return_type = "void | Promise<IKResponse<BulkDeleteFilesResponse>>")]
+    fn bulk_delete_files(file_ids) => "bulkDeleteFiles";
+    #[doc = "Copies a file (optionally with its versions) to a folder."]
+    #[napi(ts_type = "(copyFileOptions: CopyFileOptions): Promise<IKResponse<void>>\ncopyFile(copyFileOptions: CopyFileOptions, callback: IKCallback<IKResponse<void>>): void")]
+    fn copy_file(method_options) => "copyFile";
+    #[doc = "Moves a file to a folder."]
+    #[napi(ts_type = "(moveFileOptions: MoveFileOptions): Promise<IKResponse<void>>\nmoveFile(moveFileOptions: MoveFileOptions, callback: IKCallback<IKResponse<void>>): void")]
+    fn move_file(method_options) => "moveFile";
+    #[doc = "Renames a file, optionally purging the old URL from the cache."]
+    #[napi(ts_type = "(renameFileOptions: RenameFileOptions): Promise<IKResponse<RenameFileResponse>>\nrenameFile(renameFileOptions: RenameFileOptions, callback: IKCallback<IKResponse<RenameFileResponse>>): void")]
+    fn rename_file(method_options) => "renameFile";
+    #[doc = "Creates a folder."]
+    #[napi(ts_type = "(createFolderOptions: CreateFolderOptions): Promise<IKResponse<void>>\ncreateFolder(createFolderOptions: CreateFolderOptions, callback: IKCallback<IKResponse<void>>): void")]
+    fn create_folder(method_options) => "createFolder";
+    #[doc = "Deletes a folder and everything in it."]
+    #[napi(ts_type = "(folderPath: string): Promise<IKResponse<void>>\ndeleteFolder(folderPath: string, callback: IKCallback<IKResponse<void>>): void")]
+    fn delete_folder(folder_path) => "deleteFolder";
+    #[doc = "Starts a bulk job copying a folder."]
+    #[napi(ts_type = "(copyFolderOptions: CopyFolderOptions): Promise<IKResponse<CopyFolderResponse>>\ncopyFolder(copyFolderOptions: CopyFolderOptions, callback: IKCallback<IKResponse<CopyFolderResponse>, IKResponse<CopyFolderError>>): void")]
+    fn copy_folder(method_options) => "copyFolder";
+    #[doc = "Starts a bulk job moving a folder."]
+    #[napi(ts_type = "(moveFolderOptions: MoveFolderOptions): Promise<IKResponse<MoveFolderResponse>>\nmoveFolder(moveFolderOptions: MoveFolderOptions, callback: IKCallback<IKResponse<MoveFolderResponse>, IKResponse<MoveFolderError>>): void")]
+    fn move_folder(method_options) => "moveFolder";
+    #[doc = "Status of a copy or move folder job."]
+    #[napi(ts_type = "(jobId: string): Promise<IKResponse<void>>\ngetBulkJobStatus(jobId: string, callback: IKCallback<IKResponse<void>>): Promise<IKResponse<void>>")]
+    fn get_bulk_job_status(job_id) => "getBulkJobStatus";
+    #[doc = "Defines a custom metadata field."]
+    #[napi(ts_type = "(createCustomMetadataFieldOptions: CreateCustomMetadataFieldOptions): Promise<IKResponse<CustomMetadataField>>\ncreateCustomMetadataField(createCustomMetadataFieldOptions: CreateCustomMetadataFieldOptions, callback: IKCallback<IKResponse<CustomMetadataField>>): Promise<IKResponse<CustomMetadataField>>")]
+    fn create_custom_metadata_field(method_options) => "createCustomMetadataField";
+    #[doc = "Lists custom metadata fields (deleted ones too with `includeDeleted`)."]
+    #[napi(ts_type = "(getCustomMetadataFieldsOptions: GetCustomMetadataFieldsOptions): Promise<IKResponse<CustomMetadataField[]>>\ngetCustomMetadataFields(getCustomMetadataFieldsOptions: GetCustomMetadataFieldsOptions, callback: IKCallback<IKResponse<CustomMetadataField[]>>): Promise<IKResponse<CustomMetadataField[]>>")]
+    fn get_custom_metadata_fields(method_options) => "getCustomMetadataFields";
+    #[doc = "Changes the label or schema of a custom metadata field."]
+    #[napi(ts_type = "(fieldId: string, updateCustomMetadataFieldOptions: UpdateCustomMetadataFieldOptions): Promise<IKResponse<CustomMetadataField>>\nupdateCustomMetadataField(fieldId: string, updateCustomMetadataFieldOptions: UpdateCustomMetadataFieldOptions, callback: IKCallback<IKResponse<CustomMetadataField>>): Promise<IKResponse<CustomMetadataField>>")]
+    fn update_custom_metadata_field(field_id, method_options) => "updateCustomMetadataField";
+    #[doc = "Deletes a custom metadata field (ImageKit keeps it, marked deleted)."]
+    #[napi(ts_type = "(fieldId: string): Promise<IKResponse<void>>\ndeleteCustomMetadataField(fieldId: string, callback: IKCallback<IKResponse<void>>): void")]
+    fn delete_custom_metadata_field(field_id) => "deleteCustomMetadataField";
+}
