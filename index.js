@@ -839,5 +839,7 @@ module.exports.ImageKit = nativeBinding.ImageKit
 module.exports.UploadSink = nativeBinding.UploadSink
 module.exports.AITagSource = nativeBinding.AITagSource
 module.exports.FileType = nativeBinding.FileType
+module.exports.pHashDistance = nativeBinding.pHashDistance
 module.exports.PurgeCacheStatus = nativeBinding.PurgeCacheStatus
 module.exports.TransformationPosition = nativeBinding.TransformationPosition
+module.exports.verifyWebhookEvent = nativeBinding.verifyWebhookEvent
