@@ -20,12 +20,13 @@ mod failure;
 pub mod files;
 pub mod folders;
 pub mod metadata;
+pub mod options;
 mod params;
 pub mod upload;
 pub mod versions;
 
 #[cfg(test)]
-mod model;
+pub(crate) mod model;
 
 pub use failure::{answer, Failure};
 
@@ -76,6 +77,8 @@ pub trait Host {
     fn number(&self, value: Self::Value) -> HostResult<f64>;
     fn boolean(&self, value: bool) -> HostResult<Self::Value>;
     fn undefined(&self) -> HostResult<Self::Value>;
+    fn new_string(&self, value: &str) -> HostResult<Self::Value>;
+    fn new_number(&self, value: f64) -> HostResult<Self::Value>;
     fn is_array(&self, value: Self::Value) -> HostResult<bool>;
     /// An array's elements, holes as undefined.
     fn elements(&self, value: Self::Value) -> HostResult<Vec<Self::Value>>;
@@ -91,6 +94,10 @@ pub trait Host {
     fn stringify(&self, value: Self::Value) -> HostResult<Option<String>>;
     /// `JSON.stringify` of an object with these properties, in this order.
     fn stringify_fields(&self, fields: &[(&CStr, Self::Value)]) -> HostResult<String>;
+    /// The bytes of any ArrayBuffer view or ArrayBuffer, copied.
+    fn view_bytes(&self, value: Self::Value) -> HostResult<Option<Vec<u8>>>;
+    /// How Node's errors describe a value they received (`determineSpecificType`).
+    fn describe(&self, value: Self::Value) -> HostResult<String>;
     /// A Uint8Array's bytes (a Buffer's among them), shared rather than copied.
     fn bytes(&self, value: Self::Value) -> HostResult<Option<bytes::Bytes>>;
     /// The body a readable stream is uploaded as; reading starts once the request is sent.
@@ -463,6 +470,33 @@ fn read_value<H: Host>(host: &H, read: &Read, arg: H::Value) -> Validated<H::Val
         return Ok(host.boolean(false)?);
     }
     Ok(value)
+}
+
+/// Node's `ERR_INVALID_ARG_TYPE` for argument `name`, which had to be `expected`: what
+/// Node's own functions (`crypto.createHmac`, `Buffer.from`) throw where v6 hands them a
+/// value of the wrong type.
+pub fn invalid_arg_type<H: Host>(host: &H, name: &str, expected: &str, value: H::Value) -> Invalid {
+    match host.describe(value) {
+        Ok(received) => Invalid::Thrown(
+            Thrown::type_error(format!(
+                "The \"{name}\" argument must be {expected}. Received {received}"
+            ))
+            .with_code("ERR_INVALID_ARG_TYPE"),
+        ),
+        Err(Exception) => Invalid::Host,
+    }
+}
+
+/// v6's `promisify`: whether the call is in callback mode. A callback that is given must
+/// be a function.
+pub fn callback_mode<H: Host>(host: &H, callback: H::Value) -> Validated<bool> {
+    match host.kind(callback)? {
+        Kind::Undefined => Ok(false),
+        Kind::Function => Ok(true),
+        _ => Err(Invalid::Thrown(Thrown::error(
+            "Callback must be a function.",
+        ))),
+    }
 }
 
 /// `value.name`, with V8's TypeError when `value` is null or undefined.

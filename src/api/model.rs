@@ -304,6 +304,35 @@ impl Host for Model {
         Ok(object_json(entries.iter().map(|(k, v)| (k.as_str(), v))))
     }
 
+    fn new_string(&self, value: &str) -> HostResult<usize> {
+        Ok(self.put(V::str(value)))
+    }
+
+    fn new_number(&self, value: f64) -> HostResult<usize> {
+        Ok(self.put(V::Number(value)))
+    }
+
+    fn view_bytes(&self, value: usize) -> HostResult<Option<Vec<u8>>> {
+        Ok(match self.value(value)? {
+            V::Bytes(bytes) => Some(bytes),
+            _ => None,
+        })
+    }
+
+    fn describe(&self, value: usize) -> HostResult<String> {
+        Ok(match self.value(value)? {
+            V::Undefined => "undefined".to_owned(),
+            V::Null => "null".to_owned(),
+            V::Number(n) => format!("type number ({})", crate::js::number_to_string(n)),
+            V::Bool(b) => format!("type boolean ({b})"),
+            V::Str(s) => format!("type string ('{s}')"),
+            V::Function => "function ".to_owned(),
+            V::Array(_) => "an instance of Array".to_owned(),
+            V::Object(_) | V::Stream => "an instance of Object".to_owned(),
+            V::Bytes(_) => "an instance of Uint8Array".to_owned(),
+        })
+    }
+
     fn bytes(&self, value: usize) -> HostResult<Option<Bytes>> {
         Ok(match self.value(value)? {
             V::Bytes(bytes) => Some(Bytes::from(bytes)),

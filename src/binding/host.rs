@@ -8,6 +8,7 @@ use bytes::Bytes;
 use napi::ValueType;
 
 use super::js::{Js, Value};
+use super::node_errors;
 use super::upload_stream::{self, PendingSource};
 use crate::api::{Exception, Host, HostResult, Kind};
 use crate::upload_source::SourceBody;
@@ -150,6 +151,22 @@ impl Host for Node {
             self.host(self.js.set(object, name, *value))?;
         }
         Ok(self.stringify(object)?.unwrap_or_default())
+    }
+
+    fn new_string(&self, value: &str) -> HostResult<Value> {
+        self.host(self.js.string(value))
+    }
+
+    fn new_number(&self, value: f64) -> HostResult<Value> {
+        self.host(self.js.number(value))
+    }
+
+    fn view_bytes(&self, value: Value) -> HostResult<Option<Vec<u8>>> {
+        self.host(self.js.view_bytes(value))
+    }
+
+    fn describe(&self, value: Value) -> HostResult<String> {
+        self.host(node_errors::describe(self.js, value))
     }
 
     fn bytes(&self, value: Value) -> HostResult<Option<Bytes>> {

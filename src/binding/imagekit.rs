@@ -7,27 +7,19 @@ use napi::bindgen_prelude::{Env, This, Unknown};
 use napi::{Result, ValueType};
 use napi_derive::napi;
 
+use super::host::Node;
 use super::js::{Js, Value};
-use super::node_errors::{invalid_arg_type, HMAC_KEY_TYPES};
+use super::outcome::{pending, throw_invalid};
 use super::shim;
 use super::url_wire::{Reader, Scratch, WireError};
-use crate::api::DEFAULT_UPLOAD_ENDPOINT;
-use crate::errors::{self, ErrorMessage};
+use crate::api;
 use crate::url::{self as ik_url, Signing, Source, UrlRequest};
 use crate::{phash, signature, webhook};
 
-/// Lifetime of client-upload authentication parameters when no expiry is given.
-const DEFAULT_AUTH_EXPIRY_SECONDS: f64 = 30.0 * 60.0;
-
-fn now_ms() -> f64 {
+fn now_seconds() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as f64)
-        .unwrap_or(0.0)
-}
-
-fn now_seconds() -> f64 {
-    (now_ms() / 1000.0).trunc()
+        .map_or(0.0, |d| d.as_secs() as f64)
 }
 
 /// ImageKit.io SDK: URL generation and signing, upload and media management.
@@ -36,83 +28,25 @@ pub struct ImageKit {
     pub(super) client: super::methods::SharedClient,
 }
 
-impl ImageKit {
-    fn options(js: Js, this: &This) -> Result<Value> {
-        let options = js.get(Value::of(&this.object), c"options")?;
-        match js.type_of(options)? {
-            ValueType::Object | ValueType::Function => Ok(options),
-            _ => {
-                let empty = js.object()?;
-                Ok(empty)
-            }
-        }
-    }
-}
-
-fn throw_message(js: Js, message: &ErrorMessage) -> napi::Error {
-    js.throw_error(message.message)
-}
-
-/// Key bytes for an HMAC, with Node's TypeError for values `crypto` refuses.
-fn hmac_key(js: Js, value: Value) -> Result<Vec<u8>> {
-    if js.type_of(value)? == ValueType::String {
-        return Ok(js.string_value(value)?.into_bytes());
-    }
-    match js.view_bytes(value)? {
-        Some(bytes) => Ok(bytes),
-        None => Err(invalid_arg_type(js, "key", HMAC_KEY_TYPES, value)),
-    }
-}
-
-/// JavaScript `a + b` for the token and expiry of authentication parameters.
-fn concat_for_signature(js: Js, token: Value, expire: Value) -> Result<String> {
-    // `imagekit.js` sends only a string token with a string or numeric expiry here (other
-    // inputs follow v6 step by step in JavaScript), so `token + expire` is concatenation.
-    Ok(format!(
-        "{}{}",
-        js.js_to_string(token)?,
-        js.js_to_string(expire)?
-    ))
-}
-
 #[napi]
 impl ImageKit {
     /// Validates the options in v6's order and stores them, defaults merged, as `options`.
     #[napi(constructor, ts_args_type = "opts?: ImageKitOptions")]
     pub fn new(env: Env, this: This, opts: Unknown) -> Result<Self> {
         let js = Js::of(&env);
-        // Called without `new`, the receiver is the global object: v6 (a strict-mode
-        // function) fails there with this TypeError, and wrapping the global would leak.
-        if js.is_global(Value::of(&this.object))? {
-            return Err(js.throw_type_error(
-                "Cannot set properties of undefined (setting 'options')",
-                None,
-            ));
+        let instance = Value::of(&this.object);
+        // Wrapping the global object would leak it, besides differing from v6.
+        if js.is_global(instance)? {
+            return Err(throw_invalid(js, api::options::called_without_new()));
         }
         let options = js.object()?;
-        for (name, value) in [
-            (c"uploadEndpoint", DEFAULT_UPLOAD_ENDPOINT),
-            (c"publicKey", ""),
-            (c"privateKey", ""),
-            (c"urlEndpoint", ""),
-            (c"transformationPosition", "path"),
-        ] {
+        for (name, value) in api::options::DEFAULTS {
             js.set(options, name, js.string(value)?)?;
         }
         let opts = Value::of(&opts);
         for key in js.for_in_keys(opts)? {
             js.set_key(options, key, js.get_key(opts, key)?)?;
         }
-        for (name, message) in [
-            (c"publicKey", &errors::MANDATORY_PUBLIC_KEY_MISSING),
-            (c"privateKey", &errors::MANDATORY_PRIVATE_KEY_MISSING),
-            (c"urlEndpoint", &errors::MANDATORY_URL_ENDPOINT_KEY_MISSING),
-        ] {
-            if !js.truthy(js.get(options, name)?)? {
-                return Err(throw_message(js, message));
-            }
-        }
-        let instance = Value::of(&this.object);
         // v6's own properties, in v6's order: the options, then the webhook verifier.
         js.set(instance, c"options", options)?;
         js.set(
@@ -120,6 +54,8 @@ impl ImageKit {
             c"verifyWebhookEvent",
             shim::verify_webhook_event(js)?,
         )?;
+        api::options::check(&Node::new(js), options)
+            .map_err(|invalid| throw_invalid(js, invalid))?;
         Ok(ImageKit {
             client: Default::default(),
         })
@@ -138,44 +74,23 @@ impl ImageKit {
         expire: Unknown,
     ) -> Result<Value> {
         let js = Js::of(&env);
-        let options = Self::options(js, &this)?;
-        let (token, expire) = (Value::of(&token), Value::of(&expire));
-        let result = js.object()?;
-        let key = js.get(options, c"privateKey")?;
-        let (token, expire, signature) = if !js.truthy(key)? {
-            let token = if js.truthy(token)? {
-                token
-            } else {
-                js.string("")?
-            };
-            let expire = if js.truthy(expire)? {
-                expire
-            } else {
-                js.number(0.0)?
-            };
-            (token, expire, String::new())
-        } else {
-            let token = if js.truthy(token)? {
-                token
-            } else {
-                js.string(&uuid::Uuid::new_v4().to_string())?
-            };
-            let expire = if js.truthy(expire)? {
-                expire
-            } else {
-                js.number(now_seconds() + DEFAULT_AUTH_EXPIRY_SECONDS)?
-            };
-            let message = concat_for_signature(js, token, expire)?;
-            let key = hmac_key(js, key)?;
-            (
-                token,
-                expire,
-                signature::authentication_signature(&key, &message),
-            )
+        let options = js.get(Value::of(&this.object), c"options")?;
+        let key = match js.type_of(options)? {
+            ValueType::Object | ValueType::Function => js.get(options, c"privateKey")?,
+            _ => js.undefined()?,
         };
-        js.set(result, c"token", token)?;
-        js.set(result, c"expire", expire)?;
-        js.set(result, c"signature", js.string(&signature)?)?;
+        let parameters = signature::authentication_parameters(
+            &Node::new(js),
+            key,
+            Value::of(&token),
+            Value::of(&expire),
+            now_seconds(),
+        )
+        .map_err(|invalid| throw_invalid(js, invalid))?;
+        let result = js.object()?;
+        js.set(result, c"token", parameters.token)?;
+        js.set(result, c"expire", parameters.expire)?;
+        js.set(result, c"signature", js.string(&parameters.signature)?)?;
         Ok(result)
     }
 }
@@ -189,22 +104,12 @@ impl ImageKit {
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn p_hash_distance(env: Env, first: Unknown, second: Unknown) -> Result<Value> {
     let js = Js::of(&env);
-    let (first, second) = (Value::of(&first), Value::of(&second));
-    let result = if !js.truthy(first)? || !js.truthy(second)? {
-        phash::distance(None, None)
-    } else {
-        let first = js.js_to_string(first)?;
-        if phash::is_hex(&first) {
-            phash::distance(Some(&first), Some(&js.js_to_string(second)?))
-        } else {
-            Err(&errors::INVALID_PHASH_VALUE)
-        }
-    };
-    let value = match result {
-        Ok(distance) => js.number(f64::from(distance))?,
-        Err(message) => js.error(&format!("{}: {}", message.message, message.help))?,
-    };
-    Ok(value)
+    let distance = phash::distance_between(&Node::new(js), Value::of(&first), Value::of(&second))
+        .map_err(|_| pending(js))?;
+    match distance {
+        Ok(distance) => js.number(f64::from(distance)),
+        Err(message) => js.error(&message),
+    }
 }
 
 /// Verifies an `x-ik-signature` header against the raw body and returns the parsed event.
@@ -220,44 +125,13 @@ pub fn verify_webhook_event(
     secret: Unknown,
 ) -> Result<Value> {
     let js = Js::of(&env);
-    let (payload, header, secret) = (
+    let (timestamp, body) = webhook::verify_event(
+        &Node::new(js),
         Value::of(&payload),
         Value::of(&signature_header),
         Value::of(&secret),
-    );
-    let header = match js.type_of(header)? {
-        ValueType::String => js.string_value(header)?,
-        kind @ (ValueType::Undefined | ValueType::Null) => {
-            let what = if kind == ValueType::Null {
-                "null"
-            } else {
-                "undefined"
-            };
-            let message = format!("Cannot read properties of {what} (reading 'split')");
-            return Err(js.throw_type_error(&message, None));
-        }
-        _ => return Err(js.throw_type_error("signature.split is not a function", None)),
-    };
-    let body = if js.type_of(payload)? == ValueType::String {
-        js.string_value(payload)?
-    } else {
-        match js.view_bytes(payload)? {
-            Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            None => {
-                let expected = "of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object";
-                return Err(invalid_arg_type(js, "first", expected, payload));
-            }
-        }
-    };
-    // v6 reads the header before it looks at the secret.
-    if let Err(message) = webhook::parse_header(&header) {
-        return Err(throw_message(js, message));
-    }
-    let secret = hmac_key(js, secret)?;
-    let timestamp = match webhook::verify(&body, &header, &secret) {
-        Ok(timestamp) => timestamp,
-        Err(message) => return Err(throw_message(js, message)),
-    };
+    )
+    .map_err(|invalid| throw_invalid(js, invalid))?;
     let result = js.object()?;
     js.set(result, c"timestamp", js.number(timestamp)?)?;
     js.set(result, c"event", js.json_parse(&body)?)?;

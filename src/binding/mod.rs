@@ -8,6 +8,7 @@ mod js;
 mod media_types;
 mod methods;
 mod node_errors;
+mod outcome;
 mod shim;
 mod types;
 mod upload_stream;

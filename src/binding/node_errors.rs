@@ -1,7 +1,7 @@
-//! The TypeErrors Node's own APIs throw where v6 hands them a value of the wrong type
-//! (`path.join`, `crypto.createHmac`, `Buffer.from`), with Node's wording and codes.
+//! How Node's own errors describe a value they received, for the TypeErrors its APIs
+//! (`crypto.createHmac`, `Buffer.from`) throw where v6 hands them a value of the wrong type.
 
-use napi::{Error, Result, ValueType};
+use napi::{Result, ValueType};
 
 use super::js::{Js, Value};
 
@@ -85,17 +85,3 @@ fn type_name(kind: ValueType) -> &'static str {
         _ => "object",
     }
 }
-
-/// `ERR_INVALID_ARG_TYPE` for argument `name`, which had to be of `expected`.
-pub fn invalid_arg_type(js: Js, name: &str, expected: &str, value: Value) -> Error {
-    match describe(js, value) {
-        Ok(received) => js.throw_type_error(
-            &format!("The \"{name}\" argument must be {expected}. Received {received}"),
-            Some("ERR_INVALID_ARG_TYPE"),
-        ),
-        Err(e) => e,
-    }
-}
-
-pub const HMAC_KEY_TYPES: &str =
-    "of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey";

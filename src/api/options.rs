@@ -1,0 +1,68 @@
+//! The options of `new ImageKit(options)`: v6's defaults, the caller's options copied over
+//! them (`for…in`), and the three that must be given, checked in v6's order.
+
+use std::ffi::CStr;
+
+use super::{Host, Invalid, Thrown, Validated, DEFAULT_UPLOAD_ENDPOINT};
+use crate::errors::{self, ErrorMessage};
+
+/// What the options start from.
+pub const DEFAULTS: &[(&CStr, &str)] = &[
+    (c"uploadEndpoint", DEFAULT_UPLOAD_ENDPOINT),
+    (c"publicKey", ""),
+    (c"privateKey", ""),
+    (c"urlEndpoint", ""),
+    (c"transformationPosition", "path"),
+];
+
+const REQUIRED: &[(&CStr, &ErrorMessage)] = &[
+    (c"publicKey", &errors::MANDATORY_PUBLIC_KEY_MISSING),
+    (c"privateKey", &errors::MANDATORY_PRIVATE_KEY_MISSING),
+    (c"urlEndpoint", &errors::MANDATORY_URL_ENDPOINT_KEY_MISSING),
+];
+
+/// `ImageKit(options)` without `new`: the receiver is the global object, where v6 (a
+/// strict-mode function, whose `this` is then undefined) fails with V8's TypeError.
+pub fn called_without_new() -> Invalid {
+    Invalid::Thrown(Thrown::type_error(
+        "Cannot set properties of undefined (setting 'options')",
+    ))
+}
+
+/// The merged options must hold a truthy `publicKey`, `privateKey` and `urlEndpoint`; the
+/// constructor throws an `Error` naming the first one missing.
+pub fn check<H: Host>(host: &H, options: H::Value) -> Validated<()> {
+    for (name, message) in REQUIRED {
+        if !host.truthy(host.get(options, name)?)? {
+            return Err(Invalid::Thrown(Thrown::error(message.message)));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{Model, V};
+    use super::*;
+
+    #[test]
+    fn the_first_missing_option_is_the_error() {
+        let model = Model::default();
+        let options = model.put(V::object([
+            ("publicKey", V::str("p")),
+            ("privateKey", V::str("")),
+        ]));
+        assert_eq!(
+            check(&model, options),
+            Err(Invalid::Thrown(Thrown::error(
+                "Missing privateKey during ImageKit initialization"
+            )))
+        );
+        let complete = V::object([
+            ("publicKey", V::str("p")),
+            ("privateKey", V::str("k")),
+            ("urlEndpoint", V::str("https://ik.imagekit.io/demo")),
+        ]);
+        assert_eq!(check(&model, model.put(complete)), Ok(()));
+    }
+}
