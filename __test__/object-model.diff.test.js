@@ -14,6 +14,17 @@ const Reference = require('imagekit-reference')
 const Ours = process.env.OBJECT_MODEL_SELF_CHECK ? require('imagekit-reference') : require('..')
 const { startCapture } = require('./helpers/capture.js')
 
+/** Closes the capture server, asserting that no request reached it. */
+async function closeExpectingNothing(capture) {
+  const sent = capture.take()
+  await capture.close()
+  assert.deepEqual(
+    sent.map((r) => `${r.method} ${r.url}`),
+    [],
+    'no request is sent',
+  )
+}
+
 const OPTS = { publicKey: 'public_x', privateKey: 'private_x', urlEndpoint: 'https://ik.imagekit.io/demo' }
 
 // Every v6 method that reads `this.options` (all but pHashDistance, which ignores `this`).
@@ -356,13 +367,7 @@ test('every method reading this.options, detached with this undefined: same sync
     const ours = await probeDetachedThisMethods(Ours, options)
     assertSameAsV6(ours, reference)
   } finally {
-    const sent = capture.take()
-    await capture.close()
-    assert.deepEqual(
-      sent.map((r) => `${r.method} ${r.url}`),
-      [],
-      'no request is sent',
-    )
+    await closeExpectingNothing(capture)
   }
 })
 
@@ -462,13 +467,7 @@ test('options changed or replaced after construction are followed by url, getAut
     })
     assertSameAsV6(await probeOptionsChanges(Ours, options), reference)
   } finally {
-    const sent = capture.take()
-    await capture.close()
-    assert.deepEqual(
-      sent.map((r) => `${r.method} ${r.url}`),
-      [],
-      'no request is sent',
-    )
+    await closeExpectingNothing(capture)
   }
 })
 

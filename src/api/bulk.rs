@@ -1,50 +1,43 @@
 //! Bulk operations on files: deletion by ids, adding and removing tags and AI tags.
 
-use super::{
-    check, field, Build, Endpoint, Field, Payload, Query, Read, Segment, Step, Table, Test,
-};
+use super::{check, field, Endpoint, Field, Method, Payload, Query, Read, Segment, Step, Test};
 use crate::errors;
-use crate::http::Method;
 
+/// `(fileIds, tags)`: two non-empty arrays of strings.
+const IDS_AND_TAGS: &[Step] = &[
+    Step::Read(Read::arg(0)),
+    Step::Read(Read::arg(1)),
+    check(0, Test::StringArray, &errors::INVALID_FILEIDS_VALUE),
+    check(1, Test::StringArray, &errors::BULK_ADD_TAGS_INVALID),
+];
 const TAGS: &[Field] = &[field(c"fileIds", 0), field(c"tags", 1)];
 const AI_TAGS: &[Field] = &[field(c"fileIds", 0), field(c"AITags", 1)];
 
-/// `(fileIds, tags)`: two non-empty arrays of strings, sent as `body`.
 const fn tags(name: &'static str, route: &'static [Segment], body: &'static [Field]) -> Endpoint {
-    const STEPS: &[Step] = &[
-        Step::Read(Read::arg(0)),
-        Step::Read(Read::arg(1)),
-        check(0, Test::StringArray, &errors::INVALID_FILEIDS_VALUE),
-        check(1, Test::StringArray, &errors::BULK_ADD_TAGS_INVALID),
-    ];
-    Endpoint {
+    Endpoint::table(
         name,
-        arity: 2,
-        build: Build::Table(Table {
-            method: Method::Post,
-            steps: STEPS,
-            route,
-            query: Query::None,
-            body: Payload::Json(body),
-        }),
-    }
+        2,
+        Method::Post,
+        IDS_AND_TAGS,
+        route,
+        Query::None,
+        Payload::Json(body),
+    )
 }
 
 pub static ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        name: "bulkDeleteFiles",
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Post,
-            steps: &[
-                Step::Read(Read::arg(0)),
-                check(0, Test::StringArray, &errors::INVALID_FILEIDS_VALUE),
-            ],
-            route: &[Segment::Literal("files/batch/deleteByFileIds")],
-            query: Query::None,
-            body: Payload::Json(&[field(c"fileIds", 0)]),
-        }),
-    },
+    Endpoint::table(
+        "bulkDeleteFiles",
+        1,
+        Method::Post,
+        &[
+            Step::Read(Read::arg(0)),
+            check(0, Test::StringArray, &errors::INVALID_FILEIDS_VALUE),
+        ],
+        &[Segment::Literal("files/batch/deleteByFileIds")],
+        Query::None,
+        Payload::Json(&[field(c"fileIds", 0)]),
+    ),
     tags("bulkAddTags", &[Segment::Literal("files/addTags")], TAGS),
     tags(
         "bulkRemoveTags",

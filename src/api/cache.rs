@@ -1,45 +1,37 @@
 //! The CDN cache: purging a URL and the status of a purge.
 
-use super::{check, field, Build, Endpoint, Payload, Query, Read, Segment, Step, Table, Test};
+use super::{check, field, Endpoint, Method, Payload, Query, Read, Segment, Step, Test};
 use crate::errors;
-use crate::http::Method;
 
 pub static ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        name: "purgeCache",
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Post,
-            steps: &[
-                Step::Read(Read::arg(0)),
-                check(0, Test::TruthyOrLength, &errors::CACHE_PURGE_URL_MISSING),
-            ],
-            route: &[Segment::Literal("files/purge")],
-            query: Query::None,
-            body: Payload::Json(&[field(c"url", 0)]),
-        }),
-    },
-    Endpoint {
-        name: "getPurgeCacheStatus",
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Get,
-            steps: &[
-                Step::Read(Read::arg(0)),
-                check(
-                    0,
-                    Test::TruthyOrLength,
-                    &errors::CACHE_PURGE_STATUS_ID_MISSING,
-                ),
-            ],
-            route: &[
-                Segment::Literal("files/purge/"),
-                Segment::Id(0, &errors::CACHE_PURGE_STATUS_ID_MISSING),
-            ],
-            query: Query::None,
-            body: Payload::None,
-        }),
-    },
+    Endpoint::table(
+        "purgeCache",
+        1,
+        Method::Post,
+        &[
+            Step::Read(Read::arg(0)),
+            check(0, Test::TruthyOrLength, &errors::CACHE_PURGE_URL_MISSING),
+        ],
+        &[Segment::Literal("files/purge")],
+        Query::None,
+        Payload::Json(&[field(c"url", 0)]),
+    ),
+    Endpoint::by_id(
+        "getPurgeCacheStatus",
+        Method::Get,
+        &[
+            Step::Read(Read::arg(0)),
+            check(
+                0,
+                Test::TruthyOrLength,
+                &errors::CACHE_PURGE_STATUS_ID_MISSING,
+            ),
+        ],
+        &[
+            Segment::Literal("files/purge/"),
+            Segment::Id(0, &errors::CACHE_PURGE_STATUS_ID_MISSING),
+        ],
+    ),
 ];
 
 #[cfg(test)]

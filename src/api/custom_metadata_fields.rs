@@ -1,13 +1,18 @@
 //! Custom metadata fields: their definitions, listed, created, updated and deleted.
 
 use super::{
-    check, field, Build, Endpoint, Field, FieldValue, Payload, Query, Read, Segment, Step, Table,
-    Test, When,
+    check, field, Endpoint, Field, FieldValue, Method, Payload, Query, Read, Segment, Step, Test,
+    When,
 };
 use crate::errors;
-use crate::http::Method;
 
-const FIELD_ID: &[Segment] = &[
+/// One argument, a field id that must be a non-empty string.
+const FIELD_ID: &[Step] = &[
+    Step::Read(Read::arg(0)),
+    check(0, Test::NonEmptyString, &errors::CMF_FIELD_ID_MISSING),
+];
+
+const FIELD: &[Segment] = &[
     Segment::Literal("customMetadataFields/"),
     Segment::Id(0, &errors::CMF_FIELD_ID_MISSING),
 ];
@@ -21,69 +26,50 @@ const fn if_truthy(name: &'static std::ffi::CStr, read: usize) -> Field {
 }
 
 pub static ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        name: "createCustomMetadataField",
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Post,
-            steps: &[
-                Step::Read(Read::field(0, c"name")),
-                Step::Read(Read::field(0, c"label")),
-                Step::Read(Read::field(0, c"schema")),
-                check(0, Test::HasLength, &errors::CMF_NAME_MISSING),
-                check(1, Test::HasLength, &errors::CMF_LABEL_MISSING),
-                check(2, Test::Truthy, &errors::CMF_SCHEMA_MISSING),
-                check(2, Test::HasTruthy(c"type"), &errors::CMF_SCHEMA_INVALID),
-            ],
-            route: &[Segment::Literal("customMetadataFields")],
-            query: Query::None,
-            body: Payload::Json(&[field(c"name", 0), field(c"label", 1), field(c"schema", 2)]),
-        }),
-    },
-    Endpoint {
-        name: "getCustomMetadataFields",
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Get,
-            steps: &[Step::Read(
-                Read::field_or_empty(0, c"includeDeleted").or_false(),
-            )],
-            route: &[Segment::Literal("customMetadataFields")],
-            query: Query::Fields(&[field(c"includeDeleted", 0)]),
-            body: Payload::None,
-        }),
-    },
-    Endpoint {
-        name: "updateCustomMetadataField",
-        arity: 2,
-        build: Build::Table(Table {
-            method: Method::Patch,
-            steps: &[
-                Step::Read(Read::arg(0)),
-                check(0, Test::NonEmptyString, &errors::CMF_FIELD_ID_MISSING),
-                Step::Read(Read::field(1, c"label")),
-                Step::Read(Read::field(1, c"schema")),
-                check(1, Test::EitherTruthy(2), &errors::CMF_LABEL_SCHEMA_MISSING),
-            ],
-            route: FIELD_ID,
-            query: Query::None,
-            body: Payload::Json(&[if_truthy(c"label", 1), if_truthy(c"schema", 2)]),
-        }),
-    },
-    Endpoint {
-        name: "deleteCustomMetadataField",
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Delete,
-            steps: &[
-                Step::Read(Read::arg(0)),
-                check(0, Test::NonEmptyString, &errors::CMF_FIELD_ID_MISSING),
-            ],
-            route: FIELD_ID,
-            query: Query::None,
-            body: Payload::None,
-        }),
-    },
+    Endpoint::table(
+        "createCustomMetadataField",
+        1,
+        Method::Post,
+        &[
+            Step::Read(Read::field(0, c"name")),
+            Step::Read(Read::field(0, c"label")),
+            Step::Read(Read::field(0, c"schema")),
+            check(0, Test::HasLength, &errors::CMF_NAME_MISSING),
+            check(1, Test::HasLength, &errors::CMF_LABEL_MISSING),
+            check(2, Test::Truthy, &errors::CMF_SCHEMA_MISSING),
+            check(2, Test::HasTruthy(c"type"), &errors::CMF_SCHEMA_INVALID),
+        ],
+        &[Segment::Literal("customMetadataFields")],
+        Query::None,
+        Payload::Json(&[field(c"name", 0), field(c"label", 1), field(c"schema", 2)]),
+    ),
+    Endpoint::table(
+        "getCustomMetadataFields",
+        1,
+        Method::Get,
+        &[Step::Read(
+            Read::field_or_empty(0, c"includeDeleted").or_false(),
+        )],
+        &[Segment::Literal("customMetadataFields")],
+        Query::Fields(&[field(c"includeDeleted", 0)]),
+        Payload::None,
+    ),
+    Endpoint::table(
+        "updateCustomMetadataField",
+        2,
+        Method::Patch,
+        &[
+            Step::Read(Read::arg(0)),
+            check(0, Test::NonEmptyString, &errors::CMF_FIELD_ID_MISSING),
+            Step::Read(Read::field(1, c"label")),
+            Step::Read(Read::field(1, c"schema")),
+            check(1, Test::EitherTruthy(2), &errors::CMF_LABEL_SCHEMA_MISSING),
+        ],
+        FIELD,
+        Query::None,
+        Payload::Json(&[if_truthy(c"label", 1), if_truthy(c"schema", 2)]),
+    ),
+    Endpoint::by_id("deleteCustomMetadataField", Method::Delete, FIELD_ID, FIELD),
 ];
 
 #[cfg(test)]

@@ -1,13 +1,26 @@
 //! Files: listing and search, details, updates, deletion, copy, move and rename.
 
 use super::{
-    check, field, Build, Endpoint, Field, FieldValue, Payload, Query, Read, Segment, Step, Table,
-    Test, When,
+    check, field, transfer, Endpoint, Field, FieldValue, Payload, Query, Read, Segment, Step, Test,
+    When,
 };
 use crate::errors;
 use crate::http::Method;
 
-const fn of_update(name: &'static std::ffi::CStr, when: When) -> Field {
+/// One argument, a file id that must be truthy.
+pub(super) const FILE_ID: &[Step] = &[
+    Step::Read(Read::arg(0)),
+    check(0, Test::Truthy, &errors::FILE_ID_MISSING),
+];
+
+const DETAILS: &[Segment] = &[
+    Segment::Literal("files/"),
+    Segment::Id(0, &errors::FILE_ID_MISSING),
+    Segment::Literal("/details"),
+];
+
+/// `updateData[name]`, read once the arguments have passed.
+const fn update(name: &'static std::ffi::CStr, when: When) -> Field {
     Field {
         name,
         from: FieldValue::FieldOf(1, name),
@@ -16,150 +29,84 @@ const fn of_update(name: &'static std::ffi::CStr, when: When) -> Field {
 }
 
 pub static ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        name: "listFiles",
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Get,
-            steps: &[
-                Step::Read(Read::arg(0)),
-                check(0, Test::FalsyOrObject, &errors::INVALID_LIST_OPTIONS),
-            ],
-            route: &[Segment::Literal("files/")],
-            query: Query::ListOptions(0),
-            body: Payload::None,
-        }),
-    },
-    Endpoint {
-        name: "getFileDetails",
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Get,
-            steps: &[
-                Step::Read(Read::arg(0)),
-                check(0, Test::Truthy, &errors::FILE_ID_MISSING),
-            ],
-            route: &[
-                Segment::Literal("files/"),
-                Segment::Id(0, &errors::FILE_ID_MISSING),
-                Segment::Literal("/details"),
-            ],
-            query: Query::None,
-            body: Payload::None,
-        }),
-    },
-    Endpoint {
-        name: "updateFileDetails",
-        arity: 2,
-        build: Build::Table(Table {
-            method: Method::Patch,
-            steps: &[
-                Step::Read(Read::arg(0)),
-                Step::Read(Read::arg(1)),
-                check(0, Test::Truthy, &errors::FILE_ID_MISSING),
-                check(1, Test::Object, &errors::UPDATE_DATA_MISSING),
-            ],
-            route: &[
-                Segment::Literal("files/"),
-                Segment::Id(0, &errors::FILE_ID_MISSING),
-                Segment::Literal("/details"),
-            ],
-            query: Query::None,
-            body: Payload::Json(&[
-                of_update(c"tags", When::Always),
-                of_update(c"customCoordinates", When::Always),
-                of_update(c"extensions", When::Always),
-                of_update(c"webhookUrl", When::Always),
-                of_update(c"customMetadata", When::Always),
-                of_update(c"publish", When::Truthy),
-            ]),
-        }),
-    },
-    Endpoint {
-        name: "deleteFile",
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Delete,
-            steps: &[
-                Step::Read(Read::arg(0)),
-                check(0, Test::Truthy, &errors::FILE_ID_MISSING),
-            ],
-            route: &[
-                Segment::Literal("files/"),
-                Segment::Id(0, &errors::FILE_ID_MISSING),
-            ],
-            query: Query::None,
-            body: Payload::None,
-        }),
-    },
-    copy_or_move("copyFile", &[Segment::Literal("files/copy")], true),
-    copy_or_move("moveFile", &[Segment::Literal("files/move")], false),
-    Endpoint {
-        name: "renameFile",
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Put,
-            steps: &[
-                Step::Read(Read::field(0, c"filePath")),
-                Step::Read(Read::field(0, c"newFileName")),
-                Step::Read(Read::field(0, c"purgeCache").or_false()),
-                check(0, Test::NonEmptyString, &errors::INVALID_FILE_PATH),
-                check(1, Test::NonEmptyString, &errors::INVALID_NEW_FILE_NAME),
-                check(2, Test::Boolean, &errors::INVALID_PURGE_CACHE),
-            ],
-            route: &[Segment::Literal("files/rename")],
-            query: Query::None,
-            body: Payload::Json(&[
-                field(c"filePath", 0),
-                field(c"newFileName", 1),
-                field(c"purgeCache", 2),
-            ]),
-        }),
-    },
+    Endpoint::table(
+        "listFiles",
+        1,
+        Method::Get,
+        &[
+            Step::Read(Read::arg(0)),
+            check(0, Test::FalsyOrObject, &errors::INVALID_LIST_OPTIONS),
+        ],
+        &[Segment::Literal("files/")],
+        Query::ListOptions(0),
+        Payload::None,
+    ),
+    Endpoint::by_id("getFileDetails", Method::Get, FILE_ID, DETAILS),
+    Endpoint::table(
+        "updateFileDetails",
+        2,
+        Method::Patch,
+        &[
+            Step::Read(Read::arg(0)),
+            Step::Read(Read::arg(1)),
+            check(0, Test::Truthy, &errors::FILE_ID_MISSING),
+            check(1, Test::Object, &errors::UPDATE_DATA_MISSING),
+        ],
+        DETAILS,
+        Query::None,
+        Payload::Json(&[
+            update(c"tags", When::Always),
+            update(c"customCoordinates", When::Always),
+            update(c"extensions", When::Always),
+            update(c"webhookUrl", When::Always),
+            update(c"customMetadata", When::Always),
+            update(c"publish", When::Truthy),
+        ]),
+    ),
+    Endpoint::by_id(
+        "deleteFile",
+        Method::Delete,
+        FILE_ID,
+        &[
+            Segment::Literal("files/"),
+            Segment::Id(0, &errors::FILE_ID_MISSING),
+        ],
+    ),
+    transfer!(
+        "copyFile",
+        "files/copy",
+        c"sourceFilePath",
+        &errors::INVALID_SOURCE_FILE_PATH,
+        copy
+    ),
+    transfer!(
+        "moveFile",
+        "files/move",
+        c"sourceFilePath",
+        &errors::INVALID_SOURCE_FILE_PATH,
+        move
+    ),
+    Endpoint::table(
+        "renameFile",
+        1,
+        Method::Put,
+        &[
+            Step::Read(Read::field(0, c"filePath")),
+            Step::Read(Read::field(0, c"newFileName")),
+            Step::Read(Read::field(0, c"purgeCache").or_false()),
+            check(0, Test::NonEmptyString, &errors::INVALID_FILE_PATH),
+            check(1, Test::NonEmptyString, &errors::INVALID_NEW_FILE_NAME),
+            check(2, Test::Boolean, &errors::INVALID_PURGE_CACHE),
+        ],
+        &[Segment::Literal("files/rename")],
+        Query::None,
+        Payload::Json(&[
+            field(c"filePath", 0),
+            field(c"newFileName", 1),
+            field(c"purgeCache", 2),
+        ]),
+    ),
 ];
-
-/// copyFile and moveFile: `{ sourceFilePath, destinationPath }`, and for a copy
-/// `includeFileVersions` (default false).
-const fn copy_or_move(name: &'static str, route: &'static [Segment], copy: bool) -> Endpoint {
-    const COPY: &[Step] = &[
-        Step::Read(Read::field(0, c"sourceFilePath")),
-        Step::Read(Read::field(0, c"destinationPath")),
-        Step::Read(Read::field(0, c"includeFileVersions").or_false()),
-        check(0, Test::NonEmptyString, &errors::INVALID_SOURCE_FILE_PATH),
-        check(
-            1,
-            Test::NonEmptyString,
-            &errors::INVALID_DESTINATION_FOLDER_PATH,
-        ),
-        check(2, Test::Boolean, &errors::INVALID_INCLUDE_VERSION),
-    ];
-    const MOVE: &[Step] = &[
-        Step::Read(Read::field(0, c"sourceFilePath")),
-        Step::Read(Read::field(0, c"destinationPath")),
-        check(0, Test::NonEmptyString, &errors::INVALID_SOURCE_FILE_PATH),
-        check(
-            1,
-            Test::NonEmptyString,
-            &errors::INVALID_DESTINATION_FOLDER_PATH,
-        ),
-    ];
-    const BODY: &[Field] = &[
-        field(c"sourceFilePath", 0),
-        field(c"destinationPath", 1),
-        field(c"includeFileVersions", 2),
-    ];
-    Endpoint {
-        name,
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Post,
-            steps: if copy { COPY } else { MOVE },
-            route,
-            query: Query::None,
-            body: Payload::Json(if copy { BODY } else { BODY.split_at(2).0 }),
-        }),
-    }
-}
 
 #[cfg(test)]
 mod tests {

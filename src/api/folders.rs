@@ -1,112 +1,62 @@
 //! Folders and the bulk jobs that copy and move them.
 
-use super::{
-    check, field, Build, Endpoint, Field, Payload, Query, Read, Segment, Step, Table, Test,
-};
+use super::{check, field, transfer, Endpoint, Payload, Query, Read, Segment, Step, Test};
 use crate::errors;
 use crate::http::Method;
 
-/// copyFolder and moveFolder: bulk jobs over `{ sourceFolderPath, destinationPath }`, and
-/// for a copy `includeFileVersions` (default false).
-const fn folder_job(name: &'static str, route: &'static [Segment], copy: bool) -> Endpoint {
-    const COPY: &[Step] = &[
-        Step::Read(Read::field(0, c"sourceFolderPath")),
-        Step::Read(Read::field(0, c"destinationPath")),
-        Step::Read(Read::field(0, c"includeFileVersions").or_false()),
-        check(0, Test::NonEmptyString, &errors::INVALID_SOURCE_FOLDER_PATH),
-        check(
-            1,
-            Test::NonEmptyString,
-            &errors::INVALID_DESTINATION_FOLDER_PATH,
-        ),
-        check(2, Test::Boolean, &errors::INVALID_INCLUDE_VERSION),
-    ];
-    const MOVE: &[Step] = &[
-        Step::Read(Read::field(0, c"sourceFolderPath")),
-        Step::Read(Read::field(0, c"destinationPath")),
-        check(0, Test::NonEmptyString, &errors::INVALID_SOURCE_FOLDER_PATH),
-        check(
-            1,
-            Test::NonEmptyString,
-            &errors::INVALID_DESTINATION_FOLDER_PATH,
-        ),
-    ];
-    const BODY: &[Field] = &[
-        field(c"sourceFolderPath", 0),
-        field(c"destinationPath", 1),
-        field(c"includeFileVersions", 2),
-    ];
-    Endpoint {
-        name,
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Post,
-            steps: if copy { COPY } else { MOVE },
-            route,
-            query: Query::None,
-            body: Payload::Json(if copy { BODY } else { BODY.split_at(2).0 }),
-        }),
-    }
-}
-
 pub static ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        name: "createFolder",
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Post,
-            steps: &[
-                Step::Read(Read::field(0, c"folderName")),
-                Step::Read(Read::field(0, c"parentFolderPath")),
-                check(0, Test::NonEmptyString, &errors::INVALID_FOLDER_NAME),
-                check(1, Test::NonEmptyString, &errors::INVALID_PARENT_FOLDER_PATH),
-            ],
-            route: &[Segment::Literal("folder")],
-            query: Query::None,
-            body: Payload::Json(&[field(c"folderName", 0), field(c"parentFolderPath", 1)]),
-        }),
-    },
-    Endpoint {
-        name: "deleteFolder",
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Delete,
-            steps: &[
-                Step::Read(Read::arg(0)),
-                check(0, Test::NonEmptyString, &errors::INVALID_FOLDER_PATH),
-            ],
-            route: &[Segment::Literal("folder")],
-            query: Query::None,
-            body: Payload::Json(&[field(c"folderPath", 0)]),
-        }),
-    },
-    folder_job(
+    Endpoint::table(
+        "createFolder",
+        1,
+        Method::Post,
+        &[
+            Step::Read(Read::field(0, c"folderName")),
+            Step::Read(Read::field(0, c"parentFolderPath")),
+            check(0, Test::NonEmptyString, &errors::INVALID_FOLDER_NAME),
+            check(1, Test::NonEmptyString, &errors::INVALID_PARENT_FOLDER_PATH),
+        ],
+        &[Segment::Literal("folder")],
+        Query::None,
+        Payload::Json(&[field(c"folderName", 0), field(c"parentFolderPath", 1)]),
+    ),
+    Endpoint::table(
+        "deleteFolder",
+        1,
+        Method::Delete,
+        &[
+            Step::Read(Read::arg(0)),
+            check(0, Test::NonEmptyString, &errors::INVALID_FOLDER_PATH),
+        ],
+        &[Segment::Literal("folder")],
+        Query::None,
+        Payload::Json(&[field(c"folderPath", 0)]),
+    ),
+    transfer!(
         "copyFolder",
-        &[Segment::Literal("bulkJobs/copyFolder")],
-        true,
+        "bulkJobs/copyFolder",
+        c"sourceFolderPath",
+        &errors::INVALID_SOURCE_FOLDER_PATH,
+        copy
     ),
-    folder_job(
+    transfer!(
         "moveFolder",
-        &[Segment::Literal("bulkJobs/moveFolder")],
-        false,
+        "bulkJobs/moveFolder",
+        c"sourceFolderPath",
+        &errors::INVALID_SOURCE_FOLDER_PATH,
+        move
     ),
-    Endpoint {
-        name: "getBulkJobStatus",
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Get,
-            steps: &[
-                Step::Read(Read::arg(0)),
-                check(0, Test::Truthy, &errors::JOB_ID_MISSING),
-            ],
-            route: &[
-                Segment::Literal("bulkJobs/"),
-                Segment::Id(0, &errors::JOB_ID_MISSING),
-            ],
-            query: Query::None,
-            body: Payload::None,
-        }),
-    },
+    Endpoint::by_id(
+        "getBulkJobStatus",
+        Method::Get,
+        &[
+            Step::Read(Read::arg(0)),
+            check(0, Test::Truthy, &errors::JOB_ID_MISSING),
+        ],
+        &[
+            Segment::Literal("bulkJobs/"),
+            Segment::Id(0, &errors::JOB_ID_MISSING),
+        ],
+    ),
 ];
 
 #[cfg(test)]

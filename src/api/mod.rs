@@ -344,6 +344,85 @@ pub struct Endpoint {
     pub build: Build,
 }
 
+impl Endpoint {
+    /// An endpoint described by a table.
+    pub const fn table(
+        name: &'static str,
+        arity: usize,
+        method: Method,
+        steps: &'static [Step],
+        route: &'static [Segment],
+        query: Query,
+        body: Payload,
+    ) -> Self {
+        Self {
+            name,
+            arity,
+            build: Build::Table(Table {
+                method,
+                steps,
+                route,
+                query,
+                body,
+            }),
+        }
+    }
+
+    /// One argument, an identifier that must be truthy (v6's `if (!id)`), and a request
+    /// with neither query nor body.
+    pub const fn by_id(
+        name: &'static str,
+        method: Method,
+        steps: &'static [Step],
+        route: &'static [Segment],
+    ) -> Self {
+        Self::table(name, 1, method, steps, route, Query::None, Payload::None)
+    }
+}
+
+/// copyFile, moveFile, copyFolder and moveFolder: `{ <source>, destinationPath }` and, for
+/// a copy, `includeFileVersions` (default false), read as v6 destructures them and checked
+/// in v6's order.
+macro_rules! transfer {
+    ($name:literal, $route:literal, $source:literal, $invalid:expr, copy) => {
+        transfer!(@ $name, $route, $source, $invalid,
+            [$crate::api::Step::Read($crate::api::Read::field(0, c"includeFileVersions").or_false())],
+            [$crate::api::check(2, $crate::api::Test::Boolean, &$crate::errors::INVALID_INCLUDE_VERSION)],
+            [$crate::api::field(c"includeFileVersions", 2)])
+    };
+    ($name:literal, $route:literal, $source:literal, $invalid:expr, move) => {
+        transfer!(@ $name, $route, $source, $invalid, [], [], [])
+    };
+    (@ $name:literal, $route:literal, $source:literal, $invalid:expr,
+        [$($read:expr)?], [$($check:expr)?], [$($field:expr)?]) => {
+        $crate::api::Endpoint::table(
+            $name,
+            1,
+            $crate::http::Method::Post,
+            &[
+                $crate::api::Step::Read($crate::api::Read::field(0, $source)),
+                $crate::api::Step::Read($crate::api::Read::field(0, c"destinationPath")),
+                $($read,)?
+                $crate::api::check(0, $crate::api::Test::NonEmptyString, $invalid),
+                $crate::api::check(
+                    1,
+                    $crate::api::Test::NonEmptyString,
+                    &$crate::errors::INVALID_DESTINATION_FOLDER_PATH,
+                ),
+                $($check,)?
+            ],
+            &[$crate::api::Segment::Literal($route)],
+            $crate::api::Query::None,
+            $crate::api::Payload::Json(&[
+                $crate::api::field($source, 0),
+                $crate::api::field(c"destinationPath", 1),
+                $($field,)?
+            ]),
+        )
+    };
+}
+use transfer;
+
 /// Every endpoint, by resource.
 pub fn endpoints() -> impl Iterator<Item = &'static Endpoint> {
     [

@@ -1,8 +1,8 @@
 //! File versions: the list, one version's details, deletion and restore.
 
-use super::{check, Build, Endpoint, Payload, Query, Read, Segment, Step, Table, Test};
+use super::files::FILE_ID;
+use super::{check, Endpoint, Method, Read, Segment, Step, Test};
 use crate::errors;
-use crate::http::Method;
 
 /// `(options || {}).fileId` and `.versionId`, each required.
 const FILE_AND_VERSION: &[Step] = &[
@@ -12,20 +12,6 @@ const FILE_AND_VERSION: &[Step] = &[
     check(1, Test::Truthy, &errors::FILE_VERSION_ID_MISSING),
 ];
 
-const fn version(name: &'static str, method: Method, route: &'static [Segment]) -> Endpoint {
-    Endpoint {
-        name,
-        arity: 1,
-        build: Build::Table(Table {
-            method,
-            steps: FILE_AND_VERSION,
-            route,
-            query: Query::None,
-            body: Payload::None,
-        }),
-    }
-}
-
 const VERSION: &[Segment] = &[
     Segment::Literal("files/"),
     Segment::Id(0, &errors::FILE_ID_MISSING),
@@ -34,29 +20,32 @@ const VERSION: &[Segment] = &[
 ];
 
 pub static ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        name: "getFileVersions",
-        arity: 1,
-        build: Build::Table(Table {
-            method: Method::Get,
-            steps: &[
-                Step::Read(Read::arg(0)),
-                check(0, Test::Truthy, &errors::FILE_ID_MISSING),
-            ],
-            route: &[
-                Segment::Literal("files/"),
-                Segment::Id(0, &errors::FILE_ID_MISSING),
-                Segment::Literal("/versions"),
-            ],
-            query: Query::None,
-            body: Payload::None,
-        }),
-    },
-    version("getFileVersionDetails", Method::Get, VERSION),
-    version("deleteFileVersion", Method::Delete, VERSION),
-    version(
+    Endpoint::by_id(
+        "getFileVersions",
+        Method::Get,
+        FILE_ID,
+        &[
+            Segment::Literal("files/"),
+            Segment::Id(0, &errors::FILE_ID_MISSING),
+            Segment::Literal("/versions"),
+        ],
+    ),
+    Endpoint::by_id(
+        "getFileVersionDetails",
+        Method::Get,
+        FILE_AND_VERSION,
+        VERSION,
+    ),
+    Endpoint::by_id(
+        "deleteFileVersion",
+        Method::Delete,
+        FILE_AND_VERSION,
+        VERSION,
+    ),
+    Endpoint::by_id(
         "restoreFileVersion",
         Method::Put,
+        FILE_AND_VERSION,
         &[
             Segment::Literal("files/"),
             Segment::Id(0, &errors::FILE_ID_MISSING),
