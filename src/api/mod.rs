@@ -452,12 +452,7 @@ pub fn request<H: Host>(
     options: H::Value,
     args: &[H::Value],
 ) -> Validated<ApiRequest> {
-    let arg = |i: usize| -> HostResult<H::Value> {
-        match args.get(i) {
-            Some(value) => Ok(*value),
-            None => Err(Exception),
-        }
-    };
+    let arg = |i: usize| nth(args, i);
     match &endpoint.build {
         Build::Table(table) => build_table(host, table, options, &arg),
         Build::Upload => upload::request(host, options, arg(0)?),
@@ -469,14 +464,14 @@ fn build_table<H: Host>(
     host: &H,
     table: &Table,
     options: H::Value,
-    arg: &dyn Fn(usize) -> HostResult<H::Value>,
+    arg: &dyn Fn(usize) -> Validated<H::Value>,
 ) -> Validated<ApiRequest> {
     let mut values = Vec::with_capacity(table.steps.len());
     for step in table.steps {
         match *step {
             Step::Read(read) => values.push(read_value(host, &read, arg(read.arg)?)?),
             Step::Check { read, test, error } => {
-                if !passes(host, test, values[read], &values)? {
+                if !passes(host, test, nth(&values, read)?, &values)? {
                     return Err(Invalid::Argument(error));
                 }
             }
@@ -486,7 +481,9 @@ fn build_table<H: Host>(
     for segment in table.route {
         match *segment {
             Segment::Literal(text) => route.push_str(text),
-            Segment::Id(read, error) => route.push_str(&path_segment(host, values[read], error)?),
+            Segment::Id(read, error) => {
+                route.push_str(&path_segment(host, nth(&values, read)?, error)?)
+            }
         }
     }
     let body = match table.body {
@@ -499,7 +496,7 @@ fn build_table<H: Host>(
     let url = match table.query {
         Query::None => url,
         Query::ListOptions(read) => {
-            media::with_query(&url, &params::list_options(host, values[read])?)
+            media::with_query(&url, &params::list_options(host, nth(&values, read)?)?)
         }
         Query::Fields(fields) => {
             let mut pairs = Vec::new();
@@ -521,16 +518,27 @@ fn build_table<H: Host>(
     })
 }
 
+/// Value `i` of a call: an argument, or a value its steps read. A declaration that names
+/// one it does not have is an error of this package, reported rather than a panic (and
+/// `declarations_only_use_values_they_have` keeps every declaration clear of it).
+fn nth<V: Copy>(values: &[V], i: usize) -> Validated<V> {
+    values.get(i).copied().ok_or_else(|| {
+        Invalid::Thrown(Thrown::error(format!(
+            "an endpoint declaration uses value {i}, which it does not have"
+        )))
+    })
+}
+
 fn fields_of<H: Host>(
     host: &H,
     fields: &[Field],
     values: &[H::Value],
-) -> HostResult<Vec<(&'static CStr, H::Value)>> {
+) -> Validated<Vec<(&'static CStr, H::Value)>> {
     let mut out = Vec::with_capacity(fields.len());
     for field in fields {
         let value = match field.from {
-            FieldValue::Read(read) => values[read],
-            FieldValue::FieldOf(read, name) => host.get(values[read], name)?,
+            FieldValue::Read(read) => nth(values, read)?,
+            FieldValue::FieldOf(read, name) => host.get(nth(values, read)?, name)?,
         };
         if field.when == When::Always || host.truthy(value)? {
             out.push((field.name, value));
@@ -609,7 +617,7 @@ fn passes<H: Host>(host: &H, test: Test, value: H::Value, values: &[H::Value]) -
         }
         Test::HasLength => host.truthy(value)? && host.truthy(prop(host, value, c"length")?)?,
         Test::HasTruthy(name) => host.truthy(prop(host, value, name)?)?,
-        Test::EitherTruthy(other) => host.truthy(value)? || host.truthy(values[other])?,
+        Test::EitherTruthy(other) => host.truthy(value)? || host.truthy(nth(values, other)?)?,
     })
 }
 
@@ -708,6 +716,62 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), count);
         assert_eq!(count, 28);
+    }
+
+    #[test]
+    fn declarations_only_use_values_they_have() {
+        for endpoint in endpoints() {
+            let Build::Table(table) = &endpoint.build else {
+                continue;
+            };
+            let mut read = 0;
+            for step in table.steps {
+                match *step {
+                    Step::Read(r) => {
+                        assert!(
+                            r.arg < endpoint.arity,
+                            "{}: argument {}",
+                            endpoint.name,
+                            r.arg
+                        );
+                        read += 1;
+                    }
+                    Step::Check { read: i, test, .. } => {
+                        assert!(
+                            i < read,
+                            "{}: checks value {i} before reading it",
+                            endpoint.name
+                        );
+                        if let Test::EitherTruthy(other) = test {
+                            assert!(other < read, "{}: value {other}", endpoint.name);
+                        }
+                    }
+                }
+            }
+            let mut used: Vec<usize> = table
+                .route
+                .iter()
+                .filter_map(|s| match s {
+                    Segment::Id(i, _) => Some(*i),
+                    Segment::Literal(_) => None,
+                })
+                .collect();
+            let fields = match (table.query, table.body) {
+                (Query::Fields(q), Payload::Json(b)) => [q, b].concat(),
+                (Query::Fields(q), Payload::None) => q.to_vec(),
+                (_, Payload::Json(b)) => b.to_vec(),
+                (_, Payload::None) => Vec::new(),
+            };
+            used.extend(fields.iter().map(|f| match f.from {
+                FieldValue::Read(i) | FieldValue::FieldOf(i, _) => i,
+            }));
+            if let Query::ListOptions(i) = table.query {
+                used.push(i);
+            }
+            for i in used {
+                assert!(i < read, "{}: uses value {i} of {read}", endpoint.name);
+            }
+        }
     }
 
     #[test]

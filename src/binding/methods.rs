@@ -28,12 +28,13 @@ impl ImageKit {
         &self,
         env: &Env,
         name: &str,
+        endpoint: Option<&'static api::Endpoint>,
         options: Unknown,
         args: &[Value],
         callback: Unknown,
     ) -> Result<Value> {
         let js = Js::of(env);
-        let Some(endpoint) = api::endpoint(name) else {
+        let Some(endpoint) = endpoint else {
             return Err(js.throw_error(&format!("no endpoint is declared for {name}")));
         };
         let client = match self
@@ -83,7 +84,10 @@ macro_rules! api_methods {
                     $($arg: Unknown,)*
                     callback: Unknown,
                 ) -> Result<Value> {
-                    self.call(&env, $js, options, &[$(Value::of(&$arg)),*], callback)
+                    // Looked up by name once, not on every call.
+                    static ENDPOINT: OnceLock<Option<&'static api::Endpoint>> = OnceLock::new();
+                    let endpoint = *ENDPOINT.get_or_init(|| api::endpoint($js));
+                    self.call(&env, $js, endpoint, options, &[$(Value::of(&$arg)),*], callback)
                 }
             )*
         }
