@@ -133,6 +133,75 @@ export declare class ImageKit {
   /** Deletes a custom metadata field (ImageKit keeps it, marked deleted). */
   deleteCustomMetadataField(fieldId: string): Promise<IKResponse<void>>
   deleteCustomMetadataField(fieldId: string, callback: IKCallback<IKResponse<void>>): void
+  /** Renames a folder in a bulk job; everything in it keeps its place under the new path. */
+  renameFolder(renameFolderOptions: RenameFolderOptions): Promise<IKResponse<RenameFolderResponse>>
+  renameFolder(renameFolderOptions: RenameFolderOptions, callback: IKCallback<IKResponse<RenameFolderResponse>>): void
+  /** Every saved extension of the account. */
+  listSavedExtensions(): Promise<IKResponse<SavedExtension[]>>
+  listSavedExtensions(callback: IKCallback<IKResponse<SavedExtension[]>>): void
+  /** Saves an extension configuration under a name. */
+  createSavedExtension(createSavedExtensionOptions: CreateSavedExtensionOptions): Promise<IKResponse<SavedExtension>>
+  createSavedExtension(createSavedExtensionOptions: CreateSavedExtensionOptions, callback: IKCallback<IKResponse<SavedExtension>>): void
+  /** One saved extension. */
+  getSavedExtension(id: string): Promise<IKResponse<SavedExtension>>
+  getSavedExtension(id: string, callback: IKCallback<IKResponse<SavedExtension>>): void
+  /** Changes the name, description or config of a saved extension. */
+  updateSavedExtension(id: string, updateSavedExtensionOptions: UpdateSavedExtensionOptions): Promise<IKResponse<SavedExtension>>
+  updateSavedExtension(id: string, updateSavedExtensionOptions: UpdateSavedExtensionOptions, callback: IKCallback<IKResponse<SavedExtension>>): void
+  /** Deletes a saved extension. */
+  deleteSavedExtension(id: string): Promise<IKResponse<void>>
+  deleteSavedExtension(id: string, callback: IKCallback<IKResponse<void>>): void
+  /** Every named transformation of the account. */
+  listNamedTransformations(): Promise<IKResponse<NamedTransformation[]>>
+  listNamedTransformations(callback: IKCallback<IKResponse<NamedTransformation[]>>): void
+  /** Names a transformation string, for URLs to apply as `tr:n-<name>`. */
+  createNamedTransformation(createNamedTransformationOptions: CreateNamedTransformationOptions): Promise<IKResponse<NamedTransformation>>
+  createNamedTransformation(createNamedTransformationOptions: CreateNamedTransformationOptions, callback: IKCallback<IKResponse<NamedTransformation>>): void
+  /** One named transformation. */
+  getNamedTransformation(id: string): Promise<IKResponse<NamedTransformation>>
+  getNamedTransformation(id: string, callback: IKCallback<IKResponse<NamedTransformation>>): void
+  /** Changes the name, transformation or enabled state of a named transformation. */
+  updateNamedTransformation(id: string, updateNamedTransformationOptions: UpdateNamedTransformationOptions): Promise<IKResponse<NamedTransformation>>
+  updateNamedTransformation(id: string, updateNamedTransformationOptions: UpdateNamedTransformationOptions, callback: IKCallback<IKResponse<NamedTransformation>>): void
+  /** Deletes a named transformation. */
+  deleteNamedTransformation(id: string): Promise<IKResponse<void>>
+  deleteNamedTransformation(id: string, callback: IKCallback<IKResponse<void>>): void
+  /** Every origin of the account. */
+  listOrigins(): Promise<IKResponse<Origin[]>>
+  listOrigins(callback: IKCallback<IKResponse<Origin[]>>): void
+  /** Adds an origin: storage ImageKit fetches files from. */
+  createOrigin(createOriginOptions: CreateOriginOptions): Promise<IKResponse<Origin>>
+  createOrigin(createOriginOptions: CreateOriginOptions, callback: IKCallback<IKResponse<Origin>>): void
+  /** One origin. */
+  getOrigin(id: string): Promise<IKResponse<Origin>>
+  getOrigin(id: string, callback: IKCallback<IKResponse<Origin>>): void
+  /** Replaces the whole of an origin. */
+  updateOrigin(id: string, updateOriginOptions: UpdateOriginOptions): Promise<IKResponse<Origin>>
+  updateOrigin(id: string, updateOriginOptions: UpdateOriginOptions, callback: IKCallback<IKResponse<Origin>>): void
+  /** Deletes an origin. */
+  deleteOrigin(id: string): Promise<IKResponse<void>>
+  deleteOrigin(id: string, callback: IKCallback<IKResponse<void>>): void
+  /** Every URL endpoint of the account, the default one included. */
+  listUrlEndpoints(): Promise<IKResponse<UrlEndpoint[]>>
+  listUrlEndpoints(callback: IKCallback<IKResponse<UrlEndpoint[]>>): void
+  /** Adds a URL endpoint. */
+  createUrlEndpoint(createUrlEndpointOptions: CreateUrlEndpointOptions): Promise<IKResponse<UrlEndpoint>>
+  createUrlEndpoint(createUrlEndpointOptions: CreateUrlEndpointOptions, callback: IKCallback<IKResponse<UrlEndpoint>>): void
+  /** One URL endpoint. */
+  getUrlEndpoint(id: string): Promise<IKResponse<UrlEndpoint>>
+  getUrlEndpoint(id: string, callback: IKCallback<IKResponse<UrlEndpoint>>): void
+  /** Replaces the whole of a URL endpoint. */
+  updateUrlEndpoint(id: string, updateUrlEndpointOptions: UpdateUrlEndpointOptions): Promise<IKResponse<UrlEndpoint>>
+  updateUrlEndpoint(id: string, updateUrlEndpointOptions: UpdateUrlEndpointOptions, callback: IKCallback<IKResponse<UrlEndpoint>>): void
+  /** Deletes a URL endpoint (not the default one). */
+  deleteUrlEndpoint(id: string): Promise<IKResponse<void>>
+  deleteUrlEndpoint(id: string, callback: IKCallback<IKResponse<void>>): void
+  /** Billed usage from `startDate` up to, not including, `endDate`. */
+  getUsage(usageOptions: UsageOptions): Promise<IKResponse<UsageResponse>>
+  getUsage(usageOptions: UsageOptions, callback: IKCallback<IKResponse<UsageResponse>>): void
+  /** CDN traffic analytics from `startDate` to `endDate`, both included. */
+  getUsageAnalytics(usageOptions: UsageOptions): Promise<IKResponse<UsageAnalyticsResponse>>
+  getUsageAnalytics(usageOptions: UsageOptions, callback: IKCallback<IKResponse<UsageAnalyticsResponse>>): void
 }
 
 /** Internal: where `imagekit.js` writes the chunks of a stream being uploaded. */
@@ -165,11 +234,61 @@ export interface AITagItem {
 /** Who assigned an AI tag. */
 export type AITagSource = 'google-auto-tagging' | 'aws-auto-tagging'
 
+/**
+ * One task of the `ai-tasks` extension: pick tags or a custom metadata value from a
+ * vocabulary, or answer a yes/no question and act on the answer.
+ */
+export interface AiTask {
+  type: 'select_tags' | 'select_metadata' | 'yes_no'
+  instruction: string
+  /** The custom metadata field a `select_metadata` task sets. */
+  field?: string
+  vocabulary?: Array<string | number | boolean>
+  min_selections?: number
+  max_selections?: number
+  on_yes?: AiTaskActions
+  on_no?: AiTaskActions
+  on_unknown?: AiTaskActions
+}
+
+/** What an AI task does to the file after a yes/no answer. */
+export interface AiTaskActions {
+  add_tags?: Array<string>
+  remove_tags?: Array<string>
+  set_metadata?: Array<{ field: string; value: string | number | boolean | Array<string | number | boolean> }>
+  unset_metadata?: Array<{ field: string }>
+}
+
+/** An Akeneo PIM instance (`AKENEO_PIM`). */
+export interface AkeneoPimOriginOptions {
+  type: 'AKENEO_PIM'
+  name: string
+  baseUrl: string
+  clientId: string
+  clientSecret: string
+  username: string
+  password: string
+  includeCanonicalHeader?: boolean
+  baseUrlForCanonicalHeader?: string
+}
+
 /** An auto-tagging extension (`google-auto-tagging`, `aws-auto-tagging`). */
 export interface AutoTag {
   name: string
   maxTags: number
   minConfidence: number
+}
+
+/** An Azure Blob Storage container (`AZURE_BLOB`). */
+export interface AzureBlobOriginOptions {
+  type: 'AZURE_BLOB'
+  name: string
+  accountName: string
+  container: string
+  sasToken: string
+  prefix?: string
+  includeCanonicalHeader?: boolean
+  baseUrlForCanonicalHeader?: string
 }
 
 /** The background-removal extension (`remove-bg`). */
@@ -258,6 +377,30 @@ export interface CreateFolderOptions {
   folderName: string
   /** `/` for the root; missing parents are created. */
   parentFolderPath: string
+}
+
+export interface CreateNamedTransformationOptions {
+  name: string
+  transformation: string
+  /** Default true. */
+  enabled?: boolean
+}
+
+/** An origin to create, or the whole of one to replace (`updateOrigin`). */
+export type CreateOriginOptions = S3OriginOptions | S3CompatibleOriginOptions | WebFolderOriginOptions | WebProxyOriginOptions | GcsOriginOptions | AzureBlobOriginOptions | AkeneoPimOriginOptions
+
+export interface CreateSavedExtensionOptions {
+  name: string
+  description: string
+  config: SavedExtensionConfig
+}
+
+/** A URL endpoint to create, or the whole of one to replace (`updateUrlEndpoint`). */
+export interface CreateUrlEndpointOptions {
+  description: string
+  urlPrefix?: string
+  origins?: Array<string>
+  urlRewriter?: UrlRewriter
 }
 
 /** A custom metadata field. */
@@ -470,6 +613,18 @@ export interface FolderObject {
   updatedAt: string
 }
 
+/** A Google Cloud Storage bucket (`GCS`). */
+export interface GcsOriginOptions {
+  type: 'GCS'
+  name: string
+  bucket: string
+  clientEmail: string
+  privateKey: string
+  prefix?: string
+  includeCanonicalHeader?: boolean
+  baseUrlForCanonicalHeader?: string
+}
+
 /** Whether `getCustomMetadataFields` includes deleted fields. */
 export interface GetCustomMetadataFieldsOptions {
   includeDeleted?: boolean
@@ -536,6 +691,18 @@ export interface MoveFolderOptions {
 /** The bulk job moving a folder. */
 export type MoveFolderResponse = CopyFolderResponse
 
+/** A transformation string under a name, applied by URLs as `tr:n-<name>`. */
+export interface NamedTransformation {
+  id: string
+  /** Letters, digits and underscores; unique in the account. */
+  name: string
+  /** Like `w-150,h-150,fo-center`. */
+  transformation: string
+  /** A disabled one fails delivery. */
+  enabled: boolean
+  createdAt: string
+}
+
 /** A custom metadata field's schema when a value is optional, by field type. */
 export type OptionalCustomMetadataFieldSchema =
   | { type: 'Text'; isValueRequired?: false; defaultValue?: string; minLength?: number; maxLength?: number }
@@ -545,6 +712,35 @@ export type OptionalCustomMetadataFieldSchema =
   | { type: 'Boolean'; isValueRequired?: false; defaultValue?: Boolean }
   | { type: 'SingleSelect'; isValueRequired?: false; defaultValue?: Array<string | boolean | number>; selectOptions: Array<string | boolean | number> }
   | { type: 'MultiSelect'; isValueRequired?: false; defaultValue?: Array<string | boolean | number>; selectOptions: Array<string | boolean | number> }
+
+/** An origin as ImageKit gives it back: its settings without keys, tokens or passwords. */
+export interface Origin {
+  id: string
+  type: 'S3' | 'S3_COMPATIBLE' | 'CLOUDINARY_BACKUP' | 'WEB_FOLDER' | 'WEB_PROXY' | 'GCS' | 'AZURE_BLOB' | 'AKENEO_PIM'
+  name: string
+  includeCanonicalHeader: boolean
+  baseUrlForCanonicalHeader?: string
+  /** Buckets (S3, S3_COMPATIBLE, CLOUDINARY_BACKUP, GCS). */
+  bucket?: string
+  /** Buckets and containers. */
+  prefix?: string
+  /** S3_COMPATIBLE. */
+  endpoint?: string
+  /** S3_COMPATIBLE. */
+  s3ForcePathStyle?: boolean
+  /** S3, CLOUDINARY_BACKUP. */
+  useIAMRole?: boolean
+  /** WEB_FOLDER, AKENEO_PIM. */
+  baseUrl?: string
+  /** WEB_FOLDER. */
+  forwardHostHeaderToOrigin?: boolean
+  /** GCS. */
+  clientEmail?: string
+  /** AZURE_BLOB. */
+  accountName?: string
+  /** AZURE_BLOB. */
+  container?: string
+}
 
 /** Hamming distance between two hex pHash strings, or an `Error` (returned, not thrown). */
 export declare function pHashDistance(firstPHash: string, secondPHash: string): number | Error
@@ -587,6 +783,21 @@ export interface RenameFileResponse {
   purgeRequestId?: string
 }
 
+/** The folder to rename and its new name. */
+export interface RenameFolderOptions {
+  /** Full path of the folder, like `/products/summer`. */
+  folderPath: string
+  /** The new name: characters other than letters, digits and `-` become `_`. */
+  newFolderName: string
+  /** Purges the CDN cache of every file under the old path (one purge request). */
+  purgeCache?: boolean
+}
+
+/** The bulk job renaming a folder; `getBulkJobStatus(jobId)` follows it. */
+export interface RenameFolderResponse {
+  jobId: string
+}
+
 /** A custom metadata field's schema when a value is required, by field type. */
 export type RequiredCustomMetadataFieldSchema =
   | { type: 'Text'; isValueRequired: true; defaultValue: string; minLength?: number; maxLength?: number }
@@ -607,6 +818,80 @@ export interface ResponseMetadata {
 /** Which version `restoreFileVersion` makes the current one. */
 export type RestoreFileVersionOptions = FileVersionDetailsOptions
 
+/** A bucket of an S3-compatible store (`S3_COMPATIBLE`). */
+export interface S3CompatibleOriginOptions {
+  type: 'S3_COMPATIBLE'
+  name: string
+  bucket: string
+  endpoint: string
+  accessKey: string
+  secretKey: string
+  prefix?: string
+  s3ForcePathStyle?: boolean
+  includeCanonicalHeader?: boolean
+  baseUrlForCanonicalHeader?: string
+}
+
+/** An S3 bucket (`S3`), or a Cloudinary backup bucket (`CLOUDINARY_BACKUP`). */
+export interface S3OriginOptions {
+  type: 'S3' | 'CLOUDINARY_BACKUP'
+  name: string
+  bucket: string
+  /** Empty with `useIAMRole`. */
+  accessKey: string
+  /** Empty with `useIAMRole`. */
+  secretKey: string
+  prefix?: string
+  useIAMRole?: boolean
+  includeCanonicalHeader?: boolean
+  baseUrlForCanonicalHeader?: string
+}
+
+/** AI tasks (`ai-tasks`). */
+export interface SavedAiTasks {
+  name: 'ai-tasks'
+  tasks: Array<AiTask>
+}
+
+/** An AI-written description (`ai-auto-description`). */
+export interface SavedAutoDescription {
+  name: 'ai-auto-description'
+}
+
+/** Auto-tagging (`google-auto-tagging`, `aws-auto-tagging`). */
+export interface SavedAutoTag {
+  name: 'google-auto-tagging' | 'aws-auto-tagging'
+  maxTags: number
+  minConfidence: number
+}
+
+/** Background removal (`remove-bg`). */
+export interface SavedBgRemoval {
+  name: 'remove-bg'
+  options?: SavedBgRemovalOptions
+}
+
+/** Options of a saved background removal: any of them may be left out. */
+export interface SavedBgRemovalOptions {
+  add_shadow?: boolean
+  bg_color?: string
+  bg_image_url?: string
+  semitransparency?: boolean
+}
+
+/** An extension configuration saved under a name, referred to by its id on upload. */
+export interface SavedExtension {
+  id: string
+  name: string
+  description: string
+  config: SavedExtensionConfig
+  createdAt: string
+  updatedAt: string
+}
+
+/** The extension a saved extension holds. */
+export type SavedExtensionConfig = SavedBgRemoval | SavedAutoTag | SavedAutoDescription | SavedAiTasks
+
 /** One transformation step: parameter names (v6's table or any other) to values. */
 export type Transformation = Record<string, string | boolean | number>
 
@@ -624,6 +909,26 @@ export interface UpdateCustomMetadataFieldOptions {
   label?: string
   schema?: CustomMetadataFieldSchemaMinusType
 }
+
+/** The fields to change; the others stay. */
+export interface UpdateNamedTransformationOptions {
+  name?: string
+  transformation?: string
+  enabled?: boolean
+}
+
+/** `updateOrigin` replaces the whole origin. */
+export type UpdateOriginOptions = CreateOriginOptions
+
+/** The fields to change; the others stay. */
+export interface UpdateSavedExtensionOptions {
+  name?: string
+  description?: string
+  config?: SavedExtensionConfig
+}
+
+/** `updateUrlEndpoint` replaces the whole endpoint. */
+export type UpdateUrlEndpointOptions = CreateUrlEndpointOptions
 
 /** The file to upload and how to store it. */
 export interface UploadOptions {
@@ -682,6 +987,18 @@ export interface UploadTransformation {
   post?: Array<PostTransformation>
 }
 
+/** A URL endpoint: a prefix files are delivered under, and the origins it tries in order. */
+export interface UrlEndpoint {
+  /** `default` for the endpoint every account has. */
+  id: string
+  description: string
+  /** Letters, digits and hyphens; empty for the default endpoint. */
+  urlPrefix: string
+  /** Origin ids. */
+  origins: Array<string>
+  urlRewriter?: UrlRewriter
+}
+
 /** Options of `url()`: a `path` under `urlEndpoint`, or an absolute `src`. */
 export interface UrlOptions {
   path?: string
@@ -694,6 +1011,94 @@ export interface UrlOptions {
   expireSeconds?: number
 }
 
+/** A rewriter of another CDN's URLs into ImageKit's. */
+export interface UrlRewriter {
+  type: 'CLOUDINARY' | 'IMGIX' | 'AKAMAI'
+  /** CLOUDINARY only: keep `<asset_type>/<delivery_type>` in the rewritten URL. */
+  preserveAssetDeliveryTypes?: boolean
+}
+
+/** CDN traffic from `startDate` to `endDate`, both included. */
+export interface UsageAnalyticsResponse {
+  startDate: string
+  endDate: string
+  /** When the figures were computed (ISO 8601). */
+  generatedAt: string
+  bandwidthBytes: number
+  requestCount: number
+  cache: UsageCacheCounts
+  statusCodes: Array<UsageCount>
+  errorReasons: Array<UsageCount>
+  top404Assets: Array<UsageCount>
+  extensions: Array<UsageExtensionCount>
+  videoProcessing: Array<UsageVideoProcessing>
+  browser: UsageRanking
+  country: UsageRanking
+  device: UsageRanking
+  format: UsageRanking
+  topImages: UsageRanking
+  topImageTransforms: UsageRanking
+  topOtherAssets: UsageRanking
+  topReferrers: UsageRanking
+  topUserAgents: UsageRanking
+  topVideos: UsageRanking
+  topVideoTransforms: UsageRanking
+  urlEndpoints: UsageRanking
+}
+
+export interface UsageCacheCounts {
+  hitCount: number
+  missCount: number
+  errorCount: number
+}
+
+/** A count of requests under a name (a status code, an error reason, a URL). */
+export interface UsageCount {
+  name: string
+  requestCount: number
+}
+
+/** One row of a ranking: a name (a URL, a content type, a country...) and its traffic. */
+export interface UsageEntry {
+  name: string
+  /** Countries only: the ISO code. */
+  code?: string
+  bandwidthBytes: number
+  requestCount: number
+}
+
+export interface UsageExtensionCount {
+  name: string
+  operationCount: number
+}
+
+/** A range of days, each `YYYY-MM-DD` (UTC), less than 90 days apart. */
+export interface UsageOptions {
+  startDate: string
+  endDate: string
+}
+
+/** The top entries of one grouping, by bandwidth and by requests. */
+export interface UsageRanking {
+  byBandwidth: Array<UsageEntry>
+  byRequests: Array<UsageEntry>
+}
+
+/** Billed usage from `startDate` up to, not including, `endDate`. */
+export interface UsageResponse {
+  bandwidthBytes?: number
+  mediaLibraryStorageBytes?: number
+  originalCacheStorageBytes?: number
+  videoProcessingUnitsCount?: number
+  extensionUnitsCount?: number
+}
+
+export interface UsageVideoProcessing {
+  codec: string
+  resolution: string
+  durationSeconds: number
+}
+
 /** Verifies an `x-ik-signature` header against the raw body and returns the parsed event. */
 export declare function verifyWebhookEvent(payload: string | Uint8Array, signature: string, secret: string): { timestamp: number, event: WebhookEvent }
 
@@ -701,6 +1106,16 @@ export declare function verifyWebhookEvent(payload: string | Uint8Array, signatu
 export interface VersionInfo {
   name: string
   id: string
+}
+
+/** A web server's folder (`WEB_FOLDER`). */
+export interface WebFolderOriginOptions {
+  type: 'WEB_FOLDER'
+  name: string
+  baseUrl: string
+  forwardHostHeaderToOrigin?: boolean
+  includeCanonicalHeader?: boolean
+  baseUrlForCanonicalHeader?: string
 }
 
 /**
@@ -771,4 +1186,12 @@ export interface WebhookEventVideoTransformationReady {
   request: { x_request_id: string; url: string; user_agent: string }
   timings: { donwload_duration: number; encoding_duration: number }
   data: { asset: { url: string }; transformation: { type: string; options: { video_codec: string; audio_codec: string; auto_rotate: boolean; quality: number; format: string }; output: { url: string; video_metadata: { duration: number; width: number; height: number; bitrate: number } } } }
+}
+
+/** Any public URL (`WEB_PROXY`). */
+export interface WebProxyOriginOptions {
+  type: 'WEB_PROXY'
+  name: string
+  includeCanonicalHeader?: boolean
+  baseUrlForCanonicalHeader?: string
 }

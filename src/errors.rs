@@ -55,4 +55,24 @@ messages! {
     INVALID_TRANSFORMATION: "Invalid transformation parameter. Please include at least pre, post, or both.", "";
     INVALID_PRE_TRANSFORMATION: "Invalid pre transformation parameter.", "";
     INVALID_POST_TRANSFORMATION: "Invalid post transformation parameter.", "";
+    // The API areas v6 lacks, in the style of v6's table.
+    INVALID_NEW_FOLDER_NAME: "Invalid newFolderName value", "It should be the folder's new name, like 'summer-2026'";
+    SAVED_EXTENSION_ID_MISSING: "Missing id for the saved extension", "Pass the saved extension's id as the first parameter";
+    SAVED_EXTENSION_DATA_MISSING: "Missing update data for the saved extension", "Pass an object with the fields to change, like { description: '...' }";
+    SAVED_EXTENSION_NAME_MISSING: "Missing name for the saved extension", "";
+    SAVED_EXTENSION_DESCRIPTION_MISSING: "Missing description for the saved extension", "";
+    SAVED_EXTENSION_CONFIG_MISSING: "Missing config for the saved extension", "config should be an extension object like { name: 'remove-bg' }";
+    NAMED_TRANSFORMATION_ID_MISSING: "Missing id for the named transformation", "Pass the named transformation's id as the first parameter";
+    NAMED_TRANSFORMATION_DATA_MISSING: "Missing update data for the named transformation", "Pass an object with the fields to change, like { transformation: 'w-200' }";
+    NAMED_TRANSFORMATION_NAME_MISSING: "Missing name for the named transformation", "It is used in URLs as tr:n-<name>: letters, digits and underscores";
+    NAMED_TRANSFORMATION_TRANSFORMATION_MISSING: "Missing transformation for the named transformation", "It should be a transformation string like 'w-150,h-150'";
+    ORIGIN_ID_MISSING: "Missing id for the origin", "Pass the origin's id as the first parameter";
+    ORIGIN_DATA_MISSING: "Missing data for the origin", "Pass the origin's settings, like { type: 'WEB_FOLDER', name: '...', baseUrl: '...' }";
+    ORIGIN_TYPE_MISSING: "Missing type for the origin", "type should be one of S3, S3_COMPATIBLE, CLOUDINARY_BACKUP, WEB_FOLDER, WEB_PROXY, GCS, AZURE_BLOB, AKENEO_PIM";
+    ORIGIN_NAME_MISSING: "Missing name for the origin", "";
+    URL_ENDPOINT_ID_MISSING: "Missing id for the URL endpoint", "Pass the URL endpoint's id as the first parameter";
+    URL_ENDPOINT_DATA_MISSING: "Missing data for the URL endpoint", "Pass the URL endpoint's settings, like { description: '...' }";
+    URL_ENDPOINT_DESCRIPTION_MISSING: "Missing description for the URL endpoint", "";
+    INVALID_USAGE_START_DATE: "Invalid startDate value", "It should be a date string in YYYY-MM-DD format, like '2026-11-01'";
+    INVALID_USAGE_END_DATE: "Invalid endDate value", "It should be a date string in YYYY-MM-DD format, like '2026-12-01'";
 }

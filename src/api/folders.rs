@@ -1,4 +1,4 @@
-//! Folders and the bulk jobs that copy and move them.
+//! Folders and the bulk jobs that copy, move and rename them.
 
 use super::{check, field, transfer, Endpoint, Payload, Query, Read, Segment, Step, Test};
 use crate::errors;
@@ -44,6 +44,24 @@ pub static ENDPOINTS: &[Endpoint] = &[
         c"sourceFolderPath",
         &errors::INVALID_SOURCE_FOLDER_PATH,
         move
+    ),
+    // Not in v6: its options are read as `(options || {})`, and sent as written.
+    Endpoint::table(
+        "renameFolder",
+        1,
+        Method::Post,
+        &[
+            Step::Read(Read::arg(0)),
+            Step::Read(Read::field_or_empty(0, c"folderPath")),
+            Step::Read(Read::field_or_empty(0, c"newFolderName")),
+            Step::Read(Read::field_or_empty(0, c"purgeCache")),
+            check(1, Test::NonEmptyString, &errors::INVALID_FOLDER_PATH),
+            check(2, Test::NonEmptyString, &errors::INVALID_NEW_FOLDER_NAME),
+            check(3, Test::OptionalBoolean, &errors::INVALID_PURGE_CACHE),
+        ],
+        &[Segment::Literal("bulkJobs/renameFolder")],
+        Query::None,
+        Payload::Whole(0),
     ),
     Endpoint::by_id(
         "getBulkJobStatus",
@@ -114,6 +132,41 @@ mod tests {
         assert_eq!(
             model.call("getBulkJobStatus", [V::str("j1")]).unwrap(),
             Sent::new(Method::Get, "http://api.test/v1/bulkJobs/j1", None)
+        );
+    }
+
+    #[test]
+    fn rename_folder_job() {
+        let model = Model::default();
+        let rename = V::object([
+            ("folderPath", V::str("/a/b")),
+            ("newFolderName", V::str("c")),
+            ("purgeCache", V::Bool(true)),
+        ]);
+        assert_eq!(
+            model.call("renameFolder", [rename]).unwrap(),
+            Sent::new(
+                Method::Post,
+                "http://api.test/v1/bulkJobs/renameFolder",
+                Some(r#"{"folderPath":"/a/b","newFolderName":"c","purgeCache":true}"#)
+            )
+        );
+        assert_eq!(
+            model.call("renameFolder", [V::Undefined]),
+            Err(Invalid::Argument(&errors::INVALID_FOLDER_PATH))
+        );
+        assert_eq!(
+            model.call("renameFolder", [V::object([("folderPath", V::str("/a"))])]),
+            Err(Invalid::Argument(&errors::INVALID_NEW_FOLDER_NAME))
+        );
+        let bad_purge = V::object([
+            ("folderPath", V::str("/a")),
+            ("newFolderName", V::str("b")),
+            ("purgeCache", V::str("yes")),
+        ]);
+        assert_eq!(
+            model.call("renameFolder", [bad_purge]),
+            Err(Invalid::Argument(&errors::INVALID_PURGE_CACHE))
         );
     }
 

@@ -20,9 +20,14 @@ mod failure;
 pub mod files;
 pub mod folders;
 pub mod metadata;
+pub mod named_transformations;
 pub mod options;
+pub mod origins;
 mod params;
+pub mod saved_extensions;
 pub mod upload;
+pub mod url_endpoints;
+pub mod usage;
 pub mod versions;
 
 #[cfg(test)]
@@ -236,6 +241,10 @@ pub enum Test {
     HasTruthy(&'static CStr),
     /// `value || reads[other]`.
     EitherTruthy(usize),
+    /// `value === undefined || typeof value === "boolean"`: an optional flag.
+    OptionalBoolean,
+    /// A string naming a calendar day, `YYYY-MM-DD`.
+    CalendarDate,
 }
 
 /// One step of an endpoint's argument handling, in v6's order.
@@ -249,10 +258,32 @@ pub enum Step {
         test: Test,
         error: &'static ErrorMessage,
     },
+    /// Reads a value that only a check needs (it is not numbered) and checks it.
+    Require {
+        read: Read,
+        test: Test,
+        error: &'static ErrorMessage,
+    },
 }
 
 pub const fn check(read: usize, test: Test, error: &'static ErrorMessage) -> Step {
     Step::Check { read, test, error }
+}
+
+/// `(arg || {})[name]` must pass `test`, or the call fails with `error`: a required field
+/// of an options object, for the methods v6 lacks (a missing object is a missing field,
+/// never V8's TypeError).
+pub const fn require(
+    arg: usize,
+    name: &'static CStr,
+    test: Test,
+    error: &'static ErrorMessage,
+) -> Step {
+    Step::Require {
+        read: Read::field_or_empty(arg, name),
+        test,
+        error,
+    }
 }
 
 /// A piece of the route under `/v1/`.
@@ -311,6 +342,9 @@ pub enum Payload {
     None,
     /// `JSON.stringify` of an object with these fields.
     Json(&'static [Field]),
+    /// `JSON.stringify(reads[read])`: an options object sent as the caller wrote it, as
+    /// the newer SDK sends the bodies of the API areas v6 lacks.
+    Whole(usize),
 }
 
 /// A media API endpoint described by a table.
@@ -423,6 +457,63 @@ macro_rules! transfer {
 }
 use transfer;
 
+/// The five endpoints of a resource of the account the newer API manages (saved
+/// extensions, named transformations, origins, URL endpoints): list, create, get, update
+/// and delete, under one route. Ids are required non-empty strings, checked first; the
+/// create and update options are objects, sent as written, after their required fields
+/// are checked in the order listed.
+macro_rules! resource {
+    (
+        route: $route:literal,
+        id: $id:expr,
+        data: $data:expr,
+        list: $list:literal,
+        create: $create:literal { $($create_field:literal: $create_test:ident => $create_error:expr),* $(,)? },
+        get: $get:literal,
+        update: $update:literal $method:ident { $($update_field:literal: $update_test:ident => $update_error:expr),* $(,)? },
+        delete: $delete:literal $(,)?
+    ) => {{
+        use $crate::api::{check, require, Endpoint, Payload, Query, Read, Segment, Step, Test};
+        use $crate::http::Method;
+        const ID: &[Step] = &[Step::Read(Read::arg(0)), check(0, Test::NonEmptyString, $id)];
+        const ONE: &[Segment] = &[Segment::Literal(concat!($route, "/")), Segment::Id(0, $id)];
+        const ALL: &[Segment] = &[Segment::Literal($route)];
+        [
+            Endpoint::table($list, 0, Method::Get, &[], ALL, Query::None, Payload::None),
+            Endpoint::table(
+                $create,
+                1,
+                Method::Post,
+                &[
+                    Step::Read(Read::arg(0)),
+                    $(require(0, $create_field, Test::$create_test, $create_error),)*
+                ],
+                ALL,
+                Query::None,
+                Payload::Whole(0),
+            ),
+            Endpoint::by_id($get, Method::Get, ID, ONE),
+            Endpoint::table(
+                $update,
+                2,
+                Method::$method,
+                &[
+                    Step::Read(Read::arg(0)),
+                    check(0, Test::NonEmptyString, $id),
+                    Step::Read(Read::arg(1)),
+                    check(1, Test::Object, $data),
+                    $(require(1, $update_field, Test::$update_test, $update_error),)*
+                ],
+                ONE,
+                Query::None,
+                Payload::Whole(1),
+            ),
+            Endpoint::by_id($delete, Method::Delete, ID, ONE),
+        ]
+    }};
+}
+use resource;
+
 /// Every endpoint, by resource.
 pub fn endpoints() -> impl Iterator<Item = &'static Endpoint> {
     [
@@ -434,6 +525,11 @@ pub fn endpoints() -> impl Iterator<Item = &'static Endpoint> {
         cache::ENDPOINTS,
         folders::ENDPOINTS,
         custom_metadata_fields::ENDPOINTS,
+        saved_extensions::ENDPOINTS,
+        named_transformations::ENDPOINTS,
+        origins::ENDPOINTS,
+        url_endpoints::ENDPOINTS,
+        usage::ENDPOINTS,
     ]
     .into_iter()
     .flatten()
@@ -475,6 +571,12 @@ fn build_table<H: Host>(
                     return Err(Invalid::Argument(error));
                 }
             }
+            Step::Require { read, test, error } => {
+                let value = read_value(host, &read, arg(read.arg)?)?;
+                if !passes(host, test, value, &values)? {
+                    return Err(Invalid::Argument(error));
+                }
+            }
         }
     }
     let mut route = String::new();
@@ -491,6 +593,10 @@ fn build_table<H: Host>(
         Payload::Json(fields) => {
             Body::Json(host.stringify_fields(&fields_of(host, fields, &values)?)?)
         }
+        Payload::Whole(read) => Body::Json(
+            host.stringify(nth(&values, read)?)?
+                .unwrap_or_else(|| "{}".to_owned()),
+        ),
     };
     let url = api_url(host, options, &route)?;
     let url = match table.query {
@@ -618,7 +724,27 @@ fn passes<H: Host>(host: &H, test: Test, value: H::Value, values: &[H::Value]) -
         Test::HasLength => host.truthy(value)? && host.truthy(prop(host, value, c"length")?)?,
         Test::HasTruthy(name) => host.truthy(prop(host, value, name)?)?,
         Test::EitherTruthy(other) => host.truthy(value)? || host.truthy(nth(values, other)?)?,
+        Test::OptionalBoolean => matches!(host.kind(value)?, Kind::Undefined | Kind::Boolean),
+        Test::CalendarDate => is_string(host, value)? && is_calendar_date(&host.text(value)?),
     })
+}
+
+/// `YYYY-MM-DD` with a month and a day in range (the server judges the rest).
+fn is_calendar_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| bytes[range].iter().all(u8::is_ascii_digit);
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return false;
+    }
+    if !(digits(0..4) && digits(5..7) && digits(8..10)) {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range]
+            .iter()
+            .fold(0u32, |n, digit| n * 10 + u32::from(digit - b'0'))
+    };
+    (1..=12).contains(&number(5..7)) && (1..=31).contains(&number(8..10))
 }
 
 /// lodash `isObject`: an object or a function.
@@ -715,7 +841,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), count);
-        assert_eq!(count, 28);
+        assert_eq!(count, 28 + 23);
     }
 
     #[test]
@@ -746,6 +872,19 @@ mod tests {
                             assert!(other < read, "{}: value {other}", endpoint.name);
                         }
                     }
+                    Step::Require { read: r, test, .. } => {
+                        assert!(
+                            r.arg < endpoint.arity,
+                            "{}: argument {}",
+                            endpoint.name,
+                            r.arg
+                        );
+                        assert!(
+                            !matches!(test, Test::EitherTruthy(_)),
+                            "{}: a required field is tested alone",
+                            endpoint.name
+                        );
+                    }
                 }
             }
             let mut used: Vec<usize> = table
@@ -756,12 +895,19 @@ mod tests {
                     Segment::Literal(_) => None,
                 })
                 .collect();
-            let fields = match (table.query, table.body) {
-                (Query::Fields(q), Payload::Json(b)) => [q, b].concat(),
-                (Query::Fields(q), Payload::None) => q.to_vec(),
-                (_, Payload::Json(b)) => b.to_vec(),
-                (_, Payload::None) => Vec::new(),
+            let query: &[Field] = match table.query {
+                Query::Fields(q) => q,
+                Query::None | Query::ListOptions(_) => &[],
             };
+            let body: &[Field] = match table.body {
+                Payload::Json(b) => b,
+                Payload::Whole(i) => {
+                    used.push(i);
+                    &[]
+                }
+                Payload::None => &[],
+            };
+            let fields = [query, body].concat();
             used.extend(fields.iter().map(|f| match f.from {
                 FieldValue::Read(i) | FieldValue::FieldOf(i, _) => i,
             }));

@@ -1,0 +1,81 @@
+//! URL endpoints: the URL prefixes files are delivered under, each with the origins it
+//! tries in order and an optional rewriter of another CDN's URLs. An update replaces the
+//! whole endpoint.
+
+use super::{resource, Endpoint};
+use crate::errors;
+
+pub static ENDPOINTS: &[Endpoint] = &resource! {
+    route: "accounts/url-endpoints",
+    id: &errors::URL_ENDPOINT_ID_MISSING,
+    data: &errors::URL_ENDPOINT_DATA_MISSING,
+    list: "listUrlEndpoints",
+    create: "createUrlEndpoint" {
+        c"description": NonEmptyString => &errors::URL_ENDPOINT_DESCRIPTION_MISSING,
+    },
+    get: "getUrlEndpoint",
+    update: "updateUrlEndpoint" Put {
+        c"description": NonEmptyString => &errors::URL_ENDPOINT_DESCRIPTION_MISSING,
+    },
+    delete: "deleteUrlEndpoint",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{Model, Sent, V};
+    use super::super::Invalid;
+    use crate::errors;
+    use crate::http::Method;
+
+    const ROOT: &str = "http://api.test/v1/accounts/url-endpoints";
+
+    #[test]
+    fn listed_created_read_replaced_and_deleted() {
+        let model = Model::default();
+        assert_eq!(
+            model.call("listUrlEndpoints", []).unwrap(),
+            Sent::new(Method::Get, ROOT, None)
+        );
+        let endpoint = V::object([
+            ("description", V::str("Shop")),
+            ("urlPrefix", V::str("shop")),
+            ("origins", V::array([V::str("o1")])),
+        ]);
+        let body = r#"{"description":"Shop","urlPrefix":"shop","origins":["o1"]}"#;
+        assert_eq!(
+            model.call("createUrlEndpoint", [endpoint.clone()]).unwrap(),
+            Sent::new(Method::Post, ROOT, Some(body))
+        );
+        assert_eq!(
+            model.call("getUrlEndpoint", [V::str("default")]).unwrap(),
+            Sent::new(Method::Get, &format!("{ROOT}/default"), None)
+        );
+        assert_eq!(
+            model
+                .call("updateUrlEndpoint", [V::str("u1"), endpoint])
+                .unwrap(),
+            Sent::new(Method::Put, &format!("{ROOT}/u1"), Some(body))
+        );
+        assert_eq!(
+            model.call("deleteUrlEndpoint", [V::str("u1")]).unwrap(),
+            Sent::new(Method::Delete, &format!("{ROOT}/u1"), None)
+        );
+    }
+
+    #[test]
+    fn description_is_required() {
+        let model = Model::default();
+        assert_eq!(
+            model.call("createUrlEndpoint", [V::object([])]),
+            Err(Invalid::Argument(&errors::URL_ENDPOINT_DESCRIPTION_MISSING))
+        );
+        assert_eq!(
+            model.call("updateUrlEndpoint", [V::str("u1"), V::object([])]),
+            Err(Invalid::Argument(&errors::URL_ENDPOINT_DESCRIPTION_MISSING))
+        );
+        assert_eq!(
+            model.call("getUrlEndpoint", [V::Null]),
+            Err(Invalid::Argument(&errors::URL_ENDPOINT_ID_MISSING))
+        );
+    }
+}
