@@ -18,6 +18,10 @@ use crate::storage::{NamedTransformation, State as Library};
 use crate::timestamp::{now_ms, to_iso};
 
 pub const MAX_NAMED_TRANSFORMATIONS: usize = 250;
+/// Longest transformation string a named transformation may hold.
+pub const MAX_TRANSFORMATION_CHARS: usize = 4096;
+/// Longest transformation a delivery URL may expand to.
+const MAX_EXPANDED_BYTES: usize = 64 * 1024;
 
 fn not_found() -> ApiError {
     ApiError::not_found("The requested named transformation does not exist.")
@@ -58,7 +62,12 @@ fn transformation_field(body: &Map<String, Value>, required: bool) -> ApiResult<
     } else {
         opt_string(body, "transformation", true)?
     };
-    Ok(value.map(|tr| tr.trim().to_string()))
+    match value.map(|tr| tr.trim().to_string()) {
+        Some(tr) if tr.chars().count() > MAX_TRANSFORMATION_CHARS => Err(ApiError::bad_request(
+            format!("Invalid transformation. It may be at most {MAX_TRANSFORMATION_CHARS} characters long."),
+        )),
+        other => Ok(other),
+    }
 }
 
 fn duplicate(name: &str) -> ApiError {
@@ -184,24 +193,34 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
 /// steps of the chain). `builtin` answers names the server defines itself
 /// (`ik_ml_thumbnail`); they win over account-defined ones. One level only:
 /// an `n-` inside a named transformation's string is not expanded again.
-/// An unknown or disabled name is a 400.
+/// An unknown or disabled name is a 400, as is an expansion over
+/// [`MAX_EXPANDED_BYTES`].
 pub fn expand(
     state: &Library,
     tr: &str,
     builtin: impl Fn(&str) -> Option<&'static str>,
 ) -> ApiResult<String> {
-    let mut steps = Vec::new();
-    for step in tr.split(':') {
-        let mut params = Vec::new();
-        for param in step.split(',') {
+    let mut expanded = String::with_capacity(tr.len());
+    for (i, step) in tr.split(':').enumerate() {
+        if i > 0 {
+            expanded.push(':');
+        }
+        for (j, param) in step.split(',').enumerate() {
+            if j > 0 {
+                expanded.push(',');
+            }
             match param.strip_prefix("n-") {
-                Some(name) => params.push(lookup(state, name, &builtin)?),
-                None => params.push(param.to_string()),
+                Some(name) => expanded.push_str(&lookup(state, name, &builtin)?),
+                None => expanded.push_str(param),
+            }
+            if expanded.len() > MAX_EXPANDED_BYTES {
+                return Err(ApiError::bad_request(format!(
+                    "The transformation is too long once named transformations are expanded (at most {MAX_EXPANDED_BYTES} bytes)."
+                )));
             }
         }
-        steps.push(params.join(","));
     }
-    Ok(steps.join(":"))
+    Ok(expanded)
 }
 
 fn lookup(
@@ -280,6 +299,8 @@ mod tests {
             "Named transformation \"off\" is disabled"
         );
         assert!(expand(&state, "n-", none).is_err());
+        let many = vec!["n-chain"; 10_000].join(",");
+        assert!(expand(&state, &many, none).is_err());
     }
 
     #[test]

@@ -722,3 +722,32 @@ impl Store {
         self.changed();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_files_from_before_the_account_areas_still_load() {
+        let old = r#"{"files":{},"folders":{},"custom_fields":[],"jobs":{},"purges":{},"seq":3}"#;
+        let state: State = serde_json::from_str(old).expect("old state loads");
+        assert_eq!(state.seq, 3);
+        assert!(state.named_transformations.is_empty() && state.usage.is_empty());
+    }
+
+    #[test]
+    fn storage_figures_carry_forward() {
+        let mut state = State::default();
+        state.record_storage(0);
+        assert!(state.usage.is_empty(), "no record while nothing is stored");
+        state
+            .usage
+            .entry("2024-01-02".into())
+            .or_default()
+            .storage_bytes = Some(7);
+        state.usage.entry("2024-01-05".into()).or_default();
+        assert_eq!(state.storage_on("2024-01-01"), 0);
+        assert_eq!(state.storage_on("2024-01-02"), 7);
+        assert_eq!(state.storage_on("2024-01-09"), 7);
+    }
+}
