@@ -1,6 +1,6 @@
-//! Copy and move folder, run as bulk jobs: the request answers with a job id
-//! at once, the work happens after the configured delay, and the job status
-//! moves from Pending to Completed when it is done.
+//! Copy, move and rename folder, run as bulk jobs: the request answers with a
+//! job id at once, the work happens after the configured delay, and the job
+//! status moves from Pending to Completed when it is done.
 
 use std::sync::Arc;
 
@@ -10,10 +10,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::JsonBody;
+use crate::extract::{JsonBody, JsonObject};
 use crate::files::{duplicate_versions, ordered_versions, place_versions, relocate};
 use crate::ids::new_id;
-use crate::paths::{folder_name, normalize_folder};
+use crate::paths::{encode_path, folder_name, normalize_folder, parent_folder};
+use crate::purge;
 use crate::server::App;
 use crate::storage::{BulkJob, Version};
 use crate::timestamp::now_ms;
@@ -164,22 +165,19 @@ fn run_move(app: &App, source: &str, target: &str) {
     app.store.changed();
 }
 
-async fn submit(app: Arc<App>, body: FolderJobBody, kind: Kind) -> ApiResult<Json<Value>> {
-    let (source, target) = plan(&body, &app, kind)?;
-    let all_versions = body
-        .include_file_versions
-        .or(body.include_versions)
-        .unwrap_or(false);
+/// Records a pending job of `kind`, runs `work` after the configured delay,
+/// then marks the job completed. Returns the job id.
+fn spawn_job<F, Fut>(app: Arc<App>, kind: &str, work: F) -> String
+where
+    F: FnOnce(Arc<App>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ApiResult<()>> + Send,
+{
     let id = new_id();
-    let kind_name = match kind {
-        Kind::Copy => "COPY_FOLDER",
-        Kind::Move => "MOVE_FOLDER",
-    };
     app.store.write().jobs.insert(
         id.clone(),
         BulkJob {
             id: id.clone(),
-            kind: kind_name.into(),
+            kind: kind.into(),
             completed: false,
         },
     );
@@ -187,14 +185,7 @@ async fn submit(app: Arc<App>, body: FolderJobBody, kind: Kind) -> ApiResult<Jso
     let job_id = id.clone();
     tokio::spawn(async move {
         tokio::time::sleep(app.config.job_delay).await;
-        let outcome = match kind {
-            Kind::Copy => run_copy(&app, &source, &target, all_versions).await,
-            Kind::Move => {
-                run_move(&app, &source, &target);
-                Ok(())
-            }
-        };
-        if let Err(e) = outcome {
+        if let Err(e) = work(app.clone()).await {
             eprintln!("imagekit-local-server: bulk job {job_id} failed: {e}");
         }
         if let Some(job) = app.store.write().jobs.get_mut(&job_id) {
@@ -202,6 +193,24 @@ async fn submit(app: Arc<App>, body: FolderJobBody, kind: Kind) -> ApiResult<Jso
         }
         app.store.changed();
     });
+    id
+}
+
+async fn submit(app: Arc<App>, body: FolderJobBody, kind: Kind) -> ApiResult<Json<Value>> {
+    let (source, target) = plan(&body, &app, kind)?;
+    let all_versions = body
+        .include_file_versions
+        .or(body.include_versions)
+        .unwrap_or(false);
+    let id = match kind {
+        Kind::Copy => spawn_job(app, "COPY_FOLDER", move |app| async move {
+            run_copy(&app, &source, &target, all_versions).await
+        }),
+        Kind::Move => spawn_job(app, "MOVE_FOLDER", move |app| async move {
+            run_move(&app, &source, &target);
+            Ok(())
+        }),
+    };
     Ok(Json(json!({ "jobId": id })))
 }
 
@@ -217,6 +226,110 @@ pub async fn move_folder(
     JsonBody(body): JsonBody<FolderJobBody>,
 ) -> ApiResult<Json<Value>> {
     submit(app, body, Kind::Move).await
+}
+
+/// A new folder name as renameFolder keeps it: letters, marks and numerals
+/// of any script and `-` survive, every other character becomes `_`.
+pub fn sanitize_new_folder_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || is_combining_mark(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The combining-mark blocks (`is_alphanumeric` already covers the marks
+/// Unicode counts as alphabetic, such as most Indic vowel signs).
+fn is_combining_mark(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x0300..=0x036F
+            | 0x0483..=0x0489
+            | 0x0591..=0x05BD
+            | 0x0610..=0x061A
+            | 0x064B..=0x065F
+            | 0x0900..=0x0903
+            | 0x093A..=0x094F
+            | 0x1AB0..=0x1AFF
+            | 0x1DC0..=0x1DFF
+            | 0x20D0..=0x20FF
+            | 0x3099..=0x309A
+            | 0xFE00..=0xFE0F
+            | 0xFE20..=0xFE2F
+    )
+}
+
+/// `POST /v1/bulkJobs/renameFolder`: `{folderPath, newFolderName, purgeCache?}`.
+pub async fn rename_folder(
+    State(app): State<Arc<App>>,
+    JsonObject(body): JsonObject,
+) -> ApiResult<Json<Value>> {
+    let source = match body.get("folderPath") {
+        Some(Value::String(s)) if !s.trim().is_empty() => normalize_folder(s),
+        _ => {
+            return Err(ApiError::bad_request(
+                "Invalid folderPath value. It should be a string like '/path/to/folder'",
+            ))
+        }
+    };
+    let new_name = match body.get("newFolderName") {
+        Some(Value::String(s)) if !s.trim().is_empty() => sanitize_new_folder_name(s.trim()),
+        _ => {
+            return Err(ApiError::bad_request(
+                "Invalid newFolderName value. It should be a non-empty string.",
+            ))
+        }
+    };
+    let purge_cache = match body.get("purgeCache") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid purgeCache value. It should be a boolean.",
+            ))
+        }
+    };
+    if source == "/" {
+        return Err(ApiError::bad_request("The root folder cannot be renamed."));
+    }
+    let parent = parent_folder(&source);
+    let target = format!("{parent}{new_name}/");
+    {
+        let state = app.store.read();
+        if !state.folder_exists(&source) {
+            return Err(ApiError::NotFoundReason {
+                message: format!(
+                    "No files & folder found at sourceFolderPath {}",
+                    source.trim_end_matches('/')
+                ),
+                reason: "NO_FILES_FOLDER".into(),
+            });
+        }
+        let taken = state.folder_exists(&target)
+            || state.paths.contains_key(&format!("{parent}{new_name}"));
+        if target != source && taken {
+            return Err(ApiError::Conflict {
+                message: format!(
+                    "A folder or file named {new_name} already exists in {}.",
+                    parent
+                ),
+                reason: "FOLDER_ALREADY_EXISTS".into(),
+            });
+        }
+    }
+    if purge_cache {
+        let old = encode_path(source.trim_end_matches('/'));
+        purge::submit(&app, &format!("{}{old}*", app.url_endpoint));
+    }
+    let id = spawn_job(app, "RENAME_FOLDER", move |app| async move {
+        run_move(&app, &source, &target);
+        Ok(())
+    });
+    Ok(Json(json!({ "jobId": id })))
 }
 
 pub async fn status(

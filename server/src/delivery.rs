@@ -1,13 +1,14 @@
-//! The delivery CDN: `GET <urlEndpoint>/[tr:…/]path/to/file[?tr=…]` serves
-//! stored files, applies URL transformations, and enforces signed URLs for
-//! private files with the algorithm the SDK signs with.
+//! The delivery CDN: `GET <urlEndpoint>/[<urlPrefix>/][tr:…/]path/to/file[?tr=…]`
+//! serves stored files, applies URL transformations (expanding named ones,
+//! `n-<name>`), enforces signed URLs for private files with the algorithm the
+//! SDK signs with, and records every request in the usage records.
 
 use std::sync::Arc;
 
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode, Uri};
-use axum::response::Response;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode_str;
 
 use crate::auth::{hmac_sha1_hex, signature_matches};
@@ -15,14 +16,21 @@ use crate::error::{ApiError, ApiResult};
 use crate::files::MAX_DECODE_BYTES;
 use crate::imaging;
 use crate::server::App;
+use crate::storage::State as Library;
 use crate::timestamp::now_ms;
+use crate::usage::{self, Delivery};
+use crate::{named_transformations, url_endpoints};
 
 /// The expiry the SDK signs with when a URL has no `ik-t`.
 const DEFAULT_EXPIRY: &str = "9999999999";
 
-/// ImageKit's media-library thumbnail, a named transformation.
-const THUMBNAIL_STEP: &str = "n-ik_ml_thumbnail";
+/// ImageKit's media-library thumbnail, a built-in named transformation.
+const THUMBNAIL_NAME: &str = "ik_ml_thumbnail";
 const THUMBNAIL_EQUIVALENT: &str = "w-200,h-200,c-at_max";
+
+fn builtin_named(name: &str) -> Option<&'static str> {
+    (name == THUMBNAIL_NAME).then_some(THUMBNAIL_EQUIVALENT)
+}
 
 fn decode(s: &str) -> String {
     percent_decode_str(&s.replace('+', " "))
@@ -44,16 +52,31 @@ impl<'a> Request<'a> {
     fn parse(app: &App, uri: &'a Uri) -> ApiResult<Self> {
         let prefix_len = app.config.imagekit_id.len() + 2;
         let signed_path = uri.path().get(prefix_len..).unwrap_or("");
-        let (transformation, rest) = match signed_path.strip_prefix("tr:") {
+        let not_found = || ApiError::not_found("The requested file does not exist.");
+        // `tr:` comes first, or right after a URL endpoint's urlPrefix.
+        let (prefix, after_prefix) = match signed_path.split_once('/') {
+            Some((first, rest)) if rest.starts_with("tr:") && !first.starts_with("tr:") => {
+                (Some(first), rest)
+            }
+            _ => (None, signed_path),
+        };
+        let (transformation, rest) = match after_prefix.strip_prefix("tr:") {
             Some(tr) => match tr.split_once('/') {
                 Some((tr, rest)) => (Some(tr), rest),
-                None => return Err(ApiError::not_found("The requested file does not exist.")),
+                None => return Err(not_found()),
             },
-            None => (None, signed_path),
+            None => (None, after_prefix),
         };
-        let file_path = percent_decode_str(rest)
-            .decode_utf8()
-            .map_err(|_| ApiError::not_found("The requested file does not exist."))?;
+        let decoded = |s: &str| {
+            percent_decode_str(s)
+                .decode_utf8()
+                .map(|d| d.into_owned())
+                .map_err(|_| not_found())
+        };
+        let file_path = match prefix {
+            Some(prefix) => format!("{}/{}", decoded(prefix)?, decoded(rest)?),
+            None => decoded(rest)?,
+        };
         Ok(Request {
             signed_path,
             transformation,
@@ -116,7 +139,8 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// The path transformation chained with the `tr` query parameter.
+    /// The path transformation chained with the `tr` query parameter, as
+    /// written (named transformations not yet expanded).
     fn transformation(&self) -> Option<String> {
         let steps: Vec<String> = self
             .transformation
@@ -125,24 +149,31 @@ impl<'a> Request<'a> {
             .chain(self.param("tr"))
             .filter(|s| !s.is_empty())
             .collect();
-        if steps.is_empty() {
-            return None;
-        }
-        let joined = steps.join(":");
-        Some(
-            joined
-                .split(':')
-                .map(|step| {
-                    if step == THUMBNAIL_STEP {
-                        THUMBNAIL_EQUIVALENT
-                    } else {
-                        step
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(":"),
-        )
+        (!steps.is_empty()).then(|| steps.join(":"))
     }
+}
+
+/// What the usage records keep about a request, filled in as it is served.
+struct Facts {
+    path: String,
+    transformation: Option<String>,
+    endpoint: String,
+}
+
+/// The media-library path and URL endpoint name a delivery path means: a
+/// first segment that is another endpoint's urlPrefix selects that endpoint
+/// when the rest names a file; anything else is the default endpoint's.
+fn resolve(state: &Library, path: &str) -> (String, String) {
+    let trimmed = path.trim_start_matches('/');
+    if let Some((first, rest)) = trimmed.split_once('/') {
+        if let Some(endpoint) = url_endpoints::by_prefix(state, first) {
+            let rest = format!("/{rest}");
+            if state.file_by_path(&rest).is_some() || state.file_by_path(path).is_none() {
+                return (rest, endpoint.url_prefix.clone());
+            }
+        }
+    }
+    (path.to_string(), "Default".to_string())
 }
 
 fn respond(body: Body, content_type: &str, length: u64) -> Response {
@@ -156,16 +187,73 @@ fn respond(body: Body, content_type: &str, length: u64) -> Response {
     response
 }
 
-pub async fn serve(State(app): State<Arc<App>>, uri: Uri) -> ApiResult<Response> {
-    let request = Request::parse(&app, &uri)?;
+pub async fn serve(
+    State(app): State<Arc<App>>,
+    method: Method,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let mut facts = Facts {
+        path: uri.path().to_string(),
+        transformation: None,
+        endpoint: "Default".into(),
+    };
+    let response = match deliver(&app, &uri, &mut facts).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    };
+    let header_text = |name: header::HeaderName| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let bytes = if method == Method::HEAD {
+        0
+    } else {
+        response
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .or_else(|| response.body().size_hint().exact())
+            .unwrap_or(0)
+    };
+    usage::record(
+        &app,
+        Delivery {
+            path: facts.path,
+            transformation: facts.transformation,
+            status: response.status().as_u16(),
+            content_type: response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string(),
+            endpoint: facts.endpoint,
+            referrer: header_text(header::REFERER),
+            user_agent: header_text(header::USER_AGENT),
+            bytes,
+        },
+    );
+    response
+}
+
+async fn deliver(app: &App, uri: &Uri, facts: &mut Facts) -> ApiResult<Response> {
+    let request = Request::parse(app, uri)?;
+    facts.path = request.file_path.clone();
+    facts.transformation = request.transformation();
     let signed = request.verify_signature(&app.config.private_key)?;
     let not_found = || ApiError::not_found("The requested file does not exist.");
     let wanted_version = request.param("ik-obj-version");
-    let (key, mime, is_image) = {
+    let (key, mime, is_image, expanded) = {
         let state = app.store.read();
-        let file = state
-            .file_by_path(&request.file_path)
-            .ok_or_else(not_found)?;
+        let (path, endpoint) = resolve(&state, &request.file_path);
+        facts.path = path;
+        facts.endpoint = endpoint;
+        let file = state.file_by_path(&facts.path).ok_or_else(not_found)?;
         let version = match &wanted_version {
             Some(id) => file.version(id),
             None => file.current_version(),
@@ -179,14 +267,20 @@ pub async fn serve(State(app): State<Arc<App>>, uri: Uri) -> ApiResult<Response>
                 "This file is private; request it with a signed URL.".into(),
             ));
         }
+        let expanded = facts
+            .transformation
+            .as_deref()
+            .map(|tr| named_transformations::expand(&state, tr, builtin_named))
+            .transpose()?;
         (
             version.blob.clone(),
             version.mime.clone(),
             version.image.is_some(),
+            expanded,
         )
     };
     let blob = app.store.blob(&key).await.ok_or_else(not_found)?;
-    let transformation = match request.transformation() {
+    let transformation = match expanded {
         Some(tr) => Some(
             imaging::parse_transformation(&tr)
                 .map_err(|e| ApiError::bad_request(format!("Invalid transformation {tr}: {e}")))?,

@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 
@@ -42,6 +43,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// A JSON request body that must be an object (an empty body reads as `{}`).
+pub struct JsonObject(pub Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for JsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match JsonBody::<Value>::from_request(request, state).await?.0 {
+            Value::Object(map) => Ok(JsonObject(map)),
+            _ => Err(ApiError::bad_request(
+                "The request body should be a JSON object.",
+            )),
+        }
+    }
+}
+
 /// The decoded query string; the last occurrence of a repeated key wins.
 pub struct QueryMap(pub HashMap<String, String>);
 
@@ -71,6 +88,47 @@ pub fn parse_bool(name: &str, value: &str) -> Result<bool, ApiError> {
         "false" => Ok(false),
         _ => Err(ApiError::bad_request(format!(
             "Invalid value for {name}: it should be true or false."
+        ))),
+    }
+}
+
+/// An optional string field of a JSON body: `None` when absent or null, a
+/// 400 naming the field when it is not a string (or is empty and
+/// `non_empty` is asked).
+pub fn opt_string(
+    body: &Map<String, Value>,
+    key: &str,
+    non_empty: bool,
+) -> Result<Option<String>, ApiError> {
+    match body.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if !non_empty || !s.trim().is_empty() => Ok(Some(s.clone())),
+        Some(_) if non_empty => Err(ApiError::bad_request(format!(
+            "Invalid {key}. It should be a non-empty string."
+        ))),
+        Some(_) => Err(ApiError::bad_request(format!(
+            "Invalid {key}. It should be a string."
+        ))),
+    }
+}
+
+/// A required string field: like `opt_string`, absent is a 400 too.
+pub fn req_string(
+    body: &Map<String, Value>,
+    key: &str,
+    non_empty: bool,
+) -> Result<String, ApiError> {
+    opt_string(body, key, non_empty)?
+        .ok_or_else(|| ApiError::bad_request(format!("Missing {key} parameter for this request")))
+}
+
+/// An optional boolean field: `None` when absent or null.
+pub fn opt_bool(body: &Map<String, Value>, key: &str) -> Result<Option<bool>, ApiError> {
+    match body.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(ApiError::bad_request(format!(
+            "Invalid {key}. It should be a boolean."
         ))),
     }
 }

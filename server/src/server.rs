@@ -28,8 +28,9 @@ use crate::faults::FaultSet;
 use crate::rate_limit::RateLimiter;
 use crate::storage::Store;
 use crate::{
-    admin, auth, bulk_jobs, custom_metadata, delivery, faults, files, folders, purge, rate_limit,
-    upload,
+    admin, auth, bulk_jobs, custom_metadata, delivery, faults, files, folders,
+    named_transformations, origins, purge, rate_limit, saved_extensions, upload, url_endpoints,
+    usage,
 };
 
 /// Everything a handler needs.
@@ -85,6 +86,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/folder", post(folders::create).delete(folders::delete))
         .route("/v1/bulkJobs/copyFolder", post(bulk_jobs::copy_folder))
         .route("/v1/bulkJobs/moveFolder", post(bulk_jobs::move_folder))
+        .route("/v1/bulkJobs/renameFolder", post(bulk_jobs::rename_folder))
         .route("/v1/bulkJobs/{job_id}", get(bulk_jobs::status))
         .route(
             "/v1/customMetadataFields",
@@ -94,6 +96,48 @@ pub fn router(app: Arc<App>) -> Router {
             "/v1/customMetadataFields/{id}",
             axum::routing::patch(custom_metadata::update).delete(custom_metadata::delete),
         )
+        .route(
+            "/v1/saved-extensions",
+            get(saved_extensions::list).post(saved_extensions::create),
+        )
+        .route(
+            "/v1/saved-extensions/{id}",
+            get(saved_extensions::get)
+                .patch(saved_extensions::update)
+                .delete(saved_extensions::delete),
+        )
+        .route(
+            "/v1/named-transformations",
+            get(named_transformations::list).post(named_transformations::create),
+        )
+        .route(
+            "/v1/named-transformations/{id}",
+            get(named_transformations::get)
+                .patch(named_transformations::update)
+                .delete(named_transformations::delete),
+        )
+        .route(
+            "/v1/accounts/origins",
+            get(origins::list).post(origins::create),
+        )
+        .route(
+            "/v1/accounts/origins/{id}",
+            get(origins::get)
+                .put(origins::update)
+                .delete(origins::delete),
+        )
+        .route(
+            "/v1/accounts/url-endpoints",
+            get(url_endpoints::list).post(url_endpoints::create),
+        )
+        .route(
+            "/v1/accounts/url-endpoints/{id}",
+            get(url_endpoints::get)
+                .put(url_endpoints::update)
+                .delete(url_endpoints::delete),
+        )
+        .route("/v1/accounts/usage", get(usage::usage))
+        .route("/v1/accounts/usage-analytics", get(usage::analytics))
         .route_layer(from_fn_with_state(app.clone(), auth::require_private_key))
         .route_layer(from_fn_with_state(app.clone(), rate_limit::enforce));
 

@@ -1,5 +1,6 @@
 //! The media library's state (files, versions, folders, custom metadata
-//! fields, jobs, purge requests) and the bytes behind every file version.
+//! fields, jobs, purge requests, account settings, usage records) and the
+//! bytes behind every file version.
 //!
 //! State lives in one `RwLock` because every operation is short and CPU-bound;
 //! blobs live in memory or under `<data-dir>/blobs`, and with a data directory
@@ -19,6 +20,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
 use tokio::sync::Notify;
 
 use crate::ids::new_id;
+use crate::timestamp::{now_ms, utc_date};
 
 /// Facts about an image file version, from `imaging::probe`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,6 +129,75 @@ pub struct PurgeRequest {
     pub completes_at: i64,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedExtension {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub config: Value,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NamedTransformation {
+    pub id: String,
+    pub name: String,
+    pub transformation: String,
+    pub enabled: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Origin {
+    pub id: String,
+    /// `S3`, `WEB_FOLDER`...
+    pub kind: String,
+    pub name: String,
+    /// The validated type-specific fields (secrets included), defaults
+    /// applied, in the order responses list them.
+    pub fields: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UrlEndpoint {
+    pub id: String,
+    pub description: String,
+    pub url_prefix: String,
+    pub origins: Vec<String>,
+    /// The response's `urlRewriter` object, defaults applied.
+    pub url_rewriter: Option<Value>,
+}
+
+/// Delivery requests of one day sharing every recorded attribute.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DeliveryStat {
+    pub path: String,
+    /// The `tr` string as written in the URL (path segment and query joined).
+    pub transformation: Option<String>,
+    pub status: u16,
+    pub content_type: String,
+    /// `Default` or the urlPrefix of the endpoint the URL matched.
+    pub endpoint: String,
+    pub referrer: Option<String>,
+    pub user_agent: Option<String>,
+    pub requests: u64,
+    pub bytes: u64,
+}
+
+/// Usage of one UTC day.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DayUsage {
+    pub bandwidth_bytes: u64,
+    pub request_count: u64,
+    /// Media library storage at the end of the day (its latest figure);
+    /// `None` when storage did not change that day.
+    pub storage_bytes: Option<u64>,
+    /// Keyed by all the attributes of a `DeliveryStat` joined.
+    pub deliveries: HashMap<String, DeliveryStat>,
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct State {
     pub files: HashMap<String, FileRecord>,
@@ -139,6 +210,19 @@ pub struct State {
     pub jobs: HashMap<String, BulkJob>,
     pub purges: HashMap<String, PurgeRequest>,
     pub seq: u64,
+    #[serde(default)]
+    pub saved_extensions: Vec<SavedExtension>,
+    #[serde(default)]
+    pub named_transformations: Vec<NamedTransformation>,
+    #[serde(default)]
+    pub origins: Vec<Origin>,
+    /// Created endpoints, plus the default one once it has been replaced;
+    /// see `url_endpoints::all` for the list with the default.
+    #[serde(default)]
+    pub url_endpoints: Vec<UrlEndpoint>,
+    /// Keyed by UTC date, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub usage: BTreeMap<String, DayUsage>,
 }
 
 impl State {
@@ -206,6 +290,34 @@ impl State {
         folder == "/"
             || self.folders.contains_key(folder)
             || self.files.values().any(|f| f.folder.starts_with(folder))
+    }
+
+    /// Bytes stored in the media library: every version of every file.
+    pub fn stored_bytes(&self) -> u64 {
+        self.files
+            .values()
+            .flat_map(|f| f.versions.iter())
+            .map(|v| v.size)
+            .sum()
+    }
+
+    /// The storage figure in force on `date`: that day's, or the latest
+    /// earlier day's; 0 before any record.
+    pub fn storage_on(&self, date: &str) -> u64 {
+        self.usage
+            .range(..=date.to_string())
+            .rev()
+            .find_map(|(_, day)| day.storage_bytes)
+            .unwrap_or(0)
+    }
+
+    /// Updates today's storage figure when storage changed.
+    pub fn record_storage(&mut self, now: i64) {
+        let total = self.stored_bytes();
+        let today = utc_date(now);
+        if self.storage_on(&today) != total {
+            self.usage.entry(today).or_default().storage_bytes = Some(total);
+        }
     }
 
     fn rebuild_index(&mut self) {
@@ -461,8 +573,15 @@ impl Store {
         self.state.write().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Signals the persister that the state changed.
+    /// Signals the persister that the state changed, after bringing today's
+    /// storage figure up to date. Never call it while holding a guard.
     pub fn changed(&self) {
+        self.write().record_storage(now_ms());
+        self.touched();
+    }
+
+    /// Signals the persister only (for changes that cannot change storage).
+    pub fn touched(&self) {
         if self.data_dir.is_some() {
             self.dirty.notify_one();
         }
@@ -601,5 +720,34 @@ impl Store {
         };
         self.remove_blobs(keys).await;
         self.changed();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_files_from_before_the_account_areas_still_load() {
+        let old = r#"{"files":{},"folders":{},"custom_fields":[],"jobs":{},"purges":{},"seq":3}"#;
+        let state: State = serde_json::from_str(old).expect("old state loads");
+        assert_eq!(state.seq, 3);
+        assert!(state.named_transformations.is_empty() && state.usage.is_empty());
+    }
+
+    #[test]
+    fn storage_figures_carry_forward() {
+        let mut state = State::default();
+        state.record_storage(0);
+        assert!(state.usage.is_empty(), "no record while nothing is stored");
+        state
+            .usage
+            .entry("2024-01-02".into())
+            .or_default()
+            .storage_bytes = Some(7);
+        state.usage.entry("2024-01-05".into()).or_default();
+        assert_eq!(state.storage_on("2024-01-01"), 0);
+        assert_eq!(state.storage_on("2024-01-02"), 7);
+        assert_eq!(state.storage_on("2024-01-09"), 7);
     }
 }

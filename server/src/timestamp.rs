@@ -52,6 +52,34 @@ pub fn to_iso(ms: i64) -> String {
     )
 }
 
+/// The UTC calendar date of a timestamp: `2024-05-01`.
+pub fn utc_date(ms: i64) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since the epoch of a strict `YYYY-MM-DD` date that exists (no
+/// February 30th); `None` for anything else.
+pub fn parse_date(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    let ms = parse_iso(s)?;
+    (utc_date(ms) == s).then(|| ms.div_euclid(86_400_000))
+}
+
+/// The date `days` days after the epoch: `YYYY-MM-DD`.
+pub fn date_from_days(days: i64) -> String {
+    utc_date(days.saturating_mul(86_400_000))
+}
+
 fn digits(s: &str) -> Option<i64> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -129,5 +157,22 @@ mod tests {
         );
         assert_eq!(parse_iso("2020-13-01"), None);
         assert_eq!(parse_iso("yesterday"), None);
+        assert_eq!(
+            utc_date(parse_iso("2024-02-29T23:59:59.999Z").unwrap()),
+            "2024-02-29"
+        );
+        assert_eq!(parse_date("2024-02-29"), Some(19_782));
+        assert_eq!(date_from_days(19_782), "2024-02-29");
+        for bad in [
+            "2023-02-29",
+            "2024-2-29",
+            "2024-02-29T00:00",
+            "x",
+            "",
+            "2024-13-01",
+            "+024-01-01",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 }

@@ -1,0 +1,231 @@
+//! URL endpoints (`/v1/accounts/url-endpoints`). The default endpoint (id
+//! `default`, urlPrefix `""`) always exists and cannot be deleted. Delivery
+//! URLs whose first path segment is another endpoint's urlPrefix are served
+//! from the media library under that endpoint (see `delivery`).
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{opt_bool, opt_string, req_string, JsonObject};
+use crate::ids::new_id;
+use crate::server::App;
+use crate::storage::{State as Library, UrlEndpoint};
+
+pub const DEFAULT_ID: &str = "default";
+const REWRITERS: [&str; 3] = ["CLOUDINARY", "IMGIX", "AKAMAI"];
+
+fn default_endpoint() -> UrlEndpoint {
+    UrlEndpoint {
+        id: DEFAULT_ID.into(),
+        description: "Default URL endpoint".into(),
+        url_prefix: String::new(),
+        origins: Vec::new(),
+        url_rewriter: None,
+    }
+}
+
+/// Every endpoint, the default one first.
+pub fn all(state: &Library) -> Vec<UrlEndpoint> {
+    let mut endpoints = Vec::with_capacity(state.url_endpoints.len() + 1);
+    if !state.url_endpoints.iter().any(|e| e.id == DEFAULT_ID) {
+        endpoints.push(default_endpoint());
+    }
+    endpoints.extend(state.url_endpoints.iter().cloned());
+    endpoints
+}
+
+/// The non-default endpoint whose urlPrefix is `segment`, if any.
+pub fn by_prefix<'a>(state: &'a Library, segment: &str) -> Option<&'a UrlEndpoint> {
+    state
+        .url_endpoints
+        .iter()
+        .find(|e| !e.url_prefix.is_empty() && e.url_prefix == segment)
+}
+
+pub fn endpoint_json(endpoint: &UrlEndpoint) -> Value {
+    let mut o = Map::new();
+    o.insert("id".into(), json!(endpoint.id));
+    o.insert("description".into(), json!(endpoint.description));
+    o.insert("urlPrefix".into(), json!(endpoint.url_prefix));
+    o.insert("origins".into(), json!(endpoint.origins));
+    if let Some(rewriter) = &endpoint.url_rewriter {
+        o.insert("urlRewriter".into(), rewriter.clone());
+    }
+    Value::Object(o)
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found("The requested URL endpoint does not exist.")
+}
+
+/// Validates a full endpoint body against the current state: origins must
+/// exist, the urlPrefix must be free (other than on endpoint `id` itself).
+fn parse(body: &Map<String, Value>, id: &str, state: &Library) -> ApiResult<UrlEndpoint> {
+    let description = req_string(body, "description", true)?;
+    let url_prefix = opt_string(body, "urlPrefix", false)?.unwrap_or_default();
+    if !url_prefix
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(ApiError::bad_request(
+            "Invalid urlPrefix. It may contain only letters, digits and hyphens.",
+        ));
+    }
+    if id == DEFAULT_ID && !url_prefix.is_empty() {
+        return Err(ApiError::bad_request(
+            "The urlPrefix of the default URL endpoint cannot be changed.",
+        ));
+    }
+    let origins = match body.get("origins") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => {
+            let mut origins: Vec<String> = Vec::with_capacity(items.len());
+            for item in items {
+                let origin = item.as_str().ok_or_else(|| {
+                    ApiError::bad_request("Invalid origins. It should be an array of origin ids.")
+                })?;
+                if !state.origins.iter().any(|o| o.id == origin) {
+                    return Err(ApiError::bad_request(format!(
+                        "Invalid origins: no origin exists with id {origin}."
+                    )));
+                }
+                if origins.iter().any(|o| o == origin) {
+                    return Err(ApiError::bad_request(format!(
+                        "Invalid origins: {origin} is listed more than once."
+                    )));
+                }
+                origins.push(origin.to_string());
+            }
+            origins
+        }
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid origins. It should be an array of origin ids.",
+            ))
+        }
+    };
+    let url_rewriter = match body.get("urlRewriter") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(rewriter)) => {
+            let kind = rewriter.get("type").and_then(Value::as_str).unwrap_or("");
+            if !REWRITERS.contains(&kind) {
+                return Err(ApiError::bad_request(format!(
+                    "Invalid urlRewriter.type. It should be one of {}.",
+                    REWRITERS.join(", ")
+                )));
+            }
+            if kind == "CLOUDINARY" {
+                let preserve = opt_bool(rewriter, "preserveAssetDeliveryTypes")
+                    .map_err(|_| {
+                        ApiError::bad_request(
+                            "Invalid urlRewriter.preserveAssetDeliveryTypes. It should be a boolean.",
+                        )
+                    })?
+                    .unwrap_or(false);
+                Some(json!({ "type": kind, "preserveAssetDeliveryTypes": preserve }))
+            } else {
+                Some(json!({ "type": kind }))
+            }
+        }
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid urlRewriter. It should be an object with a type.",
+            ))
+        }
+    };
+    if let Some(other) = all(state)
+        .into_iter()
+        .find(|e| e.id != id && e.url_prefix == url_prefix)
+    {
+        return Err(ApiError::Conflict {
+            message: format!(
+                "A URL endpoint with the urlPrefix \"{url_prefix}\" already exists (id {}).",
+                other.id
+            ),
+            reason: "URL_PREFIX_ALREADY_EXISTS".into(),
+        });
+    }
+    Ok(UrlEndpoint {
+        id: id.to_string(),
+        description,
+        url_prefix,
+        origins,
+        url_rewriter,
+    })
+}
+
+pub async fn list(State(app): State<Arc<App>>) -> Json<Value> {
+    let state = app.store.read();
+    Json(Value::Array(
+        all(&state).iter().map(endpoint_json).collect(),
+    ))
+}
+
+pub async fn create(
+    State(app): State<Arc<App>>,
+    JsonObject(body): JsonObject,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let created = {
+        let mut state = app.store.write();
+        let endpoint = parse(&body, &new_id(), &state)?;
+        state.url_endpoints.push(endpoint.clone());
+        endpoint
+    };
+    app.store.touched();
+    Ok((StatusCode::CREATED, Json(endpoint_json(&created))))
+}
+
+pub async fn get(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let state = app.store.read();
+    all(&state)
+        .iter()
+        .find(|e| e.id == id)
+        .map(|e| Json(endpoint_json(e)))
+        .ok_or_else(not_found)
+}
+
+pub async fn update(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    JsonObject(body): JsonObject,
+) -> ApiResult<Json<Value>> {
+    let updated = {
+        let mut state = app.store.write();
+        if !all(&state).iter().any(|e| e.id == id) {
+            return Err(not_found());
+        }
+        let endpoint = parse(&body, &id, &state)?;
+        match state.url_endpoints.iter_mut().find(|e| e.id == id) {
+            Some(stored) => *stored = endpoint.clone(),
+            // The default endpoint, replaced for the first time.
+            None => state.url_endpoints.insert(0, endpoint.clone()),
+        }
+        endpoint
+    };
+    app.store.touched();
+    Ok(Json(endpoint_json(&updated)))
+}
+
+pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    if id == DEFAULT_ID {
+        return Err(ApiError::bad_request(
+            "The default URL endpoint cannot be deleted.",
+        ));
+    }
+    {
+        let mut state = app.store.write();
+        let index = state
+            .url_endpoints
+            .iter()
+            .position(|e| e.id == id)
+            .ok_or_else(not_found)?;
+        state.url_endpoints.remove(index);
+    }
+    app.store.touched();
+    Ok(StatusCode::NO_CONTENT)
+}
