@@ -7,6 +7,7 @@ const path = require('node:path')
 const EXAMPLES = [
   'url-and-signing.js',
   'media-flow.js',
+  'account-settings.js',
 ]
 
 async function runAll() {
