@@ -10,7 +10,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
 
 use axum::body::Body;
 use bytes::{Bytes, BytesMut};
@@ -522,6 +524,12 @@ pub struct Store {
     dirty: Notify,
     /// Serialises state.json writes so an older snapshot never lands last.
     write_lock: tokio::sync::Mutex<()>,
+    /// Storage changed since today's figure was last brought up to date: summing every
+    /// version is left out of the request that changed it (see `settle_storage`).
+    storage_stale: AtomicBool,
+    /// When storage last changed (ms): the day its figure belongs to.
+    storage_changed_at: AtomicI64,
+    storage_due: Notify,
 }
 
 impl Store {
@@ -532,6 +540,9 @@ impl Store {
             data_dir: None,
             dirty: Notify::new(),
             write_lock: tokio::sync::Mutex::new(()),
+            storage_stale: AtomicBool::new(false),
+            storage_changed_at: AtomicI64::new(0),
+            storage_due: Notify::new(),
         }
     }
 
@@ -561,6 +572,9 @@ impl Store {
             data_dir: Some(dir.to_path_buf()),
             dirty: Notify::new(),
             write_lock: tokio::sync::Mutex::new(()),
+            storage_stale: AtomicBool::new(false),
+            storage_changed_at: AtomicI64::new(0),
+            storage_due: Notify::new(),
         })
     }
 
@@ -573,11 +587,33 @@ impl Store {
         self.state.write().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Signals the persister that the state changed, after bringing today's
-    /// storage figure up to date. Never call it while holding a guard.
+    /// Signals the persister that the state changed, and marks the storage figure
+    /// stale. Never call it while holding a guard.
     pub fn changed(&self) {
-        self.write().record_storage(now_ms());
+        self.storage_changed_at.store(now_ms(), Ordering::Relaxed);
+        self.storage_stale.store(true, Ordering::Release);
+        self.storage_due.notify_one();
         self.touched();
+    }
+
+    /// Brings the storage figure up to date, under the day of the latest change: the
+    /// usage API calls it before it reads, `storage_loop` soon after every change (so a
+    /// figure lands on the day its change happened; only changes in the last 100 ms
+    /// before midnight UTC can land on the next day), `flush` before it saves.
+    pub fn settle_storage(&self) {
+        if self.storage_stale.swap(false, Ordering::Acquire) {
+            let at = self.storage_changed_at.load(Ordering::Relaxed);
+            self.write().record_storage(at);
+        }
+    }
+
+    /// Background task settling the storage figure after changes, at most every 100 ms.
+    pub async fn storage_loop(self: Arc<Self>) {
+        loop {
+            self.storage_due.notified().await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            self.settle_storage();
+        }
     }
 
     /// Signals the persister only (for changes that cannot change storage).
@@ -606,6 +642,7 @@ impl Store {
             return Ok(());
         };
         let _guard = self.write_lock.lock().await;
+        self.settle_storage();
         let snapshot = serde_json::to_vec(&*self.read()).map_err(io::Error::other)?;
         let tmp = dir.join("state.json.tmp");
         tokio::fs::write(&tmp, snapshot).await?;

@@ -130,6 +130,7 @@ fn range(q: &QueryMap, same_day_ok: bool) -> ApiResult<Range> {
 pub async fn usage(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Json<Value>> {
     let Range { start, end } = range(&q, false)?;
     let (from, to) = (date_from_days(start), date_from_days(end));
+    app.store.settle_storage();
     let state = app.store.read();
     let bandwidth: u64 = state
         .usage
