@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::files::MAX_DECODE_BYTES;
 use crate::imaging;
 use crate::server::App;
-use crate::storage::State as Library;
+use crate::storage::{DeliveryKind, State as Library};
 use crate::timestamp::now_ms;
 use crate::usage::{self, Delivery};
 use crate::{named_transformations, url_endpoints};
@@ -223,18 +223,20 @@ pub async fn serve(
     usage::record(
         &app,
         Delivery {
-            path: facts.path,
-            transformation: facts.transformation,
-            status: response.status().as_u16(),
-            content_type: response
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string(),
-            endpoint: facts.endpoint,
-            referrer: header_text(header::REFERER),
-            user_agent: header_text(header::USER_AGENT),
+            kind: DeliveryKind {
+                path: facts.path,
+                transformation: facts.transformation,
+                status: response.status().as_u16(),
+                content_type: response
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string(),
+                endpoint: facts.endpoint,
+                referrer: header_text(header::REFERER),
+                user_agent: header_text(header::USER_AGENT),
+            },
             bytes,
         },
     );

@@ -20,6 +20,7 @@ pub mod origins;
 pub mod paths;
 pub mod purge;
 pub mod rate_limit;
+pub mod records;
 pub mod saved_extensions;
 pub mod search_query;
 pub mod server;

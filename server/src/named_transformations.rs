@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{opt_bool, opt_string, req_string, JsonObject};
 use crate::ids::new_id;
+use crate::records;
 use crate::server::App;
 use crate::storage::{NamedTransformation, State as Library};
 use crate::timestamp::{now_ms, to_iso};
@@ -22,10 +23,6 @@ pub const MAX_NAMED_TRANSFORMATIONS: usize = 250;
 pub const MAX_TRANSFORMATION_CHARS: usize = 4096;
 /// Longest transformation a delivery URL may expand to.
 const MAX_EXPANDED_BYTES: usize = 64 * 1024;
-
-fn not_found() -> ApiError {
-    ApiError::not_found("The requested named transformation does not exist.")
-}
 
 fn named_json(named: &NamedTransformation) -> Value {
     json!({
@@ -122,12 +119,10 @@ pub async fn create(
 
 pub async fn get(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let state = app.store.read();
-    state
-        .named_transformations
-        .iter()
-        .find(|n| n.id == id)
-        .map(|n| Json(named_json(n)))
-        .ok_or_else(not_found)
+    Ok(Json(named_json(records::find(
+        &state.named_transformations,
+        &id,
+    )?)))
 }
 
 pub async fn update(
@@ -140,11 +135,7 @@ pub async fn update(
     let enabled = opt_bool(&body, "enabled")?;
     let updated = {
         let mut state = app.store.write();
-        let index = state
-            .named_transformations
-            .iter()
-            .position(|n| n.id == id)
-            .ok_or_else(not_found)?;
+        let index = records::index_of(&state.named_transformations, &id)?;
         if let Some(name) = &name {
             if state
                 .named_transformations
@@ -157,7 +148,7 @@ pub async fn update(
         let named = state
             .named_transformations
             .get_mut(index)
-            .ok_or_else(not_found)?;
+            .ok_or_else(records::missing::<NamedTransformation>)?;
         if let Some(name) = name {
             named.name = name;
         }
@@ -177,12 +168,7 @@ pub async fn update(
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
     {
         let mut state = app.store.write();
-        let index = state
-            .named_transformations
-            .iter()
-            .position(|n| n.id == id)
-            .ok_or_else(not_found)?;
-        state.named_transformations.remove(index);
+        records::remove(&mut state.named_transformations, &id)?;
     }
     app.store.touched();
     Ok(StatusCode::NO_CONTENT)

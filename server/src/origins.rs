@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{opt_bool, opt_string, req_string, JsonObject};
 use crate::ids::new_id;
+use crate::records;
 use crate::server::App;
 use crate::storage::Origin;
 
@@ -179,10 +180,6 @@ pub fn origin_json(origin: &Origin) -> Value {
     Value::Object(o)
 }
 
-fn not_found() -> ApiError {
-    ApiError::not_found("The requested origin does not exist.")
-}
-
 pub async fn list(State(app): State<Arc<App>>) -> Json<Value> {
     let state = app.store.read();
     Json(Value::Array(
@@ -202,12 +199,7 @@ pub async fn create(
 
 pub async fn get(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let state = app.store.read();
-    state
-        .origins
-        .iter()
-        .find(|o| o.id == id)
-        .map(|o| Json(origin_json(o)))
-        .ok_or_else(not_found)
+    Ok(Json(origin_json(records::find(&state.origins, &id)?)))
 }
 
 pub async fn update(
@@ -218,11 +210,7 @@ pub async fn update(
     let replacement = parse(&body, id.clone())?;
     let updated = {
         let mut state = app.store.write();
-        let origin = state
-            .origins
-            .iter_mut()
-            .find(|o| o.id == id)
-            .ok_or_else(not_found)?;
+        let origin = records::find_mut(&mut state.origins, &id)?;
         *origin = replacement;
         origin_json(origin)
     };
@@ -233,11 +221,7 @@ pub async fn update(
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
     {
         let mut state = app.store.write();
-        let index = state
-            .origins
-            .iter()
-            .position(|o| o.id == id)
-            .ok_or_else(not_found)?;
+        let index = records::index_of(&state.origins, &id)?;
         if let Some(endpoint) = crate::url_endpoints::all(&state)
             .into_iter()
             .find(|e| e.origins.contains(&id))

@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{opt_string, req_string, JsonObject};
 use crate::ids::new_id;
+use crate::records;
 use crate::server::App;
 use crate::storage::SavedExtension;
 use crate::timestamp::{now_ms, to_iso};
@@ -29,10 +30,6 @@ const TASK_TYPES: [&str; 3] = ["select_tags", "select_metadata", "yes_no"];
 
 fn bad(message: impl Into<String>) -> ApiError {
     ApiError::bad_request(message)
-}
-
-fn not_found() -> ApiError {
-    ApiError::not_found("The requested saved extension does not exist.")
 }
 
 fn extension_json(extension: &SavedExtension) -> Value {
@@ -180,12 +177,8 @@ pub async fn create(
 
 pub async fn get(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let state = app.store.read();
-    state
-        .saved_extensions
-        .iter()
-        .find(|e| e.id == id)
-        .map(|e| Json(extension_json(e)))
-        .ok_or_else(not_found)
+    let extension = records::find(&state.saved_extensions, &id)?;
+    Ok(Json(extension_json(extension)))
 }
 
 pub async fn update(
@@ -201,11 +194,7 @@ pub async fn update(
     }
     let updated = {
         let mut state = app.store.write();
-        let extension = state
-            .saved_extensions
-            .iter_mut()
-            .find(|e| e.id == id)
-            .ok_or_else(not_found)?;
+        let extension = records::find_mut(&mut state.saved_extensions, &id)?;
         if let Some(name) = name {
             extension.name = name;
         }
@@ -225,12 +214,7 @@ pub async fn update(
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
     {
         let mut state = app.store.write();
-        let index = state
-            .saved_extensions
-            .iter()
-            .position(|e| e.id == id)
-            .ok_or_else(not_found)?;
-        state.saved_extensions.remove(index);
+        records::remove(&mut state.saved_extensions, &id)?;
     }
     app.store.touched();
     Ok(StatusCode::NO_CONTENT)

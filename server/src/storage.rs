@@ -172,9 +172,9 @@ pub struct UrlEndpoint {
     pub url_rewriter: Option<Value>,
 }
 
-/// Delivery requests of one day sharing every recorded attribute.
+/// What a delivery request is grouped by in the analytics.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct DeliveryStat {
+pub struct DeliveryKind {
     pub path: String,
     /// The `tr` string as written in the URL (path segment and query joined).
     pub transformation: Option<String>,
@@ -184,6 +184,13 @@ pub struct DeliveryStat {
     pub endpoint: String,
     pub referrer: Option<String>,
     pub user_agent: Option<String>,
+}
+
+/// Delivery requests of one day of one kind.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DeliveryStat {
+    #[serde(flatten)]
+    pub kind: DeliveryKind,
     pub requests: u64,
     pub bytes: u64,
 }

@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{opt_bool, opt_string, req_string, JsonObject};
 use crate::ids::new_id;
+use crate::records;
 use crate::server::App;
 use crate::storage::{State as Library, UrlEndpoint};
 
@@ -57,10 +58,6 @@ pub fn endpoint_json(endpoint: &UrlEndpoint) -> Value {
         o.insert("urlRewriter".into(), rewriter.clone());
     }
     Value::Object(o)
-}
-
-fn not_found() -> ApiError {
-    ApiError::not_found("The requested URL endpoint does not exist.")
 }
 
 /// Validates a full endpoint body against the current state: origins must
@@ -182,11 +179,7 @@ pub async fn create(
 
 pub async fn get(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let state = app.store.read();
-    all(&state)
-        .iter()
-        .find(|e| e.id == id)
-        .map(|e| Json(endpoint_json(e)))
-        .ok_or_else(not_found)
+    Ok(Json(endpoint_json(records::find(&all(&state), &id)?)))
 }
 
 pub async fn update(
@@ -196,9 +189,7 @@ pub async fn update(
 ) -> ApiResult<Json<Value>> {
     let updated = {
         let mut state = app.store.write();
-        if !all(&state).iter().any(|e| e.id == id) {
-            return Err(not_found());
-        }
+        records::index_of(&all(&state), &id)?;
         let endpoint = parse(&body, &id, &state)?;
         match state.url_endpoints.iter_mut().find(|e| e.id == id) {
             Some(stored) => *stored = endpoint.clone(),
@@ -219,12 +210,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
     }
     {
         let mut state = app.store.write();
-        let index = state
-            .url_endpoints
-            .iter()
-            .position(|e| e.id == id)
-            .ok_or_else(not_found)?;
-        state.url_endpoints.remove(index);
+        records::remove(&mut state.url_endpoints, &id)?;
     }
     app.store.touched();
     Ok(StatusCode::NO_CONTENT)

@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryMap;
 use crate::server::App;
-use crate::storage::{DeliveryStat, State as Library};
+use crate::storage::{DeliveryKind, DeliveryStat, State as Library};
 use crate::timestamp::{date_from_days, now_ms, parse_date, to_iso, utc_date};
 
 /// Longest range, in days, either endpoint accepts (exclusive bound).
@@ -37,13 +37,7 @@ const MAX_HEADER_CHARS: usize = 200;
 
 /// One delivery request, as `delivery` reports it.
 pub struct Delivery {
-    pub path: String,
-    pub transformation: Option<String>,
-    pub status: u16,
-    pub content_type: String,
-    pub endpoint: String,
-    pub referrer: Option<String>,
-    pub user_agent: Option<String>,
+    pub kind: DeliveryKind,
     pub bytes: u64,
 }
 
@@ -53,37 +47,32 @@ fn clip(s: Option<String>) -> Option<String> {
 
 /// Adds one delivery request to today's record.
 pub fn record(app: &App, delivery: Delivery) {
-    let referrer = clip(delivery.referrer);
-    let user_agent = clip(delivery.user_agent);
+    let Delivery { mut kind, bytes } = delivery;
+    kind.referrer = clip(kind.referrer);
+    kind.user_agent = clip(kind.user_agent);
     let key = [
-        delivery.status.to_string().as_str(),
-        &delivery.endpoint,
-        &delivery.content_type,
-        delivery.transformation.as_deref().unwrap_or("\u{0}"),
-        referrer.as_deref().unwrap_or("\u{0}"),
-        user_agent.as_deref().unwrap_or("\u{0}"),
-        &delivery.path,
+        kind.status.to_string().as_str(),
+        &kind.endpoint,
+        &kind.content_type,
+        kind.transformation.as_deref().unwrap_or("\u{0}"),
+        kind.referrer.as_deref().unwrap_or("\u{0}"),
+        kind.user_agent.as_deref().unwrap_or("\u{0}"),
+        &kind.path,
     ]
     .join("\u{1f}");
     {
         let mut state = app.store.write();
         let day = state.usage.entry(utc_date(now_ms())).or_default();
-        day.bandwidth_bytes = day.bandwidth_bytes.saturating_add(delivery.bytes);
+        day.bandwidth_bytes = day.bandwidth_bytes.saturating_add(bytes);
         day.request_count = day.request_count.saturating_add(1);
         if day.deliveries.len() < MAX_COMBINATIONS || day.deliveries.contains_key(&key) {
             let stat = day.deliveries.entry(key).or_insert_with(|| DeliveryStat {
-                path: delivery.path,
-                transformation: delivery.transformation,
-                status: delivery.status,
-                content_type: delivery.content_type,
-                endpoint: delivery.endpoint,
-                referrer,
-                user_agent,
+                kind,
                 requests: 0,
                 bytes: 0,
             });
             stat.requests = stat.requests.saturating_add(1);
-            stat.bytes = stat.bytes.saturating_add(delivery.bytes);
+            stat.bytes = stat.bytes.saturating_add(bytes);
         }
     }
     app.store.touched();
@@ -213,11 +202,16 @@ fn analytics_json(state: &Library, start: &str, end: &str) -> Value {
         let mut cached: HashSet<(&str, Option<&str>)> = HashSet::new();
         let mut stats: Vec<&DeliveryStat> = day.deliveries.values().collect();
         // A deterministic order for the first-request-is-a-miss rule.
-        stats.sort_by(|a, b| a.path.cmp(&b.path).then(b.requests.cmp(&a.requests)));
+        stats.sort_by(|a, b| {
+            a.kind
+                .path
+                .cmp(&b.kind.path)
+                .then(b.requests.cmp(&a.requests))
+        });
         for stat in stats {
-            let ok = stat.status < 400;
+            let ok = stat.kind.status < 400;
             if ok {
-                if cached.insert((&stat.path, stat.transformation.as_deref())) {
+                if cached.insert((&stat.kind.path, stat.kind.transformation.as_deref())) {
                     misses += 1;
                     hits += stat.requests.saturating_sub(1);
                 } else {
@@ -226,30 +220,30 @@ fn analytics_json(state: &Library, start: &str, end: &str) -> Value {
             } else {
                 errors += stat.requests;
             }
-            statuses.add(&stat.status.to_string(), stat);
-            formats.add(&stat.content_type, stat);
-            endpoints.add(&stat.endpoint, stat);
-            if let Some(referrer) = &stat.referrer {
+            statuses.add(&stat.kind.status.to_string(), stat);
+            formats.add(&stat.kind.content_type, stat);
+            endpoints.add(&stat.kind.endpoint, stat);
+            if let Some(referrer) = &stat.kind.referrer {
                 referrers.add(referrer, stat);
             }
-            if let Some(agent) = &stat.user_agent {
+            if let Some(agent) = &stat.kind.user_agent {
                 user_agents.add(agent, stat);
             }
-            if stat.status == 404 {
-                not_found.add(&stat.path, stat);
+            if stat.kind.status == 404 {
+                not_found.add(&stat.kind.path, stat);
             }
             if !ok {
                 continue;
             }
-            let (assets, transforms) = if stat.content_type.starts_with("image/") {
+            let (assets, transforms) = if stat.kind.content_type.starts_with("image/") {
                 (&mut images, Some(&mut image_transforms))
-            } else if stat.content_type.starts_with("video/") {
+            } else if stat.kind.content_type.starts_with("video/") {
                 (&mut videos, Some(&mut video_transforms))
             } else {
                 (&mut others, None)
             };
-            assets.add(&stat.path, stat);
-            if let (Some(transforms), Some(tr)) = (transforms, &stat.transformation) {
+            assets.add(&stat.kind.path, stat);
+            if let (Some(transforms), Some(tr)) = (transforms, &stat.kind.transformation) {
                 transforms.add(tr, stat);
             }
         }

@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{assert_error, keys, png, read, spawn, spawn_with, Server};
+use common::{assert_error, keys, png, read, spawn, spawn_with, wait_for_job, Server};
 use imagekit_local_server::auth::hmac_sha1_hex;
 use imagekit_local_server::timestamp::{now_ms, utc_date};
 use imagekit_local_server::Config;
@@ -70,18 +68,6 @@ async fn upload_png(server: &Server, name: &str, folder: &str, w: u32, h: u32) -
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
-}
-
-async fn wait_for_job(server: &Server, job_id: &str) -> Value {
-    for _ in 0..100 {
-        let (status, body) = server.get(&format!("/v1/bulkJobs/{job_id}")).await;
-        assert_eq!(status, StatusCode::OK);
-        if body["status"] == "Completed" {
-            return body;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("job {job_id} never completed");
 }
 
 fn today() -> String {

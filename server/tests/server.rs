@@ -5,7 +5,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
-use common::{assert_error, keys, png, read, spawn, spawn_with, Server};
+use common::{assert_error, keys, png, read, spawn, spawn_with, wait_for_job, Server};
 use imagekit_local_server::auth::hmac_sha1_hex;
 use imagekit_local_server::Config;
 use reqwest::multipart::Form;
@@ -44,18 +44,6 @@ async fn upload_text(server: &Server, name: &str, text: &str, fields: &[(&str, &
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
-}
-
-async fn wait_for_job(server: &Server, job_id: &str) -> Value {
-    for _ in 0..100 {
-        let (status, body) = server.get(&format!("/v1/bulkJobs/{job_id}")).await;
-        assert_eq!(status, StatusCode::OK);
-        if body["status"] == "Completed" {
-            return body;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("job {job_id} never completed");
 }
 
 // ------------------------------------------------------------------ auth

@@ -150,3 +150,16 @@ pub fn keys(value: &Value) -> Vec<String> {
         .map(|o| o.keys().cloned().collect())
         .unwrap_or_default()
 }
+
+/// Polls a bulk job until it completes (2 s at most).
+pub async fn wait_for_job(server: &Server, job_id: &str) -> Value {
+    for _ in 0..100 {
+        let (status, body) = server.get(&format!("/v1/bulkJobs/{job_id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        if body["status"] == "Completed" {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("job {job_id} never completed");
+}
