@@ -74,7 +74,7 @@ for (const resource of RESOURCES) {
   test(`${name}: created, read back, updated, listed and deleted`, async () => {
     const ik = client()
     const created = await ik[`create${name}`](resource.create)
-    assert.ok([200, 201].includes(created.$ResponseMetadata.statusCode))
+    assertMetadata(created, 201)
     assert.equal(typeof created.id, 'string')
     assert.ok(created.id.length > 0)
 
@@ -98,7 +98,7 @@ for (const resource of RESOURCES) {
     assert.deepEqual({ ...result }, { ...updated })
 
     const removed = await ik[`delete${name}`](created.id)
-    assert.ok([200, 204].includes(removed.$ResponseMetadata.statusCode))
+    assertMetadata(removed, 204)
     await rejectsWith(ik[`get${name}`](created.id), 404, `get${name} after delete`)
     const after = await ik[`list${plural(name)}`]()
     assert.ok(!after.some((r) => r.id === created.id))

@@ -224,6 +224,7 @@ pub async fn start(config: Config) -> io::Result<ServerHandle> {
         config,
     });
     tokio::spawn(store.clone().storage_loop());
+    tokio::spawn(store.clone().save_soon_loop());
     tokio::spawn(store.persist_loop());
     let (shutdown, shutdown_rx) = watch::channel(false);
     let task = tokio::spawn(accept_loop(listener, router(app.clone()), shutdown_rx));

@@ -537,6 +537,8 @@ pub struct Store {
     /// When storage last changed (ms): the day its figure belongs to.
     storage_changed_at: AtomicI64,
     storage_due: Notify,
+    /// A change that may wait to be saved (usage statistics) is pending.
+    save_due: Notify,
 }
 
 impl Store {
@@ -550,6 +552,7 @@ impl Store {
             storage_stale: AtomicBool::new(false),
             storage_changed_at: AtomicI64::new(0),
             storage_due: Notify::new(),
+            save_due: Notify::new(),
         }
     }
 
@@ -582,6 +585,7 @@ impl Store {
             storage_stale: AtomicBool::new(false),
             storage_changed_at: AtomicI64::new(0),
             storage_due: Notify::new(),
+            save_due: Notify::new(),
         })
     }
 
@@ -627,6 +631,28 @@ impl Store {
     pub fn touched(&self) {
         if self.data_dir.is_some() {
             self.dirty.notify_one();
+        }
+    }
+
+    /// Signals the persister for a change that may wait a second: each delivery's
+    /// usage record, which would otherwise have state.json rewritten (and the state
+    /// read-locked while it is serialised) for every request. Shutdown saves the rest.
+    pub fn touched_soon(&self) {
+        if self.data_dir.is_some() {
+            self.save_due.notify_one();
+        }
+    }
+
+    /// Background task passing `touched_soon` changes on to the persister, at most
+    /// once a second (notifications during the wait coalesce into one).
+    pub async fn save_soon_loop(self: Arc<Self>) {
+        if self.data_dir.is_none() {
+            return;
+        }
+        loop {
+            self.save_due.notified().await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            self.touched();
         }
     }
 

@@ -75,7 +75,7 @@ pub fn record(app: &App, delivery: Delivery) {
             stat.bytes = stat.bytes.saturating_add(bytes);
         }
     }
-    app.store.touched();
+    app.store.touched_soon();
 }
 
 /// A validated date range, as days since the epoch.

@@ -731,20 +731,20 @@ fn passes<H: Host>(host: &H, test: Test, value: H::Value, values: &[H::Value]) -
 
 /// `YYYY-MM-DD` with a month and a day in range (the server judges the rest).
 fn is_calendar_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| bytes[range].iter().all(u8::is_ascii_digit);
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return false;
-    }
-    if !(digits(0..4) && digits(5..7) && digits(8..10)) {
-        return false;
-    }
-    let number = |range: std::ops::Range<usize>| {
-        bytes[range]
-            .iter()
-            .fold(0u32, |n, digit| n * 10 + u32::from(digit - b'0'))
+    let number = |part: Option<&str>, digits: usize| {
+        part.filter(|p| p.len() == digits && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
     };
-    (1..=12).contains(&number(5..7)) && (1..=31).contains(&number(8..10))
+    let mut parts = text.split('-');
+    let (year, month, day) = (
+        number(parts.next(), 4),
+        number(parts.next(), 2),
+        number(parts.next(), 2),
+    );
+    parts.next().is_none()
+        && year.is_some()
+        && month.is_some_and(|m| (1..=12).contains(&m))
+        && day.is_some_and(|d| (1..=31).contains(&d))
 }
 
 /// lodash `isObject`: an object or a function.
