@@ -2,6 +2,7 @@
 //! pool, basic auth with the private key, and responses handed back as status, headers
 //! and raw body. Everything about JavaScript values happens in the binding.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,6 +10,8 @@ use base64::Engine;
 use bytes::Bytes;
 use futures_util::StreamExt;
 
+use crate::api::policy::{Policy, PoolSettings};
+use crate::retry::{self, Repeat};
 use crate::upload_source::{SourceBody, SourceError};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,6 +98,21 @@ pub struct TransportError {
     /// Node-style error code (`ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, ...).
     pub code: &'static str,
     pub message: String,
+    /// How far the request got, which decides whether it may be retried.
+    pub stage: Stage,
+}
+
+/// How far a failed request got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// It never reached the server (refused, DNS, TLS handshake, connect timeout).
+    NotSent,
+    /// It went out, and whether the server acted on it is unknown (a reset, a truncated
+    /// answer, an idle timeout).
+    Sent,
+    /// A failure no retry can mend: the upload's source failed, the answer is too large,
+    /// the call's own timeout passed, the URL is invalid.
+    Final,
 }
 
 impl std::fmt::Display for TransportError {
@@ -103,33 +121,159 @@ impl std::fmt::Display for TransportError {
     }
 }
 
+impl TransportError {
+    fn new(code: &'static str, message: String, stage: Stage) -> Self {
+        Self {
+            code,
+            message,
+            stage,
+        }
+    }
+}
+
+/// Bytes of a body handed to the connection at a time, so that a large Buffer being
+/// written counts as bytes moving for the idle timeout.
+const BODY_CHUNK: usize = 64 * 1024;
+
 /// One connection pool per `ImageKit` instance.
 pub struct Client {
     inner: reqwest::Client,
 }
 
 impl Client {
-    pub fn new() -> Result<Self, TransportError> {
-        let inner = reqwest::Client::builder()
+    pub fn new(settings: &PoolSettings) -> Result<Self, TransportError> {
+        let mut builder = reqwest::Client::builder()
             .pool_idle_timeout(Duration::from_secs(30))
-            .dns_resolver(Arc::new(Resolver))
+            .dns_resolver(Arc::new(Resolver));
+        if let Some(connect) = settings.connect_timeout {
+            builder = builder.connect_timeout(connect);
+        }
+        let inner = builder
             .build()
-            .map_err(|e| TransportError {
-                code: "ERR_CLIENT",
-                message: e.to_string(),
-            })?;
+            .map_err(|e| TransportError::new("ERR_CLIENT", e.to_string(), Stage::Final))?;
         Ok(Self { inner })
     }
 
+    /// Sends `request`, tried again as `policy` and `repeat` allow, within the policy's
+    /// timeout. The outcome is the last try's.
     pub async fn send(
         &self,
         request: ApiRequest,
         private_key: &str,
+        policy: &Policy,
+        repeat: Repeat,
     ) -> Result<ApiResponse, TransportError> {
-        let url = reqwest::Url::parse(&request.url).map_err(|_| TransportError {
-            code: "ERR_INVALID_URL",
-            message: format!("Invalid URL: {}", request.url),
+        let url = reqwest::Url::parse(&request.url).map_err(|_| {
+            TransportError::new(
+                "ERR_INVALID_URL",
+                format!("Invalid URL: {}", request.url),
+                Stage::Final,
+            )
         })?;
+        let method = request.method;
+        let Some(timeout) = policy.timeout else {
+            return self.tries(request, &url, private_key, policy, repeat, None).await;
+        };
+        let deadline = tokio::time::Instant::now() + timeout;
+        let tries = self.tries(request, &url, private_key, policy, repeat, Some(deadline));
+        match tokio::time::timeout_at(deadline, tries).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(TransportError::new(
+                "ETIMEDOUT",
+                format!(
+                    "timeout of {}ms exceeded ({})",
+                    timeout.as_millis(),
+                    described(method, &url)
+                ),
+                Stage::Final,
+            )),
+        }
+    }
+
+    async fn tries(
+        &self,
+        request: ApiRequest,
+        url: &reqwest::Url,
+        private_key: &str,
+        policy: &Policy,
+        repeat: Repeat,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Result<ApiResponse, TransportError> {
+        let mut request = request;
+        let mut tries = 1;
+        loop {
+            // A stream cannot be read twice: its upload is tried once.
+            let again = (tries <= policy.max_retries)
+                .then(|| request.try_clone())
+                .flatten();
+            let outcome = self.exchange(request, url, private_key, policy).await;
+            let Some(next) = again else {
+                return outcome;
+            };
+            let decided = retry::decide(
+                repeat,
+                match &outcome {
+                    Ok(response) => retry::Outcome::Answer(response),
+                    Err(error) => retry::Outcome::Failed(error),
+                },
+                tries,
+                policy.max_retries,
+                fastrand::f64(),
+                std::time::SystemTime::now(),
+            );
+            let wait = match decided {
+                retry::Decision::Done => return outcome,
+                retry::Decision::RetryAfter(wait) => wait,
+            };
+            let resume = tokio::time::Instant::now() + wait;
+            if deadline.is_some_and(|deadline| resume >= deadline) {
+                // The wait would outlast the call's timeout: this answer is the call's.
+                return outcome;
+            }
+            drop(outcome);
+            tokio::time::sleep_until(resume).await;
+            request = next;
+            tries += 1;
+        }
+    }
+
+    /// One try: the request, its answer's headers and its body (at most
+    /// `max_response_bytes` of it), ended when no byte moves for the idle timeout.
+    async fn exchange(
+        &self,
+        request: ApiRequest,
+        url: &reqwest::Url,
+        private_key: &str,
+        policy: &Policy,
+    ) -> Result<ApiResponse, TransportError> {
+        let activity = Arc::new(Activity::new());
+        let method = request.method;
+        let work = self.exchange_active(request, url, private_key, policy, &activity);
+        let Some(idle) = policy.idle_timeout else {
+            return work.await;
+        };
+        tokio::select! {
+            outcome = work => outcome,
+            () = activity.quiet_for(idle) => Err(TransportError::new(
+                "ETIMEDOUT",
+                format!(
+                    "idle timeout of {}ms exceeded: no byte moved either way ({})",
+                    idle.as_millis(),
+                    described(method, url)
+                ),
+                Stage::Sent,
+            )),
+        }
+    }
+
+    async fn exchange_active(
+        &self,
+        request: ApiRequest,
+        url: &reqwest::Url,
+        private_key: &str,
+        policy: &Policy,
+        activity: &Arc<Activity>,
+    ) -> Result<ApiResponse, TransportError> {
         let credentials =
             base64::engine::general_purpose::STANDARD.encode(format!("{private_key}:"));
         let mut builder = self
@@ -164,13 +308,12 @@ impl Client {
                     Some(length) => builder.header(reqwest::header::CONTENT_LENGTH, length),
                     None => builder,
                 };
-                builder.body(form.into_body())
+                builder.body(form.into_body(Arc::clone(activity)))
             }
         };
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| transport_error(request.method, &url, &e))?;
+        let failed = |e: reqwest::Error| transport_error(request.method, url, &e);
+        let mut response = builder.send().await.map_err(failed)?;
+        activity.touch();
         let status = response.status().as_u16();
         let mut headers: Vec<(String, String)> = Vec::with_capacity(response.headers().len());
         for (name, value) in response.headers() {
@@ -183,13 +326,120 @@ impl Client {
                 None => headers.push((name.as_str().to_owned(), value)),
             }
         }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(request.method, &url, &e))?;
+        let cap = policy.max_response_bytes;
+        let too_large = || {
+            TransportError::new(
+                "ERR_RESPONSE_TOO_LARGE",
+                format!(
+                    "the answer is larger than maxResponseBytes ({cap} bytes) ({})",
+                    described(request.method, url)
+                ),
+                Stage::Final,
+            )
+        };
+        let announced = response.content_length();
+        if announced.is_some_and(|length| length > cap) {
+            return Err(too_large());
+        }
+        // Sized by what the answer announces (never past the cap), grown as it arrives.
+        let mut body = bytes::BytesMut::with_capacity(announced.unwrap_or(0) as usize);
+        while let Some(chunk) = response.chunk().await.map_err(failed)? {
+            activity.touch();
+            if (body.len() as u64).saturating_add(chunk.len() as u64) > cap {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(ApiResponse {
             status,
             headers,
+            body: body.freeze(),
+        })
+    }
+}
+
+/// `GET https://host:443/path`, as transport errors name the request.
+fn described(method: Method, url: &reqwest::Url) -> String {
+    format!(
+        "{} {}://{}:{}{}",
+        method.as_str(),
+        url.scheme(),
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or_default(),
+        url.path()
+    )
+}
+
+/// When a byte last moved, either way, for the idle timeout.
+struct Activity {
+    start: std::time::Instant,
+    /// Milliseconds from `start`.
+    last: AtomicU64,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Self {
+            start: std::time::Instant::now(),
+            last: AtomicU64::new(0),
+        }
+    }
+
+    fn touch(&self) {
+        let now = self.start.elapsed().as_millis() as u64;
+        self.last.fetch_max(now, Ordering::Relaxed);
+    }
+
+    /// Resolves once nothing has moved for `idle`.
+    async fn quiet_for(&self, idle: Duration) {
+        loop {
+            let last = Duration::from_millis(self.last.load(Ordering::Relaxed));
+            let quiet = self.start.elapsed().saturating_sub(last);
+            if quiet >= idle {
+                return;
+            }
+            tokio::time::sleep(idle - quiet).await;
+        }
+    }
+}
+
+impl ApiRequest {
+    /// The same request again, when its body can be sent twice (no stream in it).
+    pub fn try_clone(&self) -> Option<ApiRequest> {
+        let body = match &self.body {
+            Body::Empty => Body::Empty,
+            Body::Json(json) => Body::Json(json.clone()),
+            Body::Multipart(fields) => {
+                let mut copy = Vec::with_capacity(fields.len());
+                for field in fields {
+                    copy.push(match field {
+                        FormField::Text { name, value } => FormField::Text {
+                            name: name.clone(),
+                            value: value.clone(),
+                        },
+                        FormField::File {
+                            name,
+                            file_name,
+                            content_type,
+                            data: FileData::Bytes(bytes),
+                        } => FormField::File {
+                            name: name.clone(),
+                            file_name: file_name.clone(),
+                            content_type: content_type.clone(),
+                            data: FileData::Bytes(bytes.clone()),
+                        },
+                        FormField::File {
+                            data: FileData::Stream(..),
+                            ..
+                        } => return None,
+                    });
+                }
+                Body::Multipart(copy)
+            }
+        };
+        Some(ApiRequest {
+            method: self.method,
+            url: self.url.clone(),
             body,
         })
     }
@@ -242,26 +492,44 @@ impl Multipart {
         Self { boundary, segments }
     }
 
-    /// The body's size, when no part is a stream.
+    /// The body's size, when no part is a stream of unknown length (and the sum fits).
     fn length(&self) -> Option<u64> {
         self.segments
             .iter()
             .try_fold(0u64, |total, segment| match segment {
-                FileData::Bytes(bytes) => Some(total + bytes.len() as u64),
-                FileData::Stream(_, length) => length.map(|length| total + length),
+                FileData::Bytes(bytes) => total.checked_add(bytes.len() as u64),
+                FileData::Stream(_, length) => total.checked_add((*length)?),
             })
     }
 
-    fn into_body(self) -> reqwest::Body {
+    /// The parts in order, a large one in [`BODY_CHUNK`]s (slices of the same bytes);
+    /// each chunk the connection takes counts as activity.
+    fn into_body(self, activity: Arc<Activity>) -> reqwest::Body {
         let chunks = futures_util::stream::iter(self.segments)
             .map(|segment| match segment {
-                FileData::Bytes(bytes) => {
-                    futures_util::stream::once(async move { Ok::<_, SourceError>(bytes) }).boxed()
-                }
+                FileData::Bytes(bytes) => futures_util::stream::iter(Chunks(bytes))
+                    .map(Ok::<_, SourceError>)
+                    .boxed(),
                 FileData::Stream(body, _) => body.into_stream().boxed(),
             })
-            .flatten();
+            .flatten()
+            .inspect(move |_| activity.touch());
         reqwest::Body::wrap_stream(chunks)
+    }
+}
+
+/// A buffer as slices of at most [`BODY_CHUNK`] bytes, none copied.
+struct Chunks(Bytes);
+
+impl Iterator for Chunks {
+    type Item = Bytes;
+
+    fn next(&mut self) -> Option<Bytes> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let size = self.0.len().min(BODY_CHUNK);
+        Some(self.0.split_to(size))
     }
 }
 
@@ -282,6 +550,7 @@ fn transport_error(method: Method, url: &reqwest::Url, error: &reqwest::Error) -
     let port = url.port_or_known_default().unwrap_or_default();
     if let Some(source) = source_error(error) {
         return TransportError {
+            stage: Stage::Final,
             code: "ERR_STREAM_PREMATURE_CLOSE",
             message: format!(
                 "{source}; the request was aborted before its body was complete ({} {}://{host}:{port}{})",
@@ -299,6 +568,13 @@ fn transport_error(method: Method, url: &reqwest::Url, error: &reqwest::Error) -
     };
     TransportError {
         code,
+        // reqwest marks everything up to a connection ready to write on as a connect
+        // failure: name resolution, TCP, the TLS handshake, the connect timeout.
+        stage: if error.is_connect() {
+            Stage::NotSent
+        } else {
+            Stage::Sent
+        },
         message: format!(
             "{cause} ({} {}://{host}:{port}{})",
             method.as_str(),

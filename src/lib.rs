@@ -7,6 +7,7 @@ pub mod http;
 pub mod js;
 pub mod media;
 pub mod phash;
+pub mod retry;
 pub mod signature;
 pub mod transformation;
 pub mod upload_source;

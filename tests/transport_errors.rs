@@ -6,17 +6,19 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
+use imagekit_napi::api::policy::{Policy, PoolSettings};
+use imagekit_napi::retry::Repeat;
 use imagekit_napi::http::{ApiRequest, Body, Client, Method, TransportError};
 
 /// A GET of `url`, bounded in time so a fault that is never reported fails the test.
 async fn get(url: &str) -> TransportError {
-    let client = Client::new().expect("client");
+    let client = Client::new(&PoolSettings { connect_timeout: None }).expect("client");
     let request = ApiRequest {
         method: Method::Get,
         url: url.to_owned(),
         body: Body::Empty,
     };
-    let sending = client.send(request, "private_key");
+    let sending = client.send(request, "private_key", &Policy::default(), Repeat::Once);
     match tokio::time::timeout(Duration::from_secs(15), sending).await {
         Ok(Ok(response)) => panic!("{url} answered {}", response.status),
         Ok(Err(error)) => error,

@@ -23,6 +23,7 @@ const fn tags(name: &'static str, route: &'static [Segment], body: &'static [Fie
         Query::None,
         Payload::Json(body),
     )
+    .idempotent()
 }
 
 pub static ENDPOINTS: &[Endpoint] = &[

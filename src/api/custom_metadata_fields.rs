@@ -68,7 +68,8 @@ pub static ENDPOINTS: &[Endpoint] = &[
         FIELD,
         Query::None,
         Payload::Json(&[if_truthy(c"label", 1), if_truthy(c"schema", 2)]),
-    ),
+    )
+    .idempotent(),
     Endpoint::by_id("deleteCustomMetadataField", Method::Delete, FIELD_ID, FIELD),
 ];
 

@@ -88,6 +88,7 @@ mod tests {
         let refused = TransportError {
             code: "ECONNREFUSED",
             message: "connect ECONNREFUSED 127.0.0.1:9".into(),
+            stage: crate::http::Stage::NotSent,
         };
         assert!(
             matches!(answer(Err(refused)), Err(Failure::Transport(t)) if t.code == "ECONNREFUSED")

@@ -62,7 +62,8 @@ pub static ENDPOINTS: &[Endpoint] = &[
             update(c"customMetadata", When::Always),
             update(c"publish", When::Truthy),
         ]),
-    ),
+    )
+    .idempotent(),
     Endpoint::by_id(
         "deleteFile",
         Method::Delete,

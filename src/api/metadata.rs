@@ -1,6 +1,6 @@
 //! File metadata (dimensions, EXIF, pHash...) of a stored file, or of any remote image.
 
-use super::{api_url, is_string, Build, Endpoint, Host, Invalid, Thrown, Validated};
+use super::{Repeat, api_url, is_string, Build, Endpoint, Host, Invalid, Thrown, Validated};
 use crate::errors;
 use crate::http::{ApiRequest, Body, Method};
 use crate::media;
@@ -9,6 +9,7 @@ pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
     name: "getFileMetadata",
     arity: 1,
     build: Build::FileMetadata,
+    repeat: Repeat::Idempotent,
 }];
 
 /// `fileIdOrURL`: a URL (it starts with `http`) goes to `/metadata?url=`, appended

@@ -11,6 +11,7 @@ use std::ffi::CStr;
 use crate::errors::ErrorMessage;
 use crate::http::{ApiRequest, Body, Method};
 use crate::media;
+pub use crate::retry::Repeat;
 use crate::upload_source::SourceBody;
 
 pub mod bulk;
@@ -24,6 +25,7 @@ pub mod named_transformations;
 pub mod options;
 pub mod origins;
 mod params;
+pub mod policy;
 pub mod saved_extensions;
 pub mod upload;
 pub mod url_endpoints;
@@ -376,6 +378,8 @@ pub struct Endpoint {
     /// Arguments before the trailing callback.
     pub arity: usize,
     pub build: Build,
+    /// Whether a retry may repeat the request once it went out.
+    pub repeat: Repeat,
 }
 
 impl Endpoint {
@@ -392,6 +396,12 @@ impl Endpoint {
         Self {
             name,
             arity,
+            // Every GET is a read; any other method is sent once unless declared
+            // idempotent.
+            repeat: match method {
+                Method::Get => Repeat::Idempotent,
+                _ => Repeat::Once,
+            },
             build: Build::Table(Table {
                 method,
                 steps,
@@ -399,6 +409,15 @@ impl Endpoint {
                 query,
                 body,
             }),
+        }
+    }
+
+    /// An update that sets a state (tags, details, a field's schema): sending it twice
+    /// leaves what sending it once does, so it may be retried after it went out.
+    pub const fn idempotent(self) -> Self {
+        Self {
+            repeat: Repeat::Idempotent,
+            ..self
         }
     }
 
@@ -507,7 +526,8 @@ macro_rules! resource {
                 ONE,
                 Query::None,
                 Payload::Whole(1),
-            ),
+            )
+            .idempotent(),
             Endpoint::by_id($delete, Method::Delete, ID, ONE),
         ]
     }};
@@ -842,6 +862,34 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), count);
         assert_eq!(count, 28 + 23);
+    }
+
+    #[test]
+    fn only_reads_and_state_setting_updates_may_be_repeated() {
+        let mut repeatable: Vec<_> = endpoints()
+            .filter(|e| e.repeat == Repeat::Idempotent)
+            .filter(|e| !matches!(&e.build, Build::Table(t) if t.method == Method::Get))
+            .map(|e| e.name)
+            .collect();
+        repeatable.sort_unstable();
+        assert_eq!(
+            repeatable,
+            [
+                "bulkAddTags",
+                "bulkRemoveAITags",
+                "bulkRemoveTags",
+                "getFileMetadata",
+                "updateCustomMetadataField",
+                "updateFileDetails",
+                "updateNamedTransformation",
+                "updateOrigin",
+                "updateSavedExtension",
+                "updateUrlEndpoint",
+            ]
+        );
+        for once in ["upload", "deleteFile", "copyFolder", "renameFolder", "purgeCache"] {
+            assert_eq!(endpoint(once).map(|e| e.repeat), Some(Repeat::Once), "{once}");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The options of `new ImageKit(options)`: v6's defaults, the caller's options copied over
-//! them (`for…in`), and the three that must be given, checked in v6's order.
+//! them (`for…in`), and the three that must be given, checked in v6's order; then the
+//! options v6 lacks (`src/api/policy.rs`).
 
 use std::ffi::CStr;
 
@@ -37,6 +38,9 @@ pub fn check<H: Host>(host: &H, options: H::Value) -> Validated<()> {
             return Err(Invalid::Thrown(Thrown::error(message.message)));
         }
     }
+    // The options v6 lacks are checked once v6's own have passed.
+    super::policy::policy(host, options)?;
+    super::policy::pool_settings(host, options)?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use std::ffi::CStr;
 
 use bytes::Bytes;
 
-use super::{
+use super::{Repeat, 
     is_object, is_string, join, option, prop, Build, Endpoint, Host, HostResult, Invalid, Kind,
     Thrown, Validated, DEFAULT_UPLOAD_ENDPOINT,
 };
@@ -17,6 +17,7 @@ pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
     name: "upload",
     arity: 1,
     build: Build::Upload,
+    repeat: Repeat::Once,
 }];
 
 pub fn request<H: Host>(host: &H, options: H::Value, upload: H::Value) -> Validated<ApiRequest> {

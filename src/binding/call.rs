@@ -2,28 +2,37 @@
 //! taking `(error, result)`), the core's request sent on the instance's client, and the
 //! outcome turned into v6's results and errors, in one place, on the JavaScript thread.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
+use futures_util::FutureExt;
 use napi::bindgen_prelude::Env;
 use napi::Result;
 
 use super::host::Node;
 use super::js::{Js, Value};
+use super::methods::SharedClient;
 use super::outcome::{error_value, pending, result, throw_invalid};
-use super::upload_stream;
-use crate::api::{self, Endpoint, Failure, Invalid};
+use super::{panic_probe, upload_stream};
+use crate::api::{self, Endpoint, Failure, Invalid, Thrown};
 use crate::http::Client;
 
 /// Calls `endpoint` with `args` and the instance's `options`; `callback` is the argument
 /// after them. Returns the call's promise, or undefined in callback mode.
+///
+/// The call settles exactly once: whatever goes wrong after it is sent (an answer that
+/// cannot become a JavaScript value, a panic while sending or settling) becomes its
+/// error, and an exception the callback throws becomes an unhandled rejection, as it is
+/// when v6 calls the callback from a promise reaction.
 pub fn run(
     env: &Env,
-    client: Arc<Client>,
+    pool: &SharedClient,
     endpoint: &Endpoint,
     options: Value,
     args: &[Value],
     callback: Value,
 ) -> Result<Value> {
+    panic_probe::at(panic_probe::Stage::Export);
     let js = Js::of(env);
     let node = Node::new(js);
     let callback = match api::callback_mode(&node, callback) {
@@ -34,6 +43,14 @@ pub fn run(
         Ok(request) => request,
         Err(invalid) => return refuse(env, callback, invalid),
     };
+    let policy = match api::policy::policy(&node, options) {
+        Ok(policy) => policy,
+        Err(invalid) => return refuse(env, callback, invalid),
+    };
+    let client = match client(&node, pool, options) {
+        Ok(client) => client,
+        Err(invalid) => return refuse(env, callback, invalid),
+    };
     let private_key = api::private_key(&node, options).map_err(|_| pending(js))?;
     let source = match node.take_source() {
         Some(source) => Some(Persistent::new(js, upload_stream::start(js, source)?)?),
@@ -41,25 +58,114 @@ pub fn run(
     };
     let callback = Persistent::optional(js, callback)?;
     let returns_promise = callback.is_none();
-    let future = async move { Ok(client.send(request, &private_key).await) };
+    let repeat = endpoint.repeat;
+    let future = async move {
+        let sent = async move {
+            panic_probe::at(panic_probe::Stage::Send);
+            client.send(request, &private_key, &policy, repeat).await
+        };
+        Ok(AssertUnwindSafe(sent).catch_unwind().await)
+    };
     let promise = env.spawn_future_with_callback(future, move |env, outcome| {
         let js = Js::of(env);
-        // A source that failed is the call's error, whatever the server made of the
-        // aborted body.
-        let failure = match source {
-            Some(state) => upload_stream::failure(js, state.take(js)?)?,
-            None => None,
-        };
-        let settled = match failure {
-            Some(error) => Err(error),
-            None => match api::answer(outcome) {
-                Ok(response) => Ok(result(js, &response)?),
-                Err(failure) => Err(error_value(js, failure)?),
-            },
-        };
+        let settled = guarded(js, || {
+            panic_probe::at(panic_probe::Stage::Settle);
+            let outcome = outcome.map_err(|panic| panic_message(&*panic))?;
+            // A source that failed is the call's error, whatever the server made of the
+            // aborted body.
+            let failure = match source {
+                Some(state) => upload_stream::failure(js, state.take(js)?)?,
+                None => None,
+            };
+            Ok(match failure {
+                Some(error) => Err(error),
+                None => match api::answer(outcome) {
+                    Ok(response) => Ok(result(js, &response)?),
+                    Err(failure) => Err(error_value(js, failure)?),
+                },
+            })
+        });
         deliver(js, callback, settled)
     })?;
     returned(js, returns_promise, Value::of(&promise))
+}
+
+/// The instance's connection pool, made on its first call with the `connectTimeout` its
+/// options have then.
+fn client(
+    node: &Node,
+    pool: &SharedClient,
+    options: Value,
+) -> std::result::Result<Arc<Client>, Invalid> {
+    if let Some(made) = pool.get() {
+        return made.clone().map_err(|message| Invalid::Thrown(Thrown::error(message)));
+    }
+    let settings = api::policy::pool_settings(node, options)?;
+    pool.get_or_init(|| Client::new(&settings).map(Arc::new).map_err(|e| e.message))
+        .clone()
+        .map_err(|message| Invalid::Thrown(Thrown::error(message)))
+}
+
+/// Why settling failed, when it did not leave its own exception.
+enum Broken {
+    Napi(napi::Error),
+    Panic(String),
+}
+
+impl From<napi::Error> for Broken {
+    fn from(error: napi::Error) -> Self {
+        Broken::Napi(error)
+    }
+}
+
+impl From<String> for Broken {
+    fn from(message: String) -> Self {
+        Broken::Panic(message)
+    }
+}
+
+/// What `settle` made of the call, a JavaScript result or error either way: a step that
+/// failed (a value N-API could not make, a panic) becomes the call's error.
+fn guarded(
+    js: Js,
+    settle: impl FnOnce() -> std::result::Result<std::result::Result<Value, Value>, Broken>,
+) -> Result<std::result::Result<Value, Value>> {
+    let broken = match catch_unwind(AssertUnwindSafe(settle)) {
+        Ok(Ok(settled)) => return Ok(settled),
+        Ok(Err(broken)) => broken,
+        Err(panic) => Broken::Panic(panic_message(&*panic)),
+    };
+    // The exception a failed step left is the error; otherwise one naming the failure.
+    if let Some(exception) = js.take_exception()? {
+        return Ok(Err(exception));
+    }
+    let error = match broken {
+        Broken::Napi(error) => {
+            let error_value = js.error(&format!(
+                "the answer could not be turned into a JavaScript value: {}",
+                error.reason
+            ))?;
+            js.set(error_value, c"code", js.string("ERR_IMAGEKIT_INTERNAL")?)?;
+            error_value
+        }
+        Broken::Panic(message) => panic_error(js, &message)?,
+    };
+    Ok(Err(error))
+}
+
+/// The `Error` a panic is reported as: the process goes on.
+pub fn panic_error(js: Js, message: &str) -> Result<Value> {
+    let error = js.error(&format!("internal error in the imagekit addon: {message}"))?;
+    js.set(error, c"code", js.string("ERR_IMAGEKIT_INTERNAL")?)?;
+    Ok(error)
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_owned())
 }
 
 /// A call whose arguments fail: v6 reports `{ message, help }` synchronously (to the
@@ -77,8 +183,8 @@ fn refuse(env: &Env, callback: Option<Value>, invalid: Invalid) -> Result<Value>
         let returns_promise = callback.is_none();
         let promise = env.spawn_future_with_callback(async { Ok(()) }, move |env, ()| {
             let js = Js::of(env);
-            let error = error.take(js)?;
-            deliver(js, callback, Err(error))
+            let settled = guarded(js, || Ok(Err(error.take(js)?)))?;
+            deliver(js, callback, Ok(settled))
         })?;
         return returned(js, returns_promise, Value::of(&promise));
     }
@@ -93,12 +199,15 @@ fn refuse(env: &Env, callback: Option<Value>, invalid: Invalid) -> Result<Value>
 }
 
 /// Settles a call on the JavaScript thread: the callback gets `(error, null)` or
-/// `(null, result)`; without one, the call's promise rejects or resolves.
+/// `(null, result)`; without one, the call's promise rejects or resolves. An exception
+/// the callback throws rejects the call's own promise, which nothing handles: Node
+/// reports it as an unhandled rejection carrying that error, as with v6.
 fn deliver(
     js: Js,
     callback: Option<Persistent>,
-    settled: std::result::Result<Value, Value>,
+    settled: Result<std::result::Result<Value, Value>>,
 ) -> Result<Value> {
+    let settled = settled?;
     match callback {
         Some(callback) => {
             let function = callback.take(js)?;
@@ -106,8 +215,13 @@ fn deliver(
                 Err(error) => (error, js.null()?),
                 Ok(result) => (js.null()?, result),
             };
-            js.call(js.undefined()?, function, &[first, second])?;
-            js.undefined()
+            match js.call(js.undefined()?, function, &[first, second]) {
+                Ok(_) => js.undefined(),
+                Err(error) => match js.take_exception()? {
+                    Some(exception) => Err(js.rejection(exception)),
+                    None => Err(error),
+                },
+            }
         }
         None => settled.map_err(|error| js.rejection(error)),
     }

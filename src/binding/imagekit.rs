@@ -31,7 +31,7 @@ pub struct ImageKit {
 #[napi]
 impl ImageKit {
     /// Validates the options in v6's order and stores them, defaults merged, as `options`.
-    #[napi(constructor, ts_args_type = "opts?: ImageKitOptions")]
+    #[napi(constructor, catch_unwind, ts_args_type = "opts?: ImageKitOptions")]
     pub fn new(env: Env, this: This, opts: Unknown) -> Result<Self> {
         let js = Js::of(&env);
         let instance = Value::of(&this.object);
@@ -63,6 +63,7 @@ impl ImageKit {
 
     /// Token, expiry and signature for client-side uploads.
     #[napi(
+        catch_unwind,
         ts_args_type = "token?: string, expire?: number",
         ts_return_type = "{ token: string, expire: number, signature: string }"
     )]
@@ -98,6 +99,7 @@ impl ImageKit {
 /// Hamming distance between two hex pHash strings, or an `Error` (returned, not thrown).
 #[napi(
     js_name = "pHashDistance",
+    catch_unwind,
     ts_args_type = "firstPHash: string, secondPHash: string",
     ts_return_type = "number | Error"
 )]
@@ -114,6 +116,7 @@ pub fn p_hash_distance(env: Env, first: Unknown, second: Unknown) -> Result<Valu
 
 /// Verifies an `x-ik-signature` header against the raw body and returns the parsed event.
 #[napi(
+    catch_unwind,
     ts_args_type = "payload: string | Uint8Array, signature: string, secret: string",
     ts_return_type = "{ timestamp: number, event: WebhookEvent }"
 )]
@@ -142,7 +145,7 @@ pub fn verify_webhook_event(
 /// form of `url_wire` (with a private key given as bytes beside it). A free function
 /// rather than a method: napi-rs's per-call bookkeeping for `&self` methods cost a tenth
 /// of the whole call, and the URL needs nothing from the instance.
-#[napi(js_name = "buildUrl", skip_typescript)]
+#[napi(js_name = "buildUrl", skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn build_url_from_wire(env: Env, wire: Unknown, key_bytes: Unknown) -> Result<String> {
     thread_local! {

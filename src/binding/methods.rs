@@ -37,16 +37,9 @@ impl ImageKit {
         let Some(endpoint) = endpoint else {
             return Err(js.throw_error(&format!("no endpoint is declared for {name}")));
         };
-        let client = match self
-            .client
-            .get_or_init(|| Client::new().map(Arc::new).map_err(|e| e.message))
-        {
-            Ok(client) => client.clone(),
-            Err(message) => return Err(js.throw_error(message)),
-        };
         call::run(
             env,
-            client,
+            &self.client,
             endpoint,
             Value::of(&options),
             args,
@@ -56,7 +49,7 @@ impl ImageKit {
 }
 
 /// Internal: each API method's name and its number of arguments before the callback.
-#[napi(skip_typescript)]
+#[napi(skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn api_methods() -> HashMap<String, u32> {
     api::endpoints()
@@ -76,7 +69,7 @@ macro_rules! api_methods {
         impl ImageKit {
             $(
                 $(#[doc = $doc])*
-                #[napi($($attr)*)]
+                #[napi(catch_unwind, $($attr)*)]
                 pub fn $name(
                     &self,
                     env: Env,

@@ -10,6 +10,7 @@ mod media_types;
 mod methods;
 mod node_errors;
 mod outcome;
+mod panic_probe;
 mod shim;
 mod types;
 mod upload_stream;

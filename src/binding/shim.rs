@@ -18,7 +18,7 @@ thread_local! {
 
 /// Internal: registers `(stream, sink) => state`, which pumps a stream into an upload
 /// sink, and the `verifyWebhookEvent` function every instance gets.
-#[napi(skip_typescript)]
+#[napi(skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn register_shim(
     env: Env,

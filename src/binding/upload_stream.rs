@@ -73,7 +73,7 @@ impl UploadSink {
 impl UploadSink {
     /// Queues a chunk once there is room: true, or false when the request no longer
     /// reads the body (it has ended), so the reader stops.
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn write(&self, chunk: Uint8Array) -> bool {
         let chunks = self.writer().chunks();
         match chunks {
@@ -83,13 +83,13 @@ impl UploadSink {
     }
 
     /// The stream ended: the body is complete.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn end(&self) {
         self.writer().end();
     }
 
     /// The stream failed: the request is aborted.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn fail(&self) {
         self.writer().fail();
     }

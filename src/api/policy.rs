@@ -1,0 +1,215 @@
+//! How long a call may take, how often it is tried and how large an answer may be: the
+//! options v6 lacks, read from `imagekit.options` at each call like every other option.
+//! None of them has a default in `options` (so `imagekit.options` stays v6's when none is
+//! given); absent, `null` or `undefined`, each takes the default below.
+
+use std::ffi::CStr;
+use std::time::Duration;
+
+use super::{is_object, Host, Invalid, Kind, Thrown, Validated};
+
+/// A TCP connect and TLS handshake that take longer have failed: Node itself has no
+/// connect timeout (the OS gives up after about two minutes); 30 s is far above any
+/// handshake with ImageKit's edge, even over a slow mobile link.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// No byte moving either way for this long ends the call. ImageKit's own newest SDK ends
+/// every call after 60 s in all; the slowest answers (an upload from a remote URL, which
+/// ImageKit downloads before it answers, or a large video's upload being processed) are
+/// well inside 10 minutes, and a large upload keeps bytes moving.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
+/// Far above any answer ImageKit gives (1000 files listed with their metadata are a few
+/// MB); a body past it ends the call with `ERR_RESPONSE_TOO_LARGE`.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+/// At most this many retries may be asked for.
+pub const MAX_RETRIES_LIMIT: u32 = 10;
+
+/// One call's limits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    /// The whole call, retries and their waits included; `None`: no limit (v6's).
+    pub timeout: Option<Duration>,
+    /// Tries after the first; 0 (v6's) sends every request once.
+    pub max_retries: u32,
+    /// `None`: no idle limit (`idleTimeout: 0`).
+    pub idle_timeout: Option<Duration>,
+    pub max_response_bytes: u64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            timeout: None,
+            max_retries: 0,
+            idle_timeout: Some(DEFAULT_IDLE_TIMEOUT),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+/// The connection pool's settings, read once when an instance's pool is made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolSettings {
+    /// `None`: no connect limit (`connectTimeout: 0`).
+    pub connect_timeout: Option<Duration>,
+}
+
+/// The call's limits from `options`.
+pub fn policy<H: Host>(host: &H, options: H::Value) -> Validated<Policy> {
+    let mut policy = Policy::default();
+    if !is_object(host, options)? {
+        return Ok(policy);
+    }
+    if let Some(ms) = milliseconds(host, options, c"timeout")? {
+        policy.timeout = (ms > 0.0).then(|| duration(ms));
+    }
+    if let Some(ms) = milliseconds(host, options, c"idleTimeout")? {
+        policy.idle_timeout = (ms > 0.0).then(|| duration(ms));
+    }
+    if let Some(retries) = count(host, options, c"maxRetries", MAX_RETRIES_LIMIT)? {
+        policy.max_retries = retries;
+    }
+    if let Some(bytes) = count(host, options, c"maxResponseBytes", u32::MAX)? {
+        policy.max_response_bytes = u64::from(bytes).max(1);
+    }
+    Ok(policy)
+}
+
+/// The pool's settings from `options`.
+pub fn pool_settings<H: Host>(host: &H, options: H::Value) -> Validated<PoolSettings> {
+    let mut settings = PoolSettings {
+        connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+    };
+    if is_object(host, options)? {
+        if let Some(ms) = milliseconds(host, options, c"connectTimeout")? {
+            settings.connect_timeout = (ms > 0.0).then(|| duration(ms));
+        }
+    }
+    Ok(settings)
+}
+
+fn duration(ms: f64) -> Duration {
+    Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX)
+}
+
+/// A number of milliseconds, non-negative; `None` when absent.
+fn milliseconds<H: Host>(host: &H, options: H::Value, name: &CStr) -> Validated<Option<f64>> {
+    let Some((value, number)) = number(host, options, name)? else {
+        return Ok(None);
+    };
+    if number.is_nan() || number < 0.0 {
+        return Err(invalid(host, name, value, "a number of milliseconds, 0 or more"));
+    }
+    Ok(Some(number))
+}
+
+/// A whole number from 0 to `max`; `None` when absent.
+fn count<H: Host>(host: &H, options: H::Value, name: &CStr, max: u32) -> Validated<Option<u32>> {
+    let Some((value, number)) = number(host, options, name)? else {
+        return Ok(None);
+    };
+    if number.fract() != 0.0 || !(0.0..=f64::from(max)).contains(&number) {
+        let expected = format!("a whole number from 0 to {max}");
+        return Err(invalid(host, name, value, &expected));
+    }
+    Ok(Some(number as u32))
+}
+
+/// The option and its number; `None` when absent; an error for any other type.
+fn number<H: Host>(
+    host: &H,
+    options: H::Value,
+    name: &CStr,
+) -> Validated<Option<(H::Value, f64)>> {
+    let value = host.get(options, name)?;
+    match host.kind(value)? {
+        Kind::Undefined | Kind::Null => Ok(None),
+        Kind::Number => Ok(Some((value, host.number(value)?))),
+        _ => Err(invalid(host, name, value, "a number")),
+    }
+}
+
+/// Node's style of an invalid option: `ERR_INVALID_ARG_VALUE`, naming what was given.
+fn invalid<H: Host>(host: &H, name: &CStr, value: H::Value, expected: &str) -> Invalid {
+    let received = host.describe(value).unwrap_or_default();
+    Invalid::Thrown(
+        Thrown::type_error(format!(
+            "The \"{}\" option of ImageKit must be {expected}. Received {received}",
+            name.to_string_lossy()
+        ))
+        .with_code("ERR_INVALID_ARG_VALUE"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{Model, V};
+    use super::*;
+
+    fn read(options: V) -> Validated<Policy> {
+        let model = Model::default();
+        let options = model.put(options);
+        policy(&model, options)
+    }
+
+    #[test]
+    fn defaults_when_absent() {
+        assert_eq!(read(V::object([])), Ok(Policy::default()));
+        assert_eq!(read(V::Undefined), Ok(Policy::default()));
+        let none = read(V::object([("timeout", V::Null), ("maxRetries", V::Undefined)]));
+        assert_eq!(none, Ok(Policy::default()));
+    }
+
+    #[test]
+    fn values_and_zero_as_no_limit() {
+        let policy = read(V::object([
+            ("timeout", V::Number(1500.0)),
+            ("maxRetries", V::Number(3.0)),
+            ("idleTimeout", V::Number(0.0)),
+            ("maxResponseBytes", V::Number(1024.0)),
+        ]))
+        .unwrap();
+        assert_eq!(policy.timeout, Some(Duration::from_millis(1500)));
+        assert_eq!(policy.max_retries, 3);
+        assert_eq!(policy.idle_timeout, None);
+        assert_eq!(policy.max_response_bytes, 1024);
+        assert_eq!(read(V::object([("timeout", V::Number(0.0))])).unwrap().timeout, None);
+        let huge = read(V::object([("timeout", V::Number(f64::INFINITY))])).unwrap();
+        assert_eq!(huge.timeout, Some(Duration::MAX));
+    }
+
+    #[test]
+    fn bad_values_are_type_errors_naming_the_option() {
+        for (name, value) in [
+            ("timeout", V::Number(-1.0)),
+            ("timeout", V::str("100")),
+            ("idleTimeout", V::Number(f64::NAN)),
+            ("maxRetries", V::Number(1.5)),
+            ("maxRetries", V::Number(11.0)),
+            ("maxResponseBytes", V::Number(-5.0)),
+        ] {
+            match read(V::object([(name, value)])) {
+                Err(Invalid::Thrown(thrown)) => {
+                    assert!(thrown.type_error);
+                    assert_eq!(thrown.code, Some("ERR_INVALID_ARG_VALUE"));
+                    assert!(thrown.message.contains(&format!("\"{name}\"")), "{}", thrown.message);
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_connect_timeout() {
+        let model = Model::default();
+        let given = model.put(V::object([("connectTimeout", V::Number(250.0))]));
+        assert_eq!(
+            pool_settings(&model, given).unwrap().connect_timeout,
+            Some(Duration::from_millis(250))
+        );
+        let absent = model.put(V::object([]));
+        assert_eq!(
+            pool_settings(&model, absent).unwrap().connect_timeout,
+            Some(DEFAULT_CONNECT_TIMEOUT)
+        );
+    }
+}

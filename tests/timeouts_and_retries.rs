@@ -1,0 +1,418 @@
+//! The limits of a call against scripted loopback servers: the connect, idle and whole-call
+//! timeouts, the cap on an answer's size, and which outcomes are tried again.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use imagekit_napi::api::policy::{Policy, PoolSettings};
+use imagekit_napi::http::{
+    ApiRequest, ApiResponse, Body, Client, FileData, FormField, Method, Stage, TransportError,
+};
+use imagekit_napi::retry::Repeat;
+
+/// A server on a free loopback port: `serve(n, socket)` answers its `n`th request (from 0),
+/// one connection per request. Returns the port and the count of requests read.
+fn server(serve: impl Fn(usize, &mut TcpStream) + Send + Sync + 'static) -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&count);
+    let serve = Arc::new(serve);
+    std::thread::spawn(move || {
+        for socket in listener.incoming() {
+            let Ok(mut socket) = socket else { return };
+            let serve = Arc::clone(&serve);
+            let seen = Arc::clone(&seen);
+            std::thread::spawn(move || {
+                socket
+                    .set_read_timeout(Some(Duration::from_secs(20)))
+                    .expect("timeout");
+                if read_request(&mut socket) {
+                    let n = seen.fetch_add(1, Ordering::SeqCst);
+                    serve(n, &mut socket);
+                }
+            });
+        }
+    });
+    (port, count)
+}
+
+/// Reads a request's head and its Content-Length body; false if the connection ended first.
+fn read_request(socket: &mut TcpStream) -> bool {
+    let mut data = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let head_end = loop {
+        if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        match socket.read(&mut buffer) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => data.extend_from_slice(&buffer[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    while data.len() < head_end + length {
+        match socket.read(&mut buffer) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => data.extend_from_slice(&buffer[..n]),
+        }
+    }
+    true
+}
+
+fn answer(socket: &mut TcpStream, status: &str, headers: &[&str], body: &str) {
+    let mut text = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for header in headers {
+        text.push_str(header);
+        text.push_str("\r\n");
+    }
+    text.push_str("\r\n");
+    text.push_str(body);
+    let _ = socket.write_all(text.as_bytes());
+}
+
+/// Keeps the connection open without a word, until the client goes away.
+fn hang(socket: &mut TcpStream) {
+    let mut buffer = [0u8; 64];
+    while matches!(socket.read(&mut buffer), Ok(n) if n > 0) {}
+}
+
+fn request(method: Method, port: u16, body: Body) -> ApiRequest {
+    ApiRequest {
+        method,
+        url: format!("http://127.0.0.1:{port}/v1/files"),
+        body,
+    }
+}
+
+fn client() -> Client {
+    Client::new(&PoolSettings {
+        connect_timeout: None,
+    })
+    .expect("client")
+}
+
+async fn send(
+    client: &Client,
+    request: ApiRequest,
+    policy: &Policy,
+    repeat: Repeat,
+) -> (Result<ApiResponse, TransportError>, Duration) {
+    let started = Instant::now();
+    let sending = client.send(request, "private_key", policy, repeat);
+    match tokio::time::timeout(Duration::from_secs(30), sending).await {
+        Ok(outcome) => (outcome, started.elapsed()),
+        Err(_) => panic!("no outcome within 30 s"),
+    }
+}
+
+fn policy(timeout: Option<u64>, retries: u32, idle: Option<u64>) -> Policy {
+    Policy {
+        timeout: timeout.map(Duration::from_millis),
+        max_retries: retries,
+        idle_timeout: idle.map(Duration::from_millis),
+        ..Policy::default()
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_trips_the_idle_timeout() {
+    let (port, count) = server(|_, socket| hang(socket));
+    let (outcome, took) = send(
+        &client(),
+        request(Method::Get, port, Body::Empty),
+        &policy(None, 0, Some(300)),
+        Repeat::Idempotent,
+    )
+    .await;
+    let error = outcome.expect_err("no answer");
+    assert_eq!(error.code, "ETIMEDOUT", "{}", error.message);
+    assert_eq!(error.stage, Stage::Sent);
+    assert!(error.message.starts_with("idle timeout of 300ms exceeded"), "{}", error.message);
+    assert!(took >= Duration::from_millis(300) && took < Duration::from_millis(1300), "{took:?}");
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn an_answer_trickling_in_is_not_idle_but_the_call_timeout_ends_it() {
+    let (port, _) = server(|_, socket| {
+        let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+        for _ in 0..1000 {
+            if socket.write_all(b"x").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    // Idle would never trip (a byte every 50 ms); the whole call is limited to 700 ms.
+    let (outcome, took) = send(
+        &client(),
+        request(Method::Get, port, Body::Empty),
+        &policy(Some(700), 0, Some(300)),
+        Repeat::Idempotent,
+    )
+    .await;
+    let error = outcome.expect_err("too slow");
+    assert_eq!(error.code, "ETIMEDOUT");
+    assert_eq!(error.stage, Stage::Final);
+    assert_eq!(
+        error.message,
+        format!("timeout of 700ms exceeded (GET http://127.0.0.1:{port}/v1/files)")
+    );
+    assert!(took >= Duration::from_millis(700) && took < Duration::from_millis(1700), "{took:?}");
+}
+
+#[tokio::test]
+async fn a_large_upload_to_a_slow_reader_keeps_moving_and_is_not_idle() {
+    // 16 MiB read at about 4 MiB/s takes about 4 s, against an idle timeout of 1.5 s. What
+    // the client sees moving is what the OS takes from it: the reader's buffer is kept
+    // small, and the sender's (at most 4 MiB on Linux) drains within a second.
+    const SIZE: usize = 16 * 1024 * 1024;
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(64 * 1024).expect("buffer");
+    socket.bind("127.0.0.1:0".parse().unwrap()).expect("bind");
+    let port = socket.local_addr().expect("address").port();
+    let listener = socket.listen(8).expect("listen").into_std().expect("std");
+    listener.set_nonblocking(false).expect("blocking");
+    std::thread::spawn(move || {
+        let Ok((mut socket, _)) = listener.accept() else { return };
+        socket.set_nonblocking(false).expect("blocking");
+        let mut buffer = [0u8; 16 * 1024];
+        let mut total = 0;
+        while total < SIZE {
+            match socket.read(&mut buffer) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => total += n,
+            }
+            std::thread::sleep(Duration::from_millis(4));
+        }
+        answer(&mut socket, "200 OK", &[], "{}");
+    });
+    let file = FormField::File {
+        name: "file".into(),
+        file_name: "a.bin".into(),
+        content_type: None,
+        data: FileData::Bytes(vec![b'x'; SIZE].into()),
+    };
+    let (outcome, took) = send(
+        &client(),
+        request(Method::Post, port, Body::Multipart(vec![file])),
+        &policy(None, 0, Some(1500)),
+        Repeat::Once,
+    )
+    .await;
+    assert_eq!(outcome.expect("the upload arrives").status, 200);
+    assert!(took > Duration::from_millis(1500), "the reader was not slow: {took:?}");
+}
+
+#[tokio::test]
+async fn an_answer_past_the_cap_is_refused() {
+    let big = "y".repeat(10_000);
+    let announced = big.clone();
+    let (port, _) = server(move |_, socket| answer(socket, "200 OK", &[], &announced));
+    let capped = Policy {
+        max_response_bytes: 9_999,
+        ..Policy::default()
+    };
+    let (outcome, _) = send(&client(), request(Method::Get, port, Body::Empty), &capped, Repeat::Idempotent).await;
+    let error = outcome.expect_err("too large");
+    assert_eq!(error.code, "ERR_RESPONSE_TOO_LARGE");
+    assert_eq!(error.stage, Stage::Final);
+    assert!(error.message.contains("maxResponseBytes (9999 bytes)"), "{}", error.message);
+
+    // Without a Content-Length, counted as it arrives.
+    let (port, _) = server(move |_, socket| {
+        let mut text = String::from("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        for _ in 0..10 {
+            text.push_str(&format!("{:x}\r\n{}\r\n", 1000, &big[..1000]));
+        }
+        text.push_str("0\r\n\r\n");
+        let _ = socket.write_all(text.as_bytes());
+    });
+    let (outcome, _) = send(&client(), request(Method::Get, port, Body::Empty), &capped, Repeat::Idempotent).await;
+    assert_eq!(outcome.expect_err("too large").code, "ERR_RESPONSE_TOO_LARGE");
+    let exact = Policy {
+        max_response_bytes: 10_000,
+        ..Policy::default()
+    };
+    let (port, _) = server(move |_, socket| answer(socket, "200 OK", &[], &"z".repeat(10_000)));
+    let (outcome, _) = send(&client(), request(Method::Get, port, Body::Empty), &exact, Repeat::Idempotent).await;
+    assert_eq!(outcome.expect("at the cap").body.len(), 10_000);
+}
+
+#[tokio::test]
+async fn a_5xx_is_retried_for_a_read_and_not_for_a_create() {
+    let script = |n: usize, socket: &mut TcpStream| {
+        if n < 2 {
+            answer(socket, "503 Service Unavailable", &["retry-after-ms: 20"], "{}");
+        } else {
+            answer(socket, "200 OK", &[], r#"{"ok":true}"#);
+        }
+    };
+    let (port, count) = server(script);
+    let (outcome, _) = send(
+        &client(),
+        request(Method::Get, port, Body::Empty),
+        &policy(None, 3, None),
+        Repeat::Idempotent,
+    )
+    .await;
+    assert_eq!(outcome.expect("third try").status, 200);
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+
+    let (port, count) = server(script);
+    let (outcome, _) = send(
+        &client(),
+        request(Method::Post, port, Body::Json("{}".into())),
+        &policy(None, 3, None),
+        Repeat::Once,
+    )
+    .await;
+    assert_eq!(outcome.expect("an answer").status, 503);
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+
+    // Retries off (v6's default): one try whatever the answer.
+    let (port, count) = server(script);
+    let (outcome, _) = send(&client(), request(Method::Get, port, Body::Empty), &policy(None, 0, None), Repeat::Idempotent).await;
+    assert_eq!(outcome.expect("an answer").status, 503);
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_429_is_retried_for_every_call_after_the_wait_it_names() {
+    let (port, count) = server(|n, socket| {
+        if n == 0 {
+            answer(socket, "429 Too Many Requests", &["X-RateLimit-Reset: 300", "X-RateLimit-Limit: 10"], "{}");
+        } else {
+            answer(socket, "200 OK", &[], "{}");
+        }
+    });
+    let (outcome, took) = send(
+        &client(),
+        request(Method::Post, port, Body::Json("{}".into())),
+        &policy(None, 2, None),
+        Repeat::Once,
+    )
+    .await;
+    assert_eq!(outcome.expect("second try").status, 200);
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+    assert!(took >= Duration::from_millis(300), "waited {took:?}");
+
+    // A wait past the maximum is not taken: the 429 is the call's answer, at once.
+    let (port, count) = server(|_, socket| {
+        answer(socket, "429 Too Many Requests", &["Retry-After: 3600"], "{}");
+    });
+    let (outcome, took) = send(&client(), request(Method::Get, port, Body::Empty), &policy(None, 2, None), Repeat::Idempotent).await;
+    assert_eq!(outcome.expect("an answer").status, 429);
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+    assert!(took < Duration::from_secs(2), "{took:?}");
+
+    // Nor one that would outlast the call's timeout.
+    let (port, count) = server(|_, socket| {
+        answer(socket, "429 Too Many Requests", &["retry-after-ms: 5000"], "{}");
+    });
+    let (outcome, _) = send(&client(), request(Method::Get, port, Body::Empty), &policy(Some(2000), 2, None), Repeat::Idempotent).await;
+    assert_eq!(outcome.expect("an answer").status, 429);
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_reset_is_retried_only_where_a_repeat_changes_nothing() {
+    let script = |n: usize, socket: &mut TcpStream| {
+        if n == 0 {
+            let _ = socket.shutdown(std::net::Shutdown::Both);
+        } else {
+            answer(socket, "200 OK", &[], "{}");
+        }
+    };
+    let (port, count) = server(script);
+    let (outcome, _) = send(&client(), request(Method::Patch, port, Body::Json("{}".into())), &policy(None, 1, None), Repeat::Idempotent).await;
+    assert_eq!(outcome.expect("second try").status, 200);
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+
+    let (port, count) = server(script);
+    let (outcome, _) = send(&client(), request(Method::Delete, port, Body::Empty), &policy(None, 1, None), Repeat::Once).await;
+    let error = outcome.expect_err("the reset");
+    assert_eq!(error.code, "ECONNRESET");
+    assert_eq!(error.stage, Stage::Sent);
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_for_every_call() {
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("address").port()
+    };
+    // Nothing listens for the first try; the server starts before the first backoff ends
+    // (at least 375 ms).
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&count);
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(100));
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("rebind");
+        if let Ok((mut socket, _)) = listener.accept() {
+            if read_request(&mut socket) {
+                seen.fetch_add(1, Ordering::SeqCst);
+                answer(&mut socket, "200 OK", &[], "{}");
+            }
+        }
+    });
+    let file = FormField::Text {
+        name: "fileName".into(),
+        value: "a.txt".into(),
+    };
+    let (outcome, _) = send(
+        &client(),
+        request(Method::Post, port, Body::Multipart(vec![file])),
+        &policy(None, 2, None),
+        Repeat::Once,
+    )
+    .await;
+    assert_eq!(outcome.expect("the second try").status, 200);
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_connect_that_never_completes_trips_the_connect_timeout() {
+    // A listener whose accept queue is full: further SYNs are dropped, so a connect hangs.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind("127.0.0.1:0".parse().unwrap()).expect("bind");
+    let port = socket.local_addr().expect("address").port();
+    let _listener = socket.listen(0).expect("listen");
+    let mut held = Vec::new();
+    let full = loop {
+        let attempt = tokio::time::timeout(
+            Duration::from_millis(200),
+            tokio::net::TcpStream::connect(("127.0.0.1", port)),
+        )
+        .await;
+        match attempt {
+            Ok(Ok(stream)) if held.len() < 64 => held.push(stream),
+            Ok(Ok(_)) => break false,
+            Ok(Err(_)) => break false,
+            Err(_) => break true,
+        }
+    };
+    assert!(full, "the accept queue never filled");
+    let client = Client::new(&PoolSettings {
+        connect_timeout: Some(Duration::from_millis(300)),
+    })
+    .expect("client");
+    let (outcome, took) = send(&client, request(Method::Get, port, Body::Empty), &policy(None, 0, None), Repeat::Idempotent).await;
+    let error = outcome.expect_err("no connection");
+    assert_eq!(error.code, "ETIMEDOUT", "{}", error.message);
+    assert_eq!(error.stage, Stage::NotSent);
+    assert!(took < Duration::from_millis(1300), "{took:?}");
+}
