@@ -171,11 +171,22 @@ impl Client {
             )
         })?;
         let method = request.method;
+        // One boundary for every try, so a retried upload is resent byte for byte.
+        let boundary = match request.body {
+            Body::Multipart(_) => boundary(),
+            _ => String::new(),
+        };
+        let call = Call {
+            url: &url,
+            private_key,
+            policy,
+            boundary: &boundary,
+        };
         let Some(timeout) = policy.timeout else {
-            return self.tries(request, &url, private_key, policy, repeat, None).await;
+            return self.tries(request, &call, repeat, None).await;
         };
         let deadline = tokio::time::Instant::now() + timeout;
-        let tries = self.tries(request, &url, private_key, policy, repeat, Some(deadline));
+        let tries = self.tries(request, &call, repeat, Some(deadline));
         match tokio::time::timeout_at(deadline, tries).await {
             Ok(outcome) => outcome,
             Err(_) => Err(TransportError::new(
@@ -193,12 +204,11 @@ impl Client {
     async fn tries(
         &self,
         request: ApiRequest,
-        url: &reqwest::Url,
-        private_key: &str,
-        policy: &Policy,
+        call: &Call<'_>,
         repeat: Repeat,
         deadline: Option<tokio::time::Instant>,
     ) -> Result<ApiResponse, TransportError> {
+        let policy = call.policy;
         let mut request = request;
         let mut tries = 1;
         loop {
@@ -206,7 +216,7 @@ impl Client {
             let again = (tries <= policy.max_retries)
                 .then(|| request.try_clone())
                 .flatten();
-            let outcome = self.exchange(request, url, private_key, policy).await;
+            let outcome = self.exchange(request, call).await;
             let Some(next) = again else {
                 return outcome;
             };
@@ -242,14 +252,12 @@ impl Client {
     async fn exchange(
         &self,
         request: ApiRequest,
-        url: &reqwest::Url,
-        private_key: &str,
-        policy: &Policy,
+        call: &Call<'_>,
     ) -> Result<ApiResponse, TransportError> {
         let activity = Arc::new(Activity::new());
         let method = request.method;
-        let work = self.exchange_active(request, url, private_key, policy, &activity);
-        let Some(idle) = policy.idle_timeout else {
+        let work = self.exchange_active(request, call, &activity);
+        let Some(idle) = call.policy.idle_timeout else {
             return work.await;
         };
         tokio::select! {
@@ -259,7 +267,7 @@ impl Client {
                 format!(
                     "idle timeout of {}ms exceeded: no byte moved either way ({})",
                     idle.as_millis(),
-                    described(method, url)
+                    described(method, call.url)
                 ),
                 Stage::Sent,
             )),
@@ -269,13 +277,12 @@ impl Client {
     async fn exchange_active(
         &self,
         request: ApiRequest,
-        url: &reqwest::Url,
-        private_key: &str,
-        policy: &Policy,
+        call: &Call<'_>,
         activity: &Arc<Activity>,
     ) -> Result<ApiResponse, TransportError> {
+        let url = call.url;
         let credentials =
-            base64::engine::general_purpose::STANDARD.encode(format!("{private_key}:"));
+            base64::engine::general_purpose::STANDARD.encode(format!("{}:", call.private_key));
         let mut builder = self
             .inner
             .request(request.method.as_reqwest(), url.clone())
@@ -299,7 +306,7 @@ impl Client {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(json),
             Body::Multipart(fields) => {
-                let form = Multipart::new(fields);
+                let form = Multipart::new(fields, call.boundary);
                 let builder = builder.header(
                     reqwest::header::CONTENT_TYPE,
                     format!("multipart/form-data; boundary={}", form.boundary),
@@ -326,7 +333,7 @@ impl Client {
                 None => headers.push((name.as_str().to_owned(), value)),
             }
         }
-        let cap = policy.max_response_bytes;
+        let cap = call.policy.max_response_bytes;
         let too_large = || {
             TransportError::new(
                 "ERR_RESPONSE_TOO_LARGE",
@@ -356,6 +363,20 @@ impl Client {
             body: body.freeze(),
         })
     }
+}
+
+/// What every try of one call shares.
+struct Call<'a> {
+    url: &'a reqwest::Url,
+    private_key: &'a str,
+    policy: &'a Policy,
+    boundary: &'a str,
+}
+
+/// A multipart boundary of form-data's shape: 26 dashes and 24 random digits.
+fn boundary() -> String {
+    let random = uuid::Uuid::new_v4().as_u128();
+    format!("{:-<26}{:024}", "", random % 10u128.pow(24))
 }
 
 /// `GET https://host:443/path`, as transport errors name the request.
@@ -455,10 +476,7 @@ struct Multipart {
 }
 
 impl Multipart {
-    fn new(fields: Vec<FormField>) -> Self {
-        // form-data's shape: 26 dashes and 24 random digits.
-        let random = uuid::Uuid::new_v4().as_u128();
-        let boundary = format!("{:-<26}{:024}", "", random % 10u128.pow(24));
+    fn new(fields: Vec<FormField>, boundary: &str) -> Self {
         let mut segments = Vec::with_capacity(fields.len() * 3 + 1);
         for field in fields {
             let (name, file_name, content_type, data) = match field {
@@ -489,7 +507,10 @@ impl Multipart {
             segments.push(FileData::Bytes(Bytes::from_static(b"\r\n")));
         }
         segments.push(FileData::Bytes(Bytes::from(format!("--{boundary}--\r\n"))));
-        Self { boundary, segments }
+        Self {
+            boundary: boundary.to_owned(),
+            segments,
+        }
     }
 
     /// The body's size, when no part is a stream of unknown length (and the sum fits).
@@ -796,6 +817,35 @@ mod tests {
 
     fn code(error: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
         causes(error).into_iter().find_map(cause_code)
+    }
+
+    #[test]
+    fn a_body_length_that_would_overflow_is_unknown() {
+        let stream = |length| {
+            let (_writer, body) = crate::upload_source::channel(1);
+            FormField::File {
+                name: "file".into(),
+                file_name: "a".into(),
+                content_type: None,
+                data: FileData::Stream(body, Some(length)),
+            }
+        };
+        let fits = Multipart::new(vec![stream(10)], "b");
+        assert!(fits.length().is_some_and(|length| length > 10));
+        let huge = Multipart::new(vec![stream(u64::MAX / 2), stream(u64::MAX / 2)], "b");
+        assert_eq!(huge.length(), None);
+    }
+
+    #[test]
+    fn large_buffers_are_sent_in_slices_of_the_same_bytes() {
+        let bytes = Bytes::from(vec![7u8; BODY_CHUNK * 2 + 1]);
+        let start = bytes.as_ptr();
+        let slices: Vec<Bytes> = Chunks(bytes).collect();
+        assert_eq!(
+            slices.iter().map(Bytes::len).collect::<Vec<_>>(),
+            [BODY_CHUNK, BODY_CHUNK, 1]
+        );
+        assert_eq!(slices[0].as_ptr(), start, "not copied");
     }
 
     #[test]

@@ -168,28 +168,67 @@ mod tests {
         let retried = |d: Decision| matches!(d, Decision::RetryAfter(_));
         for repeat in [Idempotent, Once] {
             // Never reached the server, or refused unread: every method.
-            assert!(retried(decide_now(repeat, Outcome::Failed(&failed(Stage::NotSent)), 1)));
-            assert!(retried(decide_now(repeat, Outcome::Answer(&answer(429, &[])), 1)));
+            assert!(retried(decide_now(
+                repeat,
+                Outcome::Failed(&failed(Stage::NotSent)),
+                1
+            )));
+            assert!(retried(decide_now(
+                repeat,
+                Outcome::Answer(&answer(429, &[])),
+                1
+            )));
             // Final failures and answers that a repeat would not change: none.
-            assert!(!retried(decide_now(repeat, Outcome::Failed(&failed(Stage::Final)), 1)));
+            assert!(!retried(decide_now(
+                repeat,
+                Outcome::Failed(&failed(Stage::Final)),
+                1
+            )));
             for status in [200, 400, 401, 403, 404, 409, 422] {
-                assert!(!retried(decide_now(repeat, Outcome::Answer(&answer(status, &[])), 1)));
+                assert!(!retried(decide_now(
+                    repeat,
+                    Outcome::Answer(&answer(status, &[])),
+                    1
+                )));
             }
         }
         // Maybe acted on: only where a repeat changes nothing.
         for status in [408, 500, 502, 503, 504] {
-            assert!(retried(decide_now(Idempotent, Outcome::Answer(&answer(status, &[])), 1)));
-            assert!(!retried(decide_now(Once, Outcome::Answer(&answer(status, &[])), 1)));
+            assert!(retried(decide_now(
+                Idempotent,
+                Outcome::Answer(&answer(status, &[])),
+                1
+            )));
+            assert!(!retried(decide_now(
+                Once,
+                Outcome::Answer(&answer(status, &[])),
+                1
+            )));
         }
-        assert!(retried(decide_now(Idempotent, Outcome::Failed(&failed(Stage::Sent)), 1)));
-        assert!(!retried(decide_now(Once, Outcome::Failed(&failed(Stage::Sent)), 1)));
+        assert!(retried(decide_now(
+            Idempotent,
+            Outcome::Failed(&failed(Stage::Sent)),
+            1
+        )));
+        assert!(!retried(decide_now(
+            Once,
+            Outcome::Failed(&failed(Stage::Sent)),
+            1
+        )));
         // The last try's outcome is the call's.
         assert_eq!(
             decide_now(Idempotent, Outcome::Answer(&answer(503, &[])), 4),
             Decision::Done
         );
         assert_eq!(
-            decide(Idempotent, Outcome::Answer(&answer(503, &[])), 1, 0, 0.0, SystemTime::now()),
+            decide(
+                Idempotent,
+                Outcome::Answer(&answer(503, &[])),
+                1,
+                0,
+                0.0,
+                SystemTime::now()
+            ),
             Decision::Done
         );
     }
@@ -199,7 +238,11 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let wait = |headers: &[(&str, &str)]| named_wait(&answer(429, headers), now);
         assert_eq!(
-            wait(&[("retry-after-ms", "250"), ("retry-after", "9"), ("x-ratelimit-reset", "5")]),
+            wait(&[
+                ("retry-after-ms", "250"),
+                ("retry-after", "9"),
+                ("x-ratelimit-reset", "5")
+            ]),
             Some(Duration::from_millis(250))
         );
         assert_eq!(
@@ -207,7 +250,10 @@ mod tests {
             Some(Duration::from_secs(2))
         );
         let later = httpdate::fmt_http_date(now + Duration::from_secs(7));
-        assert_eq!(wait(&[("retry-after", &later)]), Some(Duration::from_secs(7)));
+        assert_eq!(
+            wait(&[("retry-after", &later)]),
+            Some(Duration::from_secs(7))
+        );
         let past = httpdate::fmt_http_date(now - Duration::from_secs(7));
         assert_eq!(wait(&[("retry-after", &past)]), Some(Duration::ZERO));
         assert_eq!(
@@ -218,7 +264,10 @@ mod tests {
         assert_eq!(wait(&[]), None);
 
         let over = answer(429, &[("x-ratelimit-reset", "60001")]);
-        assert_eq!(decide(Repeat::Once, Outcome::Answer(&over), 1, 3, 0.0, now), Decision::Done);
+        assert_eq!(
+            decide(Repeat::Once, Outcome::Answer(&over), 1, 3, 0.0, now),
+            Decision::Done
+        );
         let at_most = answer(429, &[("x-ratelimit-reset", "60000")]);
         assert_eq!(
             decide(Repeat::Once, Outcome::Answer(&at_most), 1, 3, 0.0, now),

@@ -15,7 +15,9 @@ use imagekit_napi::retry::Repeat;
 
 /// A server on a free loopback port: `serve(n, socket)` answers its `n`th request (from 0),
 /// one connection per request. Returns the port and the count of requests read.
-fn server(serve: impl Fn(usize, &mut TcpStream) + Send + Sync + 'static) -> (u16, Arc<AtomicUsize>) {
+fn server(
+    serve: impl Fn(usize, &mut TcpStream) + Send + Sync + 'static,
+) -> (u16, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();
     let count = Arc::new(AtomicUsize::new(0));
@@ -139,8 +141,15 @@ async fn a_server_that_never_answers_trips_the_idle_timeout() {
     let error = outcome.expect_err("no answer");
     assert_eq!(error.code, "ETIMEDOUT", "{}", error.message);
     assert_eq!(error.stage, Stage::Sent);
-    assert!(error.message.starts_with("idle timeout of 300ms exceeded"), "{}", error.message);
-    assert!(took >= Duration::from_millis(300) && took < Duration::from_millis(1300), "{took:?}");
+    assert!(
+        error.message.starts_with("idle timeout of 300ms exceeded"),
+        "{}",
+        error.message
+    );
+    assert!(
+        took >= Duration::from_millis(300) && took < Duration::from_millis(1300),
+        "{took:?}"
+    );
     assert_eq!(count.load(Ordering::SeqCst), 1);
 }
 
@@ -170,7 +179,10 @@ async fn an_answer_trickling_in_is_not_idle_but_the_call_timeout_ends_it() {
         error.message,
         format!("timeout of 700ms exceeded (GET http://127.0.0.1:{port}/v1/files)")
     );
-    assert!(took >= Duration::from_millis(700) && took < Duration::from_millis(1700), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(700) && took < Duration::from_millis(1700),
+        "{took:?}"
+    );
 }
 
 #[tokio::test]
@@ -186,7 +198,9 @@ async fn a_large_upload_to_a_slow_reader_keeps_moving_and_is_not_idle() {
     let listener = socket.listen(8).expect("listen").into_std().expect("std");
     listener.set_nonblocking(false).expect("blocking");
     std::thread::spawn(move || {
-        let Ok((mut socket, _)) = listener.accept() else { return };
+        let Ok((mut socket, _)) = listener.accept() else {
+            return;
+        };
         socket.set_nonblocking(false).expect("blocking");
         let mut buffer = [0u8; 16 * 1024];
         let mut total = 0;
@@ -213,7 +227,10 @@ async fn a_large_upload_to_a_slow_reader_keeps_moving_and_is_not_idle() {
     )
     .await;
     assert_eq!(outcome.expect("the upload arrives").status, 200);
-    assert!(took > Duration::from_millis(1500), "the reader was not slow: {took:?}");
+    assert!(
+        took > Duration::from_millis(1500),
+        "the reader was not slow: {took:?}"
+    );
 }
 
 #[tokio::test]
@@ -225,29 +242,56 @@ async fn an_answer_past_the_cap_is_refused() {
         max_response_bytes: 9_999,
         ..Policy::default()
     };
-    let (outcome, _) = send(&client(), request(Method::Get, port, Body::Empty), &capped, Repeat::Idempotent).await;
+    let (outcome, _) = send(
+        &client(),
+        request(Method::Get, port, Body::Empty),
+        &capped,
+        Repeat::Idempotent,
+    )
+    .await;
     let error = outcome.expect_err("too large");
     assert_eq!(error.code, "ERR_RESPONSE_TOO_LARGE");
     assert_eq!(error.stage, Stage::Final);
-    assert!(error.message.contains("maxResponseBytes (9999 bytes)"), "{}", error.message);
+    assert!(
+        error.message.contains("maxResponseBytes (9999 bytes)"),
+        "{}",
+        error.message
+    );
 
     // Without a Content-Length, counted as it arrives.
     let (port, _) = server(move |_, socket| {
-        let mut text = String::from("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        let mut text = String::from(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        );
         for _ in 0..10 {
             text.push_str(&format!("{:x}\r\n{}\r\n", 1000, &big[..1000]));
         }
         text.push_str("0\r\n\r\n");
         let _ = socket.write_all(text.as_bytes());
     });
-    let (outcome, _) = send(&client(), request(Method::Get, port, Body::Empty), &capped, Repeat::Idempotent).await;
-    assert_eq!(outcome.expect_err("too large").code, "ERR_RESPONSE_TOO_LARGE");
+    let (outcome, _) = send(
+        &client(),
+        request(Method::Get, port, Body::Empty),
+        &capped,
+        Repeat::Idempotent,
+    )
+    .await;
+    assert_eq!(
+        outcome.expect_err("too large").code,
+        "ERR_RESPONSE_TOO_LARGE"
+    );
     let exact = Policy {
         max_response_bytes: 10_000,
         ..Policy::default()
     };
     let (port, _) = server(move |_, socket| answer(socket, "200 OK", &[], &"z".repeat(10_000)));
-    let (outcome, _) = send(&client(), request(Method::Get, port, Body::Empty), &exact, Repeat::Idempotent).await;
+    let (outcome, _) = send(
+        &client(),
+        request(Method::Get, port, Body::Empty),
+        &exact,
+        Repeat::Idempotent,
+    )
+    .await;
     assert_eq!(outcome.expect("at the cap").body.len(), 10_000);
 }
 
@@ -255,7 +299,12 @@ async fn an_answer_past_the_cap_is_refused() {
 async fn a_5xx_is_retried_for_a_read_and_not_for_a_create() {
     let script = |n: usize, socket: &mut TcpStream| {
         if n < 2 {
-            answer(socket, "503 Service Unavailable", &["retry-after-ms: 20"], "{}");
+            answer(
+                socket,
+                "503 Service Unavailable",
+                &["retry-after-ms: 20"],
+                "{}",
+            );
         } else {
             answer(socket, "200 OK", &[], r#"{"ok":true}"#);
         }
@@ -284,7 +333,13 @@ async fn a_5xx_is_retried_for_a_read_and_not_for_a_create() {
 
     // Retries off (v6's default): one try whatever the answer.
     let (port, count) = server(script);
-    let (outcome, _) = send(&client(), request(Method::Get, port, Body::Empty), &policy(None, 0, None), Repeat::Idempotent).await;
+    let (outcome, _) = send(
+        &client(),
+        request(Method::Get, port, Body::Empty),
+        &policy(None, 0, None),
+        Repeat::Idempotent,
+    )
+    .await;
     assert_eq!(outcome.expect("an answer").status, 503);
     assert_eq!(count.load(Ordering::SeqCst), 1);
 }
@@ -293,7 +348,12 @@ async fn a_5xx_is_retried_for_a_read_and_not_for_a_create() {
 async fn a_429_is_retried_for_every_call_after_the_wait_it_names() {
     let (port, count) = server(|n, socket| {
         if n == 0 {
-            answer(socket, "429 Too Many Requests", &["X-RateLimit-Reset: 300", "X-RateLimit-Limit: 10"], "{}");
+            answer(
+                socket,
+                "429 Too Many Requests",
+                &["X-RateLimit-Reset: 300", "X-RateLimit-Limit: 10"],
+                "{}",
+            );
         } else {
             answer(socket, "200 OK", &[], "{}");
         }
@@ -311,18 +371,40 @@ async fn a_429_is_retried_for_every_call_after_the_wait_it_names() {
 
     // A wait past the maximum is not taken: the 429 is the call's answer, at once.
     let (port, count) = server(|_, socket| {
-        answer(socket, "429 Too Many Requests", &["Retry-After: 3600"], "{}");
+        answer(
+            socket,
+            "429 Too Many Requests",
+            &["Retry-After: 3600"],
+            "{}",
+        );
     });
-    let (outcome, took) = send(&client(), request(Method::Get, port, Body::Empty), &policy(None, 2, None), Repeat::Idempotent).await;
+    let (outcome, took) = send(
+        &client(),
+        request(Method::Get, port, Body::Empty),
+        &policy(None, 2, None),
+        Repeat::Idempotent,
+    )
+    .await;
     assert_eq!(outcome.expect("an answer").status, 429);
     assert_eq!(count.load(Ordering::SeqCst), 1);
     assert!(took < Duration::from_secs(2), "{took:?}");
 
     // Nor one that would outlast the call's timeout.
     let (port, count) = server(|_, socket| {
-        answer(socket, "429 Too Many Requests", &["retry-after-ms: 5000"], "{}");
+        answer(
+            socket,
+            "429 Too Many Requests",
+            &["retry-after-ms: 5000"],
+            "{}",
+        );
     });
-    let (outcome, _) = send(&client(), request(Method::Get, port, Body::Empty), &policy(Some(2000), 2, None), Repeat::Idempotent).await;
+    let (outcome, _) = send(
+        &client(),
+        request(Method::Get, port, Body::Empty),
+        &policy(Some(2000), 2, None),
+        Repeat::Idempotent,
+    )
+    .await;
     assert_eq!(outcome.expect("an answer").status, 429);
     assert_eq!(count.load(Ordering::SeqCst), 1);
 }
@@ -337,12 +419,24 @@ async fn a_reset_is_retried_only_where_a_repeat_changes_nothing() {
         }
     };
     let (port, count) = server(script);
-    let (outcome, _) = send(&client(), request(Method::Patch, port, Body::Json("{}".into())), &policy(None, 1, None), Repeat::Idempotent).await;
+    let (outcome, _) = send(
+        &client(),
+        request(Method::Patch, port, Body::Json("{}".into())),
+        &policy(None, 1, None),
+        Repeat::Idempotent,
+    )
+    .await;
     assert_eq!(outcome.expect("second try").status, 200);
     assert_eq!(count.load(Ordering::SeqCst), 2);
 
     let (port, count) = server(script);
-    let (outcome, _) = send(&client(), request(Method::Delete, port, Body::Empty), &policy(None, 1, None), Repeat::Once).await;
+    let (outcome, _) = send(
+        &client(),
+        request(Method::Delete, port, Body::Empty),
+        &policy(None, 1, None),
+        Repeat::Once,
+    )
+    .await;
     let error = outcome.expect_err("the reset");
     assert_eq!(error.code, "ECONNRESET");
     assert_eq!(error.stage, Stage::Sent);
@@ -410,7 +504,13 @@ async fn a_connect_that_never_completes_trips_the_connect_timeout() {
         connect_timeout: Some(Duration::from_millis(300)),
     })
     .expect("client");
-    let (outcome, took) = send(&client, request(Method::Get, port, Body::Empty), &policy(None, 0, None), Repeat::Idempotent).await;
+    let (outcome, took) = send(
+        &client,
+        request(Method::Get, port, Body::Empty),
+        &policy(None, 0, None),
+        Repeat::Idempotent,
+    )
+    .await;
     let error = outcome.expect_err("no connection");
     assert_eq!(error.code, "ETIMEDOUT", "{}", error.message);
     assert_eq!(error.stage, Stage::NotSent);

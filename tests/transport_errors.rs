@@ -7,18 +7,22 @@ use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
 use imagekit_napi::api::policy::{Policy, PoolSettings};
-use imagekit_napi::retry::Repeat;
 use imagekit_napi::http::{ApiRequest, Body, Client, Method, TransportError};
+use imagekit_napi::retry::Repeat;
 
 /// A GET of `url`, bounded in time so a fault that is never reported fails the test.
 async fn get(url: &str) -> TransportError {
-    let client = Client::new(&PoolSettings { connect_timeout: None }).expect("client");
+    let client = Client::new(&PoolSettings {
+        connect_timeout: None,
+    })
+    .expect("client");
     let request = ApiRequest {
         method: Method::Get,
         url: url.to_owned(),
         body: Body::Empty,
     };
-    let sending = client.send(request, "private_key", &Policy::default(), Repeat::Once);
+    let policy = Policy::default();
+    let sending = client.send(request, "private_key", &policy, Repeat::Once);
     match tokio::time::timeout(Duration::from_secs(15), sending).await {
         Ok(Ok(response)) => panic!("{url} answered {}", response.status),
         Ok(Err(error)) => error,

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use imagekit_napi::api::policy::{Policy, PoolSettings};
-use imagekit_napi::retry::Repeat;
 use imagekit_napi::http::{ApiRequest, Body, Client, FileData, FormField, Method};
+use imagekit_napi::retry::Repeat;
 use imagekit_napi::upload_source::{self, SourceWriter};
 
 const CHUNK: usize = 64 * 1024;
@@ -92,10 +92,18 @@ fn complete(received: &[u8]) -> bool {
 async fn upload(finish: impl FnOnce(&mut SourceWriter)) -> (Result<u16, String>, Vec<u8>, usize) {
     let (port, go, received) = slow_server();
     let (mut writer, body) = upload_source::channel(CAPACITY);
-    let client = Client::new(&PoolSettings { connect_timeout: None }).expect("client");
+    let client = Client::new(&PoolSettings {
+        connect_timeout: None,
+    })
+    .expect("client");
     let sending = tokio::spawn(async move {
         client
-            .send(request(port, body), "private_key", &Policy::default(), Repeat::Once)
+            .send(
+                request(port, body),
+                "private_key",
+                &Policy::default(),
+                Repeat::Once,
+            )
             .await
             .map(|response| response.status)
             .map_err(|error| error.code.to_owned())

@@ -1,6 +1,6 @@
 //! File metadata (dimensions, EXIF, pHash...) of a stored file, or of any remote image.
 
-use super::{Repeat, api_url, is_string, Build, Endpoint, Host, Invalid, Thrown, Validated};
+use super::{api_url, is_string, Build, Endpoint, Host, Invalid, Repeat, Thrown, Validated};
 use crate::errors;
 use crate::http::{ApiRequest, Body, Method};
 use crate::media;

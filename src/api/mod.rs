@@ -887,8 +887,18 @@ mod tests {
                 "updateUrlEndpoint",
             ]
         );
-        for once in ["upload", "deleteFile", "copyFolder", "renameFolder", "purgeCache"] {
-            assert_eq!(endpoint(once).map(|e| e.repeat), Some(Repeat::Once), "{once}");
+        for once in [
+            "upload",
+            "deleteFile",
+            "copyFolder",
+            "renameFolder",
+            "purgeCache",
+        ] {
+            assert_eq!(
+                endpoint(once).map(|e| e.repeat),
+                Some(Repeat::Once),
+                "{once}"
+            );
         }
     }
 

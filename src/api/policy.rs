@@ -97,7 +97,12 @@ fn milliseconds<H: Host>(host: &H, options: H::Value, name: &CStr) -> Validated<
         return Ok(None);
     };
     if number.is_nan() || number < 0.0 {
-        return Err(invalid(host, name, value, "a number of milliseconds, 0 or more"));
+        return Err(invalid(
+            host,
+            name,
+            value,
+            "a number of milliseconds, 0 or more",
+        ));
     }
     Ok(Some(number))
 }
@@ -115,11 +120,7 @@ fn count<H: Host>(host: &H, options: H::Value, name: &CStr, max: u32) -> Validat
 }
 
 /// The option and its number; `None` when absent; an error for any other type.
-fn number<H: Host>(
-    host: &H,
-    options: H::Value,
-    name: &CStr,
-) -> Validated<Option<(H::Value, f64)>> {
+fn number<H: Host>(host: &H, options: H::Value, name: &CStr) -> Validated<Option<(H::Value, f64)>> {
     let value = host.get(options, name)?;
     match host.kind(value)? {
         Kind::Undefined | Kind::Null => Ok(None),
@@ -155,7 +156,10 @@ mod tests {
     fn defaults_when_absent() {
         assert_eq!(read(V::object([])), Ok(Policy::default()));
         assert_eq!(read(V::Undefined), Ok(Policy::default()));
-        let none = read(V::object([("timeout", V::Null), ("maxRetries", V::Undefined)]));
+        let none = read(V::object([
+            ("timeout", V::Null),
+            ("maxRetries", V::Undefined),
+        ]));
         assert_eq!(none, Ok(Policy::default()));
     }
 
@@ -172,7 +176,12 @@ mod tests {
         assert_eq!(policy.max_retries, 3);
         assert_eq!(policy.idle_timeout, None);
         assert_eq!(policy.max_response_bytes, 1024);
-        assert_eq!(read(V::object([("timeout", V::Number(0.0))])).unwrap().timeout, None);
+        assert_eq!(
+            read(V::object([("timeout", V::Number(0.0))]))
+                .unwrap()
+                .timeout,
+            None
+        );
         let huge = read(V::object([("timeout", V::Number(f64::INFINITY))])).unwrap();
         assert_eq!(huge.timeout, Some(Duration::MAX));
     }
@@ -191,7 +200,11 @@ mod tests {
                 Err(Invalid::Thrown(thrown)) => {
                     assert!(thrown.type_error);
                     assert_eq!(thrown.code, Some("ERR_INVALID_ARG_VALUE"));
-                    assert!(thrown.message.contains(&format!("\"{name}\"")), "{}", thrown.message);
+                    assert!(
+                        thrown.message.contains(&format!("\"{name}\"")),
+                        "{}",
+                        thrown.message
+                    );
                 }
                 other => panic!("{name}: {other:?}"),
             }

@@ -5,9 +5,9 @@ use std::ffi::CStr;
 
 use bytes::Bytes;
 
-use super::{Repeat, 
+use super::{
     is_object, is_string, join, option, prop, Build, Endpoint, Host, HostResult, Invalid, Kind,
-    Thrown, Validated, DEFAULT_UPLOAD_ENDPOINT,
+    Repeat, Thrown, Validated, DEFAULT_UPLOAD_ENDPOINT,
 };
 use crate::errors;
 use crate::http::{ApiRequest, Body, FileData, FormField, Method};

@@ -98,7 +98,9 @@ fn client(
     options: Value,
 ) -> std::result::Result<Arc<Client>, Invalid> {
     if let Some(made) = pool.get() {
-        return made.clone().map_err(|message| Invalid::Thrown(Thrown::error(message)));
+        return made
+            .clone()
+            .map_err(|message| Invalid::Thrown(Thrown::error(message)));
     }
     let settings = api::policy::pool_settings(node, options)?;
     pool.get_or_init(|| Client::new(&settings).map(Arc::new).map_err(|e| e.message))
