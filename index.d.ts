@@ -648,6 +648,25 @@ export interface ImageKitOptions {
   /** Base of the media API URLs (not in v6); defaults to `https://api.imagekit.io`. */
   apiEndpoint?: string
   transformationPosition?: TransformationPosition
+  /**
+   * Milliseconds for a whole call, retries included (not in v6); none by default. A
+   * timed-out call rejects with an `Error` whose `code` is `'ETIMEDOUT'`.
+   */
+  timeout?: number
+  /** Milliseconds to connect, TLS handshake included (not in v6); 30 000 by default. */
+  connectTimeout?: number
+  /**
+   * Milliseconds with no byte moving either way that end a call (not in v6); 600 000 by
+   * default.
+   */
+  idleTimeout?: number
+  /**
+   * Tries after the first (not in v6), at most 10; 0 by default. Only failures a repeat
+   * cannot make worse are retried (see the README).
+   */
+  maxRetries?: number
+  /** The largest answer read, in bytes (not in v6); 64 MiB by default. */
+  maxResponseBytes?: number
 }
 
 /** Filters, search and paging of `listFiles`. */

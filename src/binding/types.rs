@@ -24,6 +24,19 @@ pub struct ImageKitOptions {
     /// Base of the media API URLs (not in v6); defaults to `https://api.imagekit.io`.
     pub api_endpoint: Option<String>,
     pub transformation_position: Option<TransformationPosition>,
+    /// Milliseconds for a whole call, retries included (not in v6); none by default. A
+    /// timed-out call rejects with an `Error` whose `code` is `'ETIMEDOUT'`.
+    pub timeout: Option<f64>,
+    /// Milliseconds to connect, TLS handshake included (not in v6); 30 000 by default.
+    pub connect_timeout: Option<f64>,
+    /// Milliseconds with no byte moving either way that end a call (not in v6); 600 000 by
+    /// default.
+    pub idle_timeout: Option<f64>,
+    /// Tries after the first (not in v6), at most 10; 0 by default. Only failures a repeat
+    /// cannot make worse are retried (see the README).
+    pub max_retries: Option<u32>,
+    /// The largest answer read, in bytes (not in v6); 64 MiB by default.
+    pub max_response_bytes: Option<f64>,
 }
 
 /// Options of `url()`: a `path` under `urlEndpoint`, or an absolute `src`.
