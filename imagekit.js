@@ -211,20 +211,23 @@ Object.defineProperty(ImageKit.prototype, 'pHashDistance', {
   },
 })
 
+// Where an instance made by `withOptions({ signal })` keeps its signal (never in `options`).
+const SIGNAL = Symbol('imagekit.signal')
+
 // The API methods, one table from the core (name and arguments before the callback): each
 // native method gets a function of v6's arity that reads `this.options` as v6's does (so
-// taken off the instance it throws v6's TypeError) and passes it first.
+// taken off the instance it throws v6's TypeError) and passes it first, then the signal.
 for (const [name, arity] of Object.entries(native.apiMethods())) {
   const method = ImageKit.prototype[name]
   const api = [
     function (callback) {
-      return method.call(this, this.options, callback)
+      return method.call(this, this.options, this[SIGNAL], callback)
     },
     function (a, callback) {
-      return method.call(this, this.options, a, callback)
+      return method.call(this, this.options, this[SIGNAL], a, callback)
     },
     function (a, b, callback) {
-      return method.call(this, this.options, a, b, callback)
+      return method.call(this, this.options, this[SIGNAL], a, b, callback)
     },
   ][arity]
   Object.defineProperty(api, 'name', { value: name })
@@ -238,11 +241,23 @@ Object.defineProperty(ImageKit, 'length', { value: 1 })
 // request body has room (see src/binding/upload_stream.rs). Only `end()` completes the
 // body; when reading fails, the state carries the source's own error, which the call
 // rejects with, and `fail()` aborts the request so the server never gets a whole body.
-native.registerShim((source, sink) => {
-  const state = { failed: false, error: undefined }
-  pump(source, sink, state)
-  return state
-}, verifyWebhookEvent)
+native.registerShim(
+  (source, sink) => {
+    const state = { failed: false, error: undefined }
+    pump(source, sink, state)
+    return state
+  },
+  verifyWebhookEvent,
+  SIGNAL,
+  listen,
+)
+
+/** Calls `handle.abort()` when `signal` aborts, until the returned function is called. */
+function listen(signal, handle) {
+  const onAbort = () => handle.abort()
+  signal.addEventListener('abort', onAbort, { once: true })
+  return () => signal.removeEventListener('abort', onAbort)
+}
 
 async function pump(source, sink, state) {
   try {

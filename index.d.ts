@@ -44,10 +44,23 @@ export interface ImageKit {
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** Internal: what `imagekit.js` calls when the signal aborts. */
+export declare class AbortHandle {
+  /** The signal aborted: the call ends. */
+  abort(): void
+}
+
 /** ImageKit.io SDK: URL generation and signing, upload and media management. */
 export declare class ImageKit {
   /** Validates the options in v6's order and stores them, defaults merged, as `options`. */
   constructor(opts?: ImageKitOptions)
+  /**
+   * An `ImageKit` that shares this one's configuration and connection pool, with these
+   * limits applied to its calls and, with `signal`, calls that the signal cancels. This
+   * instance is untouched; the new one's `options` are a copy of these with the limits
+   * given, and never hold the signal.
+   */
+  withOptions(options: CallOptions): ImageKit
   /** Token, expiry and signature for client-side uploads. */
   getAuthenticationParameters(token?: string, expire?: number): { token: string, expire: number, signature: string }
   /** Uploads a file (URL, base64 string, Buffer, Uint8Array or readable stream). */
@@ -326,6 +339,27 @@ export interface BulkJobStatusResponse {
   type: string
   /** `Pending` or `Completed`. */
   status: string
+}
+
+/**
+ * What `imagekit.withOptions()` applies to the calls of the instance it returns (not in
+ * v6). Each limit is as in `ImageKitOptions`.
+ */
+export interface CallOptions {
+  /** Milliseconds for a whole call, retries included. */
+  timeout?: number
+  /** Tries after the first, at most 10. */
+  maxRetries?: number
+  /** Milliseconds with no byte moving either way that end a call. */
+  idleTimeout?: number
+  /** The largest answer read, in bytes. */
+  maxResponseBytes?: number
+  /**
+   * Cancels the calls at any stage: before they start, while connecting, while an upload
+   * streams (its source is no longer read), while waiting for a retry. An aborted call
+   * rejects with an `Error` named `AbortError` whose `cause` is the signal's reason.
+   */
+  signal?: AbortSignal
 }
 
 /** Custom metadata values, by field name. */

@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.AbortHandle = nativeBinding.AbortHandle
 module.exports.ImageKit = nativeBinding.ImageKit
 module.exports.UploadSink = nativeBinding.UploadSink
 module.exports.AITagSource = nativeBinding.AITagSource

@@ -87,6 +87,74 @@ pub fn pool_settings<H: Host>(host: &H, options: H::Value) -> Validated<PoolSett
     Ok(settings)
 }
 
+/// The options `withOptions` takes: the per-call limits, and a signal.
+pub const CALL_OPTIONS: &[&CStr] = &[
+    c"timeout",
+    c"maxRetries",
+    c"idleTimeout",
+    c"maxResponseBytes",
+];
+
+/// What `withOptions(given)` applies: the limits it names (checked as the constructor checks
+/// them) and its `signal`, if any. Anything else is refused, so a mistyped name or an
+/// option of the whole instance (`privateKey`, `connectTimeout`) is not silently ignored.
+pub fn call_options<H: Host>(
+    host: &H,
+    given: H::Value,
+) -> Validated<(Vec<&'static CStr>, Option<H::Value>)> {
+    if !is_object(host, given)? {
+        let received = host.describe(given)?;
+        return Err(Invalid::Thrown(
+            Thrown::type_error(format!(
+                "The \"options\" argument of withOptions must be an object. Received {received}"
+            ))
+            .with_code("ERR_INVALID_ARG_TYPE"),
+        ));
+    }
+    let mut named = Vec::new();
+    for key in host.keys(given, false)? {
+        let key = host.to_string(key)?;
+        if key == "signal" {
+            continue;
+        }
+        let Some(name) = CALL_OPTIONS
+            .iter()
+            .find(|name| name.to_bytes() == key.as_bytes())
+        else {
+            return Err(Invalid::Thrown(
+                Thrown::type_error(format!(
+                    "withOptions takes timeout, maxRetries, idleTimeout, maxResponseBytes and signal, not \"{key}\" (options of the whole instance are given to its constructor)"
+                ))
+                .with_code("ERR_INVALID_ARG_VALUE"),
+            ));
+        };
+        if host.kind(host.get(given, name)?)? != Kind::Undefined {
+            named.push(*name);
+        }
+    }
+    policy(host, given)?;
+    let signal = host.get(given, c"signal")?;
+    let signal = match host.kind(signal)? {
+        Kind::Undefined => None,
+        Kind::Object
+            if host.kind(host.get(signal, c"aborted")?)? == Kind::Boolean
+                && host.kind(host.get(signal, c"addEventListener")?)? == Kind::Function =>
+        {
+            Some(signal)
+        }
+        _ => {
+            let received = host.describe(signal)?;
+            return Err(Invalid::Thrown(
+                Thrown::type_error(format!(
+                    "The \"signal\" option must be an AbortSignal. Received {received}"
+                ))
+                .with_code("ERR_INVALID_ARG_TYPE"),
+            ));
+        }
+    };
+    Ok((named, signal))
+}
+
 fn duration(ms: f64) -> Duration {
     Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX)
 }

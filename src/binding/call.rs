@@ -7,32 +7,40 @@ use std::sync::Arc;
 
 use futures_util::FutureExt;
 use napi::bindgen_prelude::Env;
-use napi::Result;
+use napi::{Result, ValueType};
 
 use super::host::Node;
 use super::js::{Js, Value};
 use super::methods::SharedClient;
 use super::outcome::{error_value, pending, result, throw_invalid};
-use super::{panic_probe, upload_stream};
+use super::{abort, panic_probe, upload_stream};
 use crate::api::{self, Endpoint, Failure, Invalid, Thrown};
 use crate::http::Client;
 
-/// Calls `endpoint` with `args` and the instance's `options`; `callback` is the argument
-/// after them. Returns the call's promise, or undefined in callback mode.
+/// What a method was called with: the instance's `options`, its `AbortSignal` (undefined
+/// unless it was made by `withOptions({ signal })`), the arguments before the callback, and
+/// the argument after them.
+pub struct Invocation<'a> {
+    pub options: Value,
+    pub signal: Value,
+    pub args: &'a [Value],
+    pub callback: Value,
+}
+
+/// Calls `endpoint` as invoked. Returns the call's promise, or undefined in callback mode.
 ///
 /// The call settles exactly once: whatever goes wrong after it is sent (an answer that
 /// cannot become a JavaScript value, a panic while sending or settling) becomes its
 /// error, and an exception the callback throws becomes an unhandled rejection, as it is
 /// when v6 calls the callback from a promise reaction.
-pub fn run(
-    env: &Env,
-    pool: &SharedClient,
-    endpoint: &Endpoint,
-    options: Value,
-    args: &[Value],
-    callback: Value,
-) -> Result<Value> {
+pub fn run(env: &Env, pool: &SharedClient, endpoint: &Endpoint, call: Invocation) -> Result<Value> {
     panic_probe::at(panic_probe::Stage::Export);
+    let Invocation {
+        options,
+        signal,
+        args,
+        callback,
+    } = call;
     let js = Js::of(env);
     let node = Node::new(js);
     let callback = match api::callback_mode(&node, callback) {
@@ -52,6 +60,29 @@ pub fn run(
         Err(invalid) => return refuse(env, callback, invalid),
     };
     let private_key = api::private_key(&node, options).map_err(|_| pending(js))?;
+    let signal = match js.type_of(signal)? {
+        ValueType::Object => Some(signal),
+        _ => None,
+    };
+    if let Some(signal) = signal {
+        if abort::is_aborted(js, signal)? {
+            // Nothing is sent and no stream is read.
+            return defer(env, callback, abort::abort_error(js, signal)?);
+        }
+    }
+    let listening = match signal {
+        Some(signal) => {
+            let listening = abort::listen(js, signal)?;
+            let token = listening.token.clone();
+            let kept = (
+                Persistent::new(js, signal)?,
+                Persistent::new(js, listening.unlisten)?,
+            );
+            Some((token, kept))
+        }
+        None => None,
+    };
+    let (token, listening) = listening.unzip();
     let source = match node.take_source() {
         Some(source) => Some(Persistent::new(js, upload_stream::start(js, source)?)?),
         None => None,
@@ -64,12 +95,29 @@ pub fn run(
             panic_probe::at(panic_probe::Stage::Send);
             client.send(request, &private_key, &policy, repeat).await
         };
-        Ok(AssertUnwindSafe(sent).catch_unwind().await)
+        let sent = AssertUnwindSafe(sent).catch_unwind();
+        // None: the signal aborted, and the request was dropped wherever it was.
+        Ok(match token {
+            None => Some(sent.await),
+            Some(token) => token.run_until_cancelled(sent).await,
+        })
     };
     let promise = env.spawn_future_with_callback(future, move |env, outcome| {
         let js = Js::of(env);
         let settled = guarded(js, || {
             panic_probe::at(panic_probe::Stage::Settle);
+            let signal = match listening {
+                Some((signal, unlisten)) => {
+                    let unlisten = unlisten.take(js)?;
+                    js.call(js.undefined()?, unlisten, &[])?;
+                    Some(signal.take(js)?)
+                }
+                None => None,
+            };
+            let Some(outcome) = outcome else {
+                let signal = signal.ok_or_else(|| "aborted without a signal".to_owned())?;
+                return Ok(Err(abort::abort_error(js, signal)?));
+            };
             let outcome = outcome.map_err(|panic| panic_message(&*panic))?;
             // A source that failed is the call's error, whatever the server made of the
             // aborted body.
@@ -180,15 +228,7 @@ fn refuse(env: &Env, callback: Option<Value>, invalid: Invalid) -> Result<Value>
     let synchronous_callback = matches!(invalid, Invalid::Argument(_));
     let error = error_value(js, Failure::Invalid(invalid))?;
     if deferred {
-        let error = Persistent::new(js, error)?;
-        let callback = Persistent::optional(js, callback)?;
-        let returns_promise = callback.is_none();
-        let promise = env.spawn_future_with_callback(async { Ok(()) }, move |env, ()| {
-            let js = Js::of(env);
-            let settled = guarded(js, || Ok(Err(error.take(js)?)))?;
-            deliver(js, callback, Ok(settled))
-        })?;
-        return returned(js, returns_promise, Value::of(&promise));
+        return defer(env, callback, error);
     }
     match callback {
         None => js.rejected(error),
@@ -198,6 +238,20 @@ fn refuse(env: &Env, callback: Option<Value>, invalid: Invalid) -> Result<Value>
         }
         Some(_) => Err(js.throw(error)),
     }
+}
+
+/// Reports `error` asynchronously, as a rejection or to the callback.
+fn defer(env: &Env, callback: Option<Value>, error: Value) -> Result<Value> {
+    let js = Js::of(env);
+    let error = Persistent::new(js, error)?;
+    let callback = Persistent::optional(js, callback)?;
+    let returns_promise = callback.is_none();
+    let promise = env.spawn_future_with_callback(async { Ok(()) }, move |env, ()| {
+        let js = Js::of(env);
+        let settled = guarded(js, || Ok(Err(error.take(js)?)))?;
+        deliver(js, callback, Ok(settled))
+    })?;
+    returned(js, returns_promise, Value::of(&promise))
 }
 
 /// Settles a call on the JavaScript thread: the callback gets `(error, null)` or

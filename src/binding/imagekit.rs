@@ -1,6 +1,7 @@
 //! The `ImageKit` class. Configuration lives where v6 keeps it, in the plain
 //! `imagekit.options` object, and every call reads it from there.
 
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use napi::bindgen_prelude::{Env, This, Unknown};
@@ -25,7 +26,7 @@ fn now_seconds() -> f64 {
 /// ImageKit.io SDK: URL generation and signing, upload and media management.
 #[napi]
 pub struct ImageKit {
-    pub(super) client: super::methods::SharedClient,
+    pub(super) client: Arc<super::methods::SharedClient>,
 }
 
 #[napi]
@@ -59,6 +60,56 @@ impl ImageKit {
         Ok(ImageKit {
             client: Default::default(),
         })
+    }
+
+    /// An `ImageKit` that shares this one's configuration and connection pool, with these
+    /// limits applied to its calls and, with `signal`, calls that the signal cancels. This
+    /// instance is untouched; the new one's `options` are a copy of these with the limits
+    /// given, and never hold the signal.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options: CallOptions",
+        ts_return_type = "ImageKit"
+    )]
+    pub fn with_options(&self, env: Env, this: This, options: Unknown) -> Result<Value> {
+        let js = Js::of(&env);
+        let node = Node::new(js);
+        let given = Value::of(&options);
+        let instance = Value::of(&this.object);
+        let (named, signal) = api::policy::call_options(&node, given)
+            .map_err(|invalid| throw_invalid(js, invalid))?;
+        let current = js.get(instance, c"options")?;
+        let copy = js.object()?;
+        if matches!(
+            js.type_of(current)?,
+            ValueType::Object | ValueType::Function
+        ) {
+            for key in js.for_in_keys(current)? {
+                js.set_key(copy, key, js.get_key(current, key)?)?;
+            }
+        }
+        for name in named {
+            js.set(copy, name, js.get(given, name)?)?;
+        }
+        let derived = js.native(ImageKit {
+            client: Arc::clone(&self.client),
+        })?;
+        // v6's own properties, in v6's order, then the signal under a symbol of its own.
+        js.set(derived, c"options", copy)?;
+        js.set(
+            derived,
+            c"verifyWebhookEvent",
+            shim::verify_webhook_event(js)?,
+        )?;
+        let key = shim::signal_key(js)?;
+        let signal = match signal {
+            Some(signal) => signal,
+            None => js.get_key(instance, key)?,
+        };
+        if js.type_of(signal)? == ValueType::Object {
+            js.define_hidden_key(derived, key, signal)?;
+        }
+        Ok(derived)
     }
 
     /// Token, expiry and signature for client-side uploads.

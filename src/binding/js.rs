@@ -638,6 +638,38 @@ impl Js {
         self.check(unsafe { sys::napi_define_properties(self.0, object.0, 1, &descriptor) })
     }
 
+    /// Defines `object[key] = value` (`key` a string or a symbol), neither enumerable nor
+    /// writable.
+    pub fn define_hidden_key(&self, object: Value, key: Value, value: Value) -> Result<()> {
+        let descriptor = sys::napi_property_descriptor {
+            utf8name: ptr::null(),
+            name: key.0,
+            method: None,
+            getter: None,
+            setter: None,
+            value: value.0,
+            attributes: sys::PropertyAttributes::default,
+            data: ptr::null_mut(),
+        };
+        self.check(unsafe { sys::napi_define_properties(self.0, object.0, 1, &descriptor) })
+    }
+
+    /// Defines `object.name = value` as JavaScript defines an error's `cause`: writable and
+    /// configurable, not enumerable.
+    pub fn define_quiet(&self, object: Value, name: &CStr, value: Value) -> Result<()> {
+        let descriptor = sys::napi_property_descriptor {
+            utf8name: name.as_ptr(),
+            name: ptr::null_mut(),
+            method: None,
+            getter: None,
+            setter: None,
+            value: value.0,
+            attributes: sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable,
+            data: ptr::null_mut(),
+        };
+        self.check(unsafe { sys::napi_define_properties(self.0, object.0, 1, &descriptor) })
+    }
+
     /// Calls `JSON.parse(text)`, so the result and its errors are exactly JavaScript's.
     pub fn json_parse(&self, text: &str) -> Result<Value> {
         let mut global = ptr::null_mut();

@@ -5,7 +5,7 @@
 //! compiles here: each `ts_type` holds the Promise overload and, after a line break, the
 //! callback overload with its name (napi-rs emits one declaration per method otherwise).
 //! `imagekit.js` puts each method behind a function of v6's arity that reads
-//! `this.options` as v6 does and passes it first.
+//! `this.options` as v6 does and passes it first, then the instance's `AbortSignal`, if any.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -14,13 +14,14 @@ use napi::bindgen_prelude::{Env, Unknown};
 use napi::Result;
 use napi_derive::napi;
 
-use super::call;
+use super::call::{self, Invocation};
 use super::imagekit::ImageKit;
 use super::js::{Js, Value};
 use crate::api;
 use crate::http::Client;
 
 /// Clients are created on first use and shared by every call of one `ImageKit`.
+/// (`withOptions` makes instances that share it.)
 pub type SharedClient = OnceLock<std::result::Result<Arc<Client>, String>>;
 
 impl ImageKit {
@@ -29,22 +30,13 @@ impl ImageKit {
         env: &Env,
         name: &str,
         endpoint: Option<&'static api::Endpoint>,
-        options: Unknown,
-        args: &[Value],
-        callback: Unknown,
+        call: Invocation,
     ) -> Result<Value> {
         let js = Js::of(env);
         let Some(endpoint) = endpoint else {
             return Err(js.throw_error(&format!("no endpoint is declared for {name}")));
         };
-        call::run(
-            env,
-            &self.client,
-            endpoint,
-            Value::of(&options),
-            args,
-            Value::of(&callback),
-        )
+        call::run(env, &self.client, endpoint, call)
     }
 }
 
@@ -74,13 +66,20 @@ macro_rules! api_methods {
                     &self,
                     env: Env,
                     options: Unknown,
+                    signal: Unknown,
                     $($arg: Unknown,)*
                     callback: Unknown,
                 ) -> Result<Value> {
                     // Looked up by name once, not on every call.
                     static ENDPOINT: OnceLock<Option<&'static api::Endpoint>> = OnceLock::new();
                     let endpoint = *ENDPOINT.get_or_init(|| api::endpoint($js));
-                    self.call(&env, $js, endpoint, options, &[$(Value::of(&$arg)),*], callback)
+                    let call = Invocation {
+                        options: Value::of(&options),
+                        signal: Value::of(&signal),
+                        args: &[$(Value::of(&$arg)),*],
+                        callback: Value::of(&callback),
+                    };
+                    self.call(&env, $js, endpoint, call)
                 }
             )*
         }

@@ -1,6 +1,7 @@
 //! The N-API layer: converts JavaScript values with JavaScript's rules and calls the core.
 //! `js` holds all of its raw N-API access.
 
+mod abort;
 mod account_types;
 mod call;
 mod host;

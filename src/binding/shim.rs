@@ -1,6 +1,7 @@
 //! What `imagekit.js`, the package entry, hands the native class at load: the functions
 //! that are JavaScript by nature (reading a Node stream; `verifyWebhookEvent`, an own
-//! property of every instance in v6).
+//! property of every instance in v6; listening to an `AbortSignal`) and the symbol under
+//! which an instance made by `withOptions` keeps its signal.
 
 use std::cell::Cell;
 
@@ -10,29 +11,44 @@ use napi_derive::napi;
 
 use super::js::{Js, Value};
 
+/// References kept for the life of the environment.
+#[derive(Clone, Copy)]
+struct Shim {
+    stream_reader: sys::napi_ref,
+    verify_webhook_event: sys::napi_ref,
+    signal_key: sys::napi_ref,
+    listen: sys::napi_ref,
+}
+
 thread_local! {
-    /// References kept for the life of the environment: the stream reader and the
-    /// webhook verifier.
-    static SHIM: Cell<Option<(sys::napi_ref, sys::napi_ref)>> = const { Cell::new(None) };
+    static SHIM: Cell<Option<Shim>> = const { Cell::new(None) };
 }
 
 /// Internal: registers `(stream, sink) => state`, which pumps a stream into an upload
-/// sink, and the `verifyWebhookEvent` function every instance gets.
+/// sink; the `verifyWebhookEvent` function every instance gets; the symbol an instance's
+/// signal is kept under; and `(signal, handle) => unlisten`, which calls `handle.abort()`
+/// when the signal aborts.
 #[napi(skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn register_shim(
     env: Env,
     stream_reader: Unknown,
     verify_webhook_event: Unknown,
+    signal_key: Unknown,
+    listen: Unknown,
 ) -> Result<()> {
     let js = Js::of(&env);
-    let reader = js.reference(Value::of(&stream_reader))?;
-    let verifier = js.reference(Value::of(&verify_webhook_event))?;
-    SHIM.with(|shim| shim.set(Some((reader, verifier))));
+    let shim = Shim {
+        stream_reader: js.reference(Value::of(&stream_reader))?,
+        verify_webhook_event: js.reference(Value::of(&verify_webhook_event))?,
+        signal_key: js.reference(Value::of(&signal_key))?,
+        listen: js.reference(Value::of(&listen))?,
+    };
+    SHIM.with(|cell| cell.set(Some(shim)));
     Ok(())
 }
 
-fn registered(js: Js, pick: fn((sys::napi_ref, sys::napi_ref)) -> sys::napi_ref) -> Result<Value> {
+fn registered(js: Js, pick: fn(Shim) -> sys::napi_ref) -> Result<Value> {
     match SHIM.with(Cell::get) {
         Some(shim) => js.reference_value(pick(shim)),
         None => Err(js.throw_error("the native class needs the package entry (imagekit.js)")),
@@ -40,9 +56,17 @@ fn registered(js: Js, pick: fn((sys::napi_ref, sys::napi_ref)) -> sys::napi_ref)
 }
 
 pub fn stream_reader(js: Js) -> Result<Value> {
-    registered(js, |(reader, _)| reader)
+    registered(js, |shim| shim.stream_reader)
 }
 
 pub fn verify_webhook_event(js: Js) -> Result<Value> {
-    registered(js, |(_, verifier)| verifier)
+    registered(js, |shim| shim.verify_webhook_event)
+}
+
+pub fn signal_key(js: Js) -> Result<Value> {
+    registered(js, |shim| shim.signal_key)
+}
+
+pub fn listen(js: Js) -> Result<Value> {
+    registered(js, |shim| shim.listen)
 }

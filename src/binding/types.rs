@@ -39,6 +39,25 @@ pub struct ImageKitOptions {
     pub max_response_bytes: Option<f64>,
 }
 
+/// What `imagekit.withOptions()` applies to the calls of the instance it returns (not in
+/// v6). Each limit is as in `ImageKitOptions`.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct CallOptions {
+    /// Milliseconds for a whole call, retries included.
+    pub timeout: Option<f64>,
+    /// Tries after the first, at most 10.
+    pub max_retries: Option<u32>,
+    /// Milliseconds with no byte moving either way that end a call.
+    pub idle_timeout: Option<f64>,
+    /// The largest answer read, in bytes.
+    pub max_response_bytes: Option<f64>,
+    /// Cancels the calls at any stage: before they start, while connecting, while an upload
+    /// streams (its source is no longer read), while waiting for a retry. An aborted call
+    /// rejects with an `Error` named `AbortError` whose `cause` is the signal's reason.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<napi::bindgen_prelude::Unknown<'static>>,
+}
+
 /// Options of `url()`: a `path` under `urlEndpoint`, or an absolute `src`.
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct UrlOptions {

@@ -1,6 +1,7 @@
 // v6's `imagekit/dist/libs/interfaces`: the same type names, declared in the package's index.d.ts.
 export type {
   ImageKitOptions,
+  CallOptions,
   Transformation,
   TransformationPosition,
   UploadOptions,
