@@ -289,7 +289,10 @@ impl Client {
             .header(
                 reqwest::header::AUTHORIZATION,
                 format!("Basic {credentials}"),
-            );
+            )
+            .header(reqwest::header::ACCEPT, ACCEPT)
+            .header(reqwest::header::ACCEPT_ENCODING, ACCEPT_ENCODING)
+            .header(reqwest::header::USER_AGENT, USER_AGENT);
         builder = match request.body {
             // axios sends a POST, PUT or PATCH without data as an empty form.
             Body::Empty if matches!(request.method, Method::Post | Method::Put | Method::Patch) => {
@@ -357,11 +360,83 @@ impl Client {
             }
             body.extend_from_slice(&chunk);
         }
+        let body = body.freeze();
+        // As axios does: the body decoded, and its Content-Encoding header dropped.
+        let encoding = headers
+            .iter()
+            .position(|(name, _)| name == "content-encoding");
+        let body = match encoding {
+            Some(at) if body.is_empty() || status == 204 => {
+                headers.remove(at);
+                body
+            }
+            Some(at) => match decode(&headers[at].1, &body, cap) {
+                Decoded::Identity => body,
+                Decoded::Bytes(decoded) => {
+                    headers.remove(at);
+                    decoded
+                }
+                Decoded::TooLarge => return Err(too_large()),
+                Decoded::Corrupt(reason) => {
+                    return Err(TransportError::new(
+                        "Z_DATA_ERROR",
+                        format!(
+                            "the answer's {} body could not be decoded: {reason} ({})",
+                            headers[at].1,
+                            described(request.method, url)
+                        ),
+                        Stage::Sent,
+                    ))
+                }
+            },
+            None => body,
+        };
         Ok(ApiResponse {
             status,
             headers,
-            body: body.freeze(),
+            body,
         })
+    }
+}
+
+/// The encodings asked for; any answer is decoded whole once read (answers are small and
+/// capped), so `$ResponseMetadata` keeps the Content-Length the server sent, as axios does.
+const ACCEPT_ENCODING: &str = "gzip, deflate, br";
+/// axios's Accept, which v6 sends.
+const ACCEPT: &str = "application/json, text/plain, */*";
+/// The package's name and version.
+pub const USER_AGENT: &str = concat!(
+    "imagekit/",
+    env!("CARGO_PKG_VERSION"),
+    " (Rust native addon)"
+);
+
+enum Decoded {
+    /// Not an encoding asked for: the body as it came (axios leaves those too).
+    Identity,
+    Bytes(Bytes),
+    TooLarge,
+    Corrupt(String),
+}
+
+/// `body` decoded per `encoding`, at most `cap` bytes of it.
+fn decode(encoding: &str, body: &[u8], cap: u64) -> Decoded {
+    use std::io::Read;
+    let reader: Box<dyn Read + '_> = match encoding.trim().to_ascii_lowercase().as_str() {
+        "gzip" | "x-gzip" => Box::new(flate2::read::MultiGzDecoder::new(body)),
+        // A zlib stream, or (as some servers send it, and axios accepts) raw deflate.
+        "deflate" if body.first().is_some_and(|b| b & 0x0f == 8) => {
+            Box::new(flate2::read::ZlibDecoder::new(body))
+        }
+        "deflate" => Box::new(flate2::read::DeflateDecoder::new(body)),
+        "br" => Box::new(brotli_decompressor::Decompressor::new(body, 16 * 1024)),
+        _ => return Decoded::Identity,
+    };
+    let mut decoded = Vec::with_capacity(body.len().saturating_mul(4).min(cap as usize));
+    match reader.take(cap.saturating_add(1)).read_to_end(&mut decoded) {
+        Ok(_) if decoded.len() as u64 > cap => Decoded::TooLarge,
+        Ok(_) => Decoded::Bytes(Bytes::from(decoded)),
+        Err(error) => Decoded::Corrupt(error.to_string()),
     }
 }
 
@@ -817,6 +892,49 @@ mod tests {
 
     fn code(error: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
         causes(error).into_iter().find_map(cause_code)
+    }
+
+    #[test]
+    fn answers_are_decoded_as_axios_decodes_them() {
+        use std::io::Write;
+        let text = br#"{"files":["a","b","c"]}"#.repeat(100);
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gzip.write_all(&text).unwrap();
+        let gzip = gzip.finish().unwrap();
+        let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        zlib.write_all(&text).unwrap();
+        let zlib = zlib.finish().unwrap();
+        let mut raw =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        raw.write_all(&text).unwrap();
+        let raw = raw.finish().unwrap();
+        for (encoding, body) in [
+            ("gzip", &gzip),
+            ("X-Gzip", &gzip),
+            ("deflate", &zlib),
+            ("deflate", &raw),
+        ] {
+            match decode(encoding, body, 1 << 20) {
+                Decoded::Bytes(decoded) => assert_eq!(&decoded[..], &text[..], "{encoding}"),
+                _ => panic!("{encoding} not decoded"),
+            }
+        }
+        assert!(matches!(
+            decode("gzip", &gzip, text.len() as u64),
+            Decoded::Bytes(_)
+        ));
+        assert!(matches!(
+            decode("gzip", &gzip, text.len() as u64 - 1),
+            Decoded::TooLarge
+        ));
+        assert!(matches!(
+            decode("gzip", b"not gzip", 1 << 20),
+            Decoded::Corrupt(_)
+        ));
+        assert!(matches!(
+            decode("compress", &gzip, 1 << 20),
+            Decoded::Identity
+        ));
     }
 
     #[test]
