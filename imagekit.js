@@ -250,7 +250,23 @@ native.registerShim(
   verifyWebhookEvent,
   SIGNAL,
   listen,
+  logSink,
 )
+
+/**
+ * What a call's records go to: `logger[level](message, fields)`, `console` by default. A
+ * logger that throws never fails the call; the exception becomes a process warning.
+ */
+function logSink(logger) {
+  const target = logger == null ? console : logger
+  return (level, message, fields) => {
+    try {
+      target[level](`imagekit: ${message}`, fields)
+    } catch (error) {
+      process.emitWarning(`the logger given to imagekit threw: ${error && error.message}`, 'ImageKitLoggerWarning')
+    }
+  }
+}
 
 /** Calls `handle.abort()` when `signal` aborts, until the returned function is called. */
 function listen(signal, handle) {

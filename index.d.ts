@@ -701,6 +701,16 @@ export interface ImageKitOptions {
   maxRetries?: number
   /** The largest answer read, in bytes (not in v6); 64 MiB by default. */
   maxResponseBytes?: number
+  /**
+   * What is logged (not in v6): `'off'` (the default), `'error'` (calls that ended
+   * without an answer), `'warn'` (and calls that ended with an error status), `'info'`
+   * (and retries with their waits) or `'debug'` (and every try: method, path, status,
+   * duration, try number). No record holds the private key, a query string or a
+   * signature.
+   */
+  logLevel?: 'off' | 'error' | 'warn' | 'info' | 'debug'
+  /** Where records go (not in v6): `logger[level](message, fields)`; `console` by default. */
+  logger?: Pick<Console, 'error' | 'warn' | 'info' | 'debug'>
 }
 
 /** Filters, search and paging of `listFiles`. */

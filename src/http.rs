@@ -2,7 +2,7 @@
 //! pool, basic auth with the private key, and responses handed back as status, headers
 //! and raw body. Everything about JavaScript values happens in the binding.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,6 +11,7 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 
 use crate::api::policy::{Policy, PoolSettings};
+use crate::log::{self, Level, Log, Record};
 use crate::retry::{self, Repeat};
 use crate::upload_source::{SourceBody, SourceError};
 
@@ -162,6 +163,7 @@ impl Client {
         private_key: &str,
         policy: &Policy,
         repeat: Repeat,
+        log: Option<&dyn Log>,
     ) -> Result<ApiResponse, TransportError> {
         let url = reqwest::Url::parse(&request.url).map_err(|_| {
             TransportError::new(
@@ -178,27 +180,35 @@ impl Client {
         };
         let call = Call {
             url: &url,
+            method,
             private_key,
             policy,
             boundary: &boundary,
+            log: log.filter(|log| log.level() > Level::Off),
+            tries: AtomicU32::new(0),
+            started: std::time::Instant::now(),
         };
-        let Some(timeout) = policy.timeout else {
-            return self.tries(request, &call, repeat, None).await;
+        let outcome = match policy.timeout {
+            None => self.tries(request, &call, repeat, None).await,
+            Some(timeout) => {
+                let deadline = tokio::time::Instant::now() + timeout;
+                let tries = self.tries(request, &call, repeat, Some(deadline));
+                match tokio::time::timeout_at(deadline, tries).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => Err(TransportError::new(
+                        "ETIMEDOUT",
+                        format!(
+                            "timeout of {}ms exceeded ({})",
+                            timeout.as_millis(),
+                            described(method, &url)
+                        ),
+                        Stage::Final,
+                    )),
+                }
+            }
         };
-        let deadline = tokio::time::Instant::now() + timeout;
-        let tries = self.tries(request, &call, repeat, Some(deadline));
-        match tokio::time::timeout_at(deadline, tries).await {
-            Ok(outcome) => outcome,
-            Err(_) => Err(TransportError::new(
-                "ETIMEDOUT",
-                format!(
-                    "timeout of {}ms exceeded ({})",
-                    timeout.as_millis(),
-                    described(method, &url)
-                ),
-                Stage::Final,
-            )),
-        }
+        call.log_end(&outcome);
+        outcome
     }
 
     async fn tries(
@@ -216,7 +226,10 @@ impl Client {
             let again = (tries <= policy.max_retries)
                 .then(|| request.try_clone())
                 .flatten();
+            call.tries.store(tries, Ordering::Relaxed);
+            let started = std::time::Instant::now();
             let outcome = self.exchange(request, call).await;
+            call.log_try(&outcome, started.elapsed());
             let Some(next) = again else {
                 return outcome;
             };
@@ -240,6 +253,7 @@ impl Client {
                 // The wait would outlast the call's timeout: this answer is the call's.
                 return outcome;
             }
+            call.log_retry(&outcome, wait);
             drop(outcome);
             tokio::time::sleep_until(resume).await;
             request = next;
@@ -443,9 +457,119 @@ fn decode(encoding: &str, body: &[u8], cap: u64) -> Decoded {
 /// What every try of one call shares.
 struct Call<'a> {
     url: &'a reqwest::Url,
+    method: Method,
     private_key: &'a str,
     policy: &'a Policy,
     boundary: &'a str,
+    /// Where the call's records go; `None` when nothing is logged.
+    log: Option<&'a dyn Log>,
+    /// The try under way.
+    tries: AtomicU32,
+    started: std::time::Instant,
+}
+
+impl Call<'_> {
+    /// Records at `level`, when the log wants that level; `message` gets the facts and
+    /// `what` adds its own.
+    fn record(&self, level: Level, what: impl FnOnce(&mut Record)) {
+        let Some(log) = self.log.filter(|log| log.level() >= level) else {
+            return;
+        };
+        let mut record = Record {
+            level,
+            message: String::new(),
+            method: self.method.as_str(),
+            path: log::loggable_path(self.url),
+            status: None,
+            code: None,
+            duration: None,
+            try_number: self.tries.load(Ordering::Relaxed),
+            wait: None,
+        };
+        what(&mut record);
+        log.record(record);
+    }
+
+    /// `debug`: each try, its status or failure code, and how long it took.
+    fn log_try(&self, outcome: &Result<ApiResponse, TransportError>, took: Duration) {
+        self.record(Level::Debug, |record| {
+            record.duration = Some(took);
+            let result = match outcome {
+                Ok(response) => {
+                    record.status = Some(response.status);
+                    response.status.to_string()
+                }
+                Err(error) => {
+                    record.code = Some(error.code);
+                    error.code.to_owned()
+                }
+            };
+            record.message = format!(
+                "{} {} {result} in {} (try {})",
+                record.method,
+                record.path,
+                log::milliseconds(took),
+                record.try_number
+            );
+        });
+    }
+
+    /// `info`: a retry, why, and the wait before it.
+    fn log_retry(&self, outcome: &Result<ApiResponse, TransportError>, wait: Duration) {
+        self.record(Level::Info, |record| {
+            record.wait = Some(wait);
+            let why = match outcome {
+                Ok(response) => {
+                    record.status = Some(response.status);
+                    format!("answered {}", response.status)
+                }
+                Err(error) => {
+                    record.code = Some(error.code);
+                    format!("failed with {}", error.code)
+                }
+            };
+            record.message = format!(
+                "{} {} {why}; try {} in {}",
+                record.method,
+                record.path,
+                record.try_number + 1,
+                log::milliseconds(wait)
+            );
+        });
+    }
+
+    /// `error`: a call that ended without an answer; `warn`: one that ended with an
+    /// error status.
+    fn log_end(&self, outcome: &Result<ApiResponse, TransportError>) {
+        let took = self.started.elapsed();
+        match outcome {
+            Ok(response) if response.status < 400 => {}
+            Ok(response) => self.record(Level::Warn, |record| {
+                record.status = Some(response.status);
+                record.duration = Some(took);
+                record.message = format!(
+                    "{} {} answered {} after {} try(s) in {}",
+                    record.method,
+                    record.path,
+                    response.status,
+                    record.try_number,
+                    log::milliseconds(took)
+                );
+            }),
+            Err(error) => self.record(Level::Error, |record| {
+                record.code = Some(error.code);
+                record.duration = Some(took);
+                record.message = format!(
+                    "{} {} failed with {} after {} try(s) in {}",
+                    record.method,
+                    record.path,
+                    error.code,
+                    record.try_number,
+                    log::milliseconds(took)
+                );
+            }),
+        }
+    }
 }
 
 /// A multipart boundary of form-data's shape: 26 dashes and 24 random digits.

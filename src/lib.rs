@@ -5,6 +5,7 @@ pub mod api;
 pub mod errors;
 pub mod http;
 pub mod js;
+pub mod log;
 pub mod media;
 pub mod phash;
 pub mod retry;

@@ -11,6 +11,7 @@ use imagekit_napi::api::policy::{Policy, PoolSettings};
 use imagekit_napi::http::{
     ApiRequest, ApiResponse, Body, Client, FileData, FormField, Method, Stage, TransportError,
 };
+use imagekit_napi::log::{Level, Log, Record};
 use imagekit_napi::retry::Repeat;
 
 /// A server on a free loopback port: `serve(n, socket)` answers its `n`th request (from 0),
@@ -112,7 +113,7 @@ async fn send(
     repeat: Repeat,
 ) -> (Result<ApiResponse, TransportError>, Duration) {
     let started = Instant::now();
-    let sending = client.send(request, "private_key", policy, repeat);
+    let sending = client.send(request, "private_key", policy, repeat, None);
     match tokio::time::timeout(Duration::from_secs(30), sending).await {
         Ok(outcome) => (outcome, started.elapsed()),
         Err(_) => panic!("no outcome within 30 s"),
@@ -515,4 +516,78 @@ async fn a_connect_that_never_completes_trips_the_connect_timeout() {
     assert_eq!(error.code, "ETIMEDOUT", "{}", error.message);
     assert_eq!(error.stage, Stage::NotSent);
     assert!(took < Duration::from_millis(1300), "{took:?}");
+}
+
+/// Keeps every record.
+#[derive(Default)]
+struct Kept(std::sync::Mutex<Vec<Record>>, Option<Level>);
+
+impl Log for Kept {
+    fn level(&self) -> Level {
+        self.1.unwrap_or(Level::Debug)
+    }
+
+    fn record(&self, record: Record) {
+        self.0.lock().unwrap().push(record);
+    }
+}
+
+#[tokio::test]
+async fn each_try_and_retry_is_recorded_at_its_level() {
+    let (port, _) = server(|n, socket| {
+        if n == 0 {
+            answer(socket, "502 Bad Gateway", &["retry-after-ms: 10"], "{}");
+        } else {
+            answer(socket, "404 Not Found", &[], "{}");
+        }
+    });
+    let kept = Kept::default();
+    let outcome = client()
+        .send(
+            request(Method::Get, port, Body::Empty),
+            "private_key",
+            &policy(None, 2, None),
+            Repeat::Idempotent,
+            Some(&kept),
+        )
+        .await;
+    assert_eq!(outcome.expect("an answer").status, 404);
+    let records = kept.0.into_inner().unwrap();
+    let summary: Vec<_> = records
+        .iter()
+        .map(|r| (r.level, r.status, r.try_number, r.wait))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (Level::Debug, Some(502), 1, None),
+            (Level::Info, Some(502), 1, Some(Duration::from_millis(10))),
+            (Level::Debug, Some(404), 2, None),
+            (Level::Warn, Some(404), 2, None),
+        ]
+    );
+    assert!(records
+        .iter()
+        .all(|r| r.path == "/v1/files" && r.method == "GET"));
+    assert!(records[0].duration.is_some());
+
+    // Only the levels asked for.
+    let quiet = Kept(Default::default(), Some(Level::Warn));
+    let refused = request(Method::Get, 9, Body::Empty);
+    let outcome = client()
+        .send(
+            refused,
+            "private_key",
+            &policy(None, 0, None),
+            Repeat::Idempotent,
+            Some(&quiet),
+        )
+        .await;
+    assert!(outcome.is_err());
+    let records = quiet.0.into_inner().unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(
+        (records[0].level, records[0].code),
+        (Level::Error, Some("ECONNREFUSED"))
+    );
 }

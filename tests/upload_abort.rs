@@ -103,6 +103,7 @@ async fn upload(finish: impl FnOnce(&mut SourceWriter)) -> (Result<u16, String>,
                 "private_key",
                 &Policy::default(),
                 Repeat::Once,
+                None,
             )
             .await
             .map(|response| response.status)

@@ -41,6 +41,8 @@ pub fn check<H: Host>(host: &H, options: H::Value) -> Validated<()> {
     // The options v6 lacks are checked once v6's own have passed.
     super::policy::policy(host, options)?;
     super::policy::pool_settings(host, options)?;
+    let level = super::policy::log_level(host, options)?;
+    super::policy::logger(host, options, level)?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use std::ffi::CStr;
 use std::time::Duration;
 
 use super::{is_object, Host, Invalid, Kind, Thrown, Validated};
+use crate::log::Level;
 
 /// A TCP connect and TLS handshake that take longer have failed: Node itself has no
 /// connect timeout (the OS gives up after about two minutes); 30 s is far above any
@@ -85,6 +86,66 @@ pub fn pool_settings<H: Host>(host: &H, options: H::Value) -> Validated<PoolSett
         }
     }
     Ok(settings)
+}
+
+/// `logLevel`: `'off'` (the default), `'error'`, `'warn'`, `'info'` or `'debug'`.
+pub fn log_level<H: Host>(host: &H, options: H::Value) -> Validated<Level> {
+    if !is_object(host, options)? {
+        return Ok(Level::Off);
+    }
+    let value = host.get(options, c"logLevel")?;
+    match host.kind(value)? {
+        Kind::Undefined | Kind::Null => return Ok(Level::Off),
+        Kind::String => {
+            let name = host.text(value)?;
+            if let Some((_, level)) = Level::NAMES.iter().find(|(n, _)| *n == name) {
+                return Ok(*level);
+            }
+        }
+        _ => {}
+    }
+    Err(invalid(
+        host,
+        c"logLevel",
+        value,
+        "'off', 'error', 'warn', 'info' or 'debug'",
+    ))
+}
+
+/// `logger`, when records at `level` are wanted: an object with a method for each level
+/// up to it. `None`: not given (the binding logs to `console`).
+pub fn logger<H: Host>(host: &H, options: H::Value, level: Level) -> Validated<Option<H::Value>> {
+    if level == Level::Off || !is_object(host, options)? {
+        return Ok(None);
+    }
+    let logger = host.get(options, c"logger")?;
+    if matches!(host.kind(logger)?, Kind::Undefined | Kind::Null) {
+        return Ok(None);
+    }
+    let methods: &[(&CStr, Level)] = &[
+        (c"error", Level::Error),
+        (c"warn", Level::Warn),
+        (c"info", Level::Info),
+        (c"debug", Level::Debug),
+    ];
+    let usable = is_object(host, logger)? && {
+        let mut usable = true;
+        for (name, needed) in methods {
+            if *needed <= level && host.kind(host.get(logger, name)?)? != Kind::Function {
+                usable = false;
+                break;
+            }
+        }
+        usable
+    };
+    if !usable {
+        let expected = format!(
+            "an object with a method for each level up to '{}' (error, warn, info, debug)",
+            level.name()
+        );
+        return Err(invalid(host, c"logger", logger, &expected));
+    }
+    Ok(Some(logger))
 }
 
 /// The options `withOptions` takes: the per-call limits, and a signal.
@@ -277,6 +338,21 @@ mod tests {
                 other => panic!("{name}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn log_levels_by_name() {
+        let model = Model::default();
+        let level = |value: V| log_level(&model, model.put(V::object([("logLevel", value)])));
+        assert_eq!(level(V::Undefined), Ok(Level::Off));
+        assert_eq!(level(V::str("debug")), Ok(Level::Debug));
+        assert_eq!(level(V::str("warn")), Ok(Level::Warn));
+        assert!(matches!(level(V::str("DEBUG")), Err(Invalid::Thrown(t)) if t.type_error));
+        assert!(matches!(level(V::Number(1.0)), Err(Invalid::Thrown(t)) if t.type_error));
+        let options = model.put(V::object([("logger", V::object([("error", V::Function)]))]));
+        assert!(logger(&model, options, Level::Error).unwrap().is_some());
+        assert!(logger(&model, options, Level::Warn).is_err());
+        assert_eq!(logger(&model, options, Level::Off), Ok(None));
     }
 
     #[test]

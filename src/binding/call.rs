@@ -13,9 +13,10 @@ use super::host::Node;
 use super::js::{Js, Value};
 use super::methods::SharedClient;
 use super::outcome::{error_value, pending, result, throw_invalid};
-use super::{abort, panic_probe, upload_stream};
+use super::{abort, logging, panic_probe, upload_stream};
 use crate::api::{self, Endpoint, Failure, Invalid, Thrown};
 use crate::http::Client;
+use crate::log::Log;
 
 /// What a method was called with: the instance's `options`, its `AbortSignal` (undefined
 /// unless it was made by `withOptions({ signal })`), the arguments before the callback, and
@@ -59,6 +60,10 @@ pub fn run(env: &Env, pool: &SharedClient, endpoint: &Endpoint, call: Invocation
         Ok(client) => client,
         Err(invalid) => return refuse(env, callback, invalid),
     };
+    let log = match logging::for_call(&node, options) {
+        Ok(log) => log,
+        Err(invalid) => return refuse(env, callback, invalid),
+    };
     let private_key = api::private_key(&node, options).map_err(|_| pending(js))?;
     let signal = match js.type_of(signal)? {
         ValueType::Object => Some(signal),
@@ -93,7 +98,10 @@ pub fn run(env: &Env, pool: &SharedClient, endpoint: &Endpoint, call: Invocation
     let future = async move {
         let sent = async move {
             panic_probe::at(panic_probe::Stage::Send);
-            client.send(request, &private_key, &policy, repeat).await
+            let log = log.as_deref().map(|log| log as &dyn Log);
+            client
+                .send(request, &private_key, &policy, repeat, log)
+                .await
         };
         let sent = AssertUnwindSafe(sent).catch_unwind();
         // None: the signal aborted, and the request was dropped wherever it was.

@@ -670,6 +670,14 @@ impl Js {
         self.check(unsafe { sys::napi_define_properties(self.0, object.0, 1, &descriptor) })
     }
 
+    /// `value` as a typed function, to make a threadsafe function from.
+    pub fn function<Args: napi::bindgen_prelude::JsValuesTupleIntoVec>(
+        &self,
+        value: Value,
+    ) -> Result<napi::bindgen_prelude::Function<'static, Args, Unknown<'static>>> {
+        unsafe { napi::bindgen_prelude::FromNapiValue::from_napi_value(self.0, value.0) }
+    }
+
     /// Calls `JSON.parse(text)`, so the result and its errors are exactly JavaScript's.
     pub fn json_parse(&self, text: &str) -> Result<Value> {
         let mut global = ptr::null_mut();

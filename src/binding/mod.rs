@@ -7,6 +7,7 @@ mod call;
 mod host;
 mod imagekit;
 mod js;
+mod logging;
 mod media_types;
 mod methods;
 mod node_errors;

@@ -1,6 +1,6 @@
 //! What `imagekit.js`, the package entry, hands the native class at load: the functions
 //! that are JavaScript by nature (reading a Node stream; `verifyWebhookEvent`, an own
-//! property of every instance in v6; listening to an `AbortSignal`) and the symbol under
+//! property of every instance in v6; listening to an `AbortSignal`; logging) and the symbol under
 //! which an instance made by `withOptions` keeps its signal.
 
 use std::cell::Cell;
@@ -18,6 +18,7 @@ struct Shim {
     verify_webhook_event: sys::napi_ref,
     signal_key: sys::napi_ref,
     listen: sys::napi_ref,
+    log_sink: sys::napi_ref,
 }
 
 thread_local! {
@@ -26,8 +27,9 @@ thread_local! {
 
 /// Internal: registers `(stream, sink) => state`, which pumps a stream into an upload
 /// sink; the `verifyWebhookEvent` function every instance gets; the symbol an instance's
-/// signal is kept under; and `(signal, handle) => unlisten`, which calls `handle.abort()`
-/// when the signal aborts.
+/// signal is kept under; `(signal, handle) => unlisten`, which calls `handle.abort()`
+/// when the signal aborts; and `(logger) => (level, message, fields) => void`, which
+/// logs to `logger` (or `console`).
 #[napi(skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn register_shim(
@@ -36,6 +38,7 @@ pub fn register_shim(
     verify_webhook_event: Unknown,
     signal_key: Unknown,
     listen: Unknown,
+    log_sink: Unknown,
 ) -> Result<()> {
     let js = Js::of(&env);
     let shim = Shim {
@@ -43,6 +46,7 @@ pub fn register_shim(
         verify_webhook_event: js.reference(Value::of(&verify_webhook_event))?,
         signal_key: js.reference(Value::of(&signal_key))?,
         listen: js.reference(Value::of(&listen))?,
+        log_sink: js.reference(Value::of(&log_sink))?,
     };
     SHIM.with(|cell| cell.set(Some(shim)));
     Ok(())
@@ -69,4 +73,8 @@ pub fn signal_key(js: Js) -> Result<Value> {
 
 pub fn listen(js: Js) -> Result<Value> {
     registered(js, |shim| shim.listen)
+}
+
+pub fn log_sink(js: Js) -> Result<Value> {
+    registered(js, |shim| shim.log_sink)
 }

@@ -37,6 +37,16 @@ pub struct ImageKitOptions {
     pub max_retries: Option<u32>,
     /// The largest answer read, in bytes (not in v6); 64 MiB by default.
     pub max_response_bytes: Option<f64>,
+    /// What is logged (not in v6): `'off'` (the default), `'error'` (calls that ended
+    /// without an answer), `'warn'` (and calls that ended with an error status), `'info'`
+    /// (and retries with their waits) or `'debug'` (and every try: method, path, status,
+    /// duration, try number). No record holds the private key, a query string or a
+    /// signature.
+    #[napi(ts_type = "'off' | 'error' | 'warn' | 'info' | 'debug'")]
+    pub log_level: Option<String>,
+    /// Where records go (not in v6): `logger[level](message, fields)`; `console` by default.
+    #[napi(ts_type = "Pick<Console, 'error' | 'warn' | 'info' | 'debug'>")]
+    pub logger: Option<napi::bindgen_prelude::Unknown<'static>>,
 }
 
 /// What `imagekit.withOptions()` applies to the calls of the instance it returns (not in
