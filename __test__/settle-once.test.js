@@ -9,8 +9,8 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const path = require('node:path')
 const fs = require('node:fs')
-const { spawn } = require('node:child_process')
 const { startCapture } = require('./helpers/capture')
+const { runScript } = require('./helpers/child')
 const { PROBE_PATH } = require('./support/panic-probe')
 
 const ROOT = path.join(__dirname, '..')
@@ -30,12 +30,7 @@ function run(implementation, origin, body, env = {}) {
       uploadEndpoint: origin + '/api/v1/files/upload', apiEndpoint: origin })
     ${body}
   `
-  const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, ...env }, timeout: 20000 })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d) => (stdout += d))
-  child.stderr.on('data', (d) => (stderr += d))
-  return new Promise((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr })))
+  return runScript(script, env)
 }
 
 // The ways a callback can be reached: an answer, an error status, no server at all, and a

@@ -9,6 +9,7 @@ use std::time::Duration;
 use base64::Engine;
 use bytes::Bytes;
 use futures_util::StreamExt;
+use reqwest::header::HeaderValue;
 
 use crate::api::policy::{Policy, PoolSettings};
 use crate::log::{self, Level, Log, Record};
@@ -143,9 +144,15 @@ pub struct Client {
 
 impl Client {
     pub fn new(settings: &PoolSettings) -> Result<Self, TransportError> {
+        let tls =
+            crate::tls::config().map_err(|e| TransportError::new("ERR_CLIENT", e, Stage::Final))?;
         let mut builder = reqwest::Client::builder()
             .pool_idle_timeout(Duration::from_secs(30))
-            .dns_resolver(Arc::new(Resolver));
+            .dns_resolver(Arc::new(Resolver))
+            .use_preconfigured_tls(tls)
+            // A redirect never says where it came from; reqwest already drops the
+            // Authorization header when one leads to another origin.
+            .referer(false);
         if let Some(connect) = settings.connect_timeout {
             builder = builder.connect_timeout(connect);
         }
@@ -173,6 +180,7 @@ impl Client {
             )
         })?;
         let method = request.method;
+        let log = log.filter(|log| log.level() > Level::Off);
         // One boundary for every try, so a retried upload is resent byte for byte.
         let boundary = match request.body {
             Body::Multipart(_) => boundary(),
@@ -184,9 +192,9 @@ impl Client {
             private_key,
             policy,
             boundary: &boundary,
-            log: log.filter(|log| log.level() > Level::Off),
+            log,
             tries: AtomicU32::new(0),
-            started: std::time::Instant::now(),
+            started: log.map(|_| std::time::Instant::now()),
         };
         let outcome = match policy.timeout {
             None => self.tries(request, &call, repeat, None).await,
@@ -227,9 +235,11 @@ impl Client {
                 .then(|| request.try_clone())
                 .flatten();
             call.tries.store(tries, Ordering::Relaxed);
-            let started = std::time::Instant::now();
+            let started = call.log.map(|_| std::time::Instant::now());
             let outcome = self.exchange(request, call).await;
-            call.log_try(&outcome, started.elapsed());
+            if let Some(started) = started {
+                call.log_try(&outcome, started.elapsed());
+            }
             let Some(next) = again else {
                 return outcome;
             };
@@ -304,9 +314,15 @@ impl Client {
                 reqwest::header::AUTHORIZATION,
                 format!("Basic {credentials}"),
             )
-            .header(reqwest::header::ACCEPT, ACCEPT)
-            .header(reqwest::header::ACCEPT_ENCODING, ACCEPT_ENCODING)
-            .header(reqwest::header::USER_AGENT, USER_AGENT);
+            .header(reqwest::header::ACCEPT, HeaderValue::from_static(ACCEPT))
+            .header(
+                reqwest::header::ACCEPT_ENCODING,
+                HeaderValue::from_static(ACCEPT_ENCODING),
+            )
+            .header(
+                reqwest::header::USER_AGENT,
+                HeaderValue::from_static(USER_AGENT),
+            );
         builder = match request.body {
             // axios sends a POST, PUT or PATCH without data as an empty form.
             Body::Empty if matches!(request.method, Method::Post | Method::Put | Method::Patch) => {
@@ -365,16 +381,34 @@ impl Client {
         if announced.is_some_and(|length| length > cap) {
             return Err(too_large());
         }
-        // Sized by what the answer announces (never past the cap), grown as it arrives.
-        let mut body = bytes::BytesMut::with_capacity(announced.unwrap_or(0) as usize);
+        // The chunks as they arrive, joined only when there are several (a small answer
+        // is one chunk, handed on without a copy).
+        let mut first: Option<Bytes> = None;
+        let mut more: Vec<Bytes> = Vec::new();
+        let mut length = 0u64;
         while let Some(chunk) = response.chunk().await.map_err(failed)? {
             activity.touch();
-            if (body.len() as u64).saturating_add(chunk.len() as u64) > cap {
+            length = length.saturating_add(chunk.len() as u64);
+            if length > cap {
                 return Err(too_large());
             }
-            body.extend_from_slice(&chunk);
+            match first {
+                None => first = Some(chunk),
+                Some(_) => more.push(chunk),
+            }
         }
-        let body = body.freeze();
+        let body = match (first, more.is_empty()) {
+            (None, _) => Bytes::new(),
+            (Some(only), true) => only,
+            (Some(first), false) => {
+                let mut joined = Vec::with_capacity(length as usize);
+                joined.extend_from_slice(&first);
+                for chunk in &more {
+                    joined.extend_from_slice(chunk);
+                }
+                Bytes::from(joined)
+            }
+        };
         // As axios does: the body decoded, and its Content-Encoding header dropped.
         let encoding = headers
             .iter()
@@ -465,7 +499,8 @@ struct Call<'a> {
     log: Option<&'a dyn Log>,
     /// The try under way.
     tries: AtomicU32,
-    started: std::time::Instant,
+    /// When the call began, when it logs.
+    started: Option<std::time::Instant>,
 }
 
 impl Call<'_> {
@@ -541,7 +576,10 @@ impl Call<'_> {
     /// `error`: a call that ended without an answer; `warn`: one that ended with an
     /// error status.
     fn log_end(&self, outcome: &Result<ApiResponse, TransportError>) {
-        let took = self.started.elapsed();
+        let Some(started) = self.started else {
+            return;
+        };
+        let took = started.elapsed();
         match outcome {
             Ok(response) if response.status < 400 => {}
             Ok(response) => self.record(Level::Warn, |record| {

@@ -10,6 +10,7 @@ pub mod media;
 pub mod phash;
 pub mod retry;
 pub mod signature;
+pub mod tls;
 pub mod transformation;
 pub mod upload_source;
 pub mod url;

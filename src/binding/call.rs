@@ -96,13 +96,15 @@ pub fn run(env: &Env, pool: &SharedClient, endpoint: &Endpoint, call: Invocation
     let returns_promise = callback.is_none();
     let repeat = endpoint.repeat;
     let future = async move {
-        let sent = async move {
+        // On the heap: the sending state machine is large, and is moved several times on
+        // its way to the runtime.
+        let sent = Box::pin(async move {
             panic_probe::at(panic_probe::Stage::Send);
             let log = log.as_deref().map(|log| log as &dyn Log);
             client
                 .send(request, &private_key, &policy, repeat, log)
                 .await
-        };
+        });
         let sent = AssertUnwindSafe(sent).catch_unwind();
         // None: the signal aborted, and the request was dropped wherever it was.
         Ok(match token {
