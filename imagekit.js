@@ -251,7 +251,22 @@ native.registerShim(
   SIGNAL,
   listen,
   logSink,
+  hasCallOptions,
 )
+
+/** Whether `options` holds any of the options v6 lacks that a call reads (src/api/policy.rs). */
+function hasCallOptions(o) {
+  return (
+    o !== null &&
+    (typeof o === 'object' || typeof o === 'function') &&
+    (o.timeout !== undefined ||
+      o.maxRetries !== undefined ||
+      o.idleTimeout !== undefined ||
+      o.maxResponseBytes !== undefined ||
+      o.logLevel !== undefined ||
+      o.logger !== undefined)
+  )
+}
 
 /**
  * What a call's records go to: `logger[level](message, fields)`, `console` by default. A

@@ -94,6 +94,21 @@ pub struct ApiResponse {
     pub body: Bytes,
 }
 
+#[cfg(test)]
+impl ApiResponse {
+    /// An answer with `status` and `headers` and no body, for tests.
+    pub fn with_headers(status: u16, headers: &[(&str, &str)]) -> Self {
+        Self {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: Bytes::new(),
+        }
+    }
+}
+
 /// No response: the request could not be sent or its answer not read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransportError {
@@ -529,16 +544,7 @@ impl Call<'_> {
     fn log_try(&self, outcome: &Result<ApiResponse, TransportError>, took: Duration) {
         self.record(Level::Debug, |record| {
             record.duration = Some(took);
-            let result = match outcome {
-                Ok(response) => {
-                    record.status = Some(response.status);
-                    response.status.to_string()
-                }
-                Err(error) => {
-                    record.code = Some(error.code);
-                    error.code.to_owned()
-                }
-            };
+            let result = record.outcome(outcome, |status| status.to_string(), str::to_owned);
             record.message = format!(
                 "{} {} {result} in {} (try {})",
                 record.method,
@@ -553,16 +559,11 @@ impl Call<'_> {
     fn log_retry(&self, outcome: &Result<ApiResponse, TransportError>, wait: Duration) {
         self.record(Level::Info, |record| {
             record.wait = Some(wait);
-            let why = match outcome {
-                Ok(response) => {
-                    record.status = Some(response.status);
-                    format!("answered {}", response.status)
-                }
-                Err(error) => {
-                    record.code = Some(error.code);
-                    format!("failed with {}", error.code)
-                }
-            };
+            let why = record.outcome(
+                outcome,
+                |status| format!("answered {status}"),
+                |code| format!("failed with {code}"),
+            );
             record.message = format!(
                 "{} {} {why}; try {} in {}",
                 record.method,
@@ -614,6 +615,27 @@ impl Call<'_> {
 fn boundary() -> String {
     let random = uuid::Uuid::new_v4().as_u128();
     format!("{:-<26}{:024}", "", random % 10u128.pow(24))
+}
+
+impl Record {
+    /// Notes a try's status or failure code, and says it as `answered` or `failed` would.
+    fn outcome(
+        &mut self,
+        outcome: &Result<ApiResponse, TransportError>,
+        answered: impl FnOnce(u16) -> String,
+        failed: impl FnOnce(&'static str) -> String,
+    ) -> String {
+        match outcome {
+            Ok(response) => {
+                self.status = Some(response.status);
+                answered(response.status)
+            }
+            Err(error) => {
+                self.code = Some(error.code);
+                failed(error.code)
+            }
+        }
+    }
 }
 
 /// `GET https://host:443/path`, as transport errors name the request.

@@ -137,17 +137,9 @@ pub fn backoff(tries: u32, jitter: f64) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::Bytes;
 
     fn answer(status: u16, headers: &[(&str, &str)]) -> ApiResponse {
-        ApiResponse {
-            status,
-            headers: headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
-            body: Bytes::new(),
-        }
+        ApiResponse::with_headers(status, headers)
     }
 
     fn failed(stage: Stage) -> TransportError {

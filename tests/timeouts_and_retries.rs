@@ -296,6 +296,24 @@ async fn an_answer_past_the_cap_is_refused() {
     assert_eq!(outcome.expect("at the cap").body.len(), 10_000);
 }
 
+/// Serves `script` on a fresh server and sends it one call: the outcome, the requests the
+/// server read, and how long the call took.
+async fn exercise(
+    script: impl Fn(usize, &mut TcpStream) + Send + Sync + 'static,
+    method: Method,
+    body: Body,
+    policy: &Policy,
+    repeat: Repeat,
+) -> (Result<ApiResponse, TransportError>, usize, Duration) {
+    let (port, count) = server(script);
+    let (outcome, took) = send(&client(), request(method, port, body), policy, repeat).await;
+    (outcome, count.load(Ordering::SeqCst), took)
+}
+
+fn json() -> Body {
+    Body::Json("{}".into())
+}
+
 #[tokio::test]
 async fn a_5xx_is_retried_for_a_read_and_not_for_a_create() {
     let script = |n: usize, socket: &mut TcpStream| {
@@ -310,138 +328,115 @@ async fn a_5xx_is_retried_for_a_read_and_not_for_a_create() {
             answer(socket, "200 OK", &[], r#"{"ok":true}"#);
         }
     };
-    let (port, count) = server(script);
-    let (outcome, _) = send(
-        &client(),
-        request(Method::Get, port, Body::Empty),
-        &policy(None, 3, None),
+    let retries = policy(None, 3, None);
+    let (outcome, requests, _) = exercise(
+        script,
+        Method::Get,
+        Body::Empty,
+        &retries,
         Repeat::Idempotent,
     )
     .await;
-    assert_eq!(outcome.expect("third try").status, 200);
-    assert_eq!(count.load(Ordering::SeqCst), 3);
-
-    let (port, count) = server(script);
-    let (outcome, _) = send(
-        &client(),
-        request(Method::Post, port, Body::Json("{}".into())),
-        &policy(None, 3, None),
-        Repeat::Once,
-    )
-    .await;
-    assert_eq!(outcome.expect("an answer").status, 503);
-    assert_eq!(count.load(Ordering::SeqCst), 1);
-
+    assert_eq!((outcome.expect("third try").status, requests), (200, 3));
+    let (outcome, requests, _) =
+        exercise(script, Method::Post, json(), &retries, Repeat::Once).await;
+    assert_eq!((outcome.expect("an answer").status, requests), (503, 1));
     // Retries off (v6's default): one try whatever the answer.
-    let (port, count) = server(script);
-    let (outcome, _) = send(
-        &client(),
-        request(Method::Get, port, Body::Empty),
-        &policy(None, 0, None),
-        Repeat::Idempotent,
-    )
-    .await;
-    assert_eq!(outcome.expect("an answer").status, 503);
-    assert_eq!(count.load(Ordering::SeqCst), 1);
+    let once = policy(None, 0, None);
+    let (outcome, requests, _) =
+        exercise(script, Method::Get, Body::Empty, &once, Repeat::Idempotent).await;
+    assert_eq!((outcome.expect("an answer").status, requests), (503, 1));
 }
 
 #[tokio::test]
 async fn a_429_is_retried_for_every_call_after_the_wait_it_names() {
-    let (port, count) = server(|n, socket| {
+    let limited_once = |n: usize, socket: &mut TcpStream| {
         if n == 0 {
-            answer(
-                socket,
-                "429 Too Many Requests",
-                &["X-RateLimit-Reset: 300", "X-RateLimit-Limit: 10"],
-                "{}",
-            );
+            let headers = ["X-RateLimit-Reset: 300", "X-RateLimit-Limit: 10"];
+            answer(socket, "429 Too Many Requests", &headers, "{}");
         } else {
             answer(socket, "200 OK", &[], "{}");
         }
-    });
-    let (outcome, took) = send(
-        &client(),
-        request(Method::Post, port, Body::Json("{}".into())),
-        &policy(None, 2, None),
-        Repeat::Once,
-    )
-    .await;
-    assert_eq!(outcome.expect("second try").status, 200);
-    assert_eq!(count.load(Ordering::SeqCst), 2);
+    };
+    let retries = policy(None, 2, None);
+    let (outcome, requests, took) =
+        exercise(limited_once, Method::Post, json(), &retries, Repeat::Once).await;
+    assert_eq!((outcome.expect("second try").status, requests), (200, 2));
     assert!(took >= Duration::from_millis(300), "waited {took:?}");
 
     // A wait past the maximum is not taken: the 429 is the call's answer, at once.
-    let (port, count) = server(|_, socket| {
+    let too_long = |_: usize, socket: &mut TcpStream| {
         answer(
             socket,
             "429 Too Many Requests",
             &["Retry-After: 3600"],
             "{}",
         );
-    });
-    let (outcome, took) = send(
-        &client(),
-        request(Method::Get, port, Body::Empty),
-        &policy(None, 2, None),
+    };
+    let (outcome, requests, took) = exercise(
+        too_long,
+        Method::Get,
+        Body::Empty,
+        &retries,
         Repeat::Idempotent,
     )
     .await;
-    assert_eq!(outcome.expect("an answer").status, 429);
-    assert_eq!(count.load(Ordering::SeqCst), 1);
+    assert_eq!((outcome.expect("an answer").status, requests), (429, 1));
     assert!(took < Duration::from_secs(2), "{took:?}");
 
     // Nor one that would outlast the call's timeout.
-    let (port, count) = server(|_, socket| {
+    let past_timeout = |_: usize, socket: &mut TcpStream| {
         answer(
             socket,
             "429 Too Many Requests",
             &["retry-after-ms: 5000"],
             "{}",
         );
-    });
-    let (outcome, _) = send(
-        &client(),
-        request(Method::Get, port, Body::Empty),
-        &policy(Some(2000), 2, None),
+    };
+    let bounded = policy(Some(2000), 2, None);
+    let (outcome, requests, _) = exercise(
+        past_timeout,
+        Method::Get,
+        Body::Empty,
+        &bounded,
         Repeat::Idempotent,
     )
     .await;
-    assert_eq!(outcome.expect("an answer").status, 429);
-    assert_eq!(count.load(Ordering::SeqCst), 1);
+    assert_eq!((outcome.expect("an answer").status, requests), (429, 1));
 }
 
 #[tokio::test]
 async fn a_reset_is_retried_only_where_a_repeat_changes_nothing() {
-    let script = |n: usize, socket: &mut TcpStream| {
+    let reset_once = |n: usize, socket: &mut TcpStream| {
         if n == 0 {
             let _ = socket.shutdown(std::net::Shutdown::Both);
         } else {
             answer(socket, "200 OK", &[], "{}");
         }
     };
-    let (port, count) = server(script);
-    let (outcome, _) = send(
-        &client(),
-        request(Method::Patch, port, Body::Json("{}".into())),
-        &policy(None, 1, None),
+    let retries = policy(None, 1, None);
+    let (outcome, requests, _) = exercise(
+        reset_once,
+        Method::Patch,
+        json(),
+        &retries,
         Repeat::Idempotent,
     )
     .await;
-    assert_eq!(outcome.expect("second try").status, 200);
-    assert_eq!(count.load(Ordering::SeqCst), 2);
-
-    let (port, count) = server(script);
-    let (outcome, _) = send(
-        &client(),
-        request(Method::Delete, port, Body::Empty),
-        &policy(None, 1, None),
+    assert_eq!((outcome.expect("second try").status, requests), (200, 2));
+    let (outcome, requests, _) = exercise(
+        reset_once,
+        Method::Delete,
+        Body::Empty,
+        &retries,
         Repeat::Once,
     )
     .await;
     let error = outcome.expect_err("the reset");
-    assert_eq!(error.code, "ECONNRESET");
-    assert_eq!(error.stage, Stage::Sent);
-    assert_eq!(count.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        (error.code, error.stage, requests),
+        ("ECONNRESET", Stage::Sent, 1)
+    );
 }
 
 #[tokio::test]

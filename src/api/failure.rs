@@ -51,17 +51,9 @@ pub fn answer(result: Result<ApiResponse, TransportError>) -> Result<ApiResponse
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::Bytes;
 
     fn response(status: u16, headers: &[(&str, &str)]) -> ApiResponse {
-        ApiResponse {
-            status,
-            headers: headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
-            body: Bytes::new(),
-        }
+        ApiResponse::with_headers(status, headers)
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::host::Node;
 use super::js::{Js, Value};
 use super::methods::SharedClient;
 use super::outcome::{error_value, pending, result, throw_invalid};
-use super::{abort, logging, panic_probe, upload_stream};
+use super::{abort, logging, panic_probe, shim, upload_stream};
 use crate::api::{self, Endpoint, Failure, Invalid, Thrown};
 use crate::http::Client;
 use crate::log::Log;
@@ -52,7 +52,14 @@ pub fn run(env: &Env, pool: &SharedClient, endpoint: &Endpoint, call: Invocation
         Ok(request) => request,
         Err(invalid) => return refuse(env, callback, invalid),
     };
-    let policy = match api::policy::policy(&node, options) {
+    // The options v6 lacks are read only when one of them is there (one call into
+    // JavaScript, where a property read costs far less than through N-API).
+    let extended = shim::has_call_options(js, options).map_err(|e| js.raise(e))?;
+    let policy = match extended {
+        false => Ok(api::policy::Policy::default()),
+        true => api::policy::policy(&node, options),
+    };
+    let policy = match policy {
         Ok(policy) => policy,
         Err(invalid) => return refuse(env, callback, invalid),
     };
@@ -60,8 +67,11 @@ pub fn run(env: &Env, pool: &SharedClient, endpoint: &Endpoint, call: Invocation
         Ok(client) => client,
         Err(invalid) => return refuse(env, callback, invalid),
     };
-    let log = match logging::for_call(&node, options) {
-        Ok(log) => log,
+    let log = match extended
+        .then(|| logging::for_call(&node, options))
+        .transpose()
+    {
+        Ok(log) => log.flatten(),
         Err(invalid) => return refuse(env, callback, invalid),
     };
     let private_key = api::private_key(&node, options).map_err(|_| pending(js))?;

@@ -48,13 +48,7 @@ impl ImageKit {
         for key in js.for_in_keys(opts)? {
             js.set_key(options, key, js.get_key(opts, key)?)?;
         }
-        // v6's own properties, in v6's order: the options, then the webhook verifier.
-        js.set(instance, c"options", options)?;
-        js.set(
-            instance,
-            c"verifyWebhookEvent",
-            shim::verify_webhook_event(js)?,
-        )?;
+        own_properties(js, instance, options)?;
         api::options::check(&Node::new(js), options)
             .map_err(|invalid| throw_invalid(js, invalid))?;
         Ok(ImageKit {
@@ -94,13 +88,8 @@ impl ImageKit {
         let derived = js.native(ImageKit {
             client: Arc::clone(&self.client),
         })?;
-        // v6's own properties, in v6's order, then the signal under a symbol of its own.
-        js.set(derived, c"options", copy)?;
-        js.set(
-            derived,
-            c"verifyWebhookEvent",
-            shim::verify_webhook_event(js)?,
-        )?;
+        // Then the signal, under a symbol of its own.
+        own_properties(js, derived, copy)?;
         let key = shim::signal_key(js)?;
         let signal = match signal {
             Some(signal) => signal,
@@ -145,6 +134,17 @@ impl ImageKit {
         js.set(result, c"signature", js.string(&parameters.signature)?)?;
         Ok(result)
     }
+}
+
+/// v6's own properties of an instance, in v6's order: the options, then the webhook
+/// verifier.
+fn own_properties(js: Js, instance: Value, options: Value) -> Result<()> {
+    js.set(instance, c"options", options)?;
+    js.set(
+        instance,
+        c"verifyWebhookEvent",
+        shim::verify_webhook_event(js)?,
+    )
 }
 
 /// Hamming distance between two hex pHash strings, or an `Error` (returned, not thrown).

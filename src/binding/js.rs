@@ -625,46 +625,51 @@ impl Js {
     /// Defines a non-enumerable, read-only property (as `Object.defineProperty` with
     /// only a value does).
     pub fn define_hidden(&self, object: Value, name: &CStr, value: Value) -> Result<()> {
-        let descriptor = sys::napi_property_descriptor {
-            utf8name: name.as_ptr(),
-            name: ptr::null_mut(),
-            method: None,
-            getter: None,
-            setter: None,
-            value: value.0,
-            attributes: sys::PropertyAttributes::default,
-            data: ptr::null_mut(),
-        };
-        self.check(unsafe { sys::napi_define_properties(self.0, object.0, 1, &descriptor) })
+        self.define(
+            object,
+            Key::Name(name),
+            value,
+            sys::PropertyAttributes::default,
+        )
     }
 
     /// Defines `object[key] = value` (`key` a string or a symbol), neither enumerable nor
     /// writable.
     pub fn define_hidden_key(&self, object: Value, key: Value, value: Value) -> Result<()> {
-        let descriptor = sys::napi_property_descriptor {
-            utf8name: ptr::null(),
-            name: key.0,
-            method: None,
-            getter: None,
-            setter: None,
-            value: value.0,
-            attributes: sys::PropertyAttributes::default,
-            data: ptr::null_mut(),
-        };
-        self.check(unsafe { sys::napi_define_properties(self.0, object.0, 1, &descriptor) })
+        self.define(
+            object,
+            Key::Value(key),
+            value,
+            sys::PropertyAttributes::default,
+        )
     }
 
     /// Defines `object.name = value` as JavaScript defines an error's `cause`: writable and
     /// configurable, not enumerable.
     pub fn define_quiet(&self, object: Value, name: &CStr, value: Value) -> Result<()> {
+        let attributes = sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable;
+        self.define(object, Key::Name(name), value, attributes)
+    }
+
+    fn define(
+        &self,
+        object: Value,
+        key: Key,
+        value: Value,
+        attributes: sys::napi_property_attributes,
+    ) -> Result<()> {
+        let (utf8name, name) = match key {
+            Key::Name(name) => (name.as_ptr(), ptr::null_mut()),
+            Key::Value(key) => (ptr::null(), key.0),
+        };
         let descriptor = sys::napi_property_descriptor {
-            utf8name: name.as_ptr(),
-            name: ptr::null_mut(),
+            utf8name,
+            name,
             method: None,
             getter: None,
             setter: None,
             value: value.0,
-            attributes: sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable,
+            attributes,
             data: ptr::null_mut(),
         };
         self.check(unsafe { sys::napi_define_properties(self.0, object.0, 1, &descriptor) })
@@ -712,4 +717,10 @@ fn copy_bytes(data: *mut std::ffi::c_void, len: usize) -> Vec<u8> {
     }
     // SAFETY: N-API reported `len` readable bytes at `data` for a live view.
     unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) }.to_vec()
+}
+
+/// A property's key: a name known in Rust, or a JavaScript string or symbol.
+enum Key<'a> {
+    Name(&'a CStr),
+    Value(Value),
 }

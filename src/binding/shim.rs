@@ -19,6 +19,7 @@ struct Shim {
     signal_key: sys::napi_ref,
     listen: sys::napi_ref,
     log_sink: sys::napi_ref,
+    has_call_options: sys::napi_ref,
 }
 
 thread_local! {
@@ -28,8 +29,9 @@ thread_local! {
 /// Internal: registers `(stream, sink) => state`, which pumps a stream into an upload
 /// sink; the `verifyWebhookEvent` function every instance gets; the symbol an instance's
 /// signal is kept under; `(signal, handle) => unlisten`, which calls `handle.abort()`
-/// when the signal aborts; and `(logger) => (level, message, fields) => void`, which
-/// logs to `logger` (or `console`).
+/// when the signal aborts; `(logger) => (level, message, fields) => void`, which logs to
+/// `logger` (or `console`); and `(options) => boolean`, whether `options` holds any of the
+/// options v6 lacks that a call reads.
 #[napi(skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn register_shim(
@@ -39,6 +41,7 @@ pub fn register_shim(
     signal_key: Unknown,
     listen: Unknown,
     log_sink: Unknown,
+    has_call_options: Unknown,
 ) -> Result<()> {
     let js = Js::of(&env);
     let shim = Shim {
@@ -47,6 +50,7 @@ pub fn register_shim(
         signal_key: js.reference(Value::of(&signal_key))?,
         listen: js.reference(Value::of(&listen))?,
         log_sink: js.reference(Value::of(&log_sink))?,
+        has_call_options: js.reference(Value::of(&has_call_options))?,
     };
     SHIM.with(|cell| cell.set(Some(shim)));
     Ok(())
@@ -77,4 +81,10 @@ pub fn listen(js: Js) -> Result<Value> {
 
 pub fn log_sink(js: Js) -> Result<Value> {
     registered(js, |shim| shim.log_sink)
+}
+
+/// Whether `options` holds an option v6 lacks that a call reads.
+pub fn has_call_options(js: Js, options: Value) -> Result<bool> {
+    let check = registered(js, |shim| shim.has_call_options)?;
+    js.truthy(js.call(js.undefined()?, check, &[options])?)
 }
