@@ -581,33 +581,26 @@ impl Call<'_> {
             return;
         };
         let took = started.elapsed();
-        match outcome {
-            Ok(response) if response.status < 400 => {}
-            Ok(response) => self.record(Level::Warn, |record| {
-                record.status = Some(response.status);
-                record.duration = Some(took);
-                record.message = format!(
-                    "{} {} answered {} after {} try(s) in {}",
-                    record.method,
-                    record.path,
-                    response.status,
-                    record.try_number,
-                    log::milliseconds(took)
-                );
-            }),
-            Err(error) => self.record(Level::Error, |record| {
-                record.code = Some(error.code);
-                record.duration = Some(took);
-                record.message = format!(
-                    "{} {} failed with {} after {} try(s) in {}",
-                    record.method,
-                    record.path,
-                    error.code,
-                    record.try_number,
-                    log::milliseconds(took)
-                );
-            }),
-        }
+        let level = match outcome {
+            Ok(response) if response.status < 400 => return,
+            Ok(_) => Level::Warn,
+            Err(_) => Level::Error,
+        };
+        self.record(level, |record| {
+            record.duration = Some(took);
+            let how = record.outcome(
+                outcome,
+                |status| format!("answered {status}"),
+                |code| format!("failed with {code}"),
+            );
+            record.message = format!(
+                "{} {} {how} after {} try(s) in {}",
+                record.method,
+                record.path,
+                record.try_number,
+                log::milliseconds(took)
+            );
+        });
     }
 }
 

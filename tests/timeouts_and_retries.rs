@@ -120,6 +120,17 @@ async fn send(
     }
 }
 
+/// A GET of a read (so retried as `policy` allows) from the server on `port`.
+async fn get(port: u16, policy: &Policy) -> (Result<ApiResponse, TransportError>, Duration) {
+    send(
+        &client(),
+        request(Method::Get, port, Body::Empty),
+        policy,
+        Repeat::Idempotent,
+    )
+    .await
+}
+
 fn policy(timeout: Option<u64>, retries: u32, idle: Option<u64>) -> Policy {
     Policy {
         timeout: timeout.map(Duration::from_millis),
@@ -132,13 +143,7 @@ fn policy(timeout: Option<u64>, retries: u32, idle: Option<u64>) -> Policy {
 #[tokio::test]
 async fn a_server_that_never_answers_trips_the_idle_timeout() {
     let (port, count) = server(|_, socket| hang(socket));
-    let (outcome, took) = send(
-        &client(),
-        request(Method::Get, port, Body::Empty),
-        &policy(None, 0, Some(300)),
-        Repeat::Idempotent,
-    )
-    .await;
+    let (outcome, took) = get(port, &policy(None, 0, Some(300))).await;
     let error = outcome.expect_err("no answer");
     assert_eq!(error.code, "ETIMEDOUT", "{}", error.message);
     assert_eq!(error.stage, Stage::Sent);
@@ -166,13 +171,7 @@ async fn an_answer_trickling_in_is_not_idle_but_the_call_timeout_ends_it() {
         }
     });
     // Idle would never trip (a byte every 50 ms); the whole call is limited to 700 ms.
-    let (outcome, took) = send(
-        &client(),
-        request(Method::Get, port, Body::Empty),
-        &policy(Some(700), 0, Some(300)),
-        Repeat::Idempotent,
-    )
-    .await;
+    let (outcome, took) = get(port, &policy(Some(700), 0, Some(300))).await;
     let error = outcome.expect_err("too slow");
     assert_eq!(error.code, "ETIMEDOUT");
     assert_eq!(error.stage, Stage::Final);
@@ -243,13 +242,7 @@ async fn an_answer_past_the_cap_is_refused() {
         max_response_bytes: 9_999,
         ..Policy::default()
     };
-    let (outcome, _) = send(
-        &client(),
-        request(Method::Get, port, Body::Empty),
-        &capped,
-        Repeat::Idempotent,
-    )
-    .await;
+    let (outcome, _) = get(port, &capped).await;
     let error = outcome.expect_err("too large");
     assert_eq!(error.code, "ERR_RESPONSE_TOO_LARGE");
     assert_eq!(error.stage, Stage::Final);
@@ -270,13 +263,7 @@ async fn an_answer_past_the_cap_is_refused() {
         text.push_str("0\r\n\r\n");
         let _ = socket.write_all(text.as_bytes());
     });
-    let (outcome, _) = send(
-        &client(),
-        request(Method::Get, port, Body::Empty),
-        &capped,
-        Repeat::Idempotent,
-    )
-    .await;
+    let (outcome, _) = get(port, &capped).await;
     assert_eq!(
         outcome.expect_err("too large").code,
         "ERR_RESPONSE_TOO_LARGE"
@@ -286,13 +273,7 @@ async fn an_answer_past_the_cap_is_refused() {
         ..Policy::default()
     };
     let (port, _) = server(move |_, socket| answer(socket, "200 OK", &[], &"z".repeat(10_000)));
-    let (outcome, _) = send(
-        &client(),
-        request(Method::Get, port, Body::Empty),
-        &exact,
-        Repeat::Idempotent,
-    )
-    .await;
+    let (outcome, _) = get(port, &exact).await;
     assert_eq!(outcome.expect("at the cap").body.len(), 10_000);
 }
 
