@@ -1,6 +1,7 @@
 //! Fault injection for testing clients: per-route delays, error statuses,
 //! dropped connections and truncated bodies. Off unless rules are configured.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,7 +18,7 @@ use crate::server::{App, ConnectionContext};
 
 /// One rule. `path` is a glob over the request path where `*` matches any run
 /// of characters (including `/`); `method` absent or `*` matches every method.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FaultRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,6 +41,20 @@ pub struct FaultRule {
     /// Apply to this many matching requests, then retire; absent means forever.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub times: Option<u32>,
+    /// Headers added to the injected `status` answer (a 429's `Retry-After`, ...).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// With `dropConnection`: run the request first (an upload is stored, a delete done),
+    /// then close the connection without answering.
+    #[serde(default)]
+    pub after_handler: bool,
+    /// Read the request body slowly: wait this long before each chunk.
+    #[serde(default)]
+    pub read_delay_ms: u64,
+    /// Apply to each matching request with this probability (0 to 1); absent means always.
+    /// A request the dice spare neither consumes `times` nor stops at this rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chance: Option<f64>,
 }
 
 impl FaultRule {
@@ -54,6 +69,20 @@ impl FaultRule {
         }
         if self.times == Some(0) {
             return Err("fault rule times must be at least 1".into());
+        }
+        if let Some(chance) = self.chance {
+            if !(0.0..=1.0).contains(&chance) {
+                return Err(format!("fault rule chance {chance} is not between 0 and 1"));
+            }
+        }
+        for (name, value) in &self.headers {
+            if axum::http::HeaderName::from_bytes(name.as_bytes()).is_err()
+                || axum::http::HeaderValue::from_str(value).is_err()
+            {
+                return Err(format!(
+                    "fault rule header {name}: {value} is not a valid header"
+                ));
+            }
         }
         Ok(self)
     }
@@ -117,7 +146,9 @@ impl FaultSet {
     /// The first rule matching the request, consuming one of its `times`.
     fn take(&self, method: &str, path: &str) -> Option<FaultRule> {
         let mut rules = self.rules.lock().unwrap_or_else(|e| e.into_inner());
-        let index = rules.iter().position(|r| r.matches(method, path))?;
+        let index = rules.iter().position(|r| {
+            r.matches(method, path) && r.chance.is_none_or(|chance| fastrand::f64() < chance)
+        })?;
         let rule = rules.get_mut(index)?;
         let taken = rule.clone();
         if let Some(times) = rule.times.as_mut() {
@@ -141,16 +172,34 @@ pub async fn inject(State(app): State<Arc<App>>, request: Request, next: Next) -
     if rule.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(rule.delay_ms)).await;
     }
+    let request = if rule.read_delay_ms > 0 {
+        slow_body(request, Duration::from_millis(rule.read_delay_ms))
+    } else {
+        request
+    };
     if rule.drop_connection {
-        if let Some(conn) = request.extensions().get::<ConnectionContext>() {
-            conn.kill.notify_one();
+        let connection = request.extensions().get::<ConnectionContext>().cloned();
+        if rule.after_handler {
+            // The work is done (an upload stored, a delete made); the answer never leaves.
+            drop(next.run(request).await);
+        }
+        if let Some(connection) = connection {
+            connection.kill.notify_one();
             // The connection task drops the socket; this future is dropped with it.
             std::future::pending::<()>().await;
         }
         return truncated(StatusCode::INTERNAL_SERVER_ERROR, Bytes::new());
     }
     if let Some(status) = rule.status.and_then(|s| StatusCode::from_u16(s).ok()) {
-        let response = ApiError::Injected(status).into_response();
+        let mut response = ApiError::Injected(status).into_response();
+        for (name, value) in &rule.headers {
+            if let (Ok(name), Ok(value)) = (
+                axum::http::HeaderName::from_bytes(name.as_bytes()),
+                axum::http::HeaderValue::from_str(value),
+            ) {
+                response.headers_mut().insert(name, value);
+            }
+        }
         return if rule.truncate_body {
             truncate(response).await
         } else {
@@ -163,6 +212,16 @@ pub async fn inject(State(app): State<Arc<App>>, request: Request, next: Next) -
     } else {
         response
     }
+}
+
+/// The request with a body that waits `delay` before each chunk: a slow reader.
+fn slow_body(request: Request, delay: Duration) -> Request {
+    let (parts, body) = request.into_parts();
+    let chunks = futures_util::StreamExt::then(body.into_data_stream(), move |chunk| async move {
+        tokio::time::sleep(delay).await;
+        chunk
+    });
+    Request::from_parts(parts, Body::from_stream(chunks))
 }
 
 async fn truncate(response: Response) -> Response {
@@ -215,19 +274,52 @@ mod tests {
         assert!(!glob_match(b"/exact", b"/exact/more"));
     }
 
+    fn rule(json: &str) -> Result<FaultRule, String> {
+        serde_json::from_str::<FaultRule>(json)
+            .map_err(|e| e.to_string())
+            .and_then(FaultRule::validated)
+    }
+
     #[test]
     fn times_retire_rules() {
-        let set = FaultSet::new(vec![FaultRule {
-            method: Some("GET".into()),
-            path: "/x".into(),
-            status: Some(503),
-            delay_ms: 0,
-            drop_connection: false,
-            truncate_body: false,
-            times: Some(1),
-        }]);
+        let set = FaultSet::new(vec![rule(
+            r#"{"method":"GET","path":"/x","status":503,"times":1}"#,
+        )
+        .unwrap()]);
         assert!(set.take("POST", "/x").is_none());
         assert!(set.take("get", "/x").is_some());
         assert!(set.take("GET", "/x").is_none());
+    }
+
+    #[test]
+    fn the_rule_fields_and_their_checks() {
+        let full = rule(
+            r#"{"path":"*","status":429,"headers":{"Retry-After":"1"},"chance":0.5,"readDelayMs":3}"#,
+        )
+        .expect("a valid rule");
+        assert_eq!(
+            full.headers.get("Retry-After").map(String::as_str),
+            Some("1")
+        );
+        assert_eq!((full.chance, full.read_delay_ms), (Some(0.5), 3));
+        assert!(rule(r#"{"path":"*","dropConnection":true,"afterHandler":true}"#).is_ok());
+        assert!(rule(r#"{"path":"*","chance":1.5}"#).is_err());
+        assert!(rule(r#"{"path":"*","headers":{"bad name":"x"}}"#).is_err());
+    }
+
+    #[test]
+    fn a_rule_its_chance_spares_lets_the_next_rule_apply() {
+        let set = FaultSet::new(vec![
+            rule(r#"{"path":"*","status":500,"chance":0}"#).unwrap(),
+            rule(r#"{"path":"*","status":503,"times":1}"#).unwrap(),
+        ]);
+        assert_eq!(
+            set.take("GET", "/v1/files").and_then(|r| r.status),
+            Some(503)
+        );
+        assert!(
+            set.take("GET", "/v1/files").is_none(),
+            "the 503 rule retired"
+        );
     }
 }
