@@ -76,6 +76,23 @@ test('a new option with a bad value is a TypeError naming it, at construction', 
   assert.throws(() => new ImageKit({ publicKey: 'p', timeout: -1 }), { message: 'Missing privateKey during ImageKit initialization' })
 })
 
+test('each option a call reads is read when set after construction, as v6 reads its own', async () => {
+  // The options are read at every call; a JavaScript check (imagekit.js, hasCallOptions)
+  // decides whether to read them at all, so each must be noticed there too.
+  const bad = { timeout: -1, maxRetries: 1.5, idleTimeout: 'soon', maxResponseBytes: -1, logLevel: 'loud', logger: 'nope' }
+  for (const [name, value] of Object.entries(bad)) {
+    const ik = new ImageKit({ ...KEYS, apiEndpoint: 'http://127.0.0.1:9', logLevel: name === 'logger' ? 'debug' : undefined })
+    ik.options[name] = value
+    const outcome = await settle(ik.getFileDetails('f1'))
+    assert.ok(outcome.error instanceof TypeError, `${name}: ${outcome.error && outcome.error.message}`)
+    assert.match(outcome.error.message, new RegExp(`"${name}"`))
+  }
+  // A getter that throws is the call's rejection, not a synchronous throw.
+  const ik = new ImageKit({ ...KEYS, apiEndpoint: 'http://127.0.0.1:9' })
+  Object.defineProperty(ik.options, 'timeout', { get() { throw new Error('getter') }, enumerable: true })
+  await assert.rejects(ik.getFileDetails('f1'), { message: 'getter' })
+})
+
 test('timeout bounds the whole call: ETIMEDOUT within the timeout plus a second', async (t) => {
   const silent = await silentServer()
   t.after(() => silent.close())

@@ -54,7 +54,14 @@ pub fn run(env: &Env, pool: &SharedClient, endpoint: &Endpoint, call: Invocation
     };
     // The options v6 lacks are read only when one of them is there (one call into
     // JavaScript, where a property read costs far less than through N-API).
-    let extended = shim::has_call_options(js, options).map_err(|e| js.raise(e))?;
+    let extended = match shim::has_call_options(js, options) {
+        Ok(extended) => extended,
+        // A getter that threw: reported as v6 reports an exception reading the options.
+        Err(error) => {
+            js.raise(error);
+            return refuse(env, callback, Invalid::Host);
+        }
+    };
     let policy = match extended {
         false => Ok(api::policy::Policy::default()),
         true => api::policy::policy(&node, options),

@@ -59,10 +59,11 @@ pub fn for_call(node: &Node, options: Value) -> std::result::Result<Option<Arc<J
             .weak::<true>()
             .build_callback(|context| {
                 let record = context.value;
+                let fields = fields(&record);
                 Ok(FnArgs::from((
                     record.level.name().to_owned(),
-                    record.message.clone(),
-                    fields(&record),
+                    record.message,
+                    fields,
                 )))
             })?;
         Ok(Arc::new(JsLog { level, emit }))
