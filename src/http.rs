@@ -469,7 +469,7 @@ const ACCEPT_ENCODING: &str = "gzip, deflate, br";
 const ACCEPT: &str = "application/json, text/plain, */*";
 /// The package's name and version.
 pub const USER_AGENT: &str = concat!(
-    "imagekit/",
+    "imagekit-native/",
     env!("CARGO_PKG_VERSION"),
     " (Rust native addon)"
 );
