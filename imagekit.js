@@ -7,8 +7,20 @@
 // the one v6 applies (String(), template-literal ToString, truthiness, for…in), so odd
 // input gives v6's result or v6's error.
 const { Readable } = require('stream')
-const native = require('./index.js')
+const native = loadNative()
 const { ImageKit, buildUrl } = native
+
+// napi-rs's loader (index.js) tries the addon beside it, then the platform package; when
+// neither loads, its generic message becomes one naming the platform, the missing package,
+// the supported platforms and the fix (platform.js).
+function loadNative() {
+  try {
+    return require('./index.js')
+  } catch (error) {
+    if (!/native binding/.test(String(error && error.message))) throw error
+    throw require('./platform.js').missingBinaryError(error.cause === undefined ? error : error.cause)
+  }
+}
 
 // A wire field: its length as one UTF-16 unit (or U+FFFF and two units for 65535 and
 // more), then the text. See src/binding/url_wire.rs.

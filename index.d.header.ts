@@ -8,11 +8,30 @@
  * Written by hand (`napi.dtsHeaderFile` in package.json puts it at the top of the
  * generated `index.d.ts`): it is a conditional type over an intersection, and
  * napi-rs's type generator emits neither. Every other type comes from
- * `src/binding/*.rs`.
+ * `src/binding/*.rs`, except the few below that napi-rs cannot express.
  */
 export type IKResponse<T> = T extends Error
   ? T & { $ResponseMetadata?: ResponseMetadata }
   : T & { $ResponseMetadata: ResponseMetadata }
+
+/**
+ * Options of `url()`: a `path` under `urlEndpoint`, or an absolute `src`, never both and
+ * never neither (v6's union: `url({})` and `url({ path, src })` do not compile).
+ * Written here because napi-rs generates neither `extends` nor unions of interfaces.
+ */
+export type UrlOptions = UrlOptionsSrc | UrlOptionsPath
+export interface UrlOptionsSrc extends UrlOptionsBase {
+  /** The complete URL of a file already mapped to ImageKit. */
+  src: string
+  path?: never
+}
+export interface UrlOptionsPath extends UrlOptionsBase {
+  /** The path of the file under `urlEndpoint`, e.g. `/path/to/image.jpg`. */
+  path: string
+  src?: never
+}
+/** What `url()` reads: the instance's options with the call's options over them (v6's). */
+export type FinalUrlOptions = ImageKitOptions & UrlOptions
 
 /**
  * Members of the class that napi-rs does not implement, declared here and merged into the

@@ -8,11 +8,30 @@
  * Written by hand (`napi.dtsHeaderFile` in package.json puts it at the top of the
  * generated `index.d.ts`): it is a conditional type over an intersection, and
  * napi-rs's type generator emits neither. Every other type comes from
- * `src/binding/*.rs`.
+ * `src/binding/*.rs`, except the few below that napi-rs cannot express.
  */
 export type IKResponse<T> = T extends Error
   ? T & { $ResponseMetadata?: ResponseMetadata }
   : T & { $ResponseMetadata: ResponseMetadata }
+
+/**
+ * Options of `url()`: a `path` under `urlEndpoint`, or an absolute `src`, never both and
+ * never neither (v6's union: `url({})` and `url({ path, src })` do not compile).
+ * Written here because napi-rs generates neither `extends` nor unions of interfaces.
+ */
+export type UrlOptions = UrlOptionsSrc | UrlOptionsPath
+export interface UrlOptionsSrc extends UrlOptionsBase {
+  /** The complete URL of a file already mapped to ImageKit. */
+  src: string
+  path?: never
+}
+export interface UrlOptionsPath extends UrlOptionsBase {
+  /** The path of the file under `urlEndpoint`, e.g. `/path/to/image.jpg`. */
+  path: string
+  src?: never
+}
+/** What `url()` reads: the instance's options with the call's options over them (v6's). */
+export type FinalUrlOptions = ImageKitOptions & UrlOptions
 
 /**
  * Members of the class that napi-rs does not implement, declared here and merged into the
@@ -621,22 +640,6 @@ export interface FileVersionDetailsOptions {
  */
 export type FileVersionDetailsResponse = FileObject
 
-/** What `url()` reads: the instance's options with the call's options over them. */
-export interface FinalUrlOptions {
-  publicKey: string
-  privateKey: string
-  urlEndpoint: string
-  uploadEndpoint?: string
-  apiEndpoint?: string
-  transformationPosition?: TransformationPosition
-  path?: string
-  src?: string
-  transformation?: Array<Transformation>
-  queryParameters?: Record<string, string>
-  signed?: boolean
-  expireSeconds?: number
-}
-
 /** A folder in the media library (`listFiles` with folders included). */
 export interface FolderObject {
   folderId: string
@@ -1062,10 +1065,11 @@ export interface UrlEndpoint {
   urlRewriter?: UrlRewriter
 }
 
-/** Options of `url()`: a `path` under `urlEndpoint`, or an absolute `src`. */
-export interface UrlOptions {
-  path?: string
-  src?: string
+/**
+ * What every `url()` call may give besides its `path` or `src` (the union `UrlOptions` is
+ * declared in `index.d.header.ts`).
+ */
+export interface UrlOptionsBase {
   urlEndpoint?: string
   transformation?: Array<Transformation>
   transformationPosition?: TransformationPosition

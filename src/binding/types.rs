@@ -68,11 +68,10 @@ pub struct CallOptions {
     pub signal: Option<napi::bindgen_prelude::Unknown<'static>>,
 }
 
-/// Options of `url()`: a `path` under `urlEndpoint`, or an absolute `src`.
+/// What every `url()` call may give besides its `path` or `src` (the union `UrlOptions` is
+/// declared in `index.d.header.ts`).
 #[napi(object, object_to_js = false, object_from_js = false)]
-pub struct UrlOptions {
-    pub path: Option<String>,
-    pub src: Option<String>,
+pub struct UrlOptionsBase {
     pub url_endpoint: Option<String>,
     pub transformation: Option<Vec<Transformation>>,
     pub transformation_position: Option<TransformationPosition>,
@@ -88,23 +87,6 @@ pub enum TransformationPosition {
     Path,
     #[napi(value = "query")]
     Query,
-}
-
-/// What `url()` reads: the instance's options with the call's options over them.
-#[napi(object, object_to_js = false, object_from_js = false)]
-pub struct FinalUrlOptions {
-    pub public_key: String,
-    pub private_key: String,
-    pub url_endpoint: String,
-    pub upload_endpoint: Option<String>,
-    pub api_endpoint: Option<String>,
-    pub transformation_position: Option<TransformationPosition>,
-    pub path: Option<String>,
-    pub src: Option<String>,
-    pub transformation: Option<Vec<Transformation>>,
-    pub query_parameters: Option<HashMap<String, String>>,
-    pub signed: Option<bool>,
-    pub expire_seconds: Option<f64>,
 }
 
 // The webhook events v6 declares, field for field. Nested shapes are written out with

@@ -1,2 +1,4 @@
-// v6's `imagekit/dist/libs/interfaces/IKCallback`.
-export type { IKCallback } from '../../../index'
+// v6's `imagekit/dist/libs/interfaces/IKCallback`: the names it exports, declared in the package's index.d.ts.
+export type {
+  IKCallback,
+} from '../../../index'

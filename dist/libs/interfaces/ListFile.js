@@ -1,0 +1,3 @@
+'use strict'
+// Type declarations only (see ListFile.d.ts), as in v6.
+Object.defineProperty(exports, '__esModule', { value: true })
