@@ -1,12 +1,17 @@
 'use strict'
-// The package as users get it: `npm pack`, installed as `imagekit` into a fresh project, used by
-// a TypeScript program written against imagekit@6.0.0. The program must type-check under
-// `tsc --strict` against both v6's typings and ours, then compile and run against the local
-// server. Needs `npm run build` first (the .node binary is packed as it is).
+// The package as users get it: `npm pack` of the main package and of this machine's platform
+// package (npm/linux-x64-gnu with the addon and the local server put in, as the release
+// workflow's `napi artifacts` step does), installed from the tarballs into fresh projects
+// whose PATH has no cargo, with nothing from the registry. In the first: a v6 TypeScript
+// program (type-checked under `tsc --strict` against v6's typings and ours) and a program
+// importing the types of all 24 of v6's interface paths, require and ESM import, the local
+// server started from the installed package, and the runtime smoke script against it. In the
+// second, without the platform package: the error naming the platform, the package and the
+// fix. Needs `npm run build` and the release server first.
 
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
-const { execFileSync, spawn } = require('node:child_process')
+const { execFileSync, spawnSync, spawn } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
@@ -134,19 +139,53 @@ main().catch((error) => {
 });
 `
 
+const pkg = require('../package.json')
+const { currentPlatform, packageOf, SUPPORTED } = require('../platform.js')
+const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+const SMOKE = path.join(__dirname, 'runtimes', 'smoke.js')
+
 function run(command, args, options) {
   return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options })
 }
 
-/** Starts the local server on a free port; resolves with its endpoints and a stop function. */
-async function startServer() {
-  run('cargo', ['build', '--release', '--quiet', '-p', 'imagekit-local-server'], { cwd: root })
-  const binary = path.join(root, 'target', 'release', 'imagekit-local-server')
-  const child = spawn(binary, ['--port', '0', '--exit-on-stdin-close'], { stdio: ['pipe', 'pipe', 'inherit'] })
-  const [line] = await readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then((r) => [r.value])
+/** This environment without Rust: no PATH entry holding cargo or rustc, no loader override. */
+function withoutRust() {
+  const env = { ...process.env }
+  env.PATH = process.env.PATH.split(path.delimiter)
+    .filter((dir) => !['cargo', 'rustc'].some((tool) => fs.existsSync(path.join(dir, tool))))
+    .join(path.delimiter)
+  for (const name of ['NODE_PATH', 'NAPI_RS_NATIVE_LIBRARY_PATH', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete env[name]
+  return env
+}
+
+function writeJson(file, value) {
+  fs.writeFileSync(file, JSON.stringify(value, null, 2))
+}
+
+function packIn(dir, destination) {
+  const [packed] = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', destination], { cwd: dir }))
+  return { files: packed.files.map((f) => f.path).sort(), tarball: path.join(destination, packed.filename) }
+}
+
+/** A fresh project with the given tarballs installed (the main one as `imagekit`, the npm alias). */
+function project(work, name, tarballs, env) {
+  const dir = path.join(work, name)
+  fs.mkdirSync(dir)
+  writeJson(path.join(dir, 'package.json'), { name: `v6-user-${name}`, private: true })
+  const [main, ...others] = tarballs
+  run(npm, ['install', '--offline', '--no-audit', '--no-fund', `imagekit@file:${main}`, ...others], { cwd: dir, env })
+  return dir
+}
+
+/** Starts the local server through the installed package's bin; resolves with its endpoints. */
+async function startInstalledServer(dir, env) {
+  const bin = path.join(dir, 'node_modules', '.bin', 'imagekit-native-server')
+  const child = spawn(process.execPath, [bin, '--port', '0', '--exit-on-stdin-close'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'inherit'] })
+  const first = await readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]().next()
   child.stdout.resume()
+  assert.ok(!first.done, 'the installed server printed its endpoints')
   return {
-    config: JSON.parse(line),
+    config: JSON.parse(first.value),
     stop: () => new Promise((resolve) => {
       child.once('exit', resolve)
       child.stdin.end()
@@ -154,11 +193,7 @@ async function startServer() {
   }
 }
 
-function writeJson(file, value) {
-  fs.writeFileSync(file, JSON.stringify(value, null, 2))
-}
-
-function tsconfig(extra) {
+function tsconfig(extra, files) {
   return {
     compilerOptions: {
       strict: true,
@@ -167,61 +202,151 @@ function tsconfig(extra) {
       moduleResolution: 'node',
       target: 'es2020',
       types: ['node'],
+      typeRoots: [path.join(root, 'node_modules', '@types')],
       outDir: 'out',
       ...extra,
     },
-    files: ['main.ts'],
+    files,
   }
 }
 
-test('the packed package installs, type-checks and runs a v6 TypeScript program', { timeout: 180_000 }, async (t) => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'imagekit-pack-'))
-  t.after(() => fs.rmSync(work, { recursive: true, force: true }))
-
-  const [packed] = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', work], { cwd: root }))
-  const shipped = packed.files.map((f) => f.path)
-  for (const file of ['imagekit.js', 'imagekit.d.ts', 'index.js', 'index.d.ts', 'dist/libs/interfaces/index.d.ts', 'dist/libs/interfaces/IKResponse.d.ts']) {
-    assert.ok(shipped.includes(file), `${file} is packed (packed: ${shipped.join(', ')})`)
-  }
-  assert.ok(shipped.some((f) => f.endsWith('.node')), 'the native binary is packed')
-
-  const project = path.join(work, 'project')
-  fs.mkdirSync(project)
-  writeJson(path.join(project, 'package.json'), { name: 'v6-user', private: true })
-  const tarball = path.join(work, packed.filename)
-  run(npm, ['install', `imagekit@file:${tarball}`, 'typescript@5', '@types/node', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: project })
-  fs.writeFileSync(path.join(project, 'main.ts'), PROGRAM)
-  const tsc = path.join(project, 'node_modules', 'typescript', 'bin', 'tsc')
-
-  // The program is v6 code: it type-checks against v6's own typings...
-  writeJson(path.join(project, 'tsconfig.v6.json'), tsconfig({
-    noEmit: true,
-    paths: { imagekit: [path.join(reference, 'dist', 'index.d.ts')], 'imagekit/*': [path.join(reference, '*')] },
-  }))
-  typeCheck(tsc, project, 'tsconfig.v6.json', 'v6 typings')
-  // ...and against this package's, unchanged.
-  writeJson(path.join(project, 'tsconfig.check.json'), tsconfig({ noEmit: true }))
-  typeCheck(tsc, project, 'tsconfig.check.json', 'this package')
-  writeJson(path.join(project, 'tsconfig.json'), tsconfig({}))
-  run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project })
-
-  const server = await startServer()
-  try {
-    const output = run(process.execPath, [path.join(project, 'out', 'main.js')], {
-      cwd: project,
-      env: { ...process.env, IK_SERVER: JSON.stringify(server.config) },
-      timeout: 60_000,
-    })
-    assert.deepEqual(JSON.parse(output.trim().split('\n').pop()), { ok: true, fileType: 'non-image', files: 2, folders: 1 })
-  } finally {
-    await server.stop()
-  }
-})
-
-function typeCheck(tsc, cwd, config, against) {
+function typeCheck(cwd, config, against) {
   try {
     run(process.execPath, [tsc, '-p', config], { cwd })
   } catch (e) {
     assert.fail(`tsc --strict against ${against} failed:\n${e.stdout}${e.stderr}`)
   }
 }
+
+/** The names each of v6's interface files exports, read with the TypeScript checker. */
+function v6InterfaceExports() {
+  const ts = require('typescript')
+  const dir = path.join(reference, 'dist', 'libs', 'interfaces')
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.d.ts')).map((f) => path.join(dir, f))
+  const program = ts.createProgram(files, { strict: true, noEmit: true })
+  const checker = program.getTypeChecker()
+  return Object.fromEntries(files.map((file) => {
+    const symbol = checker.getSymbolAtLocation(program.getSourceFile(file))
+    return [path.basename(file, '.d.ts'), checker.getExportsOfModule(symbol).map((s) => s.name)]
+  }))
+}
+
+/** A program that imports every name from every one of v6's interface paths. */
+function typesProgram(exports) {
+  const lines = []
+  const uses = []
+  for (const [file, names] of Object.entries(exports)) {
+    const alias = (name) => `${file.replace(/\W/g, '_')}_${name}`
+    const named = names.filter((n) => n !== 'default')
+    if (named.length) {
+      lines.push(`import type { ${named.map((n) => `${n} as ${alias(n)}`).join(', ')} } from "imagekit/dist/libs/interfaces/${file}";`)
+      uses.push(...named.map((n) => (/^(IKCallback)$/.test(n) ? `${alias(n)}<unknown>` : alias(n))))
+    }
+    if (names.includes('default')) {
+      lines.push(`import ${alias('default')} from "imagekit/dist/libs/interfaces/${file}";`)
+      uses.push(`${alias('default')}<{ a: 1 }>`)
+    }
+  }
+  return `${lines.join('\n')}\nexport type Every = [\n  ${uses.join(',\n  ')},\n];\n`
+}
+
+test('installed from its tarballs without Rust: v6 programs, every type path, require, ESM, the server', { timeout: 240_000 }, async (t) => {
+  const env = withoutRust()
+  assert.equal(spawnSync('cargo', ['--version'], { env }).error?.code, 'ENOENT', 'no cargo on the PATH of the projects')
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'imagekit-install-'))
+  t.after(() => fs.rmSync(work, { recursive: true, force: true }))
+  const platform = currentPlatform()
+
+  // The main package carries no binary; the platform package carries the addon and the server.
+  const main = packIn(root, work)
+  assert.ok(!main.files.some((f) => f.endsWith('.node') || f.includes('imagekit-local-server')), `no binary in the main package: ${main.files}`)
+  const exports = v6InterfaceExports()
+  assert.equal(Object.keys(exports).length, 24)
+  for (const file of ['imagekit.js', 'imagekit.d.ts', 'index.js', 'index.d.ts', 'platform.js', 'bin/imagekit-native-server.js', 'package.json']) {
+    assert.ok(main.files.includes(file), `${file} is packed`)
+  }
+  for (const file of Object.keys(exports)) {
+    for (const ext of ['.d.ts', '.js']) assert.ok(main.files.includes(`dist/libs/interfaces/${file}${ext}`), `${file}${ext} is packed`)
+  }
+  const staged = path.join(work, 'platform-package')
+  fs.mkdirSync(staged)
+  fs.copyFileSync(path.join(root, 'npm', platform, 'package.json'), path.join(staged, 'package.json'))
+  fs.copyFileSync(path.join(root, `imagekit.${platform}.node`), path.join(staged, `imagekit.${platform}.node`))
+  fs.copyFileSync(path.join(root, 'target', 'release', 'imagekit-local-server'), path.join(staged, 'imagekit-local-server'))
+  fs.chmodSync(path.join(staged, 'imagekit-local-server'), 0o755)
+  const native = packIn(staged, work)
+  assert.deepEqual(native.files, [`imagekit.${platform}.node`, 'imagekit-local-server', 'package.json'].sort())
+
+  const dir = project(work, 'with-platform', [main.tarball, native.tarball], env)
+  assert.equal(require(path.join(dir, 'node_modules', 'imagekit', 'package.json')).name, pkg.name, 'installed under the alias')
+
+  // Module resolution as v6 users have it: no exports map, every subpath resolves.
+  fs.writeFileSync(path.join(dir, 'check.js'), `
+const ImageKit = require('imagekit')
+const resolved = ['imagekit/package.json', ${Object.keys(exports).map((f) => `'imagekit/dist/libs/interfaces/${f}'`).join(', ')}].map((p) => require(p) && p)
+const ik = new ImageKit({ publicKey: 'p', privateKey: 'k', urlEndpoint: 'https://ik.imagekit.io/demo' })
+console.log(JSON.stringify({ same: ImageKit === ImageKit.default, url: ik.url({ path: '/a.jpg', transformation: [{ width: 100 }] }), resolved: resolved.length }))
+`)
+  fs.writeFileSync(path.join(dir, 'check.mjs'), `
+import ImageKit from 'imagekit'
+import * as interfaces from 'imagekit/dist/libs/interfaces/index.js'
+const ik = new ImageKit({ publicKey: 'p', privateKey: 'k', urlEndpoint: 'https://ik.imagekit.io/demo' })
+console.log(JSON.stringify({ url: ik.url({ path: '/a.jpg', transformation: [{ width: 100 }] }), interfaces: typeof interfaces }))
+`)
+  const url = 'https://ik.imagekit.io/demo/tr:w-100/a.jpg'
+  assert.deepEqual(JSON.parse(run(process.execPath, ['check.js'], { cwd: dir, env })), { same: true, url, resolved: 25 })
+  assert.deepEqual(JSON.parse(run(process.execPath, ['check.mjs'], { cwd: dir, env })), { url, interfaces: 'object' })
+
+  // TypeScript: the v6 program and the program importing every type path, checked against
+  // v6's own typings and against the installed package's, then compiled and run.
+  fs.writeFileSync(path.join(dir, 'main.ts'), PROGRAM)
+  fs.writeFileSync(path.join(dir, 'types.ts'), typesProgram(exports))
+  writeJson(path.join(dir, 'tsconfig.v6.json'), tsconfig({
+    noEmit: true,
+    baseUrl: '.',
+    paths: { imagekit: [path.join(reference, 'dist', 'index.d.ts')], 'imagekit/*': [path.join(reference, '*')] },
+  }, ['main.ts', 'types.ts']))
+  typeCheck(dir, 'tsconfig.v6.json', 'v6 typings')
+  writeJson(path.join(dir, 'tsconfig.json'), tsconfig({}, ['main.ts', 'types.ts']))
+  typeCheck(dir, 'tsconfig.json', 'the installed package')
+
+  const server = await startInstalledServer(dir, env)
+  try {
+    const serverEnv = { ...env, IK_SERVER: JSON.stringify(server.config) }
+    const output = run(process.execPath, [path.join(dir, 'out', 'main.js')], { cwd: dir, env: serverEnv, timeout: 60_000 })
+    assert.deepEqual(JSON.parse(output.trim().split('\n').pop()), { ok: true, fileType: 'non-image', files: 2, folders: 1 })
+    const smoke = spawnSync(process.execPath, [SMOKE], {
+      cwd: dir,
+      env: { ...serverEnv, IK_MODULE: path.join(dir, 'node_modules', 'imagekit') },
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
+    assert.equal(smoke.status, 0, `the smoke script against the installed package:\n${smoke.stdout}${smoke.stderr}`)
+  } finally {
+    await server.stop()
+  }
+
+  // Without the platform package: loading fails with the platform, the package and the fix.
+  const bare = project(work, 'without-platform', [main.tarball], env)
+  const missing = packageOf(platform)
+  const expectMissing = (text, how) => {
+    for (const part of [platform, `npm install ${missing}@${pkg.version}`, 'build it from source with Rust', ...SUPPORTED]) {
+      assert.ok(text.includes(part), `${how} names ${part}:\n${text}`)
+    }
+  }
+  fs.writeFileSync(path.join(bare, 'load.js'), `
+try { require('imagekit'); console.log('{}') } catch (e) {
+  console.log(JSON.stringify({ message: e.message, code: e.code, platform: e.platform, package: e.package, supported: e.supportedPlatforms, causes: Array.isArray(e.cause) || e.cause instanceof Error }))
+}`)
+  const failure = JSON.parse(run(process.execPath, ['load.js'], { cwd: bare, env }))
+  expectMissing(failure.message, 'require')
+  assert.deepEqual(
+    { code: failure.code, platform: failure.platform, package: failure.package, supported: failure.supported, causes: failure.causes },
+    { code: 'ERR_IMAGEKIT_NO_BINARY', platform, package: missing, supported: SUPPORTED, causes: true },
+  )
+  fs.writeFileSync(path.join(bare, 'load.mjs'), "import('imagekit').catch((e) => console.log(JSON.stringify({ message: e.message })))\n")
+  expectMissing(JSON.parse(run(process.execPath, ['load.mjs'], { cwd: bare, env })).message, 'ESM import')
+  const server2 = spawnSync(process.execPath, [path.join(bare, 'node_modules', '.bin', 'imagekit-native-server'), '--help'], { cwd: bare, env, encoding: 'utf8' })
+  assert.equal(server2.status, 1)
+  expectMissing(server2.stderr, 'imagekit-native-server')
+})
