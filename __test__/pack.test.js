@@ -142,7 +142,7 @@ main().catch((error) => {
 const pkg = require('../package.json')
 const { currentPlatform, packageOf, SUPPORTED } = require('../platform.js')
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
-const SMOKE = path.join(__dirname, 'runtimes', 'smoke.js')
+const SMOKE = path.join(__dirname, 'runtimes', 'smoke.cjs')
 
 function run(command, args, options) {
   return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options })
@@ -309,6 +309,14 @@ console.log(JSON.stringify({ url: ik.url({ path: '/a.jpg', transformation: [{ wi
   typeCheck(dir, 'tsconfig.v6.json', 'v6 typings')
   writeJson(path.join(dir, 'tsconfig.json'), tsconfig({}, ['main.ts', 'types.ts']))
   typeCheck(dir, 'tsconfig.json', 'the installed package')
+  // The same without an exports map under the newer resolutions.
+  for (const [name, options] of Object.entries({
+    node16: { module: 'node16', moduleResolution: 'node16' },
+    bundler: { module: 'esnext', moduleResolution: 'bundler' },
+  })) {
+    writeJson(path.join(dir, `tsconfig.${name}.json`), tsconfig({ noEmit: true, ...options }, ['main.ts', 'types.ts']))
+    typeCheck(dir, `tsconfig.${name}.json`, `the installed package (moduleResolution ${name})`)
+  }
 
   const server = await startInstalledServer(dir, env)
   try {

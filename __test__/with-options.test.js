@@ -13,6 +13,7 @@ const ImageKit = require('../imagekit.js')
 const ImageKitV6 = require('imagekit-reference')
 const { startCapture } = require('./helpers/capture')
 const { settle } = require('./helpers/calls')
+const { startServer } = require('./helpers/server')
 
 const KEYS = { publicKey: 'public_key', privateKey: 'private_key', urlEndpoint: 'https://ik.imagekit.io/demo' }
 const client = (origin, options = {}) =>
@@ -222,4 +223,20 @@ test('a settled call stops listening to its signal', async (t) => {
   assert.equal(getEventListeners(controller.signal, 'abort').length, 0)
   // Aborting afterwards changes nothing that has settled.
   controller.abort()
+})
+
+test('an abort after the answer arrived but before the call settled still rejects with AbortError', async (t) => {
+  // The local server is another process, so it answers while this thread is blocked.
+  const server = await startServer()
+  t.after(() => server.stop())
+  const ik = new ImageKit(server.options)
+  await ik.listFiles({}) // the connection is made, so the next answer comes within milliseconds
+  for (let i = 0; i < 5; i++) {
+    const controller = new AbortController()
+    const call = settle(ik.withOptions({ signal: controller.signal }).listFiles({}))
+    // Block this thread well past the answer: it is waiting to be delivered when abort() runs.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300)
+    controller.abort('late')
+    assert.ok(abortError('late')((await call).error))
+  }
 })

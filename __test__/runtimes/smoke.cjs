@@ -6,8 +6,8 @@
 //   IK_SERVER=...                                             bun    smoke.cjs
 //   IK_SERVER=...                                             deno run -A smoke.cjs
 //
-// IK_MODULE (optional) is what to require for the SDK: a package name (`imagekit`) or an
-// absolute path; by default the repository this file sits in. Every result is compared with
+// IK_MODULE (optional) is what to require for the SDK: a package name (`imagekit`, found from
+// this file's folder up) or an absolute path; by default the repository this file sits in. Every result is compared with
 // a value computed here (node:crypto) or known in advance; the first mismatch ends the run
 // with exit code 1 and a message naming the check. Success prints one JSON line.
 
@@ -26,6 +26,13 @@ function runtime() {
 
 const hmac = (algorithm, key, text) => crypto.createHmac(algorithm, key).update(text).digest('hex')
 const sha256 = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex')
+
+/** An error for the failure message: an Error's stack, or v6's plain rejection object as JSON. */
+function describe(error) {
+  if (error instanceof Error) return error.stack || String(error)
+  if (error !== null && typeof error === 'object') return JSON.stringify({ ...error, $ResponseMetadata: error.$ResponseMetadata })
+  return String(error)
+}
 
 /**
  * Runs every check. `server` is the local server's endpoints and keys, `modulePath` what to
@@ -184,13 +191,13 @@ async function main({
   return { ok: true, runtime: runtime().name, version: runtime().version, label, checks: checks.length }
 }
 
-module.exports = { main }
+module.exports = { main, describe }
 
 if (require.main === module) {
   main().then(
     (summary) => console.log(JSON.stringify(summary)),
     (error) => {
-      console.error(`imagekit smoke failed under ${runtime().name} ${runtime().version}: ${(error && error.stack) || error}`)
+      console.error(`imagekit smoke failed under ${runtime().name} ${runtime().version}: ${describe(error)}`)
       process.exitCode = 1
     },
   )

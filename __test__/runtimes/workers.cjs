@@ -9,9 +9,14 @@ const { Worker } = require('node:worker_threads')
 const path = require('node:path')
 
 const SMOKE = path.join(__dirname, 'smoke.cjs')
+const { main, describe } = require(SMOKE)
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads')
-require(workerData.smoke).main({ label: workerData.label }).then((summary) => parentPort.postMessage(summary))
+const { main, describe } = require(workerData.smoke)
+main({ label: workerData.label }).then(
+  (summary) => parentPort.postMessage({ summary }),
+  (error) => parentPort.postMessage({ error: describe(error) }),
+)
 `
 
 /** Runs the smoke in a worker; resolves with its summary and exit code once it has exited. */
@@ -21,13 +26,14 @@ function inWorker(label) {
     let summary
     let failure
     worker.on('message', (message) => {
-      summary = message
+      summary = message.summary
+      if (message.error) failure = message.error
     })
     worker.on('error', (error) => {
       failure = error
     })
     worker.on('exit', (code) => {
-      if (failure) reject(new Error(`${label}: ${failure.stack || failure}`))
+      if (failure) reject(new Error(`${label}: ${describe(failure)}`))
       else if (code !== 0 || !summary) reject(new Error(`${label} exited with code ${code} (summary: ${JSON.stringify(summary)})`))
       else resolve({ ...summary, exitCode: code })
     })
@@ -35,9 +41,14 @@ function inWorker(label) {
 }
 
 async function run() {
-  const { main } = require(SMOKE)
-  const results = await Promise.allSettled([main({ label: 'main-thread' }), inWorker('worker-1'), inWorker('worker-2')])
-  const failures = results.filter((r) => r.status === 'rejected').map((r) => (r.reason && r.reason.stack) || String(r.reason))
+  const results = await Promise.allSettled([
+    main({ label: 'main-thread' }).catch((error) => {
+      throw new Error(`main-thread: ${describe(error)}`)
+    }),
+    inWorker('worker-1'),
+    inWorker('worker-2'),
+  ])
+  const failures = results.filter((r) => r.status === 'rejected').map((r) => describe(r.reason))
   if (failures.length > 0) {
     console.error(`imagekit smoke in worker_threads failed:\n${failures.join('\n')}`)
     process.exitCode = 1

@@ -141,7 +141,13 @@ pub fn run(env: &Env, pool: &SharedClient, endpoint: &Endpoint, call: Invocation
                 }
                 None => None,
             };
-            let Some(outcome) = outcome else {
+            // An abort that came after the answer but before this settles still wins, as
+            // with fetch: the caller aborted a call that had not settled.
+            let aborted = match signal {
+                Some(signal) => abort::is_aborted(js, signal)?,
+                None => false,
+            };
+            let Some(outcome) = outcome.filter(|_| !aborted) else {
                 let signal = signal.ok_or_else(|| "aborted without a signal".to_owned())?;
                 return Ok(Err(abort::abort_error(js, signal)?));
             };
