@@ -68,13 +68,17 @@ async fn wait_for_shutdown(exit_on_stdin_close: bool) {
         let mut buf = [0u8; 1024];
         while matches!(stdin.read(&mut buf).await, Ok(n) if n > 0) {}
     };
+    // SIGTERM is Unix's; on Windows, Ctrl-C and the closed stdin end the server.
     let terminate = async {
+        #[cfg(unix)]
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut signal) => {
                 signal.recv().await;
             }
             Err(_) => std::future::pending::<()>().await,
         }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
     };
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
