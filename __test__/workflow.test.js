@@ -451,3 +451,29 @@ test('.github/scripts/smoke.js hands the server to the command and passes its st
   assert.equal(absent.status, 1, absent.stderr)
   assert.match(absent.stderr, /does not exist/)
 })
+
+// The publish job's `npm publish` runs prepublishOnly (`napi pre-publish`), which refuses a
+// platform package missing any file its `files` names. With every package staged as the
+// publish job stages it, the dry run passes; without one server binary it names that file.
+test('napi pre-publish accepts the staged platform packages and refuses one without its server', (t) => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'imagekit-prepublish-'))
+  t.after(() => fs.rmSync(work, { recursive: true, force: true }))
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(work, 'package.json'))
+  fs.cpSync(path.join(ROOT, 'npm'), path.join(work, 'npm'), { recursive: true, filter: (f) => !/\.node$|imagekit-local-server/.test(f) })
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(work, 'node_modules'))
+  for (const dir of fs.readdirSync(path.join(work, 'npm'))) {
+    // Placeholders: only their presence is checked by a dry run.
+    for (const file of require(path.join(work, 'npm', dir, 'package.json')).files) fs.writeFileSync(path.join(work, 'npm', dir, file), '')
+  }
+  const git = (...args) => spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: work, encoding: 'utf8' })
+  git('init', '-q')
+  git('add', 'package.json')
+  git('commit', '-qm', pkg.version)
+  const prePublish = () => spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js'), 'pre-publish', '-t', 'npm', '--no-gh-release', '--dry-run'], { cwd: work, encoding: 'utf8' })
+  const passed = prePublish()
+  assert.equal(passed.status, 0, `${passed.stdout}${passed.stderr}`)
+  fs.rmSync(path.join(work, 'npm', 'linux-arm64-musl', 'imagekit-local-server'))
+  const refused = prePublish()
+  assert.notEqual(refused.status, 0)
+  assert.match(`${refused.stdout}${refused.stderr}`, /imagekit-native-linux-arm64-musl is incomplete: missing imagekit-local-server/)
+})
