@@ -11,11 +11,11 @@
 
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
-const { execFileSync, spawnSync, spawn } = require('node:child_process')
+const { execFileSync, spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const readline = require('node:readline')
+const { startServer } = require('./helpers/server')
 
 const root = path.join(__dirname, '..')
 const reference = path.join(root, 'node_modules', 'imagekit-reference')
@@ -177,22 +177,6 @@ function project(work, name, tarballs, env) {
   return dir
 }
 
-/** Starts the local server through the installed package's bin; resolves with its endpoints. */
-async function startInstalledServer(dir, env) {
-  const bin = path.join(dir, 'node_modules', '.bin', 'imagekit-native-server')
-  const child = spawn(process.execPath, [bin, '--port', '0', '--exit-on-stdin-close'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'inherit'] })
-  const first = await readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]().next()
-  child.stdout.resume()
-  assert.ok(!first.done, 'the installed server printed its endpoints')
-  return {
-    config: JSON.parse(first.value),
-    stop: () => new Promise((resolve) => {
-      child.once('exit', resolve)
-      child.stdin.end()
-    }),
-  }
-}
-
 function tsconfig(extra, files) {
   return {
     compilerOptions: {
@@ -318,9 +302,11 @@ console.log(JSON.stringify({ url: ik.url({ path: '/a.jpg', transformation: [{ wi
     typeCheck(dir, `tsconfig.${name}.json`, `the installed package (moduleResolution ${name})`)
   }
 
-  const server = await startInstalledServer(dir, env)
+  // The local server through the installed package's bin.
+  const bin = path.join(dir, 'node_modules', '.bin', 'imagekit-native-server')
+  const server = await startServer({ command: [process.execPath, bin], env, cwd: dir })
   try {
-    const serverEnv = { ...env, IK_SERVER: JSON.stringify(server.config) }
+    const serverEnv = { ...env, IK_SERVER: JSON.stringify(server.options) }
     const output = run(process.execPath, [path.join(dir, 'out', 'main.js')], { cwd: dir, env: serverEnv, timeout: 60_000 })
     assert.deepEqual(JSON.parse(output.trim().split('\n').pop()), { ok: true, fileType: 'non-image', files: 2, folders: 1 })
     const smoke = spawnSync(process.execPath, [SMOKE], {

@@ -17,18 +17,21 @@ const PUBLIC_KEY = 'public_test_key'
 const PRIVATE_KEY = 'private_test_key_a8f3c'
 
 /**
- * Starts a server. `args` are extra flags (e.g. `['--job-delay-ms', '0']`).
+ * Starts a server. `args` are extra flags (e.g. `['--job-delay-ms', '0']`); `command`, `env`
+ * and `cwd` start it another way (an installed package's bin, say).
  * Resolves to `{ apiEndpoint, uploadEndpoint, urlEndpoint, publicKey, privateKey, origin,
  * options, admin, setFaults, clearFaults, setRateLimit, reset, stop }`.
  */
-async function startServer({ args = [], publicKey = PUBLIC_KEY, privateKey = PRIVATE_KEY } = {}) {
-  if (!fs.existsSync(BINARY)) {
+async function startServer({ args = [], publicKey = PUBLIC_KEY, privateKey = PRIVATE_KEY, command, env, cwd } = {}) {
+  // `command`: how to start it instead of the built binary, e.g. an installed package's bin.
+  if (!command && !fs.existsSync(BINARY)) {
     throw new Error(`${BINARY} is missing: run cargo build --release -p imagekit-local-server`)
   }
+  const [program, ...before] = command || [BINARY]
   const child = spawn(
-    BINARY,
-    ['--port', '0', '--exit-on-stdin-close', '--public-key', publicKey, '--private-key', privateKey, ...args],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
+    program,
+    [...before, '--port', '0', '--exit-on-stdin-close', '--public-key', publicKey, '--private-key', privateKey, ...args],
+    { stdio: ['pipe', 'pipe', 'pipe'], env, cwd },
   )
   let stderr = ''
   child.stderr.on('data', (d) => {
