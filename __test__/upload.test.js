@@ -17,7 +17,8 @@ const { useServer } = require('./helpers/server.js')
 const { png, jpeg, dimensions } = require('./helpers/images.js')
 const { settle, assertMetadata } = require('./helpers/calls.js')
 
-const server = useServer()
+// The URL upload test downloads from a loopback server of its own.
+const server = useServer({ args: ['--allow-private-urls'] })
 const client = () => new ImageKit(server().options)
 const sha256 = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex')
 

@@ -51,9 +51,11 @@ async function startServer({ args = [], publicKey = PUBLIC_KEY, privateKey = PRI
   const origin = new URL(endpoints.apiEndpoint).origin
 
   async function admin(method, route, body) {
+    // The admin API takes changes as JSON only (so a cross-site form cannot make them).
+    const changes = method !== 'GET' && method !== 'HEAD'
     const response = await fetch(`${origin}/__admin/${route}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: changes ? { 'content-type': 'application/json' } : {},
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const text = await response.text()

@@ -1,26 +1,28 @@
 //! The admin API for test harnesses: fault rules, rate limits and a full reset
-//! at run time. Not behind ImageKit auth, but refused to non-loopback peers.
+//! at run time. Not behind ImageKit auth, but refused to non-loopback peers,
+//! to foreign origins, and (when it changes something) to non-JSON requests.
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::middleware::{from_fn, Next};
-use axum::response::{IntoResponse, Response};
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::access;
 use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::faults::FaultRule;
 use crate::rate_limit::RateLimitSettings;
-use crate::server::{App, ConnectionContext};
+use crate::server::App;
 
-pub fn router() -> Router<Arc<App>> {
+pub fn router(app: Arc<App>) -> Router<Arc<App>> {
     Router::new()
         .route("/__admin/health", get(health))
+        .route("/__admin/check", get(check))
         .route(
             "/__admin/faults",
             get(list_faults).post(set_faults).delete(clear_faults),
@@ -32,19 +34,7 @@ pub fn router() -> Router<Arc<App>> {
                 .delete(clear_rate_limit),
         )
         .route("/__admin/reset", post(reset))
-        .route_layer(from_fn(loopback_only))
-}
-
-async fn loopback_only(request: Request, next: Next) -> Response {
-    let loopback = request
-        .extensions()
-        .get::<ConnectionContext>()
-        .is_some_and(|c| c.peer.ip().is_loopback());
-    if loopback {
-        next.run(request).await
-    } else {
-        ApiError::Forbidden("The admin API is only available on loopback.".into()).into_response()
-    }
+        .route_layer(from_fn_with_state(app, access::admin_guard))
 }
 
 async fn health(State(app): State<Arc<App>>) -> Json<Value> {
@@ -54,6 +44,12 @@ async fn health(State(app): State<Arc<App>>) -> Json<Value> {
         "urlEndpoint": app.url_endpoint,
         "storage": if app.config.data_dir.is_some() { "disk" } else { "memory" },
     }))
+}
+
+/// The store's invariants: `{"consistent": bool, "problems": [..]}`.
+async fn check(State(app): State<Arc<App>>) -> Json<Value> {
+    let problems = app.store.check().await;
+    Json(json!({ "consistent": problems.is_empty(), "problems": problems }))
 }
 
 async fn list_faults(State(app): State<Arc<App>>) -> Json<Value> {

@@ -2,6 +2,7 @@
 //! and an empty password, or (uploads only) the client-side
 //! publicKey/signature/expire/token quadruple.
 
+use std::collections::hash_map::{Entry, HashMap};
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
@@ -11,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
+use subtle::ConstantTimeEq;
 
 use crate::error::ApiError;
 use crate::server::App;
@@ -56,8 +58,9 @@ pub fn check_basic(headers: &HeaderMap, private_key: &str) -> Result<(), ApiErro
     }
 }
 
+/// Equal in time independent of where the bytes differ (the length may show).
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.ct_eq(b).into()
 }
 
 /// Hex HMAC-SHA1 of `message` keyed with `key`: ImageKit's signature for both
@@ -91,6 +94,14 @@ pub struct ClientUploadAuth {
 impl ClientUploadAuth {
     pub fn is_present(&self) -> bool {
         self.public_key.is_some() || self.signature.is_some()
+    }
+
+    /// All four fields given (so they can be checked before the file part).
+    pub fn is_complete(&self) -> bool {
+        self.public_key.is_some()
+            && self.signature.is_some()
+            && self.expire.is_some()
+            && self.token.is_some()
     }
 
     /// Validates the fields as ImageKit does: the public key must match, the
@@ -135,6 +146,37 @@ impl ClientUploadAuth {
             return Err(ApiError::bad_request("Invalid signature."));
         }
         Ok(())
+    }
+}
+
+/// The client-side upload tokens already used, each kept until its expiry
+/// (at most an hour), since ImageKit accepts a token once.
+#[derive(Default)]
+pub struct UsedTokens(std::sync::Mutex<HashMap<String, i64>>);
+
+impl UsedTokens {
+    /// Records the (verified) credentials' token; a 400 if it was used before.
+    pub fn claim(&self, auth: &ClientUploadAuth) -> Result<(), ApiError> {
+        let token = auth.token.clone().unwrap_or_default();
+        let expire: i64 = auth
+            .expire
+            .as_deref()
+            .and_then(|e| e.trim().parse().ok())
+            .unwrap_or(0);
+        let now_s = now_ms() / 1000;
+        let mut used = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if used.len() >= 4096 {
+            used.retain(|_, expire| *expire >= now_s);
+        }
+        match used.entry(token) {
+            Entry::Occupied(_) => Err(ApiError::bad_request(
+                "The token has already been used. Generate a new token, signature and expire for every upload.",
+            )),
+            Entry::Vacant(slot) => {
+                slot.insert(expire);
+                Ok(())
+            }
+        }
     }
 }
 

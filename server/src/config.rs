@@ -1,42 +1,84 @@
-//! Start-up configuration: command-line flags and their defaults.
+//! Start-up configuration: the command line (declared once with clap, which
+//! also writes `--help` and `--version` from it) and its defaults.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::Parser;
+
 use crate::faults::FaultRule;
 use crate::rate_limit::RateLimitSettings;
 
-pub const USAGE: &str = "\
-imagekit-local-server: a local, offline stand-in for ImageKit's upload API, media API and delivery CDN
+/// The public and private key every server starts with unless told otherwise.
+pub const DEFAULT_PUBLIC_KEY: &str = "public_local_test_key";
+pub const DEFAULT_PRIVATE_KEY: &str = "private_local_test_key";
 
-USAGE:
-    imagekit-local-server [OPTIONS]
-
-OPTIONS:
-    --port <n>                 TCP port on 127.0.0.1 (default: 0, a free port)
-    --host <ip>                address to bind (default: 127.0.0.1)
-    --public-key <k>           public API key (default: public_local_test_key)
-    --private-key <k>          private API key, the basic-auth user (default: private_local_test_key)
-    --imagekit-id <id>         first path segment of the URL endpoint (default: local)
-    --data-dir <dir>           keep files and state on disk there (default: in memory)
-    --max-upload-bytes <n>     largest accepted upload (default: 4294967296)
-    --job-delay-ms <n>         how long bulk jobs stay Pending (default: 100)
-    --purge-delay-ms <n>       how long purge requests stay Pending (default: 100)
-    --rate-limit <n>/<ms>      allow n API requests per ms-long window (default: off)
-    --fault <json>             a fault rule (see README), repeatable
-    --exit-on-stdin-close      shut down when standard input reaches end of file
-    -h, --help                 print this help
-";
+/// A local, offline stand-in for ImageKit's upload API, media API and delivery CDN.
+#[derive(Debug, Parser)]
+#[command(name = "imagekit-local-server", version, about, max_term_width = 100)]
+struct Cli {
+    /// TCP port to listen on (0: a free port)
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Address to bind; a non-loopback address needs --public-key and --private-key
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Another name clients reach the server by (its Host header), repeatable;
+    /// loopback names and the bound address are always accepted
+    #[arg(long = "public-host", value_name = "NAME")]
+    public_hosts: Vec<String>,
+    /// Public API key
+    #[arg(long, default_value = DEFAULT_PUBLIC_KEY, value_parser = non_empty)]
+    public_key: String,
+    /// Private API key, the basic-auth user name
+    #[arg(long, default_value = DEFAULT_PRIVATE_KEY, value_parser = non_empty)]
+    private_key: String,
+    /// First path segment of the URL endpoint
+    #[arg(long, default_value = "local", value_parser = imagekit_id)]
+    imagekit_id: String,
+    /// Keep files and state on disk there (default: in memory)
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Largest accepted upload, in bytes
+    #[arg(long, default_value_t = 4 << 30, value_name = "N")]
+    max_upload_bytes: u64,
+    /// Let uploads and metadata requests download from loopback, private and
+    /// link-local addresses (refused by default)
+    #[arg(long)]
+    allow_private_urls: bool,
+    /// Longest time a URL download may take, in milliseconds
+    #[arg(long, default_value_t = 30_000, value_name = "MS")]
+    download_timeout_ms: u64,
+    /// How long bulk jobs stay Pending, in milliseconds
+    #[arg(long, default_value_t = 100, value_name = "MS")]
+    job_delay_ms: u64,
+    /// How long purge requests stay Pending, in milliseconds
+    #[arg(long, default_value_t = 100, value_name = "MS")]
+    purge_delay_ms: u64,
+    /// Allow N API requests per MS-long window, e.g. 100/1000 (default: off)
+    #[arg(long, value_name = "N/MS", value_parser = rate_limit)]
+    rate_limit: Option<RateLimitSettings>,
+    /// A fault rule as JSON (see README), repeatable
+    #[arg(long = "fault", value_name = "JSON", value_parser = fault)]
+    faults: Vec<FaultRule>,
+    /// Shut down when standard input reaches end of file
+    #[arg(long)]
+    exit_on_stdin_close: bool,
+}
 
 #[derive(Debug, Clone)]
 pub struct Config {
     pub host: String,
     pub port: u16,
+    /// Host names accepted besides loopback names and the bound address.
+    pub public_hosts: Vec<String>,
     pub public_key: String,
     pub private_key: String,
     pub imagekit_id: String,
     pub data_dir: Option<PathBuf>,
     pub max_upload_bytes: u64,
+    pub allow_private_urls: bool,
+    pub download_timeout: Duration,
     pub job_delay: Duration,
     pub purge_delay: Duration,
     pub rate_limit: Option<RateLimitSettings>,
@@ -46,124 +88,93 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config {
-            host: "127.0.0.1".into(),
-            port: 0,
-            public_key: "public_local_test_key".into(),
-            private_key: "private_local_test_key".into(),
-            imagekit_id: "local".into(),
-            data_dir: None,
-            max_upload_bytes: 4 << 30,
-            job_delay: Duration::from_millis(100),
-            purge_delay: Duration::from_millis(100),
-            rate_limit: None,
-            faults: Vec::new(),
-            exit_on_stdin_close: false,
-        }
+        Config::from(Cli::parse_from(["imagekit-local-server"]))
     }
 }
 
-/// What the command line asks for: run with a configuration, or print help.
-#[derive(Debug)]
-pub enum Command {
-    Run(Box<Config>),
-    Help,
+impl From<Cli> for Config {
+    fn from(cli: Cli) -> Self {
+        Config {
+            host: cli.host,
+            port: cli.port,
+            public_hosts: cli.public_hosts,
+            public_key: cli.public_key,
+            private_key: cli.private_key,
+            imagekit_id: cli.imagekit_id,
+            data_dir: cli.data_dir,
+            max_upload_bytes: cli.max_upload_bytes,
+            allow_private_urls: cli.allow_private_urls,
+            download_timeout: Duration::from_millis(cli.download_timeout_ms),
+            job_delay: Duration::from_millis(cli.job_delay_ms),
+            purge_delay: Duration::from_millis(cli.purge_delay_ms),
+            rate_limit: cli.rate_limit,
+            faults: cli.faults,
+            exit_on_stdin_close: cli.exit_on_stdin_close,
+        }
+    }
 }
 
 impl Config {
-    pub fn from_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
-        let mut config = Config::default();
-        let mut args = args.into_iter();
-        while let Some(flag) = args.next() {
-            // Accept both `--flag value` and `--flag=value`.
-            let (flag, inline) = match flag.split_once('=') {
-                Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
-                _ => (flag, None),
-            };
-            let mut value = |name: &str| -> Result<String, String> {
-                inline
-                    .clone()
-                    .or_else(|| args.next())
-                    .ok_or_else(|| format!("{name} needs a value"))
-            };
-            match flag.as_str() {
-                "-h" | "--help" => return Ok(Command::Help),
-                "--port" => config.port = parse_num(&value("--port")?, "--port")?,
-                "--host" => config.host = value("--host")?,
-                "--public-key" => {
-                    config.public_key = non_empty(value("--public-key")?, "--public-key")?
-                }
-                "--private-key" => {
-                    config.private_key = non_empty(value("--private-key")?, "--private-key")?
-                }
-                "--imagekit-id" => {
-                    let id = non_empty(value("--imagekit-id")?, "--imagekit-id")?;
-                    if !id
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-                    {
-                        return Err(
-                            "--imagekit-id may hold only letters, digits, '_' and '-'".into()
-                        );
-                    }
-                    config.imagekit_id = id;
-                }
-                "--data-dir" => config.data_dir = Some(PathBuf::from(value("--data-dir")?)),
-                "--max-upload-bytes" => {
-                    config.max_upload_bytes =
-                        parse_num(&value("--max-upload-bytes")?, "--max-upload-bytes")?
-                }
-                "--job-delay-ms" => {
-                    config.job_delay = Duration::from_millis(parse_num(
-                        &value("--job-delay-ms")?,
-                        "--job-delay-ms",
-                    )?)
-                }
-                "--purge-delay-ms" => {
-                    config.purge_delay = Duration::from_millis(parse_num(
-                        &value("--purge-delay-ms")?,
-                        "--purge-delay-ms",
-                    )?)
-                }
-                "--rate-limit" => {
-                    let spec = value("--rate-limit")?;
-                    let (limit, interval) = spec
-                        .split_once('/')
-                        .ok_or("--rate-limit takes <requests>/<interval-ms>, e.g. 100/1000")?;
-                    config.rate_limit = Some(RateLimitSettings::new(
-                        parse_num(limit, "--rate-limit")?,
-                        parse_num(interval, "--rate-limit")?,
-                    )?);
-                }
-                "--fault" => {
-                    let rule: FaultRule = serde_json::from_str(&value("--fault")?)
-                        .map_err(|e| format!("--fault: invalid rule: {e}"))?;
-                    config.faults.push(rule.validated()?);
-                }
-                "--exit-on-stdin-close" => config.exit_on_stdin_close = true,
-                other => return Err(format!("unknown argument {other:?} (try --help)")),
-            }
-        }
-        Ok(Command::Run(Box::new(config)))
+    /// Parses the command line (without the program name). `--help`,
+    /// `--version` and errors come back as clap's error, which prints itself
+    /// and knows its exit code (`Error::exit`).
+    pub fn try_from_args<I: IntoIterator<Item = String>>(args: I) -> Result<Config, clap::Error> {
+        let argv = std::iter::once("imagekit-local-server".to_string()).chain(args);
+        Cli::try_parse_from(argv).map(Config::from)
     }
 
+    /// The origin clients use: `http://<host>:<port>`, IPv6 in brackets.
     pub fn origin(&self, port: u16) -> String {
-        format!("http://{}:{}", self.host, port)
+        if self.host.contains(':') && !self.host.starts_with('[') {
+            format!("http://[{}]:{port}", self.host)
+        } else {
+            format!("http://{}:{port}", self.host)
+        }
+    }
+
+    /// Whether the server keeps the keys anyone can read in this repository.
+    pub fn uses_default_keys(&self) -> bool {
+        self.public_key == DEFAULT_PUBLIC_KEY || self.private_key == DEFAULT_PRIVATE_KEY
     }
 }
 
-fn parse_num<T: std::str::FromStr>(s: &str, flag: &str) -> Result<T, String> {
-    s.trim()
-        .parse()
-        .map_err(|_| format!("{flag}: {s:?} is not a valid number"))
-}
-
-fn non_empty(s: String, flag: &str) -> Result<String, String> {
+fn non_empty(s: &str) -> Result<String, String> {
     if s.is_empty() {
-        Err(format!("{flag} must not be empty"))
+        Err("must not be empty".into())
     } else {
-        Ok(s)
+        Ok(s.to_string())
     }
+}
+
+fn imagekit_id(s: &str) -> Result<String, String> {
+    let id = non_empty(s)?;
+    if !id
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err("may hold only letters, digits, '_' and '-'".into());
+    }
+    if ["v1", "api", "__admin"].contains(&id.as_str()) {
+        return Err("must not collide with the API paths (v1, api, __admin)".into());
+    }
+    Ok(id)
+}
+
+fn rate_limit(spec: &str) -> Result<RateLimitSettings, String> {
+    let (limit, interval) = spec
+        .split_once('/')
+        .ok_or("takes <requests>/<interval-ms>, e.g. 100/1000")?;
+    let number = |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{s:?} is not a valid number"))
+    };
+    RateLimitSettings::new(number(limit)?, number(interval)?)
+}
+
+fn fault(json: &str) -> Result<FaultRule, String> {
+    let rule: FaultRule = serde_json::from_str(json).map_err(|e| format!("invalid rule: {e}"))?;
+    rule.validated()
 }
 
 #[cfg(test)]
@@ -171,10 +182,7 @@ mod tests {
     use super::*;
 
     fn run(args: &[&str]) -> Result<Config, String> {
-        match Config::from_args(args.iter().map(|s| s.to_string()))? {
-            Command::Run(c) => Ok(*c),
-            Command::Help => Err("help".into()),
-        }
+        Config::try_from_args(args.iter().map(|s| s.to_string())).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -186,16 +194,54 @@ mod tests {
             "--rate-limit",
             "5/1000",
             "--exit-on-stdin-close",
+            "--public-host",
+            "a.test",
+            "--public-host=b.test",
+            "--allow-private-urls",
         ])
         .unwrap();
         assert_eq!(c.port, 8080);
         assert_eq!(c.private_key, "pk");
         assert_eq!(c.rate_limit.map(|r| r.limit), Some(5));
-        assert!(c.exit_on_stdin_close);
+        assert!(c.exit_on_stdin_close && c.allow_private_urls);
+        assert_eq!(c.public_hosts, ["a.test", "b.test"]);
         assert!(run(&["--port"]).is_err());
         assert!(run(&["--port", "x"]).is_err());
         assert!(run(&["--bogus"]).is_err());
+        assert!(run(&["--private-key", ""]).is_err());
+        assert!(run(&["--imagekit-id", "v1"]).is_err());
+        assert!(run(&["--imagekit-id", "a/b"]).is_err());
         assert!(run(&["--fault", r#"{"path":"/v1/*","status":503}"#]).is_ok());
         assert!(run(&["--fault", "{"]).is_err());
+        assert!(run(&["--rate-limit", "5"]).is_err());
+    }
+
+    #[test]
+    fn defaults_match_the_documented_ones() {
+        let c = Config::default();
+        assert_eq!(
+            (c.host.as_str(), c.port, c.max_upload_bytes),
+            ("127.0.0.1", 0, 4 << 30)
+        );
+        assert!(c.uses_default_keys() && !c.allow_private_urls);
+        assert_eq!(c.job_delay, Duration::from_millis(100));
+    }
+
+    #[test]
+    fn help_and_version_come_from_the_declaration() {
+        let help = Config::try_from_args(["--help".to_string()]).unwrap_err();
+        assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp);
+        let text = help.to_string();
+        for flag in [
+            "--allow-private-urls",
+            "--public-host",
+            "--data-dir",
+            "--fault",
+        ] {
+            assert!(text.contains(flag), "{flag} missing from --help:\n{text}");
+        }
+        let version = Config::try_from_args(["--version".to_string()]).unwrap_err();
+        assert_eq!(version.kind(), clap::error::ErrorKind::DisplayVersion);
+        assert!(version.to_string().contains(env!("CARGO_PKG_VERSION")));
     }
 }

@@ -31,6 +31,8 @@ pub enum ApiError {
     Conflict { message: String, reason: String },
     /// 413: a request body over the configured limit.
     PayloadTooLarge(String),
+    /// 415: a body of a content type the route does not take.
+    UnsupportedMediaType(String),
     /// 429 with ImageKit's rate-limit headers (all in milliseconds but the limit).
     RateLimited {
         limit: u64,
@@ -71,6 +73,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Injected(status) => *status,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -84,6 +87,7 @@ impl ApiError {
             | ApiError::Forbidden(m)
             | ApiError::NotFound(m)
             | ApiError::PayloadTooLarge(m)
+            | ApiError::UnsupportedMediaType(m)
             | ApiError::Internal(m) => m.clone(),
             ApiError::BadRequestReason { message, .. }
             | ApiError::NotFoundReason { message, .. }

@@ -15,6 +15,7 @@ use serde_json::{json, Map, Value};
 use crate::custom_metadata;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_bool, JsonBody, QueryMap};
+use crate::fetch;
 use crate::ids::new_id;
 use crate::imaging;
 use crate::paths::{encode_path, normalize_folder, sanitize_file_name, split_file_path};
@@ -744,30 +745,13 @@ pub async fn metadata(
 
 /// Downloads a URL with a size cap (used by the metadata API).
 pub async fn download(app: &App, url: &str, max: u64) -> ApiResult<Bytes> {
-    let parsed = reqwest::Url::parse(url)
-        .map_err(|_| ApiError::bad_request(format!("Invalid URL: {url}")))?;
-    if !["http", "https"].contains(&parsed.scheme()) {
-        return Err(ApiError::bad_request(
-            "Only http and https URLs can be fetched.",
-        ));
-    }
-    let response = app
-        .http
-        .get(parsed)
-        .send()
-        .await
-        .map_err(|e| ApiError::bad_request(format!("Could not fetch {url}: {e}")))?;
-    if !response.status().is_success() {
-        return Err(ApiError::bad_request(format!(
-            "Could not fetch {url}: the server answered {}",
-            response.status().as_u16()
-        )));
-    }
+    let response = app.downloader.get(url).await?;
     let mut body = Vec::new();
     let mut stream = response.bytes_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::bad_request(format!("Could not fetch {url}: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request(format!("Could not download {url}: {}", fetch::describe(&e)))
+        })?;
         if (body.len() + chunk.len()) as u64 > max {
             return Err(ApiError::bad_request(format!(
                 "The file at {url} is too large."

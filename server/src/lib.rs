@@ -2,6 +2,7 @@
 //! delivery CDN, faithful enough that a program tested against it behaves the
 //! same against ImageKit. See README.md for the endpoints and the admin API.
 
+pub mod access;
 pub mod admin;
 pub mod auth;
 pub mod bulk_jobs;
@@ -11,6 +12,7 @@ pub mod delivery;
 pub mod error;
 pub mod extract;
 pub mod faults;
+pub mod fetch;
 pub mod files;
 pub mod folders;
 pub mod ids;
@@ -30,5 +32,5 @@ pub mod upload;
 pub mod url_endpoints;
 pub mod usage;
 
-pub use config::{Command, Config};
+pub use config::Config;
 pub use server::{start, ServerHandle};

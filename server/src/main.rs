@@ -5,23 +5,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use imagekit_local_server::config::USAGE;
-use imagekit_local_server::{start, Command, Config};
+use imagekit_local_server::{start, Config};
 use tokio::io::AsyncReadExt;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = match Config::from_args(std::env::args().skip(1)) {
-        Ok(Command::Run(config)) => *config,
-        Ok(Command::Help) => {
-            print!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("imagekit-local-server: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    // `--help`, `--version` and usage errors print themselves and exit (0 or 2).
+    let config = Config::try_from_args(std::env::args().skip(1)).unwrap_or_else(|e| e.exit());
     let exit_on_stdin_close = config.exit_on_stdin_close;
     let handle = match start(config).await {
         Ok(handle) => handle,

@@ -171,11 +171,19 @@ fn tokenize(input: &str) -> Result<Vec<(Token, usize)>, String> {
     Ok(tokens)
 }
 
+/// Deepest nesting of parentheses and `NOT`s a query may have.
+pub const MAX_DEPTH: usize = 32;
+/// Most `AND`/`OR` operators a query may have (each one adds a level to the
+/// tree that evaluating and dropping it walk recursively).
+pub const MAX_OPERATORS: usize = 100;
+
 struct Parser {
     tokens: Vec<(Token, usize)>,
     pos: usize,
     now_ms: i64,
     end: usize,
+    depth: usize,
+    operators: usize,
 }
 
 impl Parser {
@@ -211,10 +219,21 @@ impl Parser {
         }
     }
 
+    fn operator(&mut self) -> Result<(), String> {
+        self.operators += 1;
+        if self.operators > MAX_OPERATORS {
+            return Err(format!(
+                "the query has more than {MAX_OPERATORS} AND/OR operators"
+            ));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
     fn or(&mut self) -> Result<Query, String> {
         let mut left = self.and()?;
         while self.keyword("OR") {
-            self.pos += 1;
+            self.operator()?;
             left = Query::Or(Box::new(left), Box::new(self.and()?));
         }
         Ok(left)
@@ -223,27 +242,38 @@ impl Parser {
     fn and(&mut self) -> Result<Query, String> {
         let mut left = self.unary()?;
         while self.keyword("AND") {
-            self.pos += 1;
+            self.operator()?;
             left = Query::And(Box::new(left), Box::new(self.unary()?));
         }
         Ok(left)
     }
 
     fn unary(&mut self) -> Result<Query, String> {
-        if self.keyword("NOT") {
-            self.pos += 1;
-            return Ok(Query::Not(Box::new(self.unary()?)));
+        let not = self.keyword("NOT");
+        if !not && self.peek() != Some(&Token::LParen) {
+            return self.predicate();
         }
-        if self.peek() == Some(&Token::LParen) {
-            self.pos += 1;
-            let inner = self.or()?;
-            if self.peek() != Some(&Token::RParen) {
-                return self.error("expected ')'");
-            }
-            self.pos += 1;
-            return Ok(inner);
+        if self.depth == MAX_DEPTH {
+            return Err(format!(
+                "the query nests parentheses and NOTs deeper than {MAX_DEPTH} levels at position {}",
+                self.position()
+            ));
         }
-        self.predicate()
+        self.depth += 1;
+        self.pos += 1;
+        let result = if not {
+            self.unary().map(|q| Query::Not(Box::new(q)))
+        } else {
+            self.or().and_then(|inner| {
+                if self.peek() != Some(&Token::RParen) {
+                    return self.error("expected ')'");
+                }
+                self.pos += 1;
+                Ok(inner)
+            })
+        };
+        self.depth -= 1;
+        result
     }
 
     fn predicate(&mut self) -> Result<Query, String> {
@@ -482,6 +512,8 @@ pub fn parse(input: &str, now_ms: i64) -> Result<Query, String> {
         pos: 0,
         now_ms,
         end: input.chars().count(),
+        depth: 0,
+        operators: 0,
     };
     let query = parser.or()?;
     if parser.peek().is_some() {
@@ -758,6 +790,22 @@ mod tests {
                 }
             }
         );
+    }
+
+    #[test]
+    fn nesting_and_length_are_bounded() {
+        let nested = |n: usize| format!("{}name = \"a\"{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&nested(MAX_DEPTH), 0).is_ok());
+        let err = parse(&nested(MAX_DEPTH + 1), 0).unwrap_err();
+        assert!(err.contains("deeper than 32"), "{err}");
+        // Deep enough to overflow the stack without the limit.
+        assert!(parse(&"(".repeat(20_000), 0).is_err());
+        assert!(parse(&format!("{}name = \"a\"", "NOT ".repeat(20_000)), 0).is_err());
+        let chain = |n: usize| vec![r#"name = "a""#; n + 1].join(" AND ");
+        assert!(parse(&chain(MAX_OPERATORS), 0).is_ok());
+        assert!(parse(&chain(MAX_OPERATORS + 1), 0)
+            .unwrap_err()
+            .contains("more than 100"));
     }
 
     #[test]

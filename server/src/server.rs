@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::Method;
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
@@ -21,10 +22,15 @@ use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
+use crate::access::{self, AllowedHosts};
+use crate::auth::UsedTokens;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::faults::FaultSet;
+use crate::fetch::Downloader;
 use crate::rate_limit::RateLimiter;
 use crate::storage::Store;
 use crate::{
@@ -39,12 +45,20 @@ pub struct App {
     pub store: Arc<Store>,
     pub faults: FaultSet,
     pub rate_limit: RateLimiter,
-    pub http: reqwest::Client,
+    /// URL downloads (uploads from a URL, metadata of a URL), address-checked.
+    pub downloader: Downloader,
+    /// The names requests may address the server by.
+    pub hosts: AllowedHosts,
+    /// Client-side upload tokens already used.
+    pub tokens: UsedTokens,
     /// `http://127.0.0.1:<port>`
     pub origin: String,
     /// `http://127.0.0.1:<port>/<imagekitId>`
     pub url_endpoint: String,
 }
+
+/// The connection buffer, which bounds the request head hyper will read.
+pub const MAX_BUFFERED_HEAD: usize = 256 * 1024;
 
 /// Per-connection facts, attached to every request on that connection.
 #[derive(Clone)]
@@ -142,11 +156,32 @@ pub fn router(app: Arc<App>) -> Router {
         .route_layer(from_fn_with_state(app.clone(), rate_limit::enforce));
 
     // The upload authenticates inside the handler: client-side uploads carry
-    // their credentials as form fields.
+    // their credentials as form fields. Browsers upload from other origins,
+    // so it answers CORS as ImageKit does. The body is bounded by the file
+    // limit (base64 is 4/3 of it) plus the form fields.
+    let body_limit = app
+        .config
+        .max_upload_bytes
+        .saturating_mul(4)
+        .saturating_div(3)
+        .saturating_add(16 << 20);
     let upload = Router::new()
-        .route("/api/v1/files/upload", post(upload::upload))
+        .route(
+            "/api/v1/files/upload",
+            // The CORS layer answers preflights; OPTIONS is routed so it gets them.
+            post(upload::upload).options(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
         .route_layer(from_fn_with_state(app.clone(), rate_limit::enforce))
-        .layer(DefaultBodyLimit::disable());
+        .layer(DefaultBodyLimit::max(
+            usize::try_from(body_limit).unwrap_or(usize::MAX),
+        ))
+        .layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::any())
+                .allow_methods([Method::POST])
+                .allow_headers(AllowHeaders::mirror_request())
+                .max_age(Duration::from_secs(86_400)),
+        );
 
     let delivery = Router::new().route(
         &format!("/{}/{{*path}}", app.config.imagekit_id),
@@ -161,8 +196,16 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(from_fn_with_state(app.clone(), faults::inject));
 
     Router::new()
-        .merge(admin::router())
+        .merge(admin::router(app.clone()))
         .merge(imagekit)
+        .layer(from_fn_with_state(app.clone(), access::require_own_host))
+        .layer(axum::middleware::from_fn(access::limit_head))
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                ApiError::internal("The server failed on this request (a bug: please report it).")
+                    .into_response()
+            },
+        ))
         .with_state(app)
 }
 
@@ -197,29 +240,49 @@ impl ServerHandle {
 }
 
 pub async fn start(config: Config) -> io::Result<ServerHandle> {
-    if ["v1", "api", "__admin"].contains(&config.imagekit_id.as_str()) {
+    let loopback = config
+        .host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+        .map_or(config.host.eq_ignore_ascii_case("localhost"), |ip| {
+            ip.is_loopback()
+        });
+    if !loopback && config.uses_default_keys() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            "--imagekit-id must not collide with the API paths (v1, api, __admin)",
+            format!(
+                "--host {} is reachable from other machines, and the default keys are public: give your own --public-key and --private-key",
+                config.host
+            ),
         ));
     }
     let store = Arc::new(match &config.data_dir {
-        Some(dir) => Store::open(dir)?,
+        Some(dir) => Store::open(dir)
+            .map_err(|e| io::Error::new(e.kind(), format!("--data-dir {}: {e}", dir.display())))?,
         None => Store::memory(),
     });
-    let listener = TcpListener::bind((config.host.as_str(), config.port)).await?;
+    let bind = (
+        config.host.trim_start_matches('[').trim_end_matches(']'),
+        config.port,
+    );
+    let listener = TcpListener::bind(bind).await.map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("could not listen on {}:{}: {e}", config.host, config.port),
+        )
+    })?;
     let addr = listener.local_addr()?;
     let origin = config.origin(addr.port());
-    let http = reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .build()
-        .map_err(io::Error::other)?;
+    let url_endpoint = format!("{origin}/{}", config.imagekit_id);
     let app = Arc::new(App {
-        url_endpoint: format!("{origin}/{}", config.imagekit_id),
+        downloader: Downloader::new(&config, format!("{url_endpoint}/"))?,
+        hosts: AllowedHosts::new(&config, addr.ip(), addr.port()),
+        tokens: UsedTokens::default(),
+        url_endpoint,
         origin,
         faults: FaultSet::new(config.faults.clone()),
         rate_limit: RateLimiter::new(config.rate_limit),
-        http,
         store: store.clone(),
         config,
     });
@@ -269,6 +332,9 @@ async fn accept_loop(listener: TcpListener, router: Router, mut shutdown: watch:
             let connection = hyper::server::conn::http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
                 .header_read_timeout(Duration::from_secs(30))
+                // Above `access::limit_head`'s limits, so those get ImageKit's shape.
+                .max_buf_size(MAX_BUFFERED_HEAD)
+                .max_headers(4 * access::MAX_HEADERS)
                 .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
             tokio::pin!(connection);
             tokio::select! {

@@ -682,6 +682,15 @@ impl Store {
         tokio::fs::rename(&tmp, dir.join("state.json")).await
     }
 
+    /// Where temporary files go: `<data-dir>/tmp` (emptied at start-up), or
+    /// the system's temporary directory for the memory store.
+    pub fn scratch_dir(&self) -> PathBuf {
+        match &self.data_dir {
+            Some(dir) => dir.join("tmp"),
+            None => std::env::temp_dir(),
+        }
+    }
+
     pub async fn writer(&self) -> io::Result<BlobWriter> {
         let key = new_id();
         let sink = match &self.blobs {
@@ -774,6 +783,86 @@ impl Store {
                 }
             }
         }
+    }
+
+    /// Every blob key the store holds (committed blobs only).
+    async fn blob_keys(&self) -> io::Result<Vec<String>> {
+        match &self.blobs {
+            Blobs::Memory(map) => Ok(map
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .keys()
+                .cloned()
+                .collect()),
+            Blobs::Disk(dir) => {
+                let mut keys = Vec::new();
+                let mut entries = tokio::fs::read_dir(dir).await?;
+                while let Some(entry) = entries.next_entry().await? {
+                    keys.push(entry.file_name().to_string_lossy().into_owned());
+                }
+                Ok(keys)
+            }
+        }
+    }
+
+    /// The store's invariants, checked: each problem found, in words. Empty
+    /// when consistent. Uploads in flight may show as orphan blobs, so the
+    /// check is meant for a quiet server (the admin API's `check`).
+    pub async fn check(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let versions: Vec<(String, String, String, u64)> = {
+            let state = self.read();
+            for (path, id) in &state.paths {
+                match state.files.get(id) {
+                    Some(file) if file.path() == *path => {}
+                    _ => problems.push(format!("path index entry {path} names no file there")),
+                }
+            }
+            for file in state.files.values() {
+                if state.paths.get(&file.path()) != Some(&file.id) {
+                    problems.push(format!("file {} is missing from the path index", file.id));
+                }
+                if file.current_version().is_none() {
+                    problems.push(format!("file {} has no current version", file.id));
+                }
+                if file.folder != "/" && !state.folders.contains_key(&file.folder) {
+                    problems.push(format!(
+                        "file {} is in folder {}, which does not exist",
+                        file.id, file.folder
+                    ));
+                }
+            }
+            state
+                .files
+                .values()
+                .flat_map(|f| {
+                    f.versions
+                        .iter()
+                        .map(|v| (f.id.clone(), v.id.clone(), v.blob.clone(), v.size))
+                })
+                .collect()
+        };
+        let mut referenced = std::collections::HashSet::new();
+        for (file, version, key, size) in versions {
+            match self.blob(&key).await {
+                Some(blob) if blob.size() == size => {}
+                Some(blob) => problems.push(format!(
+                    "version {version} of file {file} records {size} bytes, its blob holds {}",
+                    blob.size()
+                )),
+                None => problems.push(format!("version {version} of file {file} has no blob")),
+            }
+            referenced.insert(key);
+        }
+        match self.blob_keys().await {
+            Ok(keys) => {
+                for key in keys.into_iter().filter(|k| !referenced.contains(k)) {
+                    problems.push(format!("blob {key} belongs to no file version"));
+                }
+            }
+            Err(e) => problems.push(format!("could not list the blobs: {e}")),
+        }
+        problems
     }
 
     /// Forgets everything (the admin reset).

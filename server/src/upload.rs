@@ -22,6 +22,7 @@ use crate::auth::{check_basic, ClientUploadAuth};
 use crate::custom_metadata;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_bool;
+use crate::fetch;
 use crate::files::{
     extension_status, file_url, validate_coordinates, validate_tags, MAX_DECODE_BYTES,
 };
@@ -88,28 +89,106 @@ fn too_large(app: &App) -> ApiError {
     ))
 }
 
-async fn write_checked(app: &App, writer: &mut BlobWriter, bytes: &[u8]) -> ApiResult<()> {
-    if writer.written() + bytes.len() as u64 > app.config.max_upload_bytes {
-        return Err(too_large(app));
-    }
-    writer.write(bytes).await.map_err(ApiError::internal)
+/// Where the `file` part's bytes go while it is read: into the blob once the
+/// request is authenticated, else into a spool file until it is.
+enum Dest<'a> {
+    Blob(&'a mut BlobWriter),
+    Spool(&'a mut Spool),
 }
 
-/// Streams a binary `file` part into the writer.
-async fn receive_binary(
-    app: &App,
-    field: &mut Field<'_>,
-    writer: &mut BlobWriter,
-) -> ApiResult<()> {
+impl Dest<'_> {
+    fn written(&self) -> u64 {
+        match self {
+            Dest::Blob(w) => w.written(),
+            Dest::Spool(s) => s.len,
+        }
+    }
+}
+
+async fn write_checked(app: &App, dest: &mut Dest<'_>, bytes: &[u8]) -> ApiResult<()> {
+    if dest.written() + bytes.len() as u64 > app.config.max_upload_bytes {
+        return Err(too_large(app));
+    }
+    match dest {
+        Dest::Blob(writer) => writer.write(bytes).await.map_err(ApiError::internal),
+        Dest::Spool(spool) => spool.write(bytes).await.map_err(ApiError::internal),
+    }
+}
+
+/// A temporary file holding a `file` part that arrived before the client-side
+/// credentials: never part of the library, removed when dropped.
+struct Spool {
+    path: std::path::PathBuf,
+    file: Option<tokio::io::BufWriter<tokio::fs::File>>,
+    len: u64,
+}
+
+impl Spool {
+    async fn create(app: &App) -> std::io::Result<Spool> {
+        let path = app
+            .store
+            .scratch_dir()
+            .join(format!("imagekit-local-server-{}.spool", new_id()));
+        let file = tokio::fs::File::create(&path).await?;
+        Ok(Spool {
+            path,
+            file: Some(tokio::io::BufWriter::new(file)),
+            len: 0,
+        })
+    }
+
+    async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        use tokio::io::AsyncWriteExt;
+        let file = self
+            .file
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("spool already read"))?;
+        file.write_all(bytes).await?;
+        self.len += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Copies the spooled bytes into the blob (after authentication).
+    async fn copy_into(mut self, writer: &mut BlobWriter) -> std::io::Result<()> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        if let Some(mut file) = self.file.take() {
+            file.flush().await?;
+        }
+        let mut file = tokio::fs::File::open(&self.path).await?;
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = file.read(&mut buf).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            writer.write(&buf[..n]).await?;
+        }
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        drop(self.file.take());
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Streams a binary `file` part into `dest`.
+async fn receive_binary(app: &App, field: &mut Field<'_>, mut dest: Dest<'_>) -> ApiResult<()> {
     while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-        write_checked(app, writer, &chunk).await?;
+        write_checked(app, &mut dest, &chunk).await?;
     }
     Ok(())
 }
 
-/// A text `file` part: an http(s) URL to download, or base64 (optionally a
-/// data URI) decoded while it streams in.
-async fn receive_text(app: &App, field: &mut Field<'_>, writer: &mut BlobWriter) -> ApiResult<()> {
+/// A text `file` part: an http(s) URL (returned, to be downloaded once the
+/// request is authenticated and its options valid), or base64 (optionally a
+/// data URI) decoded into `dest` while it streams in.
+async fn receive_text(
+    app: &App,
+    field: &mut Field<'_>,
+    mut dest: Dest<'_>,
+) -> ApiResult<Option<String>> {
     let mut pending: Vec<u8> = Vec::new();
     let mut decided_base64 = false;
     while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
@@ -144,13 +223,13 @@ async fn receive_text(app: &App, field: &mut Field<'_>, writer: &mut BlobWriter)
         let decoded = BASE64.decode(&pending[..whole]).map_err(|_| {
             ApiError::bad_request("The file parameter is neither binary, a URL nor valid base64.")
         })?;
-        write_checked(app, writer, &decoded).await?;
+        write_checked(app, &mut dest, &decoded).await?;
         pending.drain(..whole);
     }
     if !decided_base64 && (pending.starts_with(b"http://") || pending.starts_with(b"https://")) {
         let url =
             String::from_utf8(pending).map_err(|_| ApiError::bad_request("Invalid file URL."))?;
-        return download_into(app, &url, writer).await;
+        return Ok(Some(url));
     }
     if let Some(rest) = pending.strip_prefix(b"data:") {
         let comma = rest
@@ -163,29 +242,20 @@ async fn receive_text(app: &App, field: &mut Field<'_>, writer: &mut BlobWriter)
         let decoded = BASE64.decode(&pending).map_err(|_| {
             ApiError::bad_request("The file parameter is neither binary, a URL nor valid base64.")
         })?;
-        write_checked(app, writer, &decoded).await?;
+        write_checked(app, &mut dest, &decoded).await?;
     }
-    Ok(())
+    Ok(None)
 }
 
 async fn download_into(app: &App, url: &str, writer: &mut BlobWriter) -> ApiResult<()> {
-    let parsed = reqwest::Url::parse(url)
-        .map_err(|_| ApiError::bad_request(format!("Invalid file URL: {url}")))?;
-    let response = app.http.get(parsed).send().await.map_err(|e| {
-        ApiError::bad_request(format!("Could not download the file from {url}: {e}"))
-    })?;
-    if !response.status().is_success() {
-        return Err(ApiError::bad_request(format!(
-            "Could not download the file from {url}: the server answered {}.",
-            response.status().as_u16()
-        )));
-    }
+    let response = app.downloader.get(url).await?;
+    let mut dest = Dest::Blob(writer);
     let mut stream = response.bytes_stream();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| {
-            ApiError::bad_request(format!("Could not download the file from {url}: {e}"))
+            ApiError::bad_request(format!("Could not download {url}: {}", fetch::describe(&e)))
         })?;
-        write_checked(app, writer, &chunk).await?;
+        write_checked(app, &mut dest, &chunk).await?;
     }
     Ok(())
 }
@@ -204,31 +274,79 @@ async fn read_small_field(field: &mut Field<'_>) -> ApiResult<String> {
     String::from_utf8(bytes).map_err(|_| ApiError::bad_request("Form fields must be UTF-8 text."))
 }
 
-/// Reads the whole form, streaming the file into `writer`.
+/// Most form fields an upload may have (ImageKit's upload API has about 25).
+const MAX_FIELDS: usize = 256;
+/// Most bytes all non-file form fields may hold together.
+const MAX_FIELDS_BYTES: usize = 8 << 20;
+
+/// Where the `file` part went.
+enum Incoming {
+    /// No `file` part.
+    Missing,
+    /// Written into the blob writer (the request was authenticated first).
+    Stored,
+    /// Spooled before authentication.
+    Spooled(Spool),
+    /// A URL, not downloaded yet.
+    Url(String),
+}
+
+/// Reads the whole form. The `file` part goes straight into `writer` when
+/// the request is already authenticated (basic auth, or client-side fields
+/// sent before it), else into a spool file; a URL is only noted.
 async fn receive(
     app: &App,
     multipart: &mut Multipart,
     writer: &mut BlobWriter,
-) -> ApiResult<(Form, bool)> {
+    authenticated: &mut bool,
+) -> ApiResult<(Form, Incoming)> {
     let mut form = Form::default();
-    let mut got_file = false;
+    let mut incoming = Incoming::Missing;
+    let (mut count, mut field_bytes) = (0usize, 0usize);
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        count += 1;
+        if count > MAX_FIELDS {
+            return Err(ApiError::bad_request(format!(
+                "Too many form fields: this server accepts at most {MAX_FIELDS} per upload."
+            )));
+        }
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
-            if got_file {
+            if !matches!(incoming, Incoming::Missing) {
                 return Err(ApiError::bad_request(
                     "Only one file parameter is allowed per upload.",
                 ));
             }
-            got_file = true;
-            if field.file_name().is_some() {
-                receive_binary(app, &mut field, writer).await?;
-            } else {
-                receive_text(app, &mut field, writer).await?;
+            if !*authenticated && form.auth.is_complete() {
+                authenticate(app, &form.auth)?;
+                *authenticated = true;
             }
+            let mut spool = None;
+            let dest = if *authenticated {
+                Dest::Blob(writer)
+            } else {
+                Dest::Spool(spool.insert(Spool::create(app).await.map_err(ApiError::internal)?))
+            };
+            let url = if field.file_name().is_some() {
+                receive_binary(app, &mut field, dest).await?;
+                None
+            } else {
+                receive_text(app, &mut field, dest).await?
+            };
+            incoming = match (url, spool) {
+                (Some(url), _) => Incoming::Url(url),
+                (None, Some(spool)) => Incoming::Spooled(spool),
+                (None, None) => Incoming::Stored,
+            };
             continue;
         }
         let value = read_small_field(&mut field).await?;
+        field_bytes += value.len();
+        if field_bytes > MAX_FIELDS_BYTES {
+            return Err(ApiError::PayloadTooLarge(format!(
+                "The form fields hold more than the {MAX_FIELDS_BYTES} bytes this server accepts."
+            )));
+        }
         match name.as_str() {
             "publicKey" => form.auth.public_key = Some(value),
             "signature" => form.auth.signature = Some(value),
@@ -239,7 +357,18 @@ async fn receive(
             }
         }
     }
-    Ok((form, got_file))
+    Ok((form, incoming))
+}
+
+/// Checks client-side credentials and uses their token up.
+fn authenticate(app: &App, auth: &ClientUploadAuth) -> ApiResult<()> {
+    if !auth.is_present() {
+        return Err(ApiError::Unauthorized(
+            "Your request does not contain private API key.".into(),
+        ));
+    }
+    auth.verify(&app.config.public_key, &app.config.private_key)?;
+    app.tokens.claim(auth)
 }
 
 /// What the upload asks for, validated.
@@ -443,46 +572,16 @@ fn looks_like_image(head: &[u8]) -> bool {
 
 /// MIME type from the file name, for files that are not decodable images.
 fn mime_from_name(name: &str) -> &'static str {
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "svg" => "image/svg+xml",
-        "avif" => "image/avif",
-        "bmp" => "image/bmp",
-        "tif" | "tiff" => "image/tiff",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "json" => "application/json",
-        "js" | "mjs" => "text/javascript",
-        "css" => "text/css",
-        "html" | "htm" => "text/html",
-        "txt" => "text/plain",
-        "csv" => "text/csv",
-        "xml" => "application/xml",
-        "zip" => "application/zip",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "mov" => "video/quicktime",
-        "mp3" => "audio/mpeg",
-        "wav" => "audio/wav",
-        _ => "application/octet-stream",
-    }
+    mime_guess::from_path(name)
+        .first_raw()
+        .unwrap_or("application/octet-stream")
 }
 
+/// MIME type of a decoded image's format (`jpg`, `png`, `gif`, `webp`).
 fn mime_for_format(format: &str) -> &'static str {
-    match format {
-        "jpg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        _ => "application/octet-stream",
-    }
+    mime_guess::from_ext(format)
+        .first_raw()
+        .unwrap_or("application/octet-stream")
 }
 
 /// Flattens EXIF groups into ImageKit's flat `embeddedMetadata` object.
@@ -588,33 +687,46 @@ pub async fn upload(
         ))
     })?;
     let mut writer = app.store.writer().await.map_err(ApiError::internal)?;
-    let received = receive(&app, &mut multipart, &mut writer).await;
-    let checked = received.and_then(|(form, got_file)| {
-        if !basic {
-            if !form.auth.is_present() {
-                return Err(ApiError::Unauthorized(
-                    "Your request does not contain private API key.".into(),
-                ));
-            }
-            form.auth
-                .verify(&app.config.public_key, &app.config.private_key)?;
-        }
-        if !got_file {
-            return Err(ApiError::bad_request("Missing file parameter for upload"));
-        }
-        parse_options(&form)
-    });
-    let options = match checked {
-        Ok(options) => options,
+    match receive_file(&app, &mut multipart, &mut writer, basic).await {
+        Ok(options) => finish_upload(&app, writer, options).await,
         Err(e) => {
             app.store.discard(writer).await;
-            return Err(e);
+            Err(e)
         }
-    };
+    }
+}
+
+/// Reads the form, authenticates, validates the options, then moves the
+/// file into `writer` (from the spool, or downloading its URL). Nothing is
+/// downloaded or written to the blob before the request is authenticated.
+async fn receive_file(
+    app: &App,
+    multipart: &mut Multipart,
+    writer: &mut BlobWriter,
+    basic: bool,
+) -> ApiResult<Options> {
+    let mut authenticated = basic;
+    let (form, incoming) = receive(app, multipart, writer, &mut authenticated).await?;
+    if !authenticated {
+        authenticate(app, &form.auth)?;
+    }
+    if matches!(incoming, Incoming::Missing) {
+        return Err(ApiError::bad_request("Missing file parameter for upload"));
+    }
+    let options = parse_options(&form)?;
+    match incoming {
+        Incoming::Spooled(spool) => spool.copy_into(writer).await.map_err(ApiError::internal)?,
+        Incoming::Url(url) => download_into(app, &url, writer).await?,
+        Incoming::Missing | Incoming::Stored => {}
+    }
+    Ok(options)
+}
+
+async fn finish_upload(app: &App, writer: BlobWriter, options: Options) -> ApiResult<Json<Value>> {
     let size = writer.written();
     let key = app.store.commit(writer).await.map_err(ApiError::internal)?;
     let pre = options.pre_transformation.clone();
-    let analysis = match analyse(&app, key.clone(), size, &options.file_name, pre).await {
+    let analysis = match analyse(app, key.clone(), size, &options.file_name, pre).await {
         Ok(a) => a,
         Err(e) => {
             app.store.remove_blobs(vec![key]).await;
@@ -622,7 +734,7 @@ pub async fn upload(
         }
     };
     let blob = analysis.blob.clone();
-    let result = store_upload(&app, options, analysis);
+    let result = store_upload(app, options, analysis);
     if result.is_err() {
         app.store.remove_blobs(vec![blob]).await;
     } else {
@@ -825,6 +937,9 @@ mod tests {
         assert!(!looks_like_image(b"%PDF-1.4"));
         assert_eq!(mime_from_name("a.PDF"), "application/pdf");
         assert_eq!(mime_from_name("noext"), "application/octet-stream");
+        assert_eq!(mime_from_name("a.JPEG"), "image/jpeg");
+        assert_eq!(mime_for_format("jpg"), "image/jpeg");
+        assert_eq!(mime_for_format("webp"), "image/webp");
     }
 
     #[test]

@@ -89,11 +89,15 @@ impl Server {
     }
 
     pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> StatusCode {
+        let changes = method != Method::GET;
         let mut request = self
             .client
             .request(method, format!("{}{}", self.base, path));
         if let Some(body) = body {
             request = request.json(&body);
+        } else if changes {
+            // The admin API takes its changes as JSON only.
+            request = request.header("content-type", "application/json");
         }
         request.send().await.expect("admin call").status()
     }
