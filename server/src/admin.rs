@@ -108,9 +108,9 @@ async fn clear_rate_limit(State(app): State<Arc<App>>) -> StatusCode {
 }
 
 /// Empties the media library and turns faults and rate limits off.
-async fn reset(State(app): State<Arc<App>>) -> StatusCode {
-    app.store.reset().await;
+async fn reset(State(app): State<Arc<App>>) -> Result<StatusCode, ApiError> {
     app.faults.replace(Vec::new());
     app.rate_limit.set(None);
-    StatusCode::NO_CONTENT
+    app.store.reset().await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,9 @@
 //! Copy, move and rename folder, run as bulk jobs: the request answers with a
 //! job id at once, the work happens after the configured delay, and the job
-//! status moves from Pending to Completed when it is done.
+//! status moves from Pending to Completed when it is done, or to Failed (with
+//! its reason) when it cannot be. A job records its work, and marks itself
+//! done in the same state change that does the work, so a job pending at
+//! shutdown resumes after a restart with `--data-dir`, and runs once.
 
 use std::sync::Arc;
 
@@ -16,7 +19,7 @@ use crate::ids::new_id;
 use crate::paths::{encode_path, folder_name, normalize_folder, parent_folder};
 use crate::purge;
 use crate::server::App;
-use crate::storage::{BulkJob, Version};
+use crate::storage::{BulkJob, JobWork, State as Library, Version};
 use crate::timestamp::now_ms;
 
 #[derive(Deserialize)]
@@ -86,7 +89,21 @@ fn plan(body: &FolderJobBody, app: &App, kind: Kind) -> ApiResult<(String, Strin
 /// A file to copy: destination folder, name, versions.
 type PlannedCopy = (String, String, Vec<Version>);
 
-async fn run_copy(app: &App, source: &str, target: &str, all_versions: bool) -> ApiResult<()> {
+/// Marks the job completed, inside the state change that did its work.
+fn complete(state: &mut Library, job_id: &str) {
+    if let Some(job) = state.jobs.get_mut(job_id) {
+        job.completed = true;
+        job.failure = None;
+    }
+}
+
+async fn run_copy(
+    app: &App,
+    job_id: &str,
+    source: &str,
+    target: &str,
+    all_versions: bool,
+) -> ApiResult<()> {
     let now = now_ms();
     let (folders, files): (Vec<String>, Vec<PlannedCopy>) = {
         let state = app.store.read();
@@ -123,15 +140,13 @@ async fn run_copy(app: &App, source: &str, target: &str, all_versions: bool) -> 
         for (folder, name, versions) in copies {
             place_versions(&mut state, &folder, &name, versions, now);
         }
+        complete(&mut state, job_id);
     }
     app.store.changed();
     Ok(())
 }
 
-fn run_move(app: &App, source: &str, target: &str) {
-    if source == target {
-        return;
-    }
+fn run_move(app: &App, job_id: &str, source: &str, target: &str) {
     let now = now_ms();
     {
         let mut state = app.store.write();
@@ -157,21 +172,20 @@ fn run_move(app: &App, source: &str, target: &str) {
         for folder in &folders {
             state.ensure_folders(&format!("{target}{}", &folder[source.len()..]), now);
         }
-        for (id, folder, name) in files {
-            relocate(&mut state, &id, &folder, &name, now);
+        if source != target {
+            for (id, folder, name) in files {
+                relocate(&mut state, &id, &folder, &name, now);
+            }
+            state.folders.retain(|p, _| !p.starts_with(source));
         }
-        state.folders.retain(|p, _| !p.starts_with(source));
+        complete(&mut state, job_id);
     }
     app.store.changed();
 }
 
-/// Records a pending job of `kind`, runs `work` after the configured delay,
-/// then marks the job completed. Returns the job id.
-fn spawn_job<F, Fut>(app: Arc<App>, kind: &str, work: F) -> String
-where
-    F: FnOnce(Arc<App>) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = ApiResult<()>> + Send,
-{
+/// Records a pending job of `kind`, saves it and schedules its work. Returns
+/// the job id (or the save's error; the job still runs).
+async fn spawn_job(app: Arc<App>, kind: &str, work: JobWork) -> ApiResult<String> {
     let id = new_id();
     app.store.write().jobs.insert(
         id.clone(),
@@ -179,21 +193,67 @@ where
             id: id.clone(),
             kind: kind.into(),
             completed: false,
+            failure: None,
+            work: Some(work.clone()),
         },
     );
-    app.store.changed();
-    let job_id = id.clone();
+    let saved = app.store.persist().await;
+    schedule(app, id.clone(), work);
+    saved.map(|()| id)
+}
+
+/// Runs a job's work after the configured delay; a failure is recorded on the
+/// job with its reason.
+fn schedule(app: Arc<App>, job_id: String, work: JobWork) {
     tokio::spawn(async move {
         tokio::time::sleep(app.config.job_delay).await;
-        if let Err(e) = work(app.clone()).await {
-            eprintln!("imagekit-local-server: bulk job {job_id} failed: {e}");
+        let result = match &work {
+            JobWork::Copy {
+                source,
+                target,
+                all_versions,
+            } => run_copy(&app, &job_id, source, target, *all_versions).await,
+            JobWork::Move { source, target } => {
+                run_move(&app, &job_id, source, target);
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            if let Some(job) = app.store.write().jobs.get_mut(&job_id) {
+                job.failure = Some(e.message());
+            }
+            app.store.changed();
         }
-        if let Some(job) = app.store.write().jobs.get_mut(&job_id) {
-            job.completed = true;
-        }
-        app.store.changed();
     });
-    id
+}
+
+/// Schedules again every job still pending in a loaded state (a restart with
+/// `--data-dir`). A pending job from a state file older than recorded work
+/// cannot resume and is marked failed.
+pub fn resume(app: &Arc<App>) {
+    let pending: Vec<(String, Option<JobWork>)> = app
+        .store
+        .read()
+        .jobs
+        .values()
+        .filter(|j| !j.completed && j.failure.is_none())
+        .map(|j| (j.id.clone(), j.work.clone()))
+        .collect();
+    let mut unresumable = false;
+    for (id, work) in pending {
+        match work {
+            Some(work) => schedule(app.clone(), id, work),
+            None => {
+                unresumable = true;
+                if let Some(job) = app.store.write().jobs.get_mut(&id) {
+                    job.failure = Some("The server stopped before the job ran.".into());
+                }
+            }
+        }
+    }
+    if unresumable {
+        app.store.changed();
+    }
 }
 
 async fn submit(app: Arc<App>, body: FolderJobBody, kind: Kind) -> ApiResult<Json<Value>> {
@@ -203,13 +263,19 @@ async fn submit(app: Arc<App>, body: FolderJobBody, kind: Kind) -> ApiResult<Jso
         .or(body.include_versions)
         .unwrap_or(false);
     let id = match kind {
-        Kind::Copy => spawn_job(app, "COPY_FOLDER", move |app| async move {
-            run_copy(&app, &source, &target, all_versions).await
-        }),
-        Kind::Move => spawn_job(app, "MOVE_FOLDER", move |app| async move {
-            run_move(&app, &source, &target);
-            Ok(())
-        }),
+        Kind::Copy => {
+            spawn_job(
+                app,
+                "COPY_FOLDER",
+                JobWork::Copy {
+                    source,
+                    target,
+                    all_versions,
+                },
+            )
+            .await?
+        }
+        Kind::Move => spawn_job(app, "MOVE_FOLDER", JobWork::Move { source, target }).await?,
     };
     Ok(Json(json!({ "jobId": id })))
 }
@@ -325,10 +391,7 @@ pub async fn rename_folder(
         let old = encode_path(source.trim_end_matches('/'));
         purge::submit(&app, &format!("{}{old}*", app.url_endpoint));
     }
-    let id = spawn_job(app, "RENAME_FOLDER", move |app| async move {
-        run_move(&app, &source, &target);
-        Ok(())
-    });
+    let id = spawn_job(app, "RENAME_FOLDER", JobWork::Move { source, target }).await?;
     Ok(Json(json!({ "jobId": id })))
 }
 
@@ -341,9 +404,17 @@ pub async fn status(
         .jobs
         .get(&job_id)
         .ok_or_else(|| ApiError::not_found("No bulk job found with this jobId."))?;
-    Ok(Json(json!({
+    let mut answer = json!({
         "jobId": job.id,
         "type": job.kind,
-        "status": if job.completed { "Completed" } else { "Pending" },
-    })))
+        "status": match (job.completed, &job.failure) {
+            (true, _) => "Completed",
+            (false, Some(_)) => "Failed",
+            (false, None) => "Pending",
+        },
+    });
+    if let Some(reason) = &job.failure {
+        answer["reason"] = json!(reason);
+    }
+    Ok(Json(answer))
 }

@@ -328,7 +328,7 @@ pub async fn create(
         }
         state.custom_fields.push(field.clone());
     }
-    app.store.changed();
+    app.store.persist().await?;
     Ok((StatusCode::CREATED, Json(field_json(&field))))
 }
 
@@ -409,7 +409,7 @@ pub async fn update(
         }
         field_json(field)
     };
-    app.store.changed();
+    app.store.persist().await?;
     Ok(Json(updated))
 }
 
@@ -423,7 +423,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
             .ok_or_else(field_not_found)?;
         field.deleted = true;
     }
-    app.store.changed();
+    app.store.persist().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

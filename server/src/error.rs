@@ -41,8 +41,10 @@ pub enum ApiError {
     },
     /// Any status requested by an injected fault.
     Injected(StatusCode),
-    /// 500: a storage failure on this machine (disk full, permissions...).
+    /// 500: a storage failure on this machine (permissions, I/O...).
     Internal(String),
+    /// 507: the disk is full.
+    InsufficientStorage(String),
 }
 
 impl ApiError {
@@ -77,6 +79,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Injected(status) => *status,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
         }
     }
 
@@ -88,7 +91,8 @@ impl ApiError {
             | ApiError::NotFound(m)
             | ApiError::PayloadTooLarge(m)
             | ApiError::UnsupportedMediaType(m)
-            | ApiError::Internal(m) => m.clone(),
+            | ApiError::Internal(m)
+            | ApiError::InsufficientStorage(m) => m.clone(),
             ApiError::BadRequestReason { message, .. }
             | ApiError::NotFoundReason { message, .. }
             | ApiError::Conflict { message, .. } => message.clone(),

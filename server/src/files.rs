@@ -494,7 +494,7 @@ pub async fn update_details(
             }
             file.updated_at = now;
         }
-        app.store.changed();
+        app.store.persist().await?;
         return current_object(&app, &id).map(Json);
     }
 
@@ -618,7 +618,7 @@ pub async fn update_details(
         version.updated_at = now;
         file.updated_at = now;
     }
-    app.store.changed();
+    app.store.persist().await?;
     current_object(&app, &id).map(Json)
 }
 
@@ -677,7 +677,7 @@ pub async fn delete_version(
             .ok_or_else(version_not_found)?;
         file.versions.remove(index).blob
     };
-    app.store.changed();
+    app.store.persist().await?;
     app.store.remove_blobs(vec![blob]).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -698,7 +698,7 @@ pub async fn restore_version(
         file.current = version_id;
         file.updated_at = now_ms();
     }
-    app.store.changed();
+    app.store.persist().await?;
     current_object(&app, &id).map(Json)
 }
 
@@ -824,7 +824,7 @@ fn missing_ids(state: &Library, ids: &[String]) -> ApiResult<()> {
     }
 }
 
-fn bulk_update(
+async fn bulk_update(
     app: &App,
     ids: Vec<String>,
     mut change: impl FnMut(&mut Version) -> ApiResult<()>,
@@ -843,7 +843,7 @@ fn bulk_update(
             }
         }
     }
-    app.store.changed();
+    app.store.persist().await?;
     Ok(Json(json!({ "successfullyUpdatedFileIds": ids })))
 }
 
@@ -862,6 +862,7 @@ pub async fn add_tags(
         }
         validate_tags(&version.tags)
     })
+    .await
 }
 
 pub async fn remove_tags(
@@ -874,6 +875,7 @@ pub async fn remove_tags(
         version.tags.retain(|t| !tags.contains(t));
         Ok(())
     })
+    .await
 }
 
 pub async fn remove_ai_tags(
@@ -890,6 +892,7 @@ pub async fn remove_ai_tags(
         });
         Ok(())
     })
+    .await
 }
 
 // ---------------------------------------------------------------- delete
@@ -902,7 +905,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
         }
         state.remove_file(&id)
     };
-    app.store.changed();
+    app.store.persist().await?;
     app.store.remove_blobs(blobs).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -917,7 +920,7 @@ pub async fn bulk_delete(
         missing_ids(&state, &ids)?;
         ids.iter().flat_map(|id| state.remove_file(id)).collect()
     };
-    app.store.changed();
+    app.store.persist().await?;
     app.store.remove_blobs(blobs).await;
     Ok(Json(json!({ "successfullyDeletedFileIds": ids })))
 }
@@ -1063,7 +1066,7 @@ pub async fn copy(
     };
     let versions = duplicate_versions(&app, versions, now).await?;
     place_versions(&mut app.store.write(), &destination, &name, versions, now);
-    app.store.changed();
+    app.store.persist().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1081,7 +1084,7 @@ pub async fn move_file(
         let (id, name) = (file.id.clone(), file.name.clone());
         relocate(&mut state, &id, &destination, &name, now);
     }
-    app.store.changed();
+    app.store.persist().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1151,10 +1154,13 @@ pub async fn rename(
         }
         old_url
     };
-    app.store.changed();
-    if body.purge_cache.unwrap_or(false) {
-        let request_id = purge::submit(&app, &old_url);
-        return Ok(Json(json!({ "purgeRequestId": request_id })));
-    }
-    Ok(Json(json!({})))
+    let purge_request = body
+        .purge_cache
+        .unwrap_or(false)
+        .then(|| purge::submit(&app, &old_url));
+    app.store.persist().await?;
+    Ok(Json(match purge_request {
+        Some(request_id) => json!({ "purgeRequestId": request_id }),
+        None => json!({}),
+    }))
 }

@@ -45,7 +45,7 @@ pub async fn create(
     app.store
         .write()
         .ensure_folders(&format!("{parent}{name}/"), now_ms());
-    app.store.changed();
+    app.store.persist().await?;
     Ok((StatusCode::CREATED, Json(json!({}))))
 }
 
@@ -95,7 +95,7 @@ pub async fn delete(
         state.folders.retain(|path, _| !path.starts_with(&folder));
         blobs
     };
-    app.store.changed();
+    app.store.persist().await?;
     app.store.remove_blobs(blobs).await;
     Ok(StatusCode::NO_CONTENT)
 }

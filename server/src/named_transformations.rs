@@ -113,7 +113,7 @@ pub async fn create(
         }
         state.named_transformations.push(named.clone());
     }
-    app.store.touched();
+    app.store.persist().await?;
     Ok((StatusCode::CREATED, Json(named_json(&named))))
 }
 
@@ -161,7 +161,7 @@ pub async fn update(
         named.updated_at = now_ms().max(named.updated_at.saturating_add(1));
         named_json(named)
     };
-    app.store.touched();
+    app.store.persist().await?;
     Ok(Json(updated))
 }
 
@@ -170,7 +170,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
         let mut state = app.store.write();
         records::remove(&mut state.named_transformations, &id)?;
     }
-    app.store.touched();
+    app.store.persist().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -193,7 +193,7 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let origin = parse(&body, new_id())?;
     app.store.write().origins.push(origin.clone());
-    app.store.touched();
+    app.store.persist().await?;
     Ok((StatusCode::CREATED, Json(origin_json(&origin))))
 }
 
@@ -214,7 +214,7 @@ pub async fn update(
         *origin = replacement;
         origin_json(origin)
     };
-    app.store.touched();
+    app.store.persist().await?;
     Ok(Json(updated))
 }
 
@@ -236,7 +236,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
         }
         state.origins.remove(index);
     }
-    app.store.touched();
+    app.store.persist().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

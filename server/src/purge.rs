@@ -17,7 +17,7 @@ use crate::server::App;
 use crate::storage::PurgeRequest;
 use crate::timestamp::now_ms;
 
-/// Records a purge request and returns its id.
+/// Records a purge request and returns its id; the caller persists it.
 pub fn submit(app: &App, url: &str) -> String {
     let id = new_id();
     let delay = i64::try_from(app.config.purge_delay.as_millis()).unwrap_or(i64::MAX);
@@ -29,7 +29,6 @@ pub fn submit(app: &App, url: &str) -> String {
             completes_at: now_ms().saturating_add(delay),
         },
     );
-    app.store.changed();
     id
 }
 
@@ -52,6 +51,7 @@ pub async fn create(
             ApiError::bad_request("Invalid url parameter. It should be the full URL to purge.")
         })?;
     let request_id = submit(&app, url);
+    app.store.persist().await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "requestId": request_id })),

@@ -171,7 +171,7 @@ pub async fn create(
         }
         state.saved_extensions.push(extension.clone());
     }
-    app.store.touched();
+    app.store.persist().await?;
     Ok((StatusCode::CREATED, Json(extension_json(&extension))))
 }
 
@@ -207,7 +207,7 @@ pub async fn update(
         extension.updated_at = now_ms().max(extension.updated_at.saturating_add(1));
         extension_json(extension)
     };
-    app.store.touched();
+    app.store.persist().await?;
     Ok(Json(updated))
 }
 
@@ -216,7 +216,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
         let mut state = app.store.write();
         records::remove(&mut state.saved_extensions, &id)?;
     }
-    app.store.touched();
+    app.store.persist().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

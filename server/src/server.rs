@@ -233,7 +233,7 @@ impl ServerHandle {
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         let _ = self.task.await;
-        if let Err(e) = self.app.store.flush().await {
+        if let Err(e) = self.app.store.close().await {
             eprintln!("imagekit-local-server: could not save state: {e}");
         }
     }
@@ -286,6 +286,7 @@ pub async fn start(config: Config) -> io::Result<ServerHandle> {
         store: store.clone(),
         config,
     });
+    bulk_jobs::resume(&app);
     tokio::spawn(store.clone().storage_loop());
     tokio::spawn(store.clone().save_soon_loop());
     tokio::spawn(store.persist_loop());

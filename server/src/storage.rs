@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
@@ -121,6 +121,26 @@ pub struct BulkJob {
     pub id: String,
     pub kind: String,
     pub completed: bool,
+    /// Why the job failed; `None` while pending and once completed.
+    #[serde(default)]
+    pub failure: Option<String>,
+    /// What the job does, kept so a job pending at shutdown resumes.
+    #[serde(default)]
+    pub work: Option<JobWork>,
+}
+
+/// A bulk job's work, in terms of folder paths (with trailing slashes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
+pub enum JobWork {
+    /// Copy `source` (and what it holds) to `target`.
+    Copy {
+        source: String,
+        target: String,
+        all_versions: bool,
+    },
+    /// Move or rename `source` to `target`.
+    Move { source: String, target: String },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -510,6 +530,10 @@ impl BlobWriter {
                 file.flush().await?;
                 file.into_inner().sync_all().await?;
                 tokio::fs::rename(&tmp, &dest).await?;
+                // Durable before any state that names it is saved.
+                if let Some(dir) = dest.parent() {
+                    sync_dir(dir).await?;
+                }
                 Ok(self.key)
             }
             _ => Err(io::Error::other("blob writer used with the wrong store")),
@@ -525,6 +549,8 @@ impl BlobWriter {
 }
 
 pub struct Store {
+    /// The data directory's lock, held until `close`.
+    lock: Mutex<Option<std::fs::File>>,
     state: RwLock<State>,
     blobs: Blobs,
     data_dir: Option<PathBuf>,
@@ -539,29 +565,106 @@ pub struct Store {
     storage_due: Notify,
     /// A change that may wait to be saved (usage statistics) is pending.
     save_due: Notify,
+    /// Bumped by every save request: the generation of the state's changes.
+    generation: AtomicU64,
+    /// The generation the last successful write of state.json covered.
+    saved_generation: AtomicU64,
+    /// Test hook: the error the next write of state.json fails with.
+    fail_next_save: Mutex<Option<io::ErrorKind>>,
+}
+
+/// Replaces `dir/name` atomically and durably: a temporary file written and
+/// synced, renamed into place, and the directory synced so the rename holds.
+async fn write_durably(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    let tmp = dir.join(format!("{name}.tmp"));
+    let mut file = tokio::fs::File::create(&tmp).await?;
+    file.write_all(bytes).await?;
+    file.sync_all().await?;
+    drop(file);
+    tokio::fs::rename(&tmp, dir.join(name)).await?;
+    sync_dir(dir).await
+}
+
+/// Syncs a directory's entries (a rename, link or delete in it) to disk.
+async fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        tokio::fs::File::open(dir).await?.sync_all().await
+    }
+    // Windows cannot open a directory as a file; NTFS journals renames.
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+/// Takes the data directory's advisory lock (`<dir>/.lock`), so a second
+/// server on the same directory refuses to start. The OS releases it when the
+/// process ends, however it ends.
+fn lock_data_dir(dir: &Path) -> io::Result<std::fs::File> {
+    let path = dir.join(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(io::Error::new(
+            io::ErrorKind::AddrInUse,
+            format!(
+                "another imagekit-local-server uses this directory (it holds {})",
+                path.display()
+            ),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
 }
 
 impl Store {
-    pub fn memory() -> Self {
+    fn new(
+        state: State,
+        blobs: Blobs,
+        data_dir: Option<PathBuf>,
+        lock: Option<std::fs::File>,
+    ) -> Self {
         Store {
-            state: RwLock::new(State::default()),
-            blobs: Blobs::Memory(Mutex::new(HashMap::new())),
-            data_dir: None,
+            lock: Mutex::new(lock),
+            state: RwLock::new(state),
+            blobs,
+            data_dir,
             dirty: Notify::new(),
             write_lock: tokio::sync::Mutex::new(()),
             storage_stale: AtomicBool::new(false),
             storage_changed_at: AtomicI64::new(0),
             storage_due: Notify::new(),
             save_due: Notify::new(),
+            generation: AtomicU64::new(0),
+            saved_generation: AtomicU64::new(0),
+            fail_next_save: Mutex::new(None),
         }
     }
 
-    /// Opens (or creates) an on-disk store, loading the previous state.
+    pub fn memory() -> Self {
+        Store::new(
+            State::default(),
+            Blobs::Memory(Mutex::new(HashMap::new())),
+            None,
+            None,
+        )
+    }
+
+    /// Opens (or creates) an on-disk store, loading the previous state and
+    /// deleting what a crash may have left: partial uploads, and blobs that no
+    /// saved state names (written before a state that never got saved, or
+    /// dropped by a saved state before they were removed).
     pub fn open(dir: &Path) -> io::Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let lock = lock_data_dir(dir)?;
         let blobs = dir.join("blobs");
         std::fs::create_dir_all(&blobs)?;
         let tmp = dir.join("tmp");
-        // Partial uploads from a previous run are garbage.
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp)?;
         let state_file = dir.join("state.json");
@@ -576,17 +679,23 @@ impl Store {
             Err(e) => return Err(e),
         };
         state.rebuild_index();
-        Ok(Store {
-            state: RwLock::new(state),
-            blobs: Blobs::Disk(blobs),
-            data_dir: Some(dir.to_path_buf()),
-            dirty: Notify::new(),
-            write_lock: tokio::sync::Mutex::new(()),
-            storage_stale: AtomicBool::new(false),
-            storage_changed_at: AtomicI64::new(0),
-            storage_due: Notify::new(),
-            save_due: Notify::new(),
-        })
+        let named: std::collections::HashSet<&str> = state
+            .files
+            .values()
+            .flat_map(|f| f.versions.iter().map(|v| v.blob.as_str()))
+            .collect();
+        for entry in std::fs::read_dir(&blobs)? {
+            let entry = entry?;
+            if !named.contains(entry.file_name().to_string_lossy().as_ref()) {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(Store::new(
+            state,
+            Blobs::Disk(blobs),
+            Some(dir.to_path_buf()),
+            Some(lock),
+        ))
     }
 
     pub fn read(&self) -> RwLockReadGuard<'_, State> {
@@ -599,12 +708,61 @@ impl Store {
     }
 
     /// Signals the persister that the state changed, and marks the storage figure
-    /// stale. Never call it while holding a guard.
+    /// stale, for changes made outside a request (bulk jobs, purges). Never call
+    /// it while holding a guard.
     pub fn changed(&self) {
+        self.storage_changed();
+        self.touched();
+    }
+
+    fn storage_changed(&self) {
         self.storage_changed_at.store(now_ms(), Ordering::Relaxed);
         self.storage_stale.store(true, Ordering::Release);
         self.storage_due.notify_one();
-        self.touched();
+    }
+
+    /// Saves a change a request made (call it after releasing the guard, before
+    /// answering): with a data directory, state.json is written and synced
+    /// before this returns, so a 2xx answer means the change survives a crash.
+    /// Concurrent saves share writes. A failed save is the request's error: 507
+    /// when the disk is full, else 500.
+    pub async fn persist(&self) -> Result<(), crate::error::ApiError> {
+        self.storage_changed();
+        if self.data_dir.is_none() {
+            return Ok(());
+        }
+        let mine = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        self.save_covering(mine).await.map_err(|e| {
+            let message = format!(
+                "The change could not be saved to the data directory ({e}); it stays in memory but may be lost when the server stops."
+            );
+            if e.kind() == io::ErrorKind::StorageFull {
+                crate::error::ApiError::InsufficientStorage(message)
+            } else {
+                crate::error::ApiError::Internal(message)
+            }
+        })
+    }
+
+    /// Saves the state a last time and releases the data directory: nothing is
+    /// written to it afterwards (late background work is dropped), so another
+    /// server may take it over.
+    pub async fn close(&self) -> io::Result<()> {
+        let saved = self.flush().await;
+        let _guard = self.write_lock.lock().await;
+        if let Some(lock) = self.lock.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = lock.unlock();
+        }
+        saved
+    }
+
+    /// Test hook: the next write of state.json fails with `kind`.
+    #[doc(hidden)]
+    pub fn fail_next_save(&self, kind: io::ErrorKind) {
+        *self
+            .fail_next_save
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(kind);
     }
 
     /// Brings the storage figure up to date, under the day of the latest change: the
@@ -663,23 +821,61 @@ impl Store {
         }
         loop {
             self.dirty.notified().await;
+            if self
+                .lock
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .is_none()
+            {
+                return; // closed
+            }
             if let Err(e) = self.flush().await {
                 eprintln!("imagekit-local-server: could not save state: {e}");
             }
         }
     }
 
-    /// Writes state.json now (atomically: temp file + rename).
+    /// Writes state.json now.
     pub async fn flush(&self) -> io::Result<()> {
+        if self.data_dir.is_none() {
+            return Ok(());
+        }
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        self.save_covering(generation).await
+    }
+
+    /// Writes state.json unless a write since `generation` was bumped already
+    /// covered it (its snapshot was taken after that change was made).
+    async fn save_covering(&self, generation: u64) -> io::Result<()> {
         let Some(dir) = &self.data_dir else {
             return Ok(());
         };
         let _guard = self.write_lock.lock().await;
+        if self
+            .lock
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_none()
+        {
+            return Err(io::Error::other("the server has shut down"));
+        }
+        if self.saved_generation.load(Ordering::SeqCst) >= generation {
+            return Ok(());
+        }
+        let covers = self.generation.load(Ordering::SeqCst);
         self.settle_storage();
         let snapshot = serde_json::to_vec(&*self.read()).map_err(io::Error::other)?;
-        let tmp = dir.join("state.json.tmp");
-        tokio::fs::write(&tmp, snapshot).await?;
-        tokio::fs::rename(&tmp, dir.join("state.json")).await
+        let injected = self
+            .fail_next_save
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(kind) = injected {
+            return Err(io::Error::new(kind, "injected save failure"));
+        }
+        write_durably(dir, "state.json", &snapshot).await?;
+        self.saved_generation.fetch_max(covers, Ordering::SeqCst);
+        Ok(())
     }
 
     /// Where temporary files go: `<data-dir>/tmp` (emptied at start-up), or
@@ -763,7 +959,9 @@ impl Store {
                 let (from, to) = (dir.join(key), dir.join(&new_key));
                 if tokio::fs::hard_link(&from, &to).await.is_err() {
                     tokio::fs::copy(&from, &to).await?;
+                    tokio::fs::File::open(&to).await?.sync_all().await?;
                 }
+                sync_dir(dir).await?;
             }
         }
         Ok(new_key)
@@ -866,7 +1064,7 @@ impl Store {
     }
 
     /// Forgets everything (the admin reset).
-    pub async fn reset(&self) {
+    pub async fn reset(&self) -> Result<(), crate::error::ApiError> {
         let keys: Vec<String> = {
             let mut state = self.write();
             let keys = state
@@ -877,8 +1075,10 @@ impl Store {
             *state = State::default();
             keys
         };
+        // The emptied state is saved before the blobs go.
+        self.persist().await?;
         self.remove_blobs(keys).await;
-        self.changed();
+        Ok(())
     }
 }
 

@@ -738,7 +738,7 @@ async fn finish_upload(app: &App, writer: BlobWriter, options: Options) -> ApiRe
     if result.is_err() {
         app.store.remove_blobs(vec![blob]).await;
     } else {
-        app.store.changed();
+        app.store.persist().await?;
     }
     result.map(Json)
 }

@@ -173,7 +173,7 @@ pub async fn create(
         state.url_endpoints.push(endpoint.clone());
         endpoint
     };
-    app.store.touched();
+    app.store.persist().await?;
     Ok((StatusCode::CREATED, Json(endpoint_json(&created))))
 }
 
@@ -198,7 +198,7 @@ pub async fn update(
         }
         endpoint
     };
-    app.store.touched();
+    app.store.persist().await?;
     Ok(Json(endpoint_json(&updated)))
 }
 
@@ -212,6 +212,6 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
         let mut state = app.store.write();
         records::remove(&mut state.url_endpoints, &id)?;
     }
-    app.store.touched();
+    app.store.persist().await?;
     Ok(StatusCode::NO_CONTENT)
 }

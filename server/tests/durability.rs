@@ -1,0 +1,434 @@
+//! With `--data-dir`: a 2xx answer means the change survives a crash, a
+//! failed save fails the request, the directory has one owner, jobs report
+//! failures and resume after a restart, and a SIGKILL at any moment leaves a
+//! consistent library.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use common::{assert_error, png, spawn_with, Server};
+use imagekit_local_server::{start, Config};
+use reqwest::multipart::{Form, Part};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "ik-durability-{tag}-{}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn on_disk(dir: &Path) -> Config {
+    Config {
+        data_dir: Some(dir.to_path_buf()),
+        ..Config::default()
+    }
+}
+
+async fn job_status(server: &Server, job_id: &str, want: &str) -> Value {
+    for _ in 0..200 {
+        let (status, body) = server.get(&format!("/v1/bulkJobs/{job_id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        if body["status"] == want {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("job {job_id} never became {want}");
+}
+
+#[tokio::test]
+async fn a_failed_save_fails_the_request() {
+    let dir = temp_dir("save");
+    let server = spawn_with(on_disk(&dir)).await;
+    let store = &server.handle.app.store;
+
+    store.fail_next_save(std::io::ErrorKind::StorageFull);
+    let (status, body) = server.upload_bytes("full.txt", b"x".to_vec(), &[]).await;
+    assert_error(status, &body, 507);
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("could not be saved"));
+
+    let (status, body) = server.upload_bytes("kept.txt", b"y".to_vec(), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let id = body["fileId"].as_str().unwrap().to_string();
+    store.fail_next_save(std::io::ErrorKind::PermissionDenied);
+    let (status, body) = server
+        .call(Method::DELETE, &format!("/v1/files/{id}"), None)
+        .await;
+    assert_error(status, &body, 500);
+    store.fail_next_save(std::io::ErrorKind::PermissionDenied);
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/v1/folder",
+            Some(json!({"folderName": "f", "parentFolderPath": "/"})),
+        )
+        .await;
+    assert_error(status, &body, 500);
+    server.handle.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn one_server_per_data_directory() {
+    let dir = temp_dir("lock");
+    let first = spawn_with(on_disk(&dir)).await;
+    let err = start(on_disk(&dir)).await.err().expect("second refused");
+    let message = err.to_string();
+    assert!(
+        message.contains(&dir.display().to_string()) && message.contains(".lock"),
+        "{message}"
+    );
+    let (status, body) = first
+        .upload_bytes(
+            "mine.txt",
+            b"mine".to_vec(),
+            &[("useUniqueFileName", "false")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    first.handle.shutdown().await;
+    // Released at shutdown: the next server takes over and sees the upload.
+    let second = spawn_with(on_disk(&dir)).await;
+    let (_, files) = second.get("/v1/files").await;
+    assert_eq!(files[0]["name"], "mine.txt");
+    second.handle.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_failed_bulk_job_says_so_with_its_reason() {
+    let dir = temp_dir("job-fail");
+    let server = spawn_with(on_disk(&dir)).await;
+    let (status, body) = server
+        .upload_bytes("a.png", png(4, 4, false), &[("folder", "/src")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The blob vanishes behind the server's back (a disk fault).
+    for entry in std::fs::read_dir(dir.join("blobs")).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/v1/bulkJobs/copyFolder",
+            Some(json!({"sourceFolderPath": "/src", "destinationPath": "/dst"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let job = job_status(&server, body["jobId"].as_str().unwrap(), "Failed").await;
+    assert_eq!(job["type"], "COPY_FOLDER");
+    assert!(
+        job["reason"].as_str().is_some_and(|r| !r.is_empty()),
+        "{job}"
+    );
+    server.handle.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_job_pending_at_shutdown_resumes_after_a_restart() {
+    let dir = temp_dir("job-resume");
+    let server = spawn_with(on_disk(&dir)).await;
+    let (status, _) = server
+        .upload_bytes(
+            "a.txt",
+            b"moved".to_vec(),
+            &[("folder", "/old"), ("useUniqueFileName", "false")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    server.handle.shutdown().await;
+    // A server whose jobs wait a minute: the job is still pending when it stops.
+    let slow = spawn_with(Config {
+        job_delay: Duration::from_secs(60),
+        ..on_disk(&dir)
+    })
+    .await;
+    let (status, body) = slow
+        .call(
+            Method::POST,
+            "/v1/bulkJobs/moveFolder",
+            Some(json!({"sourceFolderPath": "/old", "destinationPath": "/new"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let job_id = body["jobId"].as_str().unwrap().to_string();
+    slow.handle.shutdown().await;
+
+    let resumed = spawn_with(on_disk(&dir)).await;
+    let job = job_status(&resumed, &job_id, "Completed").await;
+    assert_eq!(job["type"], "MOVE_FOLDER");
+    let (_, files) = resumed.get("/v1/files").await;
+    assert_eq!(files[0]["filePath"], "/new/old/a.txt");
+    resumed.handle.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ------------------------------------------------------------- kill test
+
+/// The bytes of a file uploaded as `name` (so any listed file can be checked),
+/// made once per name.
+fn content(name: &str) -> Arc<Vec<u8>> {
+    static MADE: OnceLock<Mutex<HashMap<String, Arc<Vec<u8>>>>> = OnceLock::new();
+    let mut made = MADE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    made.entry(name.to_string())
+        .or_insert_with(|| {
+            let seed = name
+                .bytes()
+                .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+            let mut rng = fastrand::Rng::with_seed(seed);
+            let len = rng.usize(1..200_000);
+            let mut bytes = vec![0u8; len];
+            rng.fill(&mut bytes);
+            Arc::new(bytes)
+        })
+        .clone()
+}
+
+struct Process {
+    child: Child,
+    base: String,
+    url_endpoint: String,
+}
+
+fn launch(dir: &Path) -> Process {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imagekit-local-server"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["--job-delay-ms", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("server starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let endpoints: Value = serde_json::from_str(&first)
+        .unwrap_or_else(|e| panic!("no endpoints line ({e}): {first:?}"));
+    Process {
+        child,
+        base: endpoints["apiEndpoint"].as_str().unwrap().to_string(),
+        url_endpoint: endpoints["urlEndpoint"].as_str().unwrap().to_string(),
+    }
+}
+
+const KEY: &str = "private_local_test_key";
+
+/// What a worker did before the server died.
+#[derive(Default)]
+struct Done {
+    /// Files whose upload got a 200 and that no delete was sent for.
+    acknowledged: Vec<String>,
+    /// Earlier files a delete was sent for (they may or may not survive).
+    deleted: Vec<String>,
+}
+
+/// Uploads, tag updates, folder creation and deletes (of its new files and
+/// of `ids`, earlier ones) until the server dies.
+async fn workload(
+    client: Client,
+    base: String,
+    worker: usize,
+    cycle: usize,
+    mut ids: Vec<(String, String)>,
+) -> Done {
+    let mut done = Done::default();
+    for op in 0.. {
+        let pick = fastrand::u8(..10);
+        let result = if pick < 6 || ids.is_empty() {
+            let name = format!("c{cycle}-w{worker}-{op}.bin");
+            let folder = ["/", "/a", "/a/b", "/c"][fastrand::usize(..4)];
+            let form = Form::new()
+                .part(
+                    "file",
+                    Part::bytes(content(&name).to_vec()).file_name(name.clone()),
+                )
+                .text("fileName", name.clone())
+                .text("folder", folder)
+                .text("useUniqueFileName", "false");
+            match client
+                .post(format!("{base}/api/v1/files/upload"))
+                .basic_auth(KEY, Some(""))
+                .multipart(form)
+                .send()
+                .await
+            {
+                Ok(r) if r.status() == StatusCode::OK => match r.json::<Value>().await {
+                    Ok(body) => {
+                        let id = body["fileId"].as_str().unwrap_or_default().to_string();
+                        ids.push((id, name.clone()));
+                        done.acknowledged.push(name);
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                },
+                Ok(r) => panic!("upload answered {}", r.status()),
+                Err(e) => Err(e),
+            }
+        } else if pick < 8 {
+            let (id, _) = &ids[fastrand::usize(..ids.len())];
+            client
+                .patch(format!("{base}/v1/files/{id}/details"))
+                .basic_auth(KEY, Some(""))
+                .json(&json!({"tags": [format!("t{op}")]}))
+                .send()
+                .await
+                .map(|_| ())
+        } else if pick < 9 {
+            client
+                .post(format!("{base}/v1/folder"))
+                .basic_auth(KEY, Some(""))
+                .json(&json!({"folderName": format!("f{worker}"), "parentFolderPath": "/a"}))
+                .send()
+                .await
+                .map(|_| ())
+        } else {
+            let (id, name) = ids.swap_remove(fastrand::usize(..ids.len()));
+            // Once a delete is sent, the file may or may not survive.
+            if done.acknowledged.contains(&name) {
+                done.acknowledged.retain(|n| *n != name);
+            } else {
+                done.deleted.push(name);
+            }
+            client
+                .delete(format!("{base}/v1/files/{id}"))
+                .basic_auth(KEY, Some(""))
+                .send()
+                .await
+                .map(|_| ())
+        };
+        if result.is_err() {
+            break; // the server was killed
+        }
+    }
+    done
+}
+
+/// Checks the library after a restart; returns the listed files (id, name).
+async fn verify(client: &Client, process: &Process, expected: &[String]) -> Vec<(String, String)> {
+    let check: Value = client
+        .get(format!("{}/__admin/check", process.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(check, json!({"consistent": true, "problems": []}));
+    let files: Vec<Value> = client
+        .get(format!("{}/v1/files?limit=1000", process.base))
+        .basic_auth(KEY, Some(""))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed: Vec<&str> = files.iter().filter_map(|f| f["name"].as_str()).collect();
+    for name in expected {
+        assert!(
+            listed.contains(&name.as_str()),
+            "{name} got a 200 but is gone"
+        );
+    }
+    for file in &files {
+        let name = file["name"].as_str().unwrap();
+        let path = file["filePath"].as_str().unwrap();
+        let bytes = client
+            .get(format!("{}{path}", process.url_endpoint))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert!(
+            bytes.as_ref() == content(name).as_slice(),
+            "{path} is not byte-exact"
+        );
+        assert_eq!(file["size"].as_u64(), Some(bytes.len() as u64));
+    }
+    files
+        .iter()
+        .map(|f| {
+            let field = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (field("fileId"), field("name"))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_at_random_moments_loses_nothing_acknowledged() {
+    let cycles: usize = std::env::var("KILL_CYCLES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(50);
+    let seed = std::env::var("KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    eprintln!("kill test: {cycles} cycles, KILL_SEED={seed}");
+    let started = std::time::Instant::now();
+    fastrand::seed(seed);
+    let dir = temp_dir("kill");
+    let client = Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let mut expected: Vec<String> = Vec::new();
+    for cycle in 0..cycles {
+        let mut process = launch(&dir);
+        let listed = verify(&client, &process, &expected).await;
+        // Each worker may also update and delete a share of the earlier files.
+        let workers: Vec<_> = (0..3)
+            .map(|w| {
+                let share = listed.iter().skip(w).step_by(3).cloned().collect();
+                tokio::spawn(workload(
+                    client.clone(),
+                    process.base.clone(),
+                    w,
+                    cycle,
+                    share,
+                ))
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(fastrand::u64(50..400))).await;
+        process.child.kill().unwrap(); // SIGKILL
+        process.child.wait().unwrap();
+        for worker in workers {
+            let done = worker.await.unwrap();
+            expected.retain(|name| !done.deleted.contains(name));
+            expected.extend(done.acknowledged);
+        }
+    }
+    let process = launch(&dir);
+    verify(&client, &process, &expected).await;
+    eprintln!(
+        "kill test: {} files acknowledged and intact after {cycles} kills, {:.1} s",
+        expected.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let mut child = process.child;
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+}
