@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::files::MAX_DECODE_BYTES;
 use crate::imaging;
 use crate::server::App;
-use crate::storage::{DeliveryKind, State as Library};
+use crate::storage::{Blob, DeliveryKind, State as Library};
 use crate::timestamp::now_ms;
 use crate::usage::{self, Delivery};
 use crate::{named_transformations, url_endpoints};
@@ -198,7 +198,7 @@ pub async fn serve(
         transformation: None,
         endpoint: "Default".into(),
     };
-    let response = match deliver(&app, &uri, &mut facts).await {
+    let response = match deliver(&app, &uri, &headers, &mut facts).await {
         Ok(response) => response,
         Err(e) => e.into_response(),
     };
@@ -243,7 +243,43 @@ pub async fn serve(
     response
 }
 
-async fn deliver(app: &App, uri: &Uri, facts: &mut Facts) -> ApiResult<Response> {
+/// The response header naming the transformation parameters this server
+/// accepted but did not apply (overlays, most effects, ...), comma-separated
+/// as written; absent when everything asked for was applied.
+pub const UNAPPLIED_HEADER: &str = "x-unapplied-transformation";
+
+/// What the client says about itself, for `f-auto` and `dpr-auto`.
+fn client_of(headers: &HeaderMap) -> imaging::Client {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    imaging::Client {
+        accepts_webp: text("accept").is_some_and(|accept| {
+            accept.split(',').any(|t| {
+                t.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("image/webp"))
+            })
+        }),
+        dpr: text("dpr")
+            .or_else(|| text("sec-ch-dpr"))
+            .and_then(|d| d.trim().parse().ok()),
+    }
+}
+
+fn name_unapplied(response: &mut Response, unapplied: &[String]) {
+    if unapplied.is_empty() {
+        return;
+    }
+    if let Ok(value) = HeaderValue::from_str(&unapplied.join(", ")) {
+        response.headers_mut().insert(UNAPPLIED_HEADER, value);
+    }
+}
+
+async fn deliver(
+    app: &App,
+    uri: &Uri,
+    headers: &HeaderMap,
+    facts: &mut Facts,
+) -> ApiResult<Response> {
     let request = Request::parse(app, uri)?;
     facts.path = request.file_path.clone();
     facts.transformation = request.transformation();
@@ -289,24 +325,47 @@ async fn deliver(app: &App, uri: &Uri, facts: &mut Facts) -> ApiResult<Response>
         ),
         None => None,
     };
+    let decodable = is_image || imaging::RASTER_TYPES.contains(&mime.as_str());
+    let original = |blob: Blob| async move {
+        let length = blob.size();
+        let body = blob.into_body().await.map_err(ApiError::internal)?;
+        Ok::<_, ApiError>(respond(body, &mime, length))
+    };
     match transformation {
-        Some(tr) if is_image && blob.size() <= MAX_DECODE_BYTES => {
+        // `orig-true`: the stored bytes, whatever else is asked.
+        Some(tr) if tr.original() => original(blob).await,
+        // A file stored as a JPEG/PNG/GIF/WebP that did not decode at upload
+        // (over the pixel limit, say) is tried again, so the refusal is a 400.
+        Some(tr) if decodable && blob.size() <= MAX_DECODE_BYTES => {
             let bytes = blob.read_all().await.map_err(ApiError::internal)?;
+            let client = client_of(headers);
+            let negotiates = tr.negotiates_format();
+            let unapplied = tr.unapplied().to_vec();
             let (output, content_type) =
-                tokio::task::spawn_blocking(move || imaging::apply(&bytes, &tr))
+                imaging::blocking(move || imaging::apply(&bytes, &tr, client))
                     .await
                     .map_err(ApiError::internal)?
                     .map_err(|e| {
                         ApiError::bad_request(format!("Could not apply the transformation: {e}"))
                     })?;
             let length = output.len() as u64;
-            Ok(respond(Body::from(output), content_type, length))
+            let mut response = respond(Body::from(output), content_type, length);
+            if negotiates {
+                response
+                    .headers_mut()
+                    .insert(header::VARY, HeaderValue::from_static("Accept"));
+            }
+            name_unapplied(&mut response, &unapplied);
+            Ok(response)
         }
-        _ => {
-            let length = blob.size();
-            let body = blob.into_body().await.map_err(ApiError::internal)?;
-            Ok(respond(body, &mime, length))
+        Some(_) => {
+            // Not an image this server decodes (or too large to): nothing applied.
+            let mut response = original(blob).await?;
+            let all = facts.transformation.clone().unwrap_or_default();
+            name_unapplied(&mut response, &[all]);
+            Ok(response)
         }
+        None => original(blob).await,
     }
 }
 

@@ -738,7 +738,7 @@ pub async fn metadata(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let bytes = current_bytes(&app, &id).await?.unwrap_or_default();
-    tokio::task::spawn_blocking(move || metadata_of(&bytes))
+    imaging::blocking(move || metadata_of(&bytes))
         .await
         .map_err(ApiError::internal)?
 }
@@ -769,7 +769,7 @@ pub async fn remote_metadata(State(app): State<Arc<App>>, q: QueryMap) -> ApiRes
         .ok_or_else(|| ApiError::bad_request("Missing url parameter."))?
         .to_string();
     let bytes = download(&app, &url, MAX_DECODE_BYTES).await?;
-    tokio::task::spawn_blocking(move || metadata_of(&bytes))
+    imaging::blocking(move || metadata_of(&bytes))
         .await
         .map_err(ApiError::internal)?
 }

@@ -637,9 +637,11 @@ async fn analyse(
         return Ok(analysis);
     }
     let bytes = blob.read_all().await.map_err(ApiError::internal)?;
-    let decoded = tokio::task::spawn_blocking(move || -> Result<_, String> {
+    let decoded = imaging::blocking(move || -> Result<_, String> {
         let transformed = match &pre {
-            Some(tr) if imaging::probe(&bytes).is_some() => Some(imaging::apply(&bytes, tr)?.0),
+            Some(tr) if imaging::probe(&bytes).is_some() => {
+                Some(imaging::apply(&bytes, tr, imaging::Client::default())?.0)
+            }
             _ => None,
         };
         let final_bytes: &[u8] = transformed.as_deref().unwrap_or(&bytes);

@@ -16,7 +16,7 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 pub use metadata::metadata;
 pub use phash::phash;
-pub use transform::{apply, parse_transformation, Transformation};
+pub use transform::{apply, parse_transformation, Client, Transformation};
 
 /// Basic facts about an image, enough for the upload response and listings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +43,26 @@ pub fn probe(bytes: &[u8]) -> Option<ImageInfo> {
         has_alpha: decoded.image.color().has_alpha(),
     })
 }
+
+/// Runs image work (decoding, transforming, metadata) on the blocking pool,
+/// at most as many at a time as there are cores: each may hold up to
+/// `MAX_ALLOC` of pixels, so this bounds the memory concurrent requests for
+/// large images can take.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores.clamp(1, 8))
+    });
+    // The semaphore is never closed, so acquiring cannot fail.
+    let _permit = slots.acquire().await.ok();
+    tokio::task::spawn_blocking(work).await
+}
+
+/// The content types of the formats this server decodes.
+pub const RASTER_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/gif", "image/webp"];
 
 /// Largest width or height accepted, for decoding and for transformation
 /// output alike.
@@ -122,10 +142,18 @@ fn decode_as(bytes: &[u8], guessed: ImageFormat, format: Format) -> Result<Decod
     limits.max_image_height = Some(MAX_DIMENSION);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let too_large = |what: String| {
+        format!(
+            "image too large ({what}): this server decodes images of at most {MAX_DIMENSION} pixels a side and {MAX_PIXELS} pixels in all"
+        )
+    };
+    let mut decoder = reader.into_decoder().map_err(|e| match e {
+        image::ImageError::Limits(limit) => too_large(limit.to_string()),
+        other => other.to_string(),
+    })?;
     let (width, height) = decoder.dimensions();
     if u64::from(width) * u64::from(height) > MAX_PIXELS || decoder.total_bytes() > MAX_ALLOC {
-        return Err(format!("image too large ({width}x{height})"));
+        return Err(too_large(format!("{width}x{height}")));
     }
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let has_icc_profile = matches!(decoder.icc_profile(), Ok(Some(p)) if !p.is_empty());

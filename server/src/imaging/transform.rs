@@ -11,32 +11,37 @@
 //! `auto`, `face` and `custom` fall back to `center` as there is no subject
 //! detection), `x`/`y` (top-left corner for `cm-extract`/`cm-pad_extract`),
 //! `q` (1-100, JPEG only: the `image` crate writes WebP losslessly), `f`
-//! (`jpg`, `jpeg`, `png`, `webp`, `gif`; `auto` and `orig` keep the stored
-//! format), `rt` (`0`, `90`, `180`, `270`, `360`, `auto` = EXIF orientation),
-//! `bl` (1-100, a box-filter approximation of a Gaussian blur with
-//! sigma = value / 2, whose cost does not grow with the radius),
-//! `e-grayscale` (also `e-grayscale-true` as the SDK writes it) and `bg`
-//! (`RRGGBB` or `RRGGBBAA` hex, the padding and JPEG flattening colour).
+//! (`jpg`, `jpeg`, `png`, `webp`, `gif`; `orig` keeps the stored format,
+//! `auto` gives WebP to a client whose `Accept` names `image/webp` and the
+//! stored format to others), `dpr` (0.1-5, or `auto` from the client's `DPR`
+//! hint: multiplies the step's `w` and `h`), `orig-true` (the stored bytes,
+//! untouched; delivery handles it), `rt` (`0`, `90`, `180`, `270`, `360`,
+//! `auto` = EXIF orientation), `bl` (1-100, a box-filter approximation of a
+//! Gaussian blur with sigma = value / 2, whose cost does not grow with the
+//! radius), `e-grayscale` (also `e-grayscale-true` as the SDK writes it) and
+//! `bg` (`RRGGBB` or `RRGGBBAA` hex, the padding and JPEG flattening colour).
 //! Steps joined by `:` apply in order; within a step the geometry
 //! (resize/crop/pad) comes first, then rotation, blur and grayscale. `f`,
 //! `q` and `bg` describe the output, so the last one given wins. With a
 //! single dimension, `c-force` keeps the aspect ratio like the default.
 //!
-//! Ignored, because ImageKit accepts them but they do not change what a
-//! local test can check or this server does not render them: the other keys
-//! the SDK's transformation table produces (`pr`, `lo`, `t`, `md`, `cp`,
-//! `di`, `dpr`, `n`, `orig`, `r`, `b`, `e-sharpen`, `e-usm`, `e-contrast`,
-//! `e-shadow`, `e-gradient` and every other `e-` effect), any key unknown
-//! here (`raw` transformations pass arbitrary keys through), named `bg`
-//! values such as `blurred` or `dominant`, and everything inside overlay
-//! layers (`l-image,...,l-end`), whose parameters describe the overlay rather
-//! than the base image.
+//! Accepted but not applied, and listed in [`Transformation::unapplied`] (which
+//! delivery sends as the `x-unapplied-transformation` header, so nothing is
+//! dropped without a word): the other keys ImageKit knows (`pr`, `lo`, `t`,
+//! `md`, `cp`, `di`, `r`, `b`, `o`, `z`, `fl`, every `e-` effect but
+//! grayscale...), keys unknown here (`raw` transformations pass arbitrary
+//! keys through), named `bg` values such as `blurred` or `dominant`, `fo-auto`,
+//! `fo-face` and `fo-custom` (rendered as `center`: there is no subject
+//! detection), `dpr` without `w` or `h`, and overlay layers (`l-text,...,l-end`
+//! is listed as `l-text`; the parameters inside a layer describe the overlay).
 //!
 //! Errors, so a broken URL is not silently served as the original: a
-//! malformed or out-of-range value of a rendered key (`w-abc`, `w-0`,
-//! `q-101`, `rt-45`, `c-stretch`, `bg-12345`, `f-avif`), a rendered key given
-//! without a value, more than [`MAX_STEPS`] steps, and outputs larger than
-//! the server's size caps.
+//! malformed key (not lowercase letters and digits), a malformed or
+//! out-of-range value of an applied key (`w-abc`, `w-0`, `q-101`, `rt-45`,
+//! `c-stretch`, `bg-12345`, `f-avif`, `dpr-9`), an applied key given without
+//! a value, a layer without its `l-end`, more than [`MAX_STEPS`] steps, and
+//! outputs larger than the server's size caps (16384 pixels a side, 40
+//! megapixels), as inputs are.
 
 use image::imageops::FilterType;
 use image::metadata::Orientation;
@@ -56,6 +61,9 @@ const DEFAULT_BACKGROUND: Rgba<u8> = Rgba([255, 255, 255, 255]);
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Transformation {
     steps: Vec<Step>,
+    /// Parameters accepted but not applied, as written (`e-sharpen-10`,
+    /// `l-text`, ...): delivery names them in a response header.
+    unapplied: Vec<String>,
 }
 
 /// A requested width or height.
@@ -93,6 +101,35 @@ impl Default for Focus {
     }
 }
 
+/// The output format a step asks for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Output {
+    Fixed(Format),
+    /// `f-auto`: WebP for a client that accepts it, else the stored format.
+    Auto,
+    /// `f-orig`: the stored format.
+    Stored,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Dpr {
+    Factor(f64),
+    /// `dpr-auto`: the client's `DPR` (or `Sec-CH-DPR`) hint, else 1.
+    Auto,
+}
+
+/// Smallest and largest `dpr` ImageKit accepts.
+const DPR_RANGE: std::ops::RangeInclusive<f64> = 0.1..=5.0;
+
+/// What the client told about itself, for `f-auto` and `dpr-auto`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Client {
+    /// Its `Accept` header names `image/webp`.
+    pub accepts_webp: bool,
+    /// Its device-pixel-ratio hint.
+    pub dpr: Option<f64>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Rotation {
     Degrees(u32),
@@ -109,8 +146,11 @@ struct Step {
     focus: Focus,
     x: Option<u32>,
     y: Option<u32>,
-    /// `Some(None)` for `f-auto`/`f-orig`: explicitly keep the stored format.
-    format: Option<Option<Format>>,
+    format: Option<Output>,
+    /// `dpr-<n>` or `dpr-auto`: scales this step's `w` and `h`.
+    dpr: Option<Dpr>,
+    /// `orig-true`: serve the stored bytes, whatever else is asked.
+    original: bool,
     quality: Option<u8>,
     rotation: Option<Rotation>,
     blur: Option<u8>,
@@ -123,44 +163,85 @@ struct Step {
 /// the first `-` (so `ar-4-3` is key `ar`, value `4-3`). See the module
 /// documentation for what is rendered, ignored or rejected.
 pub fn parse_transformation(tr: &str) -> Result<Transformation, String> {
-    let steps = tr
-        .split(':')
-        .map(parse_step)
-        .collect::<Result<Vec<_>, _>>()?;
-    if steps.len() > MAX_STEPS {
+    let chain: Vec<&str> = tr.split(':').collect();
+    if chain.len() > MAX_STEPS {
         return Err(format!(
             "too many chained transformations (at most {MAX_STEPS})"
         ));
     }
-    Ok(Transformation { steps })
+    let mut unapplied = Vec::new();
+    let steps = chain
+        .into_iter()
+        .map(|step| parse_step(step, &mut unapplied))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Transformation { steps, unapplied })
 }
 
-fn parse_step(step: &str) -> Result<Step, String> {
+/// A parameter key as ImageKit writes them: lowercase letters and digits,
+/// starting with a letter.
+fn well_formed_key(key: &str) -> bool {
+    key.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+fn parse_step(step: &str, unapplied: &mut Vec<String>) -> Result<Step, String> {
     let mut parsed = Step::default();
     let mut layer_depth = 0u32;
     for param in step.split(',').filter(|p| !p.is_empty()) {
         let (key, value) = param.split_once('-').unwrap_or((param, ""));
         if key == "l" {
-            layer_depth = if value == "end" {
-                layer_depth.saturating_sub(1)
+            if value == "end" {
+                layer_depth = layer_depth.saturating_sub(1);
             } else {
-                layer_depth.saturating_add(1)
-            };
+                if layer_depth == 0 {
+                    unapplied.push(format!("l-{value}"));
+                }
+                layer_depth = layer_depth.saturating_add(1);
+            }
             continue;
         }
-        if layer_depth == 0 {
-            parsed.set(key, value)?;
+        if layer_depth > 0 {
+            continue; // the overlay's own parameters
         }
+        if !well_formed_key(key) {
+            return Err(format!("malformed transformation parameter {param:?}"));
+        }
+        if !parsed.set(key, value)? {
+            unapplied.push(param.to_string());
+        }
+    }
+    if layer_depth > 0 {
+        return Err("an overlay layer (l-...) is not closed with l-end".into());
+    }
+    if parsed.dpr.is_some() && parsed.width.is_none() && parsed.height.is_none() {
+        unapplied.push("dpr (without w or h)".into());
     }
     Ok(parsed)
 }
 
 impl Step {
-    fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+    /// Records one parameter: `Ok(true)` when it is applied, `Ok(false)`
+    /// when accepted but not applied here, `Err` when its value is malformed.
+    fn set(&mut self, key: &str, value: &str) -> Result<bool, String> {
         let bad = || format!("invalid value for transformation parameter {key}: {value:?}");
         let rendered = matches!(
             key,
-            "w" | "h" | "ar" | "c" | "cm" | "fo" | "x" | "y" | "q" | "f" | "rt" | "bl" | "bg"
+            "w" | "h"
+                | "ar"
+                | "c"
+                | "cm"
+                | "fo"
+                | "x"
+                | "y"
+                | "q"
+                | "f"
+                | "rt"
+                | "bl"
+                | "bg"
+                | "dpr"
+                | "orig"
         );
         if rendered && value.is_empty() {
             return Err(format!("transformation parameter {key} needs a value"));
@@ -192,9 +273,14 @@ impl Step {
                     _ => return Err(bad()),
                 })
             }
+            "fo" if matches!(value, "auto" | "face" | "custom") => {
+                // No subject detection here: the centre stands in.
+                self.focus = Focus(1, 1);
+                return Ok(false);
+            }
             "fo" => {
                 self.focus = match value {
-                    "center" | "auto" | "face" | "custom" => Focus(1, 1),
+                    "center" => Focus(1, 1),
                     "top" => Focus(1, 0),
                     "bottom" => Focus(1, 2),
                     "left" => Focus(0, 1),
@@ -212,14 +298,30 @@ impl Step {
             "bl" => self.blur = Some(parse_percent(value).ok_or_else(bad)?),
             "f" => {
                 self.format = Some(match value {
-                    "jpg" | "jpeg" => Some(Format::Jpeg),
-                    "png" => Some(Format::Png),
-                    "webp" => Some(Format::Webp),
-                    "gif" => Some(Format::Gif),
-                    "auto" | "orig" => None,
+                    "jpg" | "jpeg" => Output::Fixed(Format::Jpeg),
+                    "png" => Output::Fixed(Format::Png),
+                    "webp" => Output::Fixed(Format::Webp),
+                    "gif" => Output::Fixed(Format::Gif),
+                    "auto" => Output::Auto,
+                    "orig" => Output::Stored,
                     _ => return Err(bad()),
                 })
             }
+            "dpr" => {
+                self.dpr = Some(match value {
+                    "auto" => Dpr::Auto,
+                    _ => Dpr::Factor(
+                        parse_decimal(value)
+                            .filter(|d| DPR_RANGE.contains(d))
+                            .ok_or_else(bad)?,
+                    ),
+                })
+            }
+            "orig" => match value {
+                "true" => self.original = true,
+                "false" => {}
+                _ => return Err(bad()),
+            },
             "rt" => {
                 self.rotation = Some(match value {
                     "auto" => Rotation::Auto,
@@ -230,15 +332,14 @@ impl Step {
                     _ => return Err(bad()),
                 })
             }
-            "bg" => {
-                if let Some(colour) = parse_colour(value)? {
-                    self.background = Some(colour);
-                }
-            }
+            "bg" => match parse_colour(value)? {
+                Some(colour) => self.background = Some(colour),
+                None => return Ok(false),
+            },
             "e" if value == "grayscale" || value == "grayscale-true" => self.grayscale = true,
-            _ => {}
+            _ => return Ok(false),
         }
-        Ok(())
+        Ok(true)
     }
 }
 
@@ -303,13 +404,26 @@ fn parse_colour(s: &str) -> Result<Option<Rgba<u8>>, String> {
 /// Applies `tr` to stored bytes; returns (encoded bytes, content type).
 /// `Err` when the bytes are not a decodable image or the output would exceed
 /// the size caps.
-pub fn apply(bytes: &[u8], tr: &Transformation) -> Result<(Vec<u8>, &'static str), String> {
+pub fn apply(
+    bytes: &[u8],
+    tr: &Transformation,
+    client: Client,
+) -> Result<(Vec<u8>, &'static str), String> {
     let decoded = decode(bytes)?;
     let mut image = decoded.image;
     for step in &tr.steps {
-        image = step.render(image, decoded.orientation)?;
+        let dpr = match step.dpr {
+            Some(Dpr::Factor(d)) => d,
+            Some(Dpr::Auto) => client.dpr.filter(|d| DPR_RANGE.contains(d)).unwrap_or(1.0),
+            None => 1.0,
+        };
+        image = step.render(image, decoded.orientation, dpr)?;
     }
-    let format = tr.last(|s| s.format).flatten().unwrap_or(decoded.format);
+    let format = match tr.last(|s| s.format) {
+        Some(Output::Fixed(format)) => format,
+        Some(Output::Auto) if client.accepts_webp => Format::Webp,
+        Some(Output::Auto | Output::Stored) | None => decoded.format,
+    };
     let quality = tr.last(|s| s.quality).unwrap_or(DEFAULT_QUALITY);
     let background = tr.last(|s| s.background).unwrap_or(DEFAULT_BACKGROUND);
     let encoded = encode(&image, format, quality, background)?;
@@ -317,6 +431,21 @@ pub fn apply(bytes: &[u8], tr: &Transformation) -> Result<(Vec<u8>, &'static str
 }
 
 impl Transformation {
+    /// `orig-true`: the stored bytes are served untouched.
+    pub fn original(&self) -> bool {
+        self.steps.iter().any(|s| s.original)
+    }
+
+    /// Whether the output depends on the client's `Accept` header (`f-auto`).
+    pub fn negotiates_format(&self) -> bool {
+        self.last(|s| s.format) == Some(Output::Auto)
+    }
+
+    /// Parameters accepted but not applied, as written.
+    pub fn unapplied(&self) -> &[String] {
+        &self.unapplied
+    }
+
     /// The value of an output setting given by the latest step that has one.
     fn last<T>(&self, get: impl Fn(&Step) -> Option<T>) -> Option<T> {
         self.steps.iter().rev().find_map(get)
@@ -328,8 +457,9 @@ impl Step {
         &self,
         image: DynamicImage,
         orientation: Orientation,
+        dpr: f64,
     ) -> Result<DynamicImage, String> {
-        let mut image = self.geometry(image)?;
+        let mut image = self.geometry(image, dpr)?;
         match self.rotation {
             Some(Rotation::Degrees(90)) => image = image.rotate90(),
             Some(Rotation::Degrees(180)) => image = image.rotate180(),
@@ -347,10 +477,11 @@ impl Step {
     }
 
     /// Target size from `w`, `h` and `ar`, each side `None` when not given.
-    fn target(&self, width: u32, height: u32) -> (Option<u32>, Option<u32>) {
+    /// The output size `w`/`h`/`ar` ask for, times the device pixel ratio.
+    fn target(&self, width: u32, height: u32, dpr: f64) -> (Option<u32>, Option<u32>) {
         let resolve = |dim: Option<Dim>, current: u32| match dim? {
-            Dim::Pixels(p) => Some(p),
-            Dim::Fraction(f) => Some(scaled(current, f)),
+            Dim::Pixels(p) => Some(scaled(p, dpr)),
+            Dim::Fraction(f) => Some(scaled(current, f * dpr)),
         };
         let (w, h) = (resolve(self.width, width), resolve(self.height, height));
         match (w, h, self.aspect_ratio) {
@@ -361,9 +492,9 @@ impl Step {
     }
 
     /// Resize, crop and pad as `w`, `h`, `ar`, `c`, `cm`, `fo`, `x`, `y` ask.
-    fn geometry(&self, image: DynamicImage) -> Result<DynamicImage, String> {
+    fn geometry(&self, image: DynamicImage, dpr: f64) -> Result<DynamicImage, String> {
         let (width, height) = image.dimensions();
-        let (tw, th) = self.target(width, height);
+        let (tw, th) = self.target(width, height, dpr);
         if tw.is_none() && th.is_none() {
             return Ok(image);
         }
@@ -580,7 +711,8 @@ mod tests {
 
     fn run(bytes: &[u8], tr: &str) -> (DynamicImage, &'static str) {
         let parsed = parse_transformation(tr).unwrap_or_else(|e| panic!("{tr}: {e}"));
-        let (out, content_type) = apply(bytes, &parsed).unwrap_or_else(|e| panic!("{tr}: {e}"));
+        let (out, content_type) =
+            apply(bytes, &parsed, Client::default()).unwrap_or_else(|e| panic!("{tr}: {e}"));
         (
             image::load_from_memory(&out).expect("decodable output"),
             content_type,
@@ -690,7 +822,12 @@ mod tests {
             ("e-grayscale,f-jpg", "image/jpeg", image::ImageFormat::Jpeg),
             ("e-grayscale,f-gif", "image/gif", image::ImageFormat::Gif),
         ] {
-            let (out, ct) = apply(&src, &parse_transformation(tr).expect("parse")).expect("apply");
+            let (out, ct) = apply(
+                &src,
+                &parse_transformation(tr).expect("parse"),
+                Client::default(),
+            )
+            .expect("apply");
             assert_eq!(ct, content_type, "{tr}");
             assert_eq!(image::guess_format(&out).ok(), Some(format), "{tr}");
             assert_eq!(
@@ -707,10 +844,14 @@ mod tests {
     fn quality_changes_jpeg_size() {
         let src = source(200, 150);
         let size = |tr: &str| {
-            apply(&src, &parse_transformation(tr).expect("parse"))
-                .expect("apply")
-                .0
-                .len()
+            apply(
+                &src,
+                &parse_transformation(tr).expect("parse"),
+                Client::default(),
+            )
+            .expect("apply")
+            .0
+            .len()
         };
         assert!(size("f-jpg,q-10") < size("f-jpg,q-95"));
     }
@@ -753,17 +894,113 @@ mod tests {
     }
 
     #[test]
-    fn ignored_parameters_change_nothing() {
-        let ignored =
-            "pr-true,lo-true,t-true,md-false,cp-true,di-folder@@default.jpg,dpr-2,n-thumb,\
-                       orig-true,r-max,b-5_FF0000,e-sharpen-10,e-usm-2-2-0.8-0.024,e-contrast,\
-                       e-shadow,e-gradient,e-bgremove,unknown-xyz,raw,bg-blurred,bg-dominant,\
-                       l-image,i-logo.png,w-abc,l-end";
-        let t = parse_transformation(ignored).expect("parse");
-        assert_eq!(t, parse_transformation("").expect("parse"));
+    fn unapplied_parameters_change_nothing_and_are_named() {
+        let unapplied = "pr-true,lo-true,t-true,md-false,cp-true,di-folder@@default.jpg,n-thumb,\
+                         r-max,b-5_FF0000,e-sharpen-10,e-usm-2-2-0.8-0.024,e-contrast,\
+                         e-shadow,e-gradient,e-bgremove,unknown-xyz,raw,bg-blurred,bg-dominant,\
+                         fo-face,l-image,i-logo.png,w-abc,l-end,l-text,i-Hi,l-end";
+        let t = parse_transformation(unapplied).expect("parse");
+        assert_eq!(t.steps, parse_transformation("").expect("parse").steps);
+        assert_eq!(
+            t.unapplied(),
+            [
+                "pr-true",
+                "lo-true",
+                "t-true",
+                "md-false",
+                "cp-true",
+                "di-folder@@default.jpg",
+                "n-thumb",
+                "r-max",
+                "b-5_FF0000",
+                "e-sharpen-10",
+                "e-usm-2-2-0.8-0.024",
+                "e-contrast",
+                "e-shadow",
+                "e-gradient",
+                "e-bgremove",
+                "unknown-xyz",
+                "raw",
+                "bg-blurred",
+                "bg-dominant",
+                "fo-face",
+                "l-image",
+                "l-text",
+            ]
+        );
+        // What is applied is not named.
+        let t =
+            parse_transformation("w-10,h-10,dpr-2,f-auto,orig-true,e-grayscale").expect("parse");
+        assert!(t.unapplied().is_empty(), "{:?}", t.unapplied());
+        assert_eq!(
+            parse_transformation("dpr-2").expect("parse").unapplied(),
+            ["dpr (without w or h)"]
+        );
         // Parameters after a layer ends apply to the base image again.
         let t = parse_transformation("l-text,i-hi,w-5,l-end,w-50").expect("parse");
         assert_eq!(t.steps[0].width, Some(Dim::Pixels(50)));
+    }
+
+    #[test]
+    fn dpr_scales_the_requested_size() {
+        let src = source(400, 300);
+        let size = |tr: &str, client: Client| {
+            let (out, _) =
+                apply(&src, &parse_transformation(tr).expect("parse"), client).expect(tr);
+            image::load_from_memory(&out).expect("decodes").dimensions()
+        };
+        assert_eq!(size("w-100", Client::default()), (100, 75));
+        assert_eq!(size("w-100,dpr-2", Client::default()), (200, 150));
+        assert_eq!(
+            size("w-100,h-50,c-force,dpr-1.5", Client::default()),
+            (150, 75)
+        );
+        let retina = Client {
+            dpr: Some(3.0),
+            ..Client::default()
+        };
+        assert_eq!(size("w-100,dpr-auto", retina), (300, 225));
+        assert_eq!(size("w-100,dpr-auto", Client::default()), (100, 75));
+        for bad in ["dpr-0", "dpr-6", "dpr-x", "dpr-"] {
+            assert!(
+                parse_transformation(&format!("w-10,{bad}")).is_err(),
+                "{bad}"
+            );
+        }
+        // The caps apply after the ratio.
+        assert!(apply(
+            &src,
+            &parse_transformation("w-10000,h-10000,c-force,dpr-5").expect("parse"),
+            Client::default()
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn f_auto_chooses_webp_only_for_clients_that_accept_it() {
+        let src = source(40, 30);
+        let tr = parse_transformation("w-20,f-auto").expect("parse");
+        assert!(tr.negotiates_format());
+        let webp = Client {
+            accepts_webp: true,
+            ..Client::default()
+        };
+        assert_eq!(apply(&src, &tr, webp).expect("webp").1, "image/webp");
+        assert_eq!(
+            apply(&src, &tr, Client::default()).expect("png").1,
+            "image/png"
+        );
+        let orig = parse_transformation("w-20,f-orig").expect("parse");
+        assert_eq!(apply(&src, &orig, webp).expect("orig").1, "image/png");
+        assert!(parse_transformation("orig-true").expect("parse").original());
+        assert!(parse_transformation("orig-maybe").is_err());
+    }
+
+    #[test]
+    fn malformed_keys_and_unclosed_layers_are_errors() {
+        for tr in ["W-100", "-5", "w1-x,9x-1", "l-text,i-hi", "w-10,,%-3"] {
+            assert!(parse_transformation(tr).is_err(), "{tr}");
+        }
     }
 
     #[test]
@@ -814,11 +1051,12 @@ mod tests {
             "w-16000,c-force,h-10000",
         ] {
             let parsed = parse_transformation(tr).expect("parse");
-            assert!(apply(&src, &parsed).is_err(), "{tr}");
+            assert!(apply(&src, &parsed, Client::default()).is_err(), "{tr}");
         }
         assert!(apply(
             b"not an image",
-            &parse_transformation("w-10").expect("parse")
+            &parse_transformation("w-10").expect("parse"),
+            Client::default(),
         )
         .is_err());
     }
@@ -874,7 +1112,7 @@ mod tests {
                 .map(|_| pieces[(rng.next() % pieces.len() as u64) as usize])
                 .collect();
             if let Ok(parsed) = parse_transformation(&tr) {
-                let _ = apply(&src, &parsed);
+                let _ = apply(&src, &parsed, Client::default());
             }
         }
         for _ in 0..200 {
