@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::access;
+use crate::admin_page;
 use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::faults::FaultRule;
@@ -21,6 +22,14 @@ use crate::server::App;
 
 pub fn router(app: Arc<App>) -> Router<Arc<App>> {
     Router::new()
+        .route("/__admin/", get(admin_page::page))
+        .route("/__admin/library", get(admin_page::library))
+        .route("/__admin/files/{id}", get(admin_page::file))
+        .route(
+            "/__admin/custom-metadata-fields",
+            get(admin_page::custom_metadata_fields),
+        )
+        .route("/__admin/requests", get(admin_page::requests))
         .route("/__admin/health", get(health))
         .route("/__admin/check", get(check))
         .route(
@@ -111,6 +120,7 @@ async fn clear_rate_limit(State(app): State<Arc<App>>) -> StatusCode {
 async fn reset(State(app): State<Arc<App>>) -> Result<StatusCode, ApiError> {
     app.faults.replace(Vec::new());
     app.rate_limit.set(None);
+    app.requests.clear();
     app.store.reset().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -185,7 +185,12 @@ fn run_move(app: &App, job_id: &str, source: &str, target: &str) {
 
 /// Records a pending job of `kind`, saves it and schedules its work. Returns
 /// the job id (or the save's error; the job still runs).
-async fn spawn_job(app: Arc<App>, kind: &str, work: JobWork) -> ApiResult<String> {
+async fn spawn_job(
+    app: Arc<App>,
+    kind: &str,
+    work: JobWork,
+    purge_request_id: Option<String>,
+) -> ApiResult<String> {
     let id = new_id();
     app.store.write().jobs.insert(
         id.clone(),
@@ -195,6 +200,7 @@ async fn spawn_job(app: Arc<App>, kind: &str, work: JobWork) -> ApiResult<String
             completed: false,
             failure: None,
             work: Some(work.clone()),
+            purge_request_id,
         },
     );
     let saved = app.store.persist().await;
@@ -272,10 +278,11 @@ async fn submit(app: Arc<App>, body: FolderJobBody, kind: Kind) -> ApiResult<Jso
                     target,
                     all_versions,
                 },
+                None,
             )
             .await?
         }
-        Kind::Move => spawn_job(app, "MOVE_FOLDER", JobWork::Move { source, target }).await?,
+        Kind::Move => spawn_job(app, "MOVE_FOLDER", JobWork::Move { source, target }, None).await?,
     };
     Ok(Json(json!({ "jobId": id })))
 }
@@ -387,11 +394,17 @@ pub async fn rename_folder(
             });
         }
     }
-    if purge_cache {
+    let purge_request_id = purge_cache.then(|| {
         let old = encode_path(source.trim_end_matches('/'));
-        purge::submit(&app, &format!("{}{old}*", app.url_endpoint));
-    }
-    let id = spawn_job(app, "RENAME_FOLDER", JobWork::Move { source, target }).await?;
+        purge::submit(&app, &format!("{}{old}*", app.url_endpoint))
+    });
+    let id = spawn_job(
+        app,
+        "RENAME_FOLDER",
+        JobWork::Move { source, target },
+        purge_request_id,
+    )
+    .await?;
     Ok(Json(json!({ "jobId": id })))
 }
 
@@ -415,6 +428,9 @@ pub async fn status(
     });
     if let Some(reason) = &job.failure {
         answer["reason"] = json!(reason);
+    }
+    if let Some(purge) = &job.purge_request_id {
+        answer["purgeRequestId"] = json!(purge);
     }
     Ok(Json(answer))
 }

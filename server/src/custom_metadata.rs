@@ -25,7 +25,7 @@ const TYPES: [&str; 7] = [
     "MultiSelect",
 ];
 
-fn field_json(field: &CustomField) -> Value {
+pub fn field_json(field: &CustomField) -> Value {
     json!({ "id": field.id, "name": field.name, "label": field.label, "schema": field.schema })
 }
 

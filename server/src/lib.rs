@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod admin_page;
 pub mod auth;
 pub mod bulk_jobs;
 pub mod config;
@@ -23,6 +24,7 @@ pub mod paths;
 pub mod purge;
 pub mod rate_limit;
 pub mod records;
+pub mod request_log;
 pub mod saved_extensions;
 pub mod search_query;
 pub mod server;

@@ -31,7 +31,7 @@ async fn main() -> ExitCode {
     let _ = writeln!(out, "  URL endpoint:    {}", app.url_endpoint);
     let _ = writeln!(
         out,
-        "  admin API:       {}/__admin (loopback only)",
+        "  admin page:      {}/__admin/ (loopback only)",
         app.origin
     );
     let _ = writeln!(out, "  public key:      {}", app.config.public_key);

@@ -32,6 +32,7 @@ use crate::error::ApiError;
 use crate::faults::FaultSet;
 use crate::fetch::Downloader;
 use crate::rate_limit::RateLimiter;
+use crate::request_log::{self, RequestLog};
 use crate::storage::Store;
 use crate::{
     admin, auth, bulk_jobs, custom_metadata, delivery, faults, files, folders,
@@ -51,6 +52,8 @@ pub struct App {
     pub hosts: AllowedHosts,
     /// Client-side upload tokens already used.
     pub tokens: UsedTokens,
+    /// The recent requests, for the admin page.
+    pub requests: RequestLog,
     /// `http://127.0.0.1:<port>`
     pub origin: String,
     /// `http://127.0.0.1:<port>/<imagekitId>`
@@ -198,6 +201,7 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .merge(admin::router(app.clone()))
         .merge(imagekit)
+        .layer(from_fn_with_state(app.clone(), request_log::record))
         .layer(from_fn_with_state(app.clone(), access::require_own_host))
         .layer(axum::middleware::from_fn(access::limit_head))
         .layer(CatchPanicLayer::custom(
@@ -279,6 +283,7 @@ pub async fn start(config: Config) -> io::Result<ServerHandle> {
         downloader: Downloader::new(&config, format!("{url_endpoint}/"))?,
         hosts: AllowedHosts::new(&config, addr.ip(), addr.port()),
         tokens: UsedTokens::default(),
+        requests: RequestLog::default(),
         url_endpoint,
         origin,
         faults: FaultSet::new(config.faults.clone()),

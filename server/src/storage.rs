@@ -127,6 +127,9 @@ pub struct BulkJob {
     /// What the job does, kept so a job pending at shutdown resumes.
     #[serde(default)]
     pub work: Option<JobWork>,
+    /// The purge a rename folder job with `purgeCache` started.
+    #[serde(default)]
+    pub purge_request_id: Option<String>,
 }
 
 /// A bulk job's work, in terms of folder paths (with trailing slashes).

@@ -1,0 +1,121 @@
+'use strict'
+// The local server's admin page (GET /__admin/) in a real browser: headless Chromium (Debian's
+// `chromium` package, installed here with apt-get when missing; `--no-sandbox`, as CI runs as
+// root) driven by playwright-core. An uploaded image's thumbnail must load through the server's
+// own delivery, the request log must show the upload, and no key, Authorization header or
+// signature may appear anywhere on the page. A screenshot is saved in the test's temporary folder.
+
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+const { execFileSync } = require('node:child_process')
+
+const ImageKit = require('..')
+const { useServer } = require('./helpers/server.js')
+const { png } = require('./helpers/images.js')
+
+const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean)
+
+/** The Chromium executable, installing Debian's package when it is missing and we may. */
+function chromiumPath() {
+  const found = () => CANDIDATES.find((p) => fs.existsSync(p))
+  if (found()) return { path: found() }
+  const root = typeof process.getuid === 'function' && process.getuid() === 0
+  const aptGet = ['/usr/bin/apt-get', '/bin/apt-get'].find((p) => fs.existsSync(p))
+  if (!root || !aptGet) {
+    return { missing: `no Chromium at ${CANDIDATES.join(', ')}, and apt-get is ${aptGet ? 'not ours to run (not root)' : 'absent'}` }
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  const apt = (args) => execFileSync(aptGet, args, { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 })
+  try {
+    apt(['install', '-y', '--no-install-recommends', 'chromium'])
+  } catch {
+    apt(['update'])
+    apt(['install', '-y', '--no-install-recommends', 'chromium'])
+  }
+  return found() ? { path: found() } : { missing: 'apt-get installed chromium, yet no executable was found' }
+}
+
+const chromium = chromiumPath()
+// Where a browser cannot be had, say so; in CI that is a failure, not a skip.
+const skip = chromium.missing && !process.env.CI ? chromium.missing : false
+
+const server = useServer()
+
+test('the admin page shows the library, thumbnails and requests, and no secret', { skip, timeout: 120_000 }, async (t) => {
+  assert.ok(chromium.path, chromium.missing)
+  const ik = new ImageKit(server().options)
+  const uploaded = await ik.upload({ file: png(120, 80), fileName: 'shown.png', folder: '/gallery', useUniqueFileName: false, tags: ['admin-page'] })
+  await ik.upload({ file: png(60, 40), fileName: 'shown.png', folder: '/gallery', useUniqueFileName: false })
+  // A client-side upload, as a browser sends it: its signature must not reach the page.
+  const auth = ik.getAuthenticationParameters()
+  const form = new FormData()
+  for (const [key, value] of Object.entries({ file: 'aGVsbG8=', fileName: 'notes.txt', folder: '/gallery', publicKey: server().publicKey, ...auth })) {
+    form.append(key, String(value))
+  }
+  const clientSide = await fetch(server().uploadEndpoint, { method: 'POST', body: form })
+  assert.equal(clientSide.status, 200, await clientSide.clone().text())
+  // A signed delivery URL: its ik-s must not reach the page either.
+  const signedUrl = ik.url({ path: uploaded.filePath, signed: true, transformation: [{ width: 50 }] })
+  const signature = new URL(signedUrl).searchParams.get('ik-s')
+  assert.equal((await fetch(signedUrl)).status, 200)
+  await ik.createCustomMetadataField({ name: 'shownField', label: 'Shown field', schema: { type: 'Text' } })
+  await server().setFaults([{ method: 'GET', path: '/v1/never-called/*', status: 503 }])
+  await server().setRateLimit(1000, 60_000)
+
+  const { chromium: launcher } = require('playwright-core')
+  const browser = await launcher.launch({
+    executablePath: chromium.path,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  })
+  t.after(() => browser.close())
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  const failures = []
+  page.on('pageerror', (e) => failures.push(e.message))
+
+  await page.goto(`${server().origin}/__admin/`)
+  await page.waitForSelector('body[data-ready="true"]')
+  await page.click('a.folder:text("gallery/")')
+  const thumb = `img.thumb[data-file-id="${uploaded.fileId}"]`
+  await page.waitForSelector(thumb)
+  const naturalWidth = await page.waitForFunction((selector) => {
+    const img = document.querySelector(selector)
+    return img && img.complete && img.naturalWidth > 0 && img.naturalWidth
+  }, thumb)
+  assert.ok((await naturalWidth.jsonValue()) > 0, 'the thumbnail loaded')
+  const thumbSrc = await page.getAttribute(thumb, 'src')
+  assert.ok(thumbSrc.startsWith(`${server().urlEndpoint}/tr:`), thumbSrc)
+
+  // The file's details and both versions.
+  await page.click(`.card[data-file-id="${uploaded.fileId}"]`)
+  await page.waitForSelector('#details tr.version')
+  assert.equal(await page.locator('#details tr.version').count(), 2)
+  assert.match(await page.textContent('#details'), new RegExp(uploaded.fileId))
+
+  // The request log shows the upload (it refreshes every 2 s).
+  await page.waitForFunction(() => [...document.querySelectorAll('#log tr.request')].some((row) =>
+    /POST/.test(row.textContent) && /\/api\/v1\/files\/upload/.test(row.textContent) && /200/.test(row.textContent)))
+  const log = await page.textContent('#log')
+  assert.match(log, /ik-s=…/, 'the signed URL is logged with its signature replaced')
+  assert.match(await page.textContent('#fields'), /shownField/)
+  assert.match(await page.textContent('#faults'), /\/v1\/never-called\/\*/)
+  assert.match(await page.textContent('#rate'), /1000 requests per 60000 ms/)
+
+  // No secret anywhere: not in the text, not in the markup.
+  const everything = (await page.content()) + (await page.evaluate(() => document.body.innerText))
+  const basic = Buffer.from(`${server().privateKey}:`).toString('base64')
+  for (const [what, secret] of [['private key', server().privateKey], ['Authorization value', basic], ['upload signature', auth.signature], ['URL signature', signature]]) {
+    assert.equal(everything.includes(secret), false, `the page shows the ${what}`)
+  }
+  assert.equal(/authorization/i.test(everything), false, 'the page shows an Authorization header')
+  assert.deepEqual(failures, [], 'the page ran without errors')
+
+  const shot = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'imagekit-admin-page-')), 'admin-page.png')
+  await page.screenshot({ path: shot, fullPage: true })
+  assert.ok(fs.statSync(shot).size > 10_000, 'a screenshot with content')
+  t.diagnostic(`screenshot: ${shot}`)
+  console.log(`admin page screenshot: ${shot}`)
+})
