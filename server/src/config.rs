@@ -46,6 +46,10 @@ struct Cli {
     /// link-local addresses (refused by default)
     #[arg(long)]
     allow_private_urls: bool,
+    /// Let URL downloads reach this one private host (`host` or `host:port`),
+    /// repeatable; narrower than --allow-private-urls
+    #[arg(long = "allow-private-host", value_name = "HOST[:PORT]")]
+    allowed_private_hosts: Vec<String>,
     /// Longest time a URL download may take, in milliseconds
     #[arg(long, default_value_t = 30_000, value_name = "MS")]
     download_timeout_ms: u64,
@@ -78,6 +82,8 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     pub max_upload_bytes: u64,
     pub allow_private_urls: bool,
+    /// Private hosts (`host` or `host:port`) URL downloads may reach anyway.
+    pub allowed_private_hosts: Vec<String>,
     pub download_timeout: Duration,
     pub job_delay: Duration,
     pub purge_delay: Duration,
@@ -104,6 +110,7 @@ impl From<Cli> for Config {
             data_dir: cli.data_dir,
             max_upload_bytes: cli.max_upload_bytes,
             allow_private_urls: cli.allow_private_urls,
+            allowed_private_hosts: cli.allowed_private_hosts,
             download_timeout: Duration::from_millis(cli.download_timeout_ms),
             job_delay: Duration::from_millis(cli.job_delay_ms),
             purge_delay: Duration::from_millis(cli.purge_delay_ms),

@@ -59,6 +59,26 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
     }
 }
 
+/// Path parameters, like axum's `Path`, but a segment that does not decode
+/// (invalid UTF-8 such as `%ff`) is ImageKit's JSON 400, not plain text.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|rejection| {
+                ApiError::bad_request(format!(
+                    "The request path is malformed: {}",
+                    rejection.body_text()
+                ))
+            })
+    }
+}
+
 /// The decoded query string; the last occurrence of a repeated key wins.
 pub struct QueryMap(pub HashMap<String, String>);
 

@@ -32,14 +32,31 @@ struct UrlPolicy {
     allow_private: bool,
     /// `http://<bound host>:<port>/<imagekitId>/`: our delivery URLs.
     own_delivery: String,
+    /// `--allow-private-host` values, lowercase.
+    allowed_hosts: Vec<String>,
 }
 
 impl UrlPolicy {
+    /// Whether `--allow-private-host` names this URL's host (with or without its port).
+    fn host_allowed(&self, url: &Url) -> bool {
+        let Some(host) = url.host_str() else {
+            return false;
+        };
+        let host = host.to_ascii_lowercase();
+        let with_port = url.port_or_known_default().map(|p| format!("{host}:{p}"));
+        self.allowed_hosts
+            .iter()
+            .any(|a| *a == host || Some(a) == with_port.as_ref())
+    }
+
     fn check(&self, url: &Url) -> Result<(), String> {
         if !["http", "https"].contains(&url.scheme()) {
             return Err("only http and https URLs can be fetched".into());
         }
-        if self.allow_private || url.as_str().starts_with(&self.own_delivery) {
+        if self.allow_private
+            || url.as_str().starts_with(&self.own_delivery)
+            || self.host_allowed(url)
+        {
             return Ok(());
         }
         let ip = match url.host() {
@@ -63,15 +80,25 @@ fn private_refusal(what: &str) -> String {
     )
 }
 
-/// A resolver that keeps public addresses only.
-struct PublicOnly;
+/// A resolver that keeps public addresses only (but for the names
+/// `--allow-private-host` gives).
+struct PublicOnly {
+    allowed: Vec<String>,
+}
 
 impl Resolve for PublicOnly {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_string();
+        let trusted = self
+            .allowed
+            .iter()
+            .any(|a| a.split(':').next() == Some(host.to_ascii_lowercase().as_str()));
         Box::pin(async move {
             let all: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let public: Vec<SocketAddr> = all.into_iter().filter(|a| is_public(a.ip())).collect();
+            let public: Vec<SocketAddr> = all
+                .into_iter()
+                .filter(|a| trusted || is_public(a.ip()))
+                .collect();
             if public.is_empty() {
                 let refusal = private_refusal(&format!("{host} resolves to"));
                 return Err(io::Error::new(io::ErrorKind::PermissionDenied, refusal).into());
@@ -86,6 +113,11 @@ impl Downloader {
         let policy = UrlPolicy {
             allow_private: config.allow_private_urls,
             own_delivery,
+            allowed_hosts: config
+                .allowed_private_hosts
+                .iter()
+                .map(|h| h.to_ascii_lowercase())
+                .collect(),
         };
         let redirects = policy.clone();
         let mut builder = reqwest::Client::builder()
@@ -104,7 +136,9 @@ impl Downloader {
                 }
             }));
         if !config.allow_private_urls {
-            builder = builder.dns_resolver(Arc::new(PublicOnly));
+            builder = builder.dns_resolver(Arc::new(PublicOnly {
+                allowed: policy.allowed_hosts.clone(),
+            }));
         }
         let client = builder.build().map_err(io::Error::other)?;
         Ok(Downloader { client, policy })
@@ -199,6 +233,7 @@ mod tests {
         UrlPolicy {
             allow_private,
             own_delivery: "http://127.0.0.1:8080/local/".into(),
+            allowed_hosts: vec!["10.0.0.7".into(), "127.0.0.1:9000".into()],
         }
     }
 
@@ -249,6 +284,11 @@ mod tests {
         assert!(check(&strict, "http://127.0.0.1:8080/local/a.png").is_ok());
         assert!(check(&strict, "http://127.0.0.1:8080/v1/files").is_err());
         assert!(check(&strict, "http://127.0.0.1:8081/local/a.png").is_err());
+        // --allow-private-host opens one host (and port), no more.
+        assert!(check(&strict, "http://10.0.0.7/x").is_ok());
+        assert!(check(&strict, "http://10.0.0.7:81/x").is_ok());
+        assert!(check(&strict, "http://127.0.0.1:9000/x").is_ok());
+        assert!(check(&strict, "http://127.0.0.1:9001/x").is_err());
         let open = policy(true);
         assert!(check(&open, "http://127.0.0.1:9/x.png").is_ok());
         assert!(check(&open, "ftp://127.0.0.1/x").is_err());
@@ -256,11 +296,13 @@ mod tests {
 
     #[tokio::test]
     async fn names_that_resolve_to_private_addresses_are_refused() {
-        let err = PublicOnly
-            .resolve(Name::from_str("localhost").unwrap())
-            .await
-            .err()
-            .expect("localhost refused");
+        let err = PublicOnly {
+            allowed: Vec::new(),
+        }
+        .resolve(Name::from_str("localhost").unwrap())
+        .await
+        .err()
+        .expect("localhost refused");
         assert!(err.to_string().contains("--allow-private-urls"), "{err}");
     }
 }

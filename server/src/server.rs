@@ -196,6 +196,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(delivery)
         .fallback(|| async { ApiError::not_found("The requested route does not exist.") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed.into_response() })
+        .layer(axum::middleware::from_fn(run_to_completion))
         .layer(from_fn_with_state(app.clone(), faults::inject));
 
     Router::new()
@@ -211,6 +212,23 @@ pub fn router(app: Arc<App>) -> Router {
             },
         ))
         .with_state(app)
+}
+
+/// Runs each request's handler as its own task, so a client that goes away
+/// mid-request (hyper then drops the response future) cannot cut a change in
+/// half: an upload whose bytes all arrived is stored, a delete removes its
+/// blobs after the state is saved. A panic in the handler is a 500.
+async fn run_to_completion(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            ApiError::internal("The server failed on this request (a bug: please report it).")
+                .into_response()
+        }
+    }
 }
 
 /// A running server.
@@ -338,6 +356,8 @@ async fn accept_loop(listener: TcpListener, router: Router, mut shutdown: watch:
             let connection = hyper::server::conn::http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
                 .header_read_timeout(Duration::from_secs(30))
+                // A client that shuts down its sending side still gets its answer.
+                .half_close(true)
                 // Above `access::limit_head`'s limits, so those get ImageKit's shape.
                 .max_buf_size(MAX_BUFFERED_HEAD)
                 .max_headers(4 * access::MAX_HEADERS)

@@ -20,17 +20,21 @@
 //! * `FUZZ_SECONDS`: a deadline; the test fails when the count was not
 //!   reached by then (default 240).
 //! * `FUZZ_WORKERS`: concurrent connections (default 16).
-//! * `FUZZ_ONLY=i,j,...`: send only these requests, one after the other,
-//!   printing each request and its answer (to replay a reproducer).
-//! * `FUZZ_SKIP=class,...`: leave input classes out (see `Req::class`), for
-//!   exploring past a known crash; never set in CI.
+//! * `FUZZ_CHECK_EVERY=n`: also ask `/__admin/check` after every n-th
+//!   request and stop at the first inconsistency (with `FUZZ_WORKERS=1`
+//!   this names the request that broke the store).
+//! * `FUZZ_ONLY=i,j-k,...`: send only these requests, one after the
+//!   other, printing each request and its answer (to replay a reproducer).
+//! * `FUZZ_SKIP=class,...`: leave out some of the rarer input classes
+//!   (`deep-search`, `long-search`, `deep-json`, `upload-many-fields`,
+//!   `upload-big-fields`), to explore past a known crash; never set in CI.
 //!
 //! The server shares this process, so a crash of the server (a stack
 //! overflow aborts the process) kills the test without a panic message.
 //! Each worker therefore writes the request it is about to send into its own
 //! slot of a small file named at start: after such a death, the requests
 //! listed there are the suspects; replay them with `FUZZ_SEED` and
-//! `FUZZ_ONLY`.
+//! `FUZZ_ONLY`. The file is removed when the test ends without dying.
 
 mod common;
 
@@ -61,14 +65,16 @@ const MALFORMED_TIMEOUT: Duration = Duration::from_secs(5);
 /// An upload form with more parts than this must not be accepted: the
 /// upload API has about 30 parameters and every part is held in memory.
 const MAX_FORM_FIELDS: usize = 1000;
-/// Nor one whose non-file parts add up to more than this (each part may be
-/// up to 1 MiB; the file itself is capped at `MAX_UPLOAD_BYTES`).
-const MAX_FORM_BYTES: usize = 4 << 20;
+/// Nor one whose non-file parts add up to more than this (the file itself
+/// is capped at `MAX_UPLOAD_BYTES`; the server takes up to 8 MiB of fields).
+const MAX_FORM_BYTES: usize = 12 << 20;
 /// Largest response body read.
 const MAX_RESPONSE_BODY: usize = 64 << 20;
-/// Stop early after this many failures (or hangs), the picture is clear.
-const MAX_FAILURES: u64 = 200;
+/// Stop early after this many hangs or refused connections: the server is
+/// wedged or gone, and each further hang costs `ANSWER_TIMEOUT`.
 const MAX_HANGS: u64 = 10;
+/// Examples kept per distinct failure.
+const EXAMPLES: usize = 3;
 /// Bytes of a request shown in a reproducer.
 const SHOWN: usize = 300;
 const HELP: &str = "For support kindly contact us at support@imagekit.io .";
@@ -80,6 +86,7 @@ struct Settings {
     requests: u64,
     seconds: u64,
     workers: usize,
+    check_every: u64,
     only: Vec<u64>,
     skip: Vec<String>,
 }
@@ -110,13 +117,25 @@ impl Settings {
             .unwrap()
             .as_nanos() as u64;
         Settings {
-            seed: env_num("FUZZ_SEED", mix(clock ^ (u64::from(std::process::id()) << 32))),
+            seed: env_num(
+                "FUZZ_SEED",
+                mix(clock ^ (u64::from(std::process::id()) << 32)),
+            ),
             requests: env_num("FUZZ_REQUESTS", 100_000),
             seconds: env_num("FUZZ_SECONDS", 240),
             workers: env_num("FUZZ_WORKERS", 16).max(1) as usize,
+            check_every: env_num("FUZZ_CHECK_EVERY", 0),
             only: env_list("FUZZ_ONLY")
                 .iter()
-                .map(|s| s.parse().expect("FUZZ_ONLY takes request indices"))
+                .flat_map(|s| {
+                    let bad = || panic!("FUZZ_ONLY takes request indices (i or i-j): {s:?}");
+                    let (a, b) = s.split_once('-').unwrap_or((s, s));
+                    let (a, b): (u64, u64) = (
+                        a.parse().unwrap_or_else(|_| bad()),
+                        b.parse().unwrap_or_else(|_| bad()),
+                    );
+                    a..=b
+                })
                 .collect(),
             skip: env_list("FUZZ_SKIP"),
         }
@@ -252,7 +271,8 @@ impl Ctx {
         match value {
             Value::Array(items) => {
                 for _ in 0..3.min(items.len()) {
-                    self.learn_one(rng, &items[rng.usize(..items.len())]);
+                    let at = rng.usize(..items.len());
+                    self.learn_one(rng, &items[at]);
                 }
             }
             Value::Object(_) => self.learn_one(rng, value),
@@ -331,6 +351,9 @@ struct Planned {
     app: bool,
     /// Set when a 2xx answer would be a bug (an abusive upload form).
     must_refuse: Option<String>,
+    /// For malformed and truncated requests: close the socket right after
+    /// sending instead of half-closing and reading the answer.
+    abandon: bool,
 }
 
 impl Planned {
@@ -433,8 +456,8 @@ const JUNK_PIECES: &[&str] = &[
     "..%2f", "../..", "//", "\u{7f}", "\u{ffff}", "AND", "OR", "(", ")",
 ];
 const METHODS: &[&str] = &[
-    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "PROPFIND", "get",
-    "post", "FOO", "X-Y_Z", "M-SEARCH", "GETX", "BREW",
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "PROPFIND", "get", "post",
+    "FOO", "X-Y_Z", "M-SEARCH", "GETX", "BREW",
 ];
 const SORTS: &[&str] = &[
     "ASC_CREATED",
@@ -640,7 +663,7 @@ impl Gen<'_> {
         items[self.rng.usize(..items.len())]
     }
 
-    fn n(&mut self, range: std::ops::Range<usize>) -> usize {
+    fn n(&mut self, range: impl std::ops::RangeBounds<usize>) -> usize {
         self.rng.usize(range)
     }
 
@@ -652,6 +675,11 @@ impl Gen<'_> {
 
     fn skipping(&self, class: &str) -> bool {
         self.ctx.skip.iter().any(|s| s == class)
+    }
+
+    fn alnum_in(&mut self, len: std::ops::Range<usize>) -> String {
+        let len = self.n(len);
+        self.alnum(len)
     }
 
     fn alnum(&mut self, len: usize) -> String {
@@ -708,7 +736,9 @@ impl Gen<'_> {
         match self.rng.u32(0..10) {
             0..=3 => "true".into(),
             4..=7 => "false".into(),
-            8 => self.pick(&["TRUE", "False", "", "1", "yes", " true "]).into(),
+            8 => self
+                .pick(&["TRUE", "False", "", "1", "yes", " true "])
+                .into(),
             _ => self.junk(),
         }
     }
@@ -840,7 +870,11 @@ impl Gen<'_> {
             }
         }
         match self.rng.u32(0..4) {
-            0 => format!("{}/{}", self.folder().trim_end_matches('/'), self.file_name()),
+            0 => format!(
+                "{}/{}",
+                self.folder().trim_end_matches('/'),
+                self.file_name()
+            ),
             1 => format!("/{}", self.file_name()),
             2 => self.junk(),
             _ => format!("/{}/{}", self.word(), self.alnum(8)),
@@ -980,23 +1014,23 @@ impl Gen<'_> {
         let mut out = Vec::new();
         match self.rng.u32(0..4) {
             0 => {
-                out.extend(std::iter::repeat(b'[').take(n));
-                out.extend(std::iter::repeat(b']').take(n));
+                out.extend(std::iter::repeat_n(b'[', n));
+                out.extend(std::iter::repeat_n(b']', n));
             }
             1 => {
                 for _ in 0..n {
                     out.extend_from_slice(b"{\"a\":");
                 }
                 out.push(b'1');
-                out.extend(std::iter::repeat(b'}').take(n));
+                out.extend(std::iter::repeat_n(b'}', n));
             }
             2 => {
                 out.extend_from_slice(b"{\"fileIds\":");
-                out.extend(std::iter::repeat(b'[').take(n));
-                out.extend(std::iter::repeat(b']').take(n));
+                out.extend(std::iter::repeat_n(b'[', n));
+                out.extend(std::iter::repeat_n(b']', n));
                 out.push(b'}');
             }
-            _ => out.extend(std::iter::repeat(b'[').take(n)),
+            _ => out.extend(std::iter::repeat_n(b'[', n)),
         }
         out
     }
@@ -1069,11 +1103,27 @@ impl Gen<'_> {
                 ])
                 .into(),
             6 => self
-                .pick(&["\"7d\"", "\"2w\"", "\"1h\"", "\"3m\"", "\"1y\"", "\"-7d\"", "\"99999999999y\"", "7d"])
+                .pick(&[
+                    "\"7d\"",
+                    "\"2w\"",
+                    "\"1h\"",
+                    "\"3m\"",
+                    "\"1y\"",
+                    "\"-7d\"",
+                    "\"99999999999y\"",
+                    "7d",
+                ])
                 .into(),
             7 => self.pick(&["true", "false", "\"true\"", "TRUE"]).into(),
             8 => self
-                .pick(&["\"image\"", "\"non-image\"", "\"file\"", "\"folder\"", "\"png\"", "\"image/png\""])
+                .pick(&[
+                    "\"image\"",
+                    "\"non-image\"",
+                    "\"file\"",
+                    "\"folder\"",
+                    "\"png\"",
+                    "\"image/png\"",
+                ])
                 .into(),
             9 => format!("[{}, {}]", self.search_value(), self.search_value()),
             10 => "\"unterminated".into(),
@@ -1122,7 +1172,8 @@ impl Gen<'_> {
                 0 => chars.truncate(self.n(0..chars.len())),
                 1 => {
                     let at = self.n(0..=chars.len());
-                    let c = self.pick(&['(', ')', '[', ']', ',', '"', '\'', '=', '<', '>', ':', '\\']);
+                    let c =
+                        self.pick(&['(', ')', '[', ']', ',', '"', '\'', '=', '<', '>', ':', '\\']);
                     chars.insert(at, c);
                 }
                 _ => {
@@ -1135,7 +1186,9 @@ impl Gen<'_> {
         s
     }
 
-    /// Very deep nesting: parentheses or NOT chains up to 20,000 levels.
+    /// Very deep nesting: parentheses or NOT chains up to 20,000 levels (the
+    /// `http` crate refuses URIs over 64 KiB with a 414, so the deepest ones
+    /// only arrive with unencoded parentheses).
     fn deep_search(&mut self) -> String {
         let n = self.log(20_000);
         let pred = self.predicate();
@@ -1147,12 +1200,13 @@ impl Gen<'_> {
         }
     }
 
-    /// A long flat chain of AND/OR (deep trees from a loop).
+    /// A long flat chain of AND/OR (deep trees from a loop), short enough
+    /// for the 64 KiB URI limit of the `http` crate most of the time.
     fn long_search(&mut self) -> String {
-        let n = self.log(6000);
+        let n = self.log(4000);
         let joiner = self.pick(&[" AND ", " OR "]);
         (0..n)
-            .map(|i| format!("size > {i}"))
+            .map(|i| format!("size>{i}"))
             .collect::<Vec<_>>()
             .join(joiner)
     }
@@ -1164,10 +1218,14 @@ impl Gen<'_> {
             0..=799 => self.rng.u32(1..=200).to_string(),
             800..=849 => format!("0.{}", self.rng.u32(1..99)),
             850..=899 => self
-                .pick(&["abc", "-5", "1e3", "", "0", "1.5.5", "00010", "0.0", " 5", "１"])
+                .pick(&[
+                    "abc", "-5", "1e3", "", "0", "1.5.5", "00010", "0.0", " 5", "１",
+                ])
                 .into(),
             900..=947 => self.rng.u32(16_385..=99_999).to_string(),
-            948..=949 => self.pick(&["99999", "4294967296", "99999999999999999999"]).into(),
+            948..=949 => self
+                .pick(&["99999", "4294967296", "99999999999999999999"])
+                .into(),
             950..=951 => self.rng.u32(500..=2500).to_string(),
             _ => self.rng.u32(1..=64).to_string(),
         }
@@ -1183,24 +1241,59 @@ impl Gen<'_> {
             ),
             10 => format!(
                 "c-{}",
-                self.pick(&["maintain_ratio", "force", "at_least", "at_max", "at_max_enlarge", "stretch", ""])
+                self.pick(&[
+                    "maintain_ratio",
+                    "force",
+                    "at_least",
+                    "at_max",
+                    "at_max_enlarge",
+                    "stretch",
+                    ""
+                ])
             ),
-            11 => format!("cm-{}", self.pick(&["pad_resize", "extract", "pad_extract", "nope"])),
+            11 => format!(
+                "cm-{}",
+                self.pick(&["pad_resize", "extract", "pad_extract", "nope"])
+            ),
             12 => format!(
                 "fo-{}",
-                self.pick(&["center", "top", "left", "bottom", "right", "top_left", "bottom_right", "auto", "face", "custom", "middle"])
+                self.pick(&[
+                    "center",
+                    "top",
+                    "left",
+                    "bottom",
+                    "right",
+                    "top_left",
+                    "bottom_right",
+                    "auto",
+                    "face",
+                    "custom",
+                    "middle"
+                ])
             ),
             13 => format!("x-{}", self.pick(&["0", "5", "150", "99999", "-1", "a"])),
             14 => format!("y-{}", self.pick(&["0", "5", "150", "99999", "-1", "a"])),
-            15 => format!("q-{}", self.pick(&["1", "50", "80", "100", "0", "101", "abc"])),
+            15 => format!(
+                "q-{}",
+                self.pick(&["1", "50", "80", "100", "0", "101", "abc"])
+            ),
             16 => format!(
                 "f-{}",
                 self.pick(&["jpg", "jpeg", "png", "webp", "gif", "auto", "orig", "avif", "JPG"])
             ),
-            17 => format!("rt-{}", self.pick(&["0", "90", "180", "270", "360", "auto", "45", "-90"])),
+            17 => format!(
+                "rt-{}",
+                self.pick(&["0", "90", "180", "270", "360", "auto", "45", "-90"])
+            ),
             18 => format!("bl-{}", self.pick(&["1", "10", "100", "0", "101"])),
             19 => self
-                .pick(&["e-grayscale", "e-grayscale-true", "e-sharpen", "e-contrast", "e-usm-2-2-0.8-0.024"])
+                .pick(&[
+                    "e-grayscale",
+                    "e-grayscale-true",
+                    "e-sharpen",
+                    "e-contrast",
+                    "e-usm-2-2-0.8-0.024",
+                ])
                 .into(),
             20 => format!(
                 "bg-{}",
@@ -1217,9 +1310,22 @@ impl Gen<'_> {
                 format!("n-{name}")
             }
             22 => self
-                .pick(&["l-image,i-x.png,w-10,l-end", "l-text,i-hi,l-end", "l-image", "l-end", "pr-true", "lo-true", "t-true", "orig-true", "dpr-2", "r-max"])
+                .pick(&[
+                    "l-image,i-x.png,w-10,l-end",
+                    "l-text,i-hi,l-end",
+                    "l-image",
+                    "l-end",
+                    "pr-true",
+                    "lo-true",
+                    "t-true",
+                    "orig-true",
+                    "dpr-2",
+                    "r-max",
+                ])
                 .into(),
-            23 => self.pick(&["w", "w-", "-", "", "h-", "zz-1", "w-10-10"]).into(),
+            23 => self
+                .pick(&["w", "w-", "-", "", "h-", "zz-1", "w-10-10"])
+                .into(),
             24 => self.junk().replace(['/', '?', '#'], ""),
             _ => format!("{}-{}", self.alnum(2), self.alnum(3)),
         }
@@ -1257,14 +1363,28 @@ impl Gen<'_> {
     }
 
     fn list(&mut self) -> Req {
-        let path = if self.p(0.9) { "/v1/files" } else { "/v1/files/" };
+        let path = if self.p(0.9) {
+            "/v1/files"
+        } else {
+            "/v1/files/"
+        };
         let mut r = req("list", "GET", path.into());
-        if self.p(0.75) {
+        // Without a limit a list holds up to 1000 files: costly, so rare.
+        if self.p(0.93) {
             let limit = match self.rng.u32(0..20) {
                 0..=15 => self.rng.u32(1..=20).to_string(),
                 16 => self.rng.u32(1..=1000).to_string(),
                 _ => self
-                    .pick(&["0", "-1", "abc", "1e3", "99999999999999999999", "", "1001", " 5"])
+                    .pick(&[
+                        "0",
+                        "-1",
+                        "abc",
+                        "1e3",
+                        "99999999999999999999",
+                        "",
+                        "1001",
+                        " 5",
+                    ])
                     .into(),
             };
             self.query(&mut r, "limit", &limit);
@@ -1334,7 +1454,10 @@ impl Gen<'_> {
             self.query(&mut r, k, &v);
         }
         if self.p(0.02) {
-            r.query.push(self.pick(&["&", "=", "==&&", "a", "searchQuery", "%", "limit=5&"]).into());
+            r.query.push(
+                self.pick(&["&", "=", "==&&", "a", "searchQuery", "%", "limit=5&"])
+                    .into(),
+            );
         }
         r
     }
@@ -1361,14 +1484,19 @@ impl Gen<'_> {
             Value::Object(m)
         };
         let tags = self.tags();
-        let ai = if self.p(0.2) { json!("all") } else { self.tags() };
+        let ai = if self.p(0.2) {
+            json!("all")
+        } else {
+            self.tags()
+        };
         let ext = self.extensions();
         let webhook = json!(self.closed_url());
         let description = json!(self.text());
+        let coords = json!(self.pick(&["10,10,20,20", "1,2,3", "a,b,c,d", "", "-1,0,5,5"]));
         self.object(
             vec![
                 ("tags", tags),
-                ("customCoordinates", json!(self.pick(&["10,10,20,20", "1,2,3", "a,b,c,d", "", "-1,0,5,5"]))),
+                ("customCoordinates", coords),
                 ("customMetadata", meta),
                 ("removeAITags", ai),
                 ("extensions", ext),
@@ -1388,7 +1516,12 @@ impl Gen<'_> {
                     let n2 = self.number();
                     let options = json!({"add_shadow": self.p(0.5), "bg_color": "fff"});
                     self.object(
-                        vec![("name", name), ("maxTags", n1), ("minConfidence", n2), ("options", options)],
+                        vec![
+                            ("name", name),
+                            ("maxTags", n1),
+                            ("minConfidence", n2),
+                            ("options", options),
+                        ],
                         0.6,
                     )
                 })
@@ -1465,7 +1598,11 @@ impl Gen<'_> {
                 let mut r = req("copy-move", "POST", "/v1/files/copy".into());
                 let versions = json!(self.p(0.5));
                 let body = self.object(
-                    vec![("sourceFilePath", source), ("destinationPath", dest), ("includeFileVersions", versions)],
+                    vec![
+                        ("sourceFilePath", source),
+                        ("destinationPath", dest),
+                        ("includeFileVersions", versions),
+                    ],
                     0.85,
                 );
                 self.json_body(&mut r, body);
@@ -1473,7 +1610,10 @@ impl Gen<'_> {
             }
             1 => {
                 let mut r = req("copy-move", "POST", "/v1/files/move".into());
-                let body = self.object(vec![("sourceFilePath", source), ("destinationPath", dest)], 0.9);
+                let body = self.object(
+                    vec![("sourceFilePath", source), ("destinationPath", dest)],
+                    0.9,
+                );
                 self.json_body(&mut r, body);
                 r
             }
@@ -1482,7 +1622,11 @@ impl Gen<'_> {
                 let name = json!(self.file_name());
                 let purge = json!(self.p(0.3));
                 let body = self.object(
-                    vec![("filePath", source), ("newFileName", name), ("purgeCache", purge)],
+                    vec![
+                        ("filePath", source),
+                        ("newFileName", name),
+                        ("purgeCache", purge),
+                    ],
                     0.85,
                 );
                 self.json_body(&mut r, body);
@@ -1518,9 +1662,16 @@ impl Gen<'_> {
     fn folder_routes(&mut self) -> Req {
         if self.p(0.6) {
             let mut r = req("folder", "POST", "/v1/folder".into());
-            let name = json!(if self.p(0.8) { self.word() } else { self.junk() });
+            let name = json!(if self.p(0.8) {
+                self.word()
+            } else {
+                self.junk()
+            });
             let parent = json!(self.folder());
-            let body = self.object(vec![("folderName", name), ("parentFolderPath", parent)], 0.9);
+            let body = self.object(
+                vec![("folderName", name), ("parentFolderPath", parent)],
+                0.9,
+            );
             self.json_body(&mut r, body);
             r
         } else {
@@ -1573,7 +1724,11 @@ impl Gen<'_> {
                 let name = json!(self.text());
                 let purge = json!(self.p(0.5));
                 let body = self.object(
-                    vec![("folderPath", src), ("newFolderName", name), ("purgeCache", purge)],
+                    vec![
+                        ("folderPath", src),
+                        ("newFolderName", name),
+                        ("purgeCache", purge),
+                    ],
                     0.85,
                 );
                 self.json_body(&mut r, body);
@@ -1588,7 +1743,13 @@ impl Gen<'_> {
     }
 
     /// GET list, POST create, and GET/PATCH|PUT/DELETE by id of a resource.
-    fn resource(&mut self, class: &'static str, base: &str, update: &str, get_one: bool) -> (Req, bool) {
+    fn resource(
+        &mut self,
+        class: &'static str,
+        base: &str,
+        update: &str,
+        get_one: bool,
+    ) -> (Req, bool) {
         let id = self.learned_or_random(Pool::Id, 0.6);
         let id = self.id_seg(&id);
         match self.rng.u32(0..10) {
@@ -1601,7 +1762,12 @@ impl Gen<'_> {
     }
 
     fn custom_meta(&mut self) -> Req {
-        let (mut r, body) = self.resource("custom-metadata", "/v1/customMetadataFields", "PATCH", false);
+        let (mut r, body) = self.resource(
+            "custom-metadata",
+            "/v1/customMetadataFields",
+            "PATCH",
+            false,
+        );
         if r.method == "GET" && self.p(0.5) {
             let v = self.bool_text();
             self.query(&mut r, "includeDeleted", &v);
@@ -1609,7 +1775,13 @@ impl Gen<'_> {
         if body {
             let ty = json!(self.pick(FIELD_TYPES));
             let options = Value::Array((0..self.n(0..4)).map(|_| json!(self.word())).collect());
-            let (a, b, c, d, e) = (self.number(), self.number(), self.number(), self.number(), self.json(0));
+            let (a, b, c, d, e) = (
+                self.number(),
+                self.number(),
+                self.number(),
+                self.number(),
+                self.json(0),
+            );
             let required = json!(self.p(0.3));
             let schema = self.object(
                 vec![
@@ -1624,9 +1796,16 @@ impl Gen<'_> {
                 ],
                 0.4,
             );
-            let name = json!(if self.p(0.8) { self.alnum(self.n(1..10)) } else { self.junk() });
+            let name = json!(if self.p(0.8) {
+                self.alnum_in(1..10)
+            } else {
+                self.junk()
+            });
             let label = json!(self.text());
-            let body = self.object(vec![("name", name), ("label", label), ("schema", schema)], 0.85);
+            let body = self.object(
+                vec![("name", name), ("label", label), ("schema", schema)],
+                0.85,
+            );
             self.json_body(&mut r, body);
         }
         r
@@ -1639,11 +1818,16 @@ impl Gen<'_> {
                 let ty = json!(self.pick(&["yes_no", "select_tags", "select_metadata", "nope"]));
                 let instruction = json!(self.text());
                 let field = json!(self.word());
-                self.object(vec![("type", ty), ("instruction", instruction), ("field", field)], 0.7)
+                self.object(
+                    vec![("type", ty), ("instruction", instruction), ("field", field)],
+                    0.7,
+                )
             };
             let name = json!(self.pick(EXTENSION_NAMES));
             let (n1, n2) = (self.number(), self.number());
-            let options = json!({"add_shadow": self.p(0.5), "semitransparency": self.p(0.5), "bg_color": "fff"});
+            let (shadow, semi) = (self.p(0.5), self.p(0.5));
+            let options =
+                json!({"add_shadow": shadow, "semitransparency": semi, "bg_color": "fff"});
             let config = self.object(
                 vec![
                     ("name", name),
@@ -1656,17 +1840,29 @@ impl Gen<'_> {
             );
             let name = json!(self.text());
             let description = json!(self.text());
-            let body = self.object(vec![("name", name), ("description", description), ("config", config)], 0.85);
+            let body = self.object(
+                vec![
+                    ("name", name),
+                    ("description", description),
+                    ("config", config),
+                ],
+                0.85,
+            );
             self.json_body(&mut r, body);
         }
         r
     }
 
     fn named_tr(&mut self) -> Req {
-        let (mut r, body) = self.resource("named-transformation", "/v1/named-transformations", "PATCH", true);
+        let (mut r, body) = self.resource(
+            "named-transformation",
+            "/v1/named-transformations",
+            "PATCH",
+            true,
+        );
         if body {
             let name = json!(if self.p(0.8) {
-                format!("n_{}", self.alnum(self.n(1..8)))
+                format!("n_{}", self.alnum_in(1..8))
             } else {
                 self.junk()
             });
@@ -1674,7 +1870,12 @@ impl Gen<'_> {
             let description = json!(self.text());
             let enabled = json!(self.p(0.8));
             let body = self.object(
-                vec![("name", name), ("transformation", tr), ("description", description), ("enabled", enabled)],
+                vec![
+                    ("name", name),
+                    ("transformation", tr),
+                    ("description", description),
+                    ("enabled", enabled),
+                ],
                 0.85,
             );
             self.json_body(&mut r, body);
@@ -1709,7 +1910,12 @@ impl Gen<'_> {
             for key in ["endpoint", "baseUrl", "baseUrlForCanonicalHeader"] {
                 fields.push((key, closed.clone()));
             }
-            for key in ["s3ForcePathStyle", "forwardHostHeaderToOrigin", "includeCanonicalHeader", "useIAMRole"] {
+            for key in [
+                "s3ForcePathStyle",
+                "forwardHostHeaderToOrigin",
+                "includeCanonicalHeader",
+                "useIAMRole",
+            ] {
                 fields.push((key, json!(self.p(0.5))));
             }
             let body = self.object(fields, 0.5);
@@ -1719,14 +1925,19 @@ impl Gen<'_> {
     }
 
     fn url_endpoints(&mut self) -> Req {
-        let (mut r, body) = self.resource("url-endpoint", "/v1/accounts/url-endpoints", "PUT", true);
+        let (mut r, body) =
+            self.resource("url-endpoint", "/v1/accounts/url-endpoints", "PUT", true);
         if body {
             let origins = Value::Array(
                 (0..self.n(0..3))
                     .map(|_| json!(self.learned_or_random(Pool::Id, 0.7)))
                     .collect(),
             );
-            let prefix = json!(if self.p(0.7) { self.alnum(self.n(1..8)) } else { self.junk() });
+            let prefix = json!(if self.p(0.7) {
+                self.alnum_in(1..8)
+            } else {
+                self.junk()
+            });
             let rewriter = json!({
                 "type": self.pick(&["CLOUDINARY", "IMGIX", "AKAMAI", "NOPE"]),
                 "preserveAssetDeliveryTypes": self.p(0.5),
@@ -1752,8 +1963,16 @@ impl Gen<'_> {
             let (y, m, d) = civil(today - self.rng.i64(-3..120));
             format!("{y:04}-{m:02}-{d:02}")
         } else {
-            self.pick(&["2020-02-30", "2020-1-1", "yesterday", "", "9999-99-99", "-0001-01-01", "2024-01-01T00:00:00Z"])
-                .into()
+            self.pick(&[
+                "2020-02-30",
+                "2020-1-1",
+                "yesterday",
+                "",
+                "9999-99-99",
+                "-0001-01-01",
+                "2024-01-01T00:00:00Z",
+            ])
+            .into()
         }
     }
 
@@ -1871,14 +2090,28 @@ impl Gen<'_> {
             0 => "/".to_string(),
             1 => "/v2/x".into(),
             2 => "/v1".into(),
-            3 => format!("/v1/files/{}/{}/{}", self.alnum(3), self.alnum(3), self.alnum(3)),
+            3 => format!(
+                "/v1/files/{}/{}/{}",
+                self.alnum(3),
+                self.alnum(3),
+                self.alnum(3)
+            ),
             4 => "/api/v1/files/upload/extra".into(),
             5 => "/%2e%2e/%2e%2e/etc/passwd".into(),
-            6 => self.pick(&["/local", "/local/", "/local/tr:", "/local//", "//v1/files", "/v1/files//details"]).into(),
+            6 => self
+                .pick(&[
+                    "/local",
+                    "/local/",
+                    "/local/tr:",
+                    "/local//",
+                    "//v1/files",
+                    "/v1/files//details",
+                ])
+                .into(),
             7 => {
                 // Very long.
                 let n = self.log(200_000);
-                let seg = self.alnum(self.n(1..20));
+                let seg = self.alnum_in(1..20);
                 let mut p = String::new();
                 while p.len() < n {
                     p.push('/');
@@ -1890,9 +2123,24 @@ impl Gen<'_> {
                 let j = self.junk();
                 format!("/{}", self.enc_seg(&j))
             }
-            9 => format!("/v1/files/{}", self.pick(&["addTags", "copy", "purge", "rename", "batch"])),
-            10 => format!("/v1/{}", self.pick(&["folder/x", "bulkJobs", "accounts", "accounts/usage/x", "metadata/x"])),
-            _ => format!("/{}", self.enc_path(&self.file_path())),
+            9 => format!(
+                "/v1/files/{}",
+                self.pick(&["addTags", "copy", "purge", "rename", "batch"])
+            ),
+            10 => format!(
+                "/v1/{}",
+                self.pick(&[
+                    "folder/x",
+                    "bulkJobs",
+                    "accounts",
+                    "accounts/usage/x",
+                    "metadata/x"
+                ])
+            ),
+            _ => {
+                let p = self.file_path();
+                format!("/{}", self.enc_path(&p))
+            }
         };
         let method = self.pick(METHODS);
         let mut r = req("junk", method, path);
@@ -1924,7 +2172,10 @@ impl Gen<'_> {
         add(self, 0.5, "folder", &|g| g.folder());
         add(self, 0.4, "tags", &|g| {
             if g.p(0.8) {
-                (0..g.n(0..4)).map(|_| g.word()).collect::<Vec<_>>().join(",")
+                (0..g.n(0..4))
+                    .map(|_| g.word())
+                    .collect::<Vec<_>>()
+                    .join(",")
             } else {
                 g.junk()
             }
@@ -1932,7 +2183,8 @@ impl Gen<'_> {
         add(self, 0.15, "isPrivateFile", &|g| g.bool_text());
         add(self, 0.15, "isPublished", &|g| g.bool_text());
         add(self, 0.15, "customCoordinates", &|g| {
-            g.pick(&["10,10,20,20", "1,2,3,4", "a,b,c,d", "", "-1,0,5,5", "1,2,3"]).into()
+            g.pick(&["10,10,20,20", "1,2,3,4", "a,b,c,d", "", "-1,0,5,5", "1,2,3"])
+                .into()
         });
         add(self, 0.2, "responseFields", &|g| {
             let fields = [
@@ -1945,7 +2197,10 @@ impl Gen<'_> {
                 "metadata",
                 "nope",
             ];
-            (0..g.n(0..4)).map(|_| g.pick(&fields)).collect::<Vec<_>>().join(",")
+            (0..g.n(0..4))
+                .map(|_| g.pick(&fields))
+                .collect::<Vec<_>>()
+                .join(",")
         });
         add(self, 0.15, "customMetadata", &|g| {
             let field = g
@@ -1960,7 +2215,12 @@ impl Gen<'_> {
                 g.junk()
             }
         });
-        for key in ["overwriteFile", "overwriteTags", "overwriteAITags", "overwriteCustomMetadata"] {
+        for key in [
+            "overwriteFile",
+            "overwriteTags",
+            "overwriteAITags",
+            "overwriteCustomMetadata",
+        ] {
             add(self, 0.1, key, &|g| g.bool_text());
         }
         add(self, 0.1, "extensions", &|g| {
@@ -1969,8 +2229,9 @@ impl Gen<'_> {
         });
         add(self, 0.1, "transformation", &|g| {
             let pre = json!(g.transformation());
-            let post = json!([{"type": g.pick(&["thumbnail", "transformation", "abs", "gif-to-video", "nope"]),
-                               "value": g.transformation(), "protocol": g.pick(&["hls", "dash", "rtmp"])}]);
+            let kind = g.pick(&["thumbnail", "transformation", "abs", "gif-to-video", "nope"]);
+            let protocol = g.pick(&["hls", "dash", "rtmp"]);
+            let post = json!([{"type": kind, "value": g.transformation(), "protocol": protocol}]);
             let t = g.object(vec![("pre", pre), ("post", post)], 0.6);
             if g.p(0.9) {
                 serde_json::to_string(&t).unwrap()
@@ -1994,7 +2255,7 @@ impl Gen<'_> {
         let boundary = match self.rng.u32(0..20) {
             0 => format!("b{}", self.alnum(70)),
             1 => "-".repeat(self.n(1..40)),
-            _ => format!("----fuzz{}", self.alnum(self.n(4..30))),
+            _ => format!("----fuzz{}", self.alnum_in(4..30)),
         };
         let mut parts: Vec<(String, Option<String>, Vec<u8>)> = Vec::new();
         let file_part = |g: &mut Self| -> (Option<String>, Vec<u8>) {
@@ -2035,14 +2296,24 @@ impl Gen<'_> {
                 73..=77 => {
                     let img = g.image();
                     let mime = g.pick(&["image/png", "text/plain", "", "x"]);
-                    (None, format!("data:{mime};base64,{}", B64.encode(img)).into_bytes())
+                    (
+                        None,
+                        format!("data:{mime};base64,{}", B64.encode(img)).into_bytes(),
+                    )
                 }
                 78..=83 => {
-                    let url = if g.p(0.6) { g.own_url() } else { g.closed_url() };
+                    let url = if g.p(0.6) {
+                        g.own_url()
+                    } else {
+                        g.closed_url()
+                    };
                     (None, url.into_bytes())
                 }
                 84..=88 => (None, g.junk().into_bytes()),
-                _ => (if g.p(0.5) { Some(g.file_name()) } else { None }, Vec::new()),
+                _ => (
+                    if g.p(0.5) { Some(g.file_name()) } else { None },
+                    Vec::new(),
+                ),
             }
         };
         let roll = self.rng.u32(0..100);
@@ -2073,7 +2344,12 @@ impl Gen<'_> {
             } else {
                 self.text()
             };
-            for (k, v) in [("publicKey", key), ("signature", signature), ("expire", expire), ("token", token)] {
+            for (k, v) in [
+                ("publicKey", key),
+                ("signature", signature),
+                ("expire", expire),
+                ("token", token),
+            ] {
                 if self.p(0.95) {
                     parts.push((k.into(), None, v.into_bytes()));
                 }
@@ -2088,18 +2364,32 @@ impl Gen<'_> {
             let n = self.n(2000..8000);
             let repeat = self.p(0.3);
             for i in 0..n {
-                let name = if repeat { "tags".to_string() } else { format!("f{i}") };
-                parts.push((name, None, self.alnum(self.n(1..16)).into_bytes()));
+                let name = if repeat {
+                    "tags".to_string()
+                } else {
+                    format!("f{i}")
+                };
+                parts.push((name, None, self.alnum_in(1..16).into_bytes()));
             }
-            r.must_refuse = Some(format!("an upload form of {} parts", parts.len()));
-        } else if abuse < 8 && !self.skipping("upload-big-fields") {
+        } else if abuse < 7 && !self.skipping("upload-big-fields") {
             r.class = "upload-big-fields";
-            let n = self.n(5..9);
+            let n = self.n(13..17);
             for i in 0..n {
                 let value = "x".repeat((1 << 20) - 64);
                 parts.push((format!("big{i}"), None, value.into_bytes()));
             }
-            r.must_refuse = Some(format!("an upload form with {n} MiB of non-file parts"));
+        }
+        let form_bytes: usize = parts
+            .iter()
+            .filter(|(name, _, _)| name != "file")
+            .map(|(_, _, v)| v.len())
+            .sum();
+        if parts.len() > MAX_FORM_FIELDS {
+            r.must_refuse = Some(format!("an upload form of {} parts", parts.len()));
+        } else if form_bytes > MAX_FORM_BYTES {
+            r.must_refuse = Some(format!(
+                "an upload form with {form_bytes} bytes of non-file parts"
+            ));
         }
         self.rng.shuffle(&mut parts[..]);
 
@@ -2117,7 +2407,9 @@ impl Gen<'_> {
             match self.rng.u32(0..200) {
                 0 => {}
                 1 => {
-                    body.extend_from_slice(format!("Content-Disposition: form-data; name={name}").as_bytes());
+                    body.extend_from_slice(
+                        format!("Content-Disposition: form-data; name={name}").as_bytes(),
+                    );
                     body.extend_from_slice(nl);
                 }
                 2 => {
@@ -2135,7 +2427,13 @@ impl Gen<'_> {
                 }
             }
             if file_name.is_some() && self.p(0.5) {
-                let ct = self.pick(&["image/png", "application/octet-stream", "text/plain", "", "x/y"]);
+                let ct = self.pick(&[
+                    "image/png",
+                    "application/octet-stream",
+                    "text/plain",
+                    "",
+                    "x/y",
+                ]);
                 body.extend_from_slice(format!("Content-Type: {ct}").as_bytes());
                 body.extend_from_slice(nl);
             }
@@ -2191,7 +2489,11 @@ impl Gen<'_> {
             94 => basic(key.as_bytes()),
             95 => basic(format!(":{key}").as_bytes()),
             96 => basic(b"\xff\xfe:\x00"),
-            97 => self.junk().replace(['\r', '\n', '\0'], ""),
+            97 => self
+                .junk()
+                .chars()
+                .filter(|c| (' '..='~').contains(c))
+                .collect(),
             98 => format!("{} extra", self.ctx.auth),
             _ => basic("k".repeat(self.log(60_000)).as_bytes()),
         })
@@ -2236,14 +2538,20 @@ impl Gen<'_> {
                 r.headers.push(("Authorization".into(), a));
             }
         } else if self.p(0.05) {
-            r.headers.push(("Authorization".into(), self.ctx.auth.clone()));
+            r.headers
+                .push(("Authorization".into(), self.ctx.auth.clone()));
         }
         if let Some(ct) = r.content_type.take() {
             if !ct.is_empty() || self.p(0.5) {
                 r.headers.push(("Content-Type".into(), ct));
             }
         } else if self.p(0.03) {
-            let ct = self.pick(&["application/json", "text/plain", "multipart/form-data; boundary=x", "garbage"]);
+            let ct = self.pick(&[
+                "application/json",
+                "text/plain",
+                "multipart/form-data; boundary=x",
+                "garbage",
+            ]);
             r.headers.push(("Content-Type".into(), ct.into()));
         }
         if self.p(0.1) {
@@ -2255,7 +2563,14 @@ impl Gen<'_> {
             r.headers.push(("User-Agent".into(), ua));
         }
         if self.p(0.05) {
-            let v = self.pick(&["bytes=0-10", "bytes=-5", "bytes=5-", "bytes=9-1", "bytes=0-0,2-3", "items=1"]);
+            let v = self.pick(&[
+                "bytes=0-10",
+                "bytes=-5",
+                "bytes=5-",
+                "bytes=9-1",
+                "bytes=0-0,2-3",
+                "items=1",
+            ]);
             r.headers.push(("Range".into(), v.into()));
         }
         if self.p(0.02) {
@@ -2289,7 +2604,7 @@ impl Gen<'_> {
             let name = if self.p(0.7) {
                 self.pick(NAMES).to_string()
             } else {
-                format!("X-{}", self.alnum(self.n(1..20)))
+                format!("X-{}", self.alnum_in(1..20))
             };
             let v = self.header_value();
             r.headers.push((name, v));
@@ -2309,7 +2624,8 @@ impl Gen<'_> {
             }
             _ => {}
         }
-        self.rng.shuffle(&mut r.headers[1.min(r.headers.len())..]);
+        let first = 1.min(r.headers.len());
+        self.rng.shuffle(&mut r.headers[first..]);
     }
 
     fn method(&mut self, r: &mut Req) {
@@ -2418,7 +2734,9 @@ impl Gen<'_> {
                     let mut c = chunked(&body, self);
                     match self.rng.u32(0..4) {
                         0 => c.splice(0..0, b"zz\r\n".iter().copied()).for_each(drop),
-                        1 => c.splice(0..0, b"ffffffffffffffffffff\r\n".iter().copied()).for_each(drop),
+                        1 => c
+                            .splice(0..0, b"ffffffffffffffffffff\r\n".iter().copied())
+                            .for_each(drop),
                         2 => {
                             // Announce one byte more than sent.
                             let mut out = format!("{:x}\r\n", body.len() + 1).into_bytes();
@@ -2477,13 +2795,19 @@ impl Gen<'_> {
                 b"X-Nul: \x00\r\n",
                 b": empty-name\r\n",
             ]);
-            let at = if self.p(0.5) { head.len() } else { head.iter().position(|b| *b == b'\n').unwrap() + 1 };
+            let at = if self.p(0.5) {
+                head.len()
+            } else {
+                head.iter().position(|b| *b == b'\n').unwrap() + 1
+            };
             head.splice(at..at, bad.iter().copied()).for_each(drop);
         }
         head.extend_from_slice(b"\r\n");
         if self.p(0.01) && kind != Kind::Malformed {
             // Bare LF line endings in the head.
-            head = String::from_utf8_lossy(&head).replace("\r\n", "\n").into_bytes();
+            head = String::from_utf8_lossy(&head)
+                .replace("\r\n", "\n")
+                .into_bytes();
             framing = "lf-only";
         }
         if framing == "length-too-small" {
@@ -2516,6 +2840,7 @@ impl Gen<'_> {
             head: r.method == "HEAD",
             app: !r.path.starts_with("/__admin"),
             must_refuse: r.must_refuse,
+            abandon: self.p(0.3),
         }
     }
 
@@ -2534,12 +2859,14 @@ impl Gen<'_> {
             5 => b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec(),
             6 => {
                 let mut b = b"GET /".to_vec();
-                b.extend(std::iter::repeat(b'a').take(self.log(500_000)));
+                b.extend(std::iter::repeat_n(b'a', self.log(500_000)));
                 b
             }
-            7 => format!("CONNECT 127.0.0.1:{port} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").into_bytes(),
+            7 => format!("CONNECT 127.0.0.1:{port} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n")
+                .into_bytes(),
             _ => {
-                let mut b = format!("GET /v1/files HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n").into_bytes();
+                let mut b =
+                    format!("GET /v1/files HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n").into_bytes();
                 for _ in 0..self.n(1000..5000) {
                     b.extend_from_slice(b"X: y\r\n");
                 }
@@ -2557,6 +2884,7 @@ impl Gen<'_> {
             head: false,
             app: true,
             must_refuse: None,
+            abandon: self.p(0.3),
         }
     }
 }
@@ -2588,6 +2916,10 @@ fn generate(ctx: &Ctx, index: u64) -> Planned {
         Family::Garbage => return g.garbage(index),
     };
     g.method(&mut r);
+    if r.method != "POST" {
+        // Not an upload (a CORS preflight, say): nothing to refuse.
+        r.must_refuse = None;
+    }
     g.std_headers(&mut r);
     g.render(r, index)
 }
@@ -2688,7 +3020,8 @@ async fn read_response<R: AsyncRead + Unpin>(
         buf.drain(..end);
         let mut lines = head.split("\r\n");
         let status_line = lines.next().unwrap_or("");
-        let version_ok = status_line.starts_with("HTTP/1.1 ") || status_line.starts_with("HTTP/1.0 ");
+        let version_ok =
+            status_line.starts_with("HTTP/1.1 ") || status_line.starts_with("HTTP/1.0 ");
         let code = status_line.get(9..12).unwrap_or("");
         let rest = status_line.get(12..).unwrap_or("");
         if !version_ok
@@ -2718,7 +3051,10 @@ async fn read_response<R: AsyncRead + Unpin>(
             body: Vec::new(),
             close: status_line.starts_with("HTTP/1.0"),
         };
-        let connection = response.header("connection").unwrap_or("").to_ascii_lowercase();
+        let connection = response
+            .header("connection")
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if connection.contains("close") {
             response.close = true;
         } else if connection.contains("keep-alive") {
@@ -2859,6 +3195,9 @@ async fn exchange(conn: &mut Conn, p: &Planned) -> Result<(Response, bool), Read
     }
 }
 
+/// Requests sent again because a kept-alive connection turned out closed.
+static RETRIES: AtomicU64 = AtomicU64::new(0);
+
 /// Sends a request that must be answered, reusing `slot`'s connection (and
 /// retrying once on a fresh one when a reused connection turns out closed).
 async fn perform(slot: &mut Option<Conn>, p: &Planned, port: u16) -> Result<Response, String> {
@@ -2885,7 +3224,10 @@ async fn perform(slot: &mut Option<Conn>, p: &Planned, port: u16) -> Result<Resp
                 }
                 return Ok(response);
             }
-            Err(ReadError::Nothing(_)) if reused && attempt == 0 => continue,
+            Err(ReadError::Nothing(_)) if reused && attempt == 0 => {
+                RETRIES.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
             Err(e) => return Err(e.describe()),
         }
     }
@@ -2894,7 +3236,7 @@ async fn perform(slot: &mut Option<Conn>, p: &Planned, port: u16) -> Result<Resp
 
 /// Sends a malformed or truncated request, half-closes, and returns the
 /// status of whatever came back.
-async fn fire(slot: &mut Option<Conn>, p: &Planned, port: u16) -> Result<Option<u16>, String> {
+async fn fire(slot: &mut Option<Conn>, p: &Planned, port: u16) -> Result<Option<Response>, String> {
     let mut conn = match slot.take() {
         Some(c) if c.buf.is_empty() => c,
         _ => connect(port)
@@ -2905,17 +3247,24 @@ async fn fire(slot: &mut Option<Conn>, p: &Planned, port: u16) -> Result<Option<
     let (mut rd, mut wr) = stream.split();
     let _ = tokio::time::timeout(MALFORMED_TIMEOUT, async {
         let _ = send_bytes(&mut wr, &p.bytes, &p.slow).await;
-        let _ = wr.shutdown().await;
+        if !p.abandon {
+            let _ = wr.shutdown().await;
+        }
     })
     .await;
+    if p.abandon {
+        // Close the socket without reading anything.
+        return Ok(None);
+    }
     match tokio::time::timeout(MALFORMED_TIMEOUT, read_response(&mut rd, buf, p.head)).await {
-        Ok(Ok(r)) => Ok(Some(r.status)),
+        Ok(Ok(r)) => Ok(Some(r)),
         _ => Ok(None),
     }
 }
 
-/// The checks on an answer to a well-formed request.
-fn check(p: &Planned, r: &Response) -> Result<(), String> {
+/// The checks on an answer to a well-formed request; the JSON of a 2xx
+/// answer, when small enough to parse.
+fn check(p: &Planned, r: &Response) -> Result<Option<Value>, String> {
     let body = || show(&r.body, SHOWN);
     if r.status >= 500 {
         return Err(format!("status {} with body {}", r.status, body()));
@@ -2940,19 +3289,38 @@ fn check(p: &Planned, r: &Response) -> Result<(), String> {
             ));
         }
         if v["help"] != HELP {
-            return Err(format!("status {} error body with another help: {}", r.status, body()));
+            return Err(format!(
+                "status {} error body with another help: {}",
+                r.status,
+                body()
+            ));
         }
     }
     if (200..300).contains(&r.status) {
         if let Some(what) = &p.must_refuse {
             return Err(format!("accepted {what} (status {})", r.status));
         }
-        if json && !r.body.is_empty() && r.body.len() < 4 << 20 {
-            serde_json::from_slice::<Value>(&r.body)
-                .map_err(|e| format!("status {} with invalid JSON ({e}): {}", r.status, body()))?;
+        if json && !r.body.is_empty() {
+            if r.body.len() < 256 << 10 {
+                let v = serde_json::from_slice::<Value>(&r.body).map_err(|e| {
+                    format!("status {} with invalid JSON ({e}): {}", r.status, body())
+                })?;
+                return Ok(Some(v));
+            }
+            // Too big to parse on every answer (lists of 1000 files): the
+            // ends must still be those of an array or object.
+            let trimmed = r.body.trim_ascii();
+            let ends = (trimmed.first(), trimmed.last());
+            if !matches!(ends, (Some(b'['), Some(b']')) | (Some(b'{'), Some(b'}'))) {
+                return Err(format!(
+                    "status {} with a body that is not JSON: {}",
+                    r.status,
+                    body()
+                ));
+            }
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 // ====================================================================== workers and bookkeeping
@@ -2960,6 +3328,8 @@ fn check(p: &Planned, r: &Response) -> Result<(), String> {
 #[derive(Default, Clone, Copy)]
 struct Counts {
     sent: u64,
+    /// Seconds spent on these requests (summed over workers).
+    seconds: f64,
     /// [no answer, 1xx, 2xx, 3xx, 4xx, 5xx]
     by_status: [u64; 6],
 }
@@ -2973,20 +3343,29 @@ impl Counts {
 
     fn merge(&mut self, other: &Counts) {
         self.sent += other.sent;
+        self.seconds += other.seconds;
         for i in 0..6 {
             self.by_status[i] += other.by_status[i];
         }
     }
 }
 
+/// One distinct failure: its first description, how often, and examples.
 struct Failure {
+    key: String,
     what: String,
-    request: String,
+    count: u64,
+    classes: Vec<&'static str>,
+    requests: Vec<String>,
 }
 
 struct Shared {
     ctx: Ctx,
     total: u64,
+    /// Print every answer (replays).
+    verbose: bool,
+    started: Instant,
+    check_every: u64,
     next: AtomicU64,
     deadline: Instant,
     stop: AtomicBool,
@@ -2999,36 +3378,69 @@ struct Shared {
 
 impl Shared {
     fn fail(&self, p: &Planned, what: String) {
-        let n = self.failure_count.fetch_add(1, Ordering::SeqCst) + 1;
-        if what.contains("hang") && self.hangs.fetch_add(1, Ordering::SeqCst) + 1 >= MAX_HANGS {
+        self.failure_count.fetch_add(1, Ordering::SeqCst);
+        if (what.contains("(hang)") || what.starts_with("cannot connect"))
+            && self.hangs.fetch_add(1, Ordering::SeqCst) + 1 >= MAX_HANGS
+        {
             self.stop.store(true, Ordering::SeqCst);
         }
-        if n >= MAX_FAILURES {
-            self.stop.store(true, Ordering::SeqCst);
+        // Distinct failures: the reason without digits and `quoted` names.
+        let mut key = String::new();
+        let mut quoted = false;
+        for c in what.chars().take(120) {
+            if c == '`' {
+                quoted = !quoted;
+            } else if !quoted && !c.is_ascii_digit() {
+                key.push(c);
+            }
         }
         let mut failures = self.failures.lock().unwrap();
-        failures.push(Failure {
-            what,
-            request: p.describe(),
-        });
+        let entry = match failures.iter().position(|f| f.key == key) {
+            Some(i) => &mut failures[i],
+            None => {
+                failures.push(Failure {
+                    key,
+                    what,
+                    count: 0,
+                    classes: Vec::new(),
+                    requests: Vec::new(),
+                });
+                failures.last_mut().unwrap()
+            }
+        };
+        entry.count += 1;
+        if !entry.classes.contains(&p.class) {
+            entry.classes.push(p.class);
+        }
+        if entry.requests.len() < EXAMPLES {
+            entry.requests.push(p.describe());
+        }
     }
 }
 
 /// Runs one planned request; the status it got, if any.
-async fn run_one(shared: &Shared, slot: &mut Option<Conn>, p: &Planned, rng: &mut Rng) -> Option<u16> {
+async fn run_one(
+    shared: &Shared,
+    slot: &mut Option<Conn>,
+    p: &Planned,
+    rng: &mut Rng,
+) -> Option<u16> {
     let port = shared.ctx.port;
     match p.kind {
         Kind::Answer | Kind::AnswerOnce => match perform(slot, p, port).await {
             Ok(r) => {
-                if let Err(what) = check(p, &r) {
-                    shared.fail(p, what);
-                } else if (200..300).contains(&r.status)
-                    && r.header("content-type").is_some_and(|c| c.starts_with("application/json"))
-                    && r.body.len() < 1 << 20
-                {
-                    if let Ok(v) = serde_json::from_slice::<Value>(&r.body) {
-                        shared.ctx.learn(rng, &v);
-                    }
+                if shared.verbose {
+                    eprintln!(
+                        "fuzz: answer {} {:?}: {}",
+                        r.status,
+                        r.headers,
+                        show(&r.body, 2000)
+                    );
+                }
+                match check(p, &r) {
+                    Err(what) => shared.fail(p, what),
+                    Ok(Some(v)) => shared.ctx.learn(rng, &v),
+                    Ok(None) => {}
                 }
                 Some(r.status)
             }
@@ -3038,7 +3450,16 @@ async fn run_one(shared: &Shared, slot: &mut Option<Conn>, p: &Planned, rng: &mu
             }
         },
         Kind::Truncated | Kind::Malformed => match fire(slot, p, port).await {
-            Ok(status) => {
+            Ok(r) => {
+                if let (true, Some(r)) = (shared.verbose, &r) {
+                    eprintln!(
+                        "fuzz: answer {} {:?}: {}",
+                        r.status,
+                        r.headers,
+                        show(&r.body, 2000)
+                    );
+                }
+                let status = r.map(|r| r.status);
                 if status.is_some_and(|s| s >= 500) {
                     let mut notes = shared.notes.lock().unwrap();
                     if notes.len() < 20 {
@@ -3076,16 +3497,79 @@ async fn worker(shared: Arc<Shared>, worker: usize) -> HashMap<&'static str, Cou
                 p.describe()
             ),
         );
+        let began = Instant::now();
         let status = run_one(&shared, &mut slot, &p, &mut rng).await;
-        counts.entry(p.class).or_default().add(status);
+        let c = counts.entry(p.class).or_default();
+        c.add(status);
+        c.seconds += began.elapsed().as_secs_f64();
+        if (index + 1).is_multiple_of(10_000) {
+            eprintln!(
+                "fuzz: {} requests after {:.1} s",
+                index + 1,
+                shared.started.elapsed().as_secs_f64()
+            );
+        }
+        if shared.check_every > 0 && (index + 1).is_multiple_of(shared.check_every) {
+            if let Some(problems) = store_problems(shared.ctx.port).await {
+                shared.fail(
+                    &p,
+                    format!("the store is inconsistent after this request: {problems}"),
+                );
+                shared.stop.store(true, Ordering::SeqCst);
+            }
+        }
     }
     counts
+}
+
+/// `GET /__admin/check` until it is consistent (1 s at most): None when it
+/// is, the last answer otherwise.
+async fn store_problems(port: u16) -> Option<String> {
+    let mut last = None;
+    for _ in 0..5 {
+        last = store_problems_now(port).await;
+        if last.is_none() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    last
+}
+
+/// `GET /__admin/check` on a fresh connection: None when consistent.
+async fn store_problems_now(port: u16) -> Option<String> {
+    let p = Planned {
+        index: u64::MAX,
+        class: "check",
+        framing: "none",
+        bytes: format!("GET /__admin/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n")
+            .into_bytes(),
+        kind: Kind::AnswerOnce,
+        slow: None,
+        head: false,
+        app: false,
+        must_refuse: None,
+        abandon: false,
+    };
+    match perform(&mut None, &p, port).await {
+        Ok(r) => match serde_json::from_slice::<Value>(&r.body) {
+            Ok(v) if r.status == 200 && v["consistent"] == true => None,
+            _ => Some(format!("{} {}", r.status, show(&r.body, 1000))),
+        },
+        Err(e) => Some(e),
+    }
 }
 
 fn status_line(c: &Counts) -> String {
     format!(
         "{} sent: {} 1xx, {} 2xx, {} 3xx, {} 4xx, {} 5xx, {} without answer",
-        c.sent, c.by_status[1], c.by_status[2], c.by_status[3], c.by_status[4], c.by_status[5], c.by_status[0]
+        c.sent,
+        c.by_status[1],
+        c.by_status[2],
+        c.by_status[3],
+        c.by_status[4],
+        c.by_status[5],
+        c.by_status[0]
     )
 }
 
@@ -3096,7 +3580,9 @@ fn tiny_images() -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
         common::png(16, 12, true),
         common::png(32, 24, false),
     ];
-    let rgb = image::RgbImage::from_fn(20, 10, |x, y| image::Rgb([(x * 12) as u8, (y * 25) as u8, 7]));
+    let rgb = image::RgbImage::from_fn(20, 10, |x, y| {
+        image::Rgb([(x * 12) as u8, (y * 25) as u8, 7])
+    });
     let mut jpeg = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(rgb)
         .write_to(&mut jpeg, image::ImageFormat::Jpeg)
@@ -3141,7 +3627,11 @@ async fn fuzz_every_route() {
     let (images, broken_images) = tiny_images();
     let in_flight = InFlight::new(settings.workers);
     let replay = !settings.only.is_empty();
-    let total = if replay { settings.only.len() as u64 } else { settings.requests };
+    let total = if replay {
+        settings.only.len() as u64
+    } else {
+        settings.requests
+    };
     eprintln!(
         "fuzz: FUZZ_SEED={} FUZZ_REQUESTS={} FUZZ_SECONDS={} FUZZ_WORKERS={}",
         settings.seed, total, settings.seconds, settings.workers
@@ -3165,6 +3655,9 @@ async fn fuzz_every_route() {
             skip: settings.skip.clone(),
         },
         total,
+        verbose: replay,
+        started: Instant::now(),
+        check_every: settings.check_every,
         next: AtomicU64::new(0),
         deadline: Instant::now() + Duration::from_secs(settings.seconds),
         stop: AtomicBool::new(false),
@@ -3187,9 +3680,19 @@ async fn fuzz_every_route() {
             let status = run_one(&shared, &mut slot, &p, &mut rng).await;
             eprintln!(
                 "fuzz: -> status {status:?}{}",
-                if shared.failure_count.load(Ordering::SeqCst) > before { " (FAILED)" } else { "" }
+                if shared.failure_count.load(Ordering::SeqCst) > before {
+                    " (FAILED)"
+                } else {
+                    ""
+                }
             );
             per_class.entry(p.class).or_default().add(status);
+            if settings.check_every > 0 {
+                if let Some(problems) = store_problems(port).await {
+                    eprintln!("fuzz: the store is inconsistent after #{index}: {problems}");
+                    break;
+                }
+            }
         }
     } else {
         let handles: Vec<_> = (0..settings.workers)
@@ -3209,13 +3712,33 @@ async fn fuzz_every_route() {
     let mut classes: Vec<_> = per_class.iter().collect();
     classes.sort_by_key(|(k, _)| *k);
     for (class, c) in classes {
-        eprintln!("fuzz:   {class:<22} {}", status_line(c));
+        eprintln!(
+            "fuzz:   {class:<22} {} ({:.1} ms each)",
+            status_line(c),
+            c.seconds * 1000.0 / c.sent.max(1) as f64
+        );
     }
     eprintln!(
         "fuzz: summary: {} in {elapsed:.1} s ({:.0} requests/s), seed {}",
         status_line(&all),
         all.sent as f64 / elapsed.max(1e-9),
         settings.seed
+    );
+    let mut files = 0;
+    for page in 0..100 {
+        let (_, list) = server
+            .get(&format!("/v1/files?limit=1000&skip={}", page * 1000))
+            .await;
+        let n = list.as_array().map_or(0, Vec::len);
+        files += n;
+        if n < 1000 {
+            break;
+        }
+    }
+    eprintln!(
+        "fuzz: the library holds {files} files afterwards; {} requests were resent \
+         because a kept-alive connection had been closed",
+        RETRIES.load(Ordering::Relaxed)
     );
     for note in shared.notes.lock().unwrap().iter() {
         eprintln!("fuzz: note: 5xx to a malformed request: {note}");
@@ -3225,24 +3748,15 @@ async fn fuzz_every_route() {
     let mut problems: Vec<String> = Vec::new();
     {
         let failures = shared.failures.lock().unwrap();
-        let mut groups: Vec<(String, Vec<&Failure>)> = Vec::new();
         for f in failures.iter() {
-            // Group by the reason without digits.
-            let key: String = f
-                .what
-                .chars()
-                .take(60)
-                .filter(|c| !c.is_ascii_digit())
-                .collect();
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, v)) => v.push(f),
-                None => groups.push((key, vec![f])),
-            }
-        }
-        for (_, group) in &groups {
-            let mut text = format!("{} x {}", group.len(), group[0].what);
-            for f in group.iter().take(3) {
-                let _ = write!(text, "\n      seed {} {}", settings.seed, f.request);
+            let mut text = format!(
+                "{} x {} (classes: {})",
+                f.count,
+                f.what,
+                f.classes.join(", ")
+            );
+            for r in &f.requests {
+                let _ = write!(text, "\n      seed {} {r}", settings.seed);
             }
             problems.push(text);
         }
@@ -3253,16 +3767,32 @@ async fn fuzz_every_route() {
             all.sent,
             settings.requests,
             settings.seconds,
-            if shared.stop.load(Ordering::SeqCst) { " (stopped early after failures)" } else { "" }
+            if shared.stop.load(Ordering::SeqCst) {
+                " (stopped early: hangs or lost connections)"
+            } else {
+                ""
+            }
         ));
     }
     let (status, body) = server.get("/__admin/health").await;
     if status != 200 || body["status"] != "ok" {
         problems.push(format!("GET /__admin/health answered {status} {body}"));
     }
-    let (status, body) = server.get("/__admin/check").await;
+    // A request abandoned mid-way may still be winding down on the server:
+    // give the store a moment to settle before calling it inconsistent.
+    let mut check = server.get("/__admin/check").await;
+    for _ in 0..10 {
+        if check.0 == 200 && check.1 == json!({"consistent": true, "problems": []}) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        check = server.get("/__admin/check").await;
+    }
+    let (status, body) = check;
     if status != 200 || body != json!({"consistent": true, "problems": []}) {
-        problems.push(format!("GET /__admin/check answered {status} {body}"));
+        problems.push(format!(
+            "GET /__admin/check answered {status} {body} (still after 3 s)"
+        ));
     }
     let folder = format!("/fuzz-final-{}", settings.seed);
     let (status, body) = server
@@ -3273,7 +3803,9 @@ async fn fuzz_every_route() {
         )
         .await;
     if status != 200 || !body["fileId"].is_string() {
-        problems.push(format!("a normal upload after the fuzzing answered {status} {body}"));
+        problems.push(format!(
+            "a normal upload after the fuzzing answered {status} {body}"
+        ));
     } else {
         let id = body["fileId"].as_str().unwrap().to_string();
         let (status, list) = server.get(&format!("/v1/files?path={folder}")).await;
@@ -3287,7 +3819,9 @@ async fn fuzz_every_route() {
         }
         let (status, details) = server.get(&format!("/v1/files/{id}/details")).await;
         if status != 200 || details["fileId"] != id.as_str() {
-            problems.push(format!("GET /v1/files/{id}/details answered {status} {details}"));
+            problems.push(format!(
+                "GET /v1/files/{id}/details answered {status} {details}"
+            ));
         }
     }
     shared.in_flight.remove();

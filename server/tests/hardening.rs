@@ -600,3 +600,78 @@ async fn url_downloads_have_a_total_time_limit() {
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_library_empty(&server).await;
 }
+
+/// A client that sends a whole upload and goes away without waiting for the
+/// answer: the upload is stored whole, and no blob is left without its file.
+#[tokio::test]
+async fn an_upload_whose_client_leaves_is_stored_whole() {
+    let server = spawn().await;
+    let port = server.handle.addr.port();
+    let image = png(64, 64, false);
+    for (i, half_close) in [(0, false), (1, true), (2, false), (3, true)] {
+        let boundary = "cut-off-boundary";
+        let name = format!("left-{i}.png");
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"fileName\"\r\n\r\n{name}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: image/png\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(&image);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let auth = base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            format!("{}:", server.private_key),
+        );
+        let head = format!(
+            "POST /api/v1/files/upload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Basic {auth}\r\n\
+             Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        let mut stream = TcpStream::connect(server.handle.addr).await.unwrap();
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream.write_all(&body).await.unwrap();
+        if half_close {
+            stream.shutdown().await.unwrap();
+            let mut answer = Vec::new();
+            let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+                .await;
+            assert!(
+                answer.starts_with(b"HTTP/1.1 200"),
+                "a half-closed client still gets its answer: {:?}",
+                String::from_utf8_lossy(&answer[..answer.len().min(200)])
+            );
+        } else {
+            drop(stream);
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, files) = server.get("/v1/files").await;
+        if files.as_array().map_or(0, Vec::len) == 4 {
+            for file in files.as_array().unwrap() {
+                assert_eq!(file["size"], image.len(), "{file}");
+            }
+            break;
+        }
+        assert!(Instant::now() < deadline, "uploads missing: {files}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (_, check) = server.get("/__admin/check").await;
+    assert_eq!(check, json!({"consistent": true, "problems": []}));
+}
+
+#[tokio::test]
+async fn undecodable_path_segments_get_imagekit_shaped_400s() {
+    let server = spawn().await;
+    for path in [
+        "/v1/files/%ff/details",
+        "/v1/files/abc/versions/%ff",
+        "/v1/bulkJobs/%ff",
+        "/v1/files/purge/%c3%28",
+        "/v1/accounts/origins/%c3%28",
+    ] {
+        let (status, body) = server.get(path).await;
+        assert_error(status, &body, 400);
+    }
+}
