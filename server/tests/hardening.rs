@@ -675,3 +675,95 @@ async fn undecodable_path_segments_get_imagekit_shaped_400s() {
         assert_error(status, &body, 400);
     }
 }
+
+/// A loopback server answering `/final` with `final` and any other path with a
+/// redirect to `to` (`"self"`: its own `/final`).
+async fn redirecting_server(to: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let own = base.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let (to, own) = (to.clone(), own.clone());
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let n = stream.read(&mut buf).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&buf[..n]);
+                let answer = if request.starts_with("GET /final") {
+                    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nfinal"
+                        .to_string()
+                } else {
+                    let location = if to == "self" {
+                        format!("{own}/final")
+                    } else {
+                        to
+                    };
+                    format!("HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                };
+                let _ = stream.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    base
+}
+
+#[tokio::test]
+async fn redirects_are_followed_only_to_allowed_addresses() {
+    let (target, hits) = origin_server(b"private").await;
+    let target_port = target.rsplit(':').next().unwrap().to_string();
+    for (to, refusal) in [
+        (format!("{target}/x"), "a redirect led to"),
+        (
+            format!("http://localhost:{target_port}/x"),
+            "localhost resolves to",
+        ),
+        (
+            "http://169.254.169.254/latest/meta-data/".to_string(),
+            "a redirect led to",
+        ),
+    ] {
+        let origin = redirecting_server(to.clone()).await;
+        // Only the redirecting server itself is let through.
+        let server = spawn_with(Config {
+            allowed_private_hosts: vec![origin.trim_start_matches("http://").to_string()],
+            ..Config::default()
+        })
+        .await;
+        let (status, body) = server
+            .upload(
+                Form::new()
+                    .text("file", format!("{origin}/start"))
+                    .text("fileName", "r.txt"),
+            )
+            .await;
+        assert_error(status, &body, 400);
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.contains(refusal) && message.contains("--allow-private-urls"),
+            "{to}: {message}"
+        );
+        assert_library_empty(&server).await;
+    }
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        0,
+        "no redirect reached the private server"
+    );
+
+    // A redirect to an allowed address is followed.
+    let origin = redirecting_server("self".into()).await;
+    let server = spawn_with(Config {
+        allowed_private_hosts: vec![origin.trim_start_matches("http://").to_string()],
+        ..Config::default()
+    })
+    .await;
+    let (status, body) = server
+        .upload(
+            Form::new()
+                .text("file", format!("{origin}/start"))
+                .text("fileName", "r.txt"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["size"], 5);
+}
