@@ -248,45 +248,43 @@ async fn the_admin_api_refuses_cross_site_requests() {
             .client
             .request(method, format!("{}{path}", server.base))
     };
-    // What a web page can send without a preflight: a text/plain POST.
-    let (status, body) = read(
-        admin(Method::POST, "/__admin/reset")
-            .header("content-type", "text/plain")
-            .body("{}")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_error(status, &body, 415);
-    let (status, body) = read(
-        admin(Method::DELETE, "/__admin/faults")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_error(status, &body, 415);
-    // A foreign Origin, even with JSON.
-    let (status, body) = read(
-        admin(Method::POST, "/__admin/reset")
-            .header("content-type", "application/json")
-            .header("origin", "http://evil.example")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_error(status, &body, 403);
-    let (status, body) = read(
-        admin(Method::GET, "/__admin/faults")
-            .header("origin", "http://127.0.0.1:1")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_error(status, &body, 403);
+    let json = Some("application/json");
+    for (method, path, content_type, origin, expected) in [
+        // What a web page can send without a preflight: a text/plain POST.
+        (
+            Method::POST,
+            "/__admin/reset",
+            Some("text/plain"),
+            None,
+            415,
+        ),
+        (Method::DELETE, "/__admin/faults", None, None, 415),
+        // A foreign Origin, even with JSON, even to read.
+        (
+            Method::POST,
+            "/__admin/reset",
+            json,
+            Some("http://evil.example"),
+            403,
+        ),
+        (
+            Method::GET,
+            "/__admin/faults",
+            None,
+            Some("http://127.0.0.1:1"),
+            403,
+        ),
+    ] {
+        let mut request = admin(method.clone(), path).body("{}");
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        let (status, body) = read(request.send().await.unwrap()).await;
+        assert_error(status, &body, expected);
+    }
     assert_eq!(server.get("/v1/files").await.1.as_array().unwrap().len(), 1);
 
     // The server's own page (same origin) may.
