@@ -4,16 +4,10 @@
 //! change something, so a cross-site form or `text/plain` fetch cannot).
 
 use std::net::IpAddr;
-use std::sync::Arc;
 
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderMap};
 
 use crate::config::Config;
-use crate::error::ApiError;
-use crate::server::{App, ConnectionContext};
 
 /// The host names a request may address the server by.
 #[derive(Debug, Clone)]
@@ -95,92 +89,6 @@ fn split_host_port(value: &str) -> Option<(&str, Option<u16>)> {
 pub const MAX_HEADERS: usize = 100;
 /// Most bytes the request line and header fields may hold together.
 pub const MAX_HEAD_BYTES: usize = 32 * 1024;
-
-/// Refuses a request head over the limits with ImageKit's shape (a 400, as
-/// the nginx in front of ImageKit answers). Heads too big even for the
-/// connection's buffer (`server::MAX_BUFFERED_HEAD`) get hyper's bodiless 431.
-pub async fn limit_head(request: Request, next: Next) -> Response {
-    let headers = request.headers();
-    let bytes = request.uri().to_string().len()
-        + headers
-            .iter()
-            .map(|(name, value)| name.as_str().len() + value.len() + 4)
-            .sum::<usize>();
-    if headers.len() > MAX_HEADERS {
-        return ApiError::bad_request(format!(
-            "The request has {} header fields; this server accepts at most {MAX_HEADERS}.",
-            headers.len()
-        ))
-        .into_response();
-    }
-    if bytes > MAX_HEAD_BYTES {
-        return ApiError::bad_request(format!(
-            "The request line and headers hold {bytes} bytes; this server accepts at most {MAX_HEAD_BYTES}."
-        ))
-        .into_response();
-    }
-    next.run(request).await
-}
-
-/// Refuses every request whose `Host` is not one of ours.
-pub async fn require_own_host(
-    State(app): State<Arc<App>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok());
-    match host {
-        Some(host) if app.hosts.allows_host(host) => next.run(request).await,
-        Some(host) => ApiError::Forbidden(format!(
-            "This server does not answer to the host {host:?} (a guard against DNS rebinding). Start it with --public-host <name> to accept another name."
-        ))
-        .into_response(),
-        None => ApiError::bad_request("The request has no Host header.").into_response(),
-    }
-}
-
-/// The admin API's guard: a loopback peer, no foreign `Origin`, and a JSON
-/// content type on the requests that change something.
-pub async fn admin_guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    match check_admin(&app, &request) {
-        Ok(()) => next.run(request).await,
-        Err(e) => e.into_response(),
-    }
-}
-
-fn check_admin(app: &App, request: &Request) -> Result<(), ApiError> {
-    let loopback = request
-        .extensions()
-        .get::<ConnectionContext>()
-        .is_some_and(|c| c.peer.ip().is_loopback());
-    if !loopback {
-        return Err(ApiError::Forbidden(
-            "The admin API is only available on loopback.".into(),
-        ));
-    }
-    let headers = request.headers();
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let ours = origin.to_str().is_ok_and(|o| app.hosts.allows_origin(o));
-        if !ours {
-            return Err(ApiError::Forbidden(
-                "The admin API refuses requests from other origins.".into(),
-            ));
-        }
-    }
-    let changes = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
-    if changes && !is_json(headers) {
-        return Err(ApiError::UnsupportedMediaType(
-            "The admin API's POST and DELETE requests need Content-Type: application/json.".into(),
-        ));
-    }
-    Ok(())
-}
 
 /// Whether the content type is `application/json` (parameters allowed).
 pub fn is_json(headers: &HeaderMap) -> bool {

@@ -12,15 +12,15 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::access;
 use crate::admin_page;
+use crate::app::App;
 use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::faults::FaultRule;
+use crate::layers;
 use crate::rate_limit::RateLimitSettings;
-use crate::server::App;
 
-pub fn router(app: Arc<App>) -> Router<Arc<App>> {
+pub fn router(app: &Arc<App>) -> Router<Arc<App>> {
     Router::new()
         .route("/__admin/", get(admin_page::page))
         .route("/__admin/library", get(admin_page::library))
@@ -43,7 +43,7 @@ pub fn router(app: Arc<App>) -> Router<Arc<App>> {
                 .delete(clear_rate_limit),
         )
         .route("/__admin/reset", post(reset))
-        .route_layer(from_fn_with_state(app, access::admin_guard))
+        .route_layer(from_fn_with_state(app.clone(), layers::admin_guard))
 }
 
 async fn health(State(app): State<Arc<App>>) -> Json<Value> {

@@ -14,13 +14,13 @@ use axum::response::{Html, IntoResponse};
 use axum::Json;
 use serde_json::{json, Value};
 
+use crate::app::App;
 use crate::auth::hmac_sha1_hex;
 use crate::custom_metadata::field_json;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryMap;
 use crate::files::{file_object, file_url};
 use crate::paths::normalize_folder;
-use crate::server::App;
 use crate::storage::{FileRecord, Version};
 
 const PAGE: &str = include_str!("admin/page.html");

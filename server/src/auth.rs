@@ -3,19 +3,14 @@
 //! publicKey/signature/expire/token quadruple.
 
 use std::collections::hash_map::{Entry, HashMap};
-use std::sync::Arc;
 
-use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use subtle::ConstantTimeEq;
 
 use crate::error::ApiError;
-use crate::server::App;
 use crate::timestamp::now_ms;
 
 /// Checks the `Authorization` header: 401 when absent or unreadable, 403 when
@@ -177,18 +172,6 @@ impl UsedTokens {
                 Ok(())
             }
         }
-    }
-}
-
-/// Middleware guarding the media API.
-pub async fn require_private_key(
-    State(app): State<Arc<App>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    match check_basic(request.headers(), &app.config.private_key) {
-        Ok(()) => next.run(request).await,
-        Err(err) => err.into_response(),
     }
 }
 

@@ -13,15 +13,17 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, JsonObject};
 use crate::files::{duplicate_versions, ordered_versions, place_versions, relocate};
 use crate::ids::new_id;
 use crate::paths::{encode_path, folder_name, normalize_folder, parent_folder};
 use crate::purge;
-use crate::server::App;
 use crate::storage::{BulkJob, JobWork, State as Library, Version};
 use crate::timestamp::now_ms;
+use axum::routing;
+use axum::Router;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -434,4 +436,13 @@ pub async fn status(
         answer["purgeRequestId"] = json!(purge);
     }
     Ok(Json(answer))
+}
+
+/// The bulk job routes: copy, move and rename folder, and a job's status.
+pub fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/v1/bulkJobs/copyFolder", routing::post(copy_folder))
+        .route("/v1/bulkJobs/moveFolder", routing::post(move_folder))
+        .route("/v1/bulkJobs/renameFolder", routing::post(rename_folder))
+        .route("/v1/bulkJobs/{job_id}", routing::get(status))
 }

@@ -9,12 +9,14 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
+use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_bool, JsonBody, QueryMap};
 use crate::ids::new_id;
-use crate::server::App;
 use crate::storage::CustomField;
 use crate::timestamp::parse_iso;
+use axum::routing;
+use axum::Router;
 
 const TYPES: [&str; 7] = [
     "Text",
@@ -426,6 +428,16 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
     }
     app.store.persist().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The custom metadata field routes.
+pub fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/v1/customMetadataFields", routing::get(list).post(create))
+        .route(
+            "/v1/customMetadataFields/{id}",
+            routing::patch(update).delete(delete),
+        )
 }
 
 #[cfg(test)]

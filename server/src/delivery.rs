@@ -9,13 +9,15 @@ use axum::body::{Body, HttpBody};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use percent_encoding::percent_decode_str;
 
+use crate::app::App;
 use crate::auth::{hmac_sha1_hex, signature_matches};
 use crate::error::{ApiError, ApiResult};
 use crate::files::MAX_DECODE_BYTES;
 use crate::imaging;
-use crate::server::App;
 use crate::storage::{Blob, DeliveryKind, State as Library};
 use crate::timestamp::now_ms;
 use crate::usage::{self, Delivery};
@@ -367,6 +369,14 @@ async fn deliver(
         }
         None => original(blob).await,
     }
+}
+
+/// The delivery route: everything under `/<imagekitId>/`.
+pub fn router(app: &App) -> Router<Arc<App>> {
+    Router::new().route(
+        &format!("/{}/{{*path}}", app.config.imagekit_id),
+        get(serve),
+    )
 }
 
 #[cfg(test)]

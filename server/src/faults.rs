@@ -2,19 +2,10 @@
 //! dropped connections and truncated bodies. Off unless rules are configured.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Mutex;
 
-use axum::body::Body;
-use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
 use serde::{Deserialize, Serialize};
-
-use crate::error::ApiError;
-use crate::server::{App, ConnectionContext};
 
 /// One rule. `path` is a glob over the request path where `*` matches any run
 /// of characters (including `/`); `method` absent or `*` matches every method.
@@ -144,7 +135,7 @@ impl FaultSet {
     }
 
     /// The first rule matching the request, consuming one of its `times`.
-    fn take(&self, method: &str, path: &str) -> Option<FaultRule> {
+    pub fn take(&self, method: &str, path: &str) -> Option<FaultRule> {
         let mut rules = self.rules.lock().unwrap_or_else(|e| e.into_inner());
         let index = rules.iter().position(|r| {
             r.matches(method, path) && r.chance.is_none_or(|chance| fastrand::f64() < chance)
@@ -159,102 +150,6 @@ impl FaultSet {
         }
         Some(taken)
     }
-}
-
-/// Middleware in front of every ImageKit route (never the admin routes).
-pub async fn inject(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    let Some(rule) = app
-        .faults
-        .take(request.method().as_str(), request.uri().path())
-    else {
-        return next.run(request).await;
-    };
-    if rule.delay_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(rule.delay_ms)).await;
-    }
-    let request = if rule.read_delay_ms > 0 {
-        slow_body(request, Duration::from_millis(rule.read_delay_ms))
-    } else {
-        request
-    };
-    if rule.drop_connection {
-        let connection = request.extensions().get::<ConnectionContext>().cloned();
-        if rule.after_handler {
-            // The work is done (an upload stored, a delete made); the answer never leaves.
-            drop(next.run(request).await);
-        }
-        if let Some(connection) = connection {
-            connection.kill.notify_one();
-            // The connection task drops the socket; this future is dropped with it.
-            std::future::pending::<()>().await;
-        }
-        return truncated(StatusCode::INTERNAL_SERVER_ERROR, Bytes::new());
-    }
-    if let Some(status) = rule.status.and_then(|s| StatusCode::from_u16(s).ok()) {
-        let mut response = ApiError::Injected(status).into_response();
-        for (name, value) in &rule.headers {
-            if let (Ok(name), Ok(value)) = (
-                axum::http::HeaderName::from_bytes(name.as_bytes()),
-                axum::http::HeaderValue::from_str(value),
-            ) {
-                response.headers_mut().insert(name, value);
-            }
-        }
-        return if rule.truncate_body {
-            truncate(response).await
-        } else {
-            response
-        };
-    }
-    let response = next.run(request).await;
-    if rule.truncate_body {
-        truncate(response).await
-    } else {
-        response
-    }
-}
-
-/// The request with a body that waits `delay` before each chunk: a slow reader.
-fn slow_body(request: Request, delay: Duration) -> Request {
-    let (parts, body) = request.into_parts();
-    let chunks = futures_util::StreamExt::then(body.into_data_stream(), move |chunk| async move {
-        tokio::time::sleep(delay).await;
-        chunk
-    });
-    Request::from_parts(parts, Body::from_stream(chunks))
-}
-
-async fn truncate(response: Response) -> Response {
-    let (parts, body) = response.into_parts();
-    let full = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
-    let mut response = truncated(parts.status, full);
-    let status = response.status();
-    *response.headers_mut() = parts.headers;
-    *response.status_mut() = status;
-    response
-}
-
-/// A response announcing `full.len()` bytes but delivering half, then failing
-/// the body so hyper closes the connection mid-message.
-fn truncated(status: StatusCode, full: Bytes) -> Response {
-    let half = full.slice(..full.len() / 2);
-    // The error comes after a pause so hyper flushes the headers and the half
-    // body first; then it aborts the connection.
-    let failure = futures_util::stream::once(async {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        Err::<Bytes, _>(std::io::Error::other("injected truncation"))
-    });
-    let chunks = futures_util::StreamExt::chain(futures_util::stream::iter([Ok(half)]), failure);
-    let mut response = Response::new(Body::from_stream(chunks));
-    *response.status_mut() = status;
-    if let Ok(len) = axum::http::HeaderValue::from_str(&full.len().to_string()) {
-        response
-            .headers_mut()
-            .insert(axum::http::header::CONTENT_LENGTH, len);
-    }
-    response
 }
 
 #[cfg(test)]

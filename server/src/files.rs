@@ -13,6 +13,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use crate::app::App;
 use crate::custom_metadata;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_bool, JsonBody, QueryMap};
@@ -22,9 +23,10 @@ use crate::imaging;
 use crate::paths::{encode_path, normalize_folder, sanitize_file_name, split_file_path};
 use crate::purge;
 use crate::search_query::{self, Candidate};
-use crate::server::App;
 use crate::storage::{FileRecord, FolderRecord, State as Library, Version};
 use crate::timestamp::{now_ms, to_iso};
+use axum::routing;
+use axum::Router;
 
 /// Largest stored file that is decoded for metadata or transformations; bigger
 /// files are served as they are.
@@ -1164,4 +1166,37 @@ pub async fn rename(
         Some(request_id) => json!({ "purgeRequestId": request_id }),
         None => json!({}),
     }))
+}
+
+/// The files routes: list and search, details, versions, metadata, bulk tags and deletes, copy, move, rename.
+pub fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/v1/files", routing::get(list))
+        .route("/v1/files/", routing::get(list))
+        .route("/v1/files/{id}", routing::delete(delete))
+        .route(
+            "/v1/files/{id}/details",
+            routing::get(details).patch(update_details),
+        )
+        .route("/v1/files/{id}/versions", routing::get(versions))
+        .route(
+            "/v1/files/{id}/versions/{version_id}",
+            routing::get(version_details).delete(delete_version),
+        )
+        .route(
+            "/v1/files/{id}/versions/{version_id}/restore",
+            routing::put(restore_version),
+        )
+        .route("/v1/files/{id}/metadata", routing::get(metadata))
+        .route("/v1/metadata", routing::get(remote_metadata))
+        .route("/v1/files/addTags", routing::post(add_tags))
+        .route("/v1/files/removeTags", routing::post(remove_tags))
+        .route("/v1/files/removeAITags", routing::post(remove_ai_tags))
+        .route(
+            "/v1/files/batch/deleteByFileIds",
+            routing::post(bulk_delete),
+        )
+        .route("/v1/files/copy", routing::post(copy))
+        .route("/v1/files/move", routing::post(move_file))
+        .route("/v1/files/rename", routing::put(rename))
 }

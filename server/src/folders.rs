@@ -8,11 +8,13 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::paths::{normalize_folder, sanitize_folder_name};
-use crate::server::App;
 use crate::timestamp::now_ms;
+use axum::routing;
+use axum::Router;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -98,4 +100,9 @@ pub async fn delete(
     app.store.persist().await?;
     app.store.remove_blobs(blobs).await;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The folder routes.
+pub fn router() -> Router<Arc<App>> {
+    Router::new().route("/v1/folder", routing::post(create).delete(delete))
 }

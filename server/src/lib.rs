@@ -5,6 +5,7 @@
 pub mod access;
 pub mod admin;
 pub mod admin_page;
+pub mod app;
 pub mod auth;
 pub mod bulk_jobs;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod files;
 pub mod folders;
 pub mod ids;
 pub mod imaging;
+pub mod layers;
 pub mod named_transformations;
 pub mod origins;
 pub mod paths;

@@ -11,13 +11,15 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
+use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{opt_bool, opt_string, req_string, JsonObject};
 use crate::ids::new_id;
 use crate::records;
-use crate::server::App;
 use crate::storage::{NamedTransformation, State as Library};
 use crate::timestamp::{now_ms, to_iso};
+use axum::routing;
+use axum::Router;
 
 pub const MAX_NAMED_TRANSFORMATIONS: usize = 250;
 /// Longest transformation string a named transformation may hold.
@@ -227,6 +229,16 @@ fn lookup(
             "Named transformation \"{name}\" does not exist"
         ))),
     }
+}
+
+/// The named transformation routes.
+pub fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/v1/named-transformations", routing::get(list).post(create))
+        .route(
+            "/v1/named-transformations/{id}",
+            routing::get(get).patch(update).delete(delete),
+        )
 }
 
 #[cfg(test)]

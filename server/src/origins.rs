@@ -10,12 +10,14 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
+use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{opt_bool, opt_string, req_string, JsonObject};
 use crate::ids::new_id;
 use crate::records;
-use crate::server::App;
 use crate::storage::Origin;
+use axum::routing;
+use axum::Router;
 
 const TYPES: [&str; 8] = [
     "S3",
@@ -239,6 +241,16 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
     }
     app.store.persist().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The origin routes.
+pub fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/v1/accounts/origins", routing::get(list).post(create))
+        .route(
+            "/v1/accounts/origins/{id}",
+            routing::get(get).put(update).delete(delete),
+        )
 }
 
 #[cfg(test)]

@@ -11,12 +11,14 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::ids::new_id;
-use crate::server::App;
 use crate::storage::PurgeRequest;
 use crate::timestamp::now_ms;
+use axum::routing;
+use axum::Router;
 
 /// Records a purge request and returns its id; the caller persists it.
 pub fn submit(app: &App, url: &str) -> String {
@@ -74,4 +76,11 @@ pub async fn status(
         "Pending"
     };
     Ok(Json(json!({ "status": status })))
+}
+
+/// The cache purge routes.
+pub fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/v1/files/purge", routing::post(create))
+        .route("/v1/files/purge/{request_id}", routing::get(status))
 }

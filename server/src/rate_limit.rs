@@ -4,13 +4,9 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
-use crate::server::App;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -90,18 +86,6 @@ impl RateLimiter {
             reset_ms: u64::try_from(reset.as_millis()).unwrap_or(u64::MAX).max(1),
             interval_ms: window.settings.interval_ms,
         })
-    }
-}
-
-/// Middleware for the upload and media API routes.
-pub async fn enforce(
-    State(app): State<std::sync::Arc<App>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    match app.rate_limit.check() {
-        Ok(()) => next.run(request).await,
-        Err(err) => err.into_response(),
     }
 }
 

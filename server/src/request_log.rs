@@ -4,16 +4,9 @@
 //! `token`...) replaced, so the page shows no key or signature.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::Mutex;
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
 use serde::Serialize;
-
-use crate::server::App;
-use crate::timestamp::{now_ms, to_iso};
 
 /// How many requests the log keeps.
 pub const CAPACITY: usize = 200;
@@ -45,7 +38,7 @@ pub struct Entry {
 pub struct RequestLog(Mutex<VecDeque<Entry>>);
 
 impl RequestLog {
-    fn push(&self, entry: Entry) {
+    pub fn push(&self, entry: Entry) {
         let mut log = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if log.len() == CAPACITY {
             log.pop_front();
@@ -84,25 +77,6 @@ pub fn redact(path: &str, query: Option<&str>) -> String {
         })
         .collect();
     format!("{path}?{}", pairs.join("&"))
-}
-
-/// Middleware recording every request but the admin API's own.
-pub async fn record(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    let uri = request.uri().clone();
-    if uri.path().starts_with("/__admin") {
-        return next.run(request).await;
-    }
-    let method = request.method().to_string();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    app.requests.push(Entry {
-        at: to_iso(now_ms()),
-        method,
-        path: redact(uri.path(), uri.query()),
-        status: response.status().as_u16(),
-        latency_ms: (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
-    });
-    response
 }
 
 #[cfg(test)]

@@ -9,13 +9,15 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
+use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{opt_string, req_string, JsonObject};
 use crate::ids::new_id;
 use crate::records;
-use crate::server::App;
 use crate::storage::SavedExtension;
 use crate::timestamp::{now_ms, to_iso};
+use axum::routing;
+use axum::Router;
 
 pub const MAX_SAVED_EXTENSIONS: usize = 100;
 
@@ -219,6 +221,16 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
     }
     app.store.persist().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The saved extension routes.
+pub fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/v1/saved-extensions", routing::get(list).post(create))
+        .route(
+            "/v1/saved-extensions/{id}",
+            routing::get(get).patch(update).delete(delete),
+        )
 }
 
 #[cfg(test)]

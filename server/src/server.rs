@@ -1,4 +1,6 @@
-//! Shared application state, the route table and the connection loop.
+//! The route table (each area's routes come from its own module's
+//! `router()`), start-up, and the connection loop. `App` lives in `app`, the
+//! middleware in `layers`.
 //!
 //! The server runs its own accept loop (instead of `axum::serve`) so that a
 //! fault rule can drop a connection without answering: each connection gets a
@@ -9,11 +11,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::DefaultBodyLimit;
-use axum::http::Method;
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
-use axum::routing::{get, post, put};
 use axum::Router;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
@@ -23,188 +22,55 @@ use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 use crate::access::{self, AllowedHosts};
+use crate::app::{App, ConnectionContext};
 use crate::auth::UsedTokens;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::faults::FaultSet;
 use crate::fetch::Downloader;
 use crate::rate_limit::RateLimiter;
-use crate::request_log::{self, RequestLog};
+use crate::request_log::RequestLog;
 use crate::storage::Store;
 use crate::{
-    admin, auth, bulk_jobs, custom_metadata, delivery, faults, files, folders,
-    named_transformations, origins, purge, rate_limit, saved_extensions, upload, url_endpoints,
-    usage,
+    admin, bulk_jobs, custom_metadata, delivery, files, folders, layers, named_transformations,
+    origins, purge, saved_extensions, upload, url_endpoints, usage,
 };
-
-/// Everything a handler needs.
-pub struct App {
-    pub config: Config,
-    pub store: Arc<Store>,
-    pub faults: FaultSet,
-    pub rate_limit: RateLimiter,
-    /// URL downloads (uploads from a URL, metadata of a URL), address-checked.
-    pub downloader: Downloader,
-    /// The names requests may address the server by.
-    pub hosts: AllowedHosts,
-    /// Client-side upload tokens already used.
-    pub tokens: UsedTokens,
-    /// The recent requests, for the admin page.
-    pub requests: RequestLog,
-    /// `http://127.0.0.1:<port>`
-    pub origin: String,
-    /// `http://127.0.0.1:<port>/<imagekitId>`
-    pub url_endpoint: String,
-}
 
 /// The connection buffer, which bounds the request head hyper will read.
 pub const MAX_BUFFERED_HEAD: usize = 256 * 1024;
 
-/// Per-connection facts, attached to every request on that connection.
-#[derive(Clone)]
-pub struct ConnectionContext {
-    pub peer: SocketAddr,
-    /// Notified to close the connection without a response.
-    pub kill: Arc<Notify>,
-}
-
+/// The whole route table: each area's routes from its module, the media API
+/// behind the private key and the rate limit, and the layers every request
+/// passes (see `layers`).
 pub fn router(app: Arc<App>) -> Router {
     let media = Router::new()
-        .route("/v1/files", get(files::list))
-        .route("/v1/files/", get(files::list))
-        .route("/v1/files/{id}", axum::routing::delete(files::delete))
-        .route(
-            "/v1/files/{id}/details",
-            get(files::details).patch(files::update_details),
-        )
-        .route("/v1/files/{id}/versions", get(files::versions))
-        .route(
-            "/v1/files/{id}/versions/{version_id}",
-            get(files::version_details).delete(files::delete_version),
-        )
-        .route(
-            "/v1/files/{id}/versions/{version_id}/restore",
-            put(files::restore_version),
-        )
-        .route("/v1/files/{id}/metadata", get(files::metadata))
-        .route("/v1/metadata", get(files::remote_metadata))
-        .route("/v1/files/addTags", post(files::add_tags))
-        .route("/v1/files/removeTags", post(files::remove_tags))
-        .route("/v1/files/removeAITags", post(files::remove_ai_tags))
-        .route("/v1/files/batch/deleteByFileIds", post(files::bulk_delete))
-        .route("/v1/files/copy", post(files::copy))
-        .route("/v1/files/move", post(files::move_file))
-        .route("/v1/files/rename", put(files::rename))
-        .route("/v1/files/purge", post(purge::create))
-        .route("/v1/files/purge/{request_id}", get(purge::status))
-        .route("/v1/folder", post(folders::create).delete(folders::delete))
-        .route("/v1/bulkJobs/copyFolder", post(bulk_jobs::copy_folder))
-        .route("/v1/bulkJobs/moveFolder", post(bulk_jobs::move_folder))
-        .route("/v1/bulkJobs/renameFolder", post(bulk_jobs::rename_folder))
-        .route("/v1/bulkJobs/{job_id}", get(bulk_jobs::status))
-        .route(
-            "/v1/customMetadataFields",
-            get(custom_metadata::list).post(custom_metadata::create),
-        )
-        .route(
-            "/v1/customMetadataFields/{id}",
-            axum::routing::patch(custom_metadata::update).delete(custom_metadata::delete),
-        )
-        .route(
-            "/v1/saved-extensions",
-            get(saved_extensions::list).post(saved_extensions::create),
-        )
-        .route(
-            "/v1/saved-extensions/{id}",
-            get(saved_extensions::get)
-                .patch(saved_extensions::update)
-                .delete(saved_extensions::delete),
-        )
-        .route(
-            "/v1/named-transformations",
-            get(named_transformations::list).post(named_transformations::create),
-        )
-        .route(
-            "/v1/named-transformations/{id}",
-            get(named_transformations::get)
-                .patch(named_transformations::update)
-                .delete(named_transformations::delete),
-        )
-        .route(
-            "/v1/accounts/origins",
-            get(origins::list).post(origins::create),
-        )
-        .route(
-            "/v1/accounts/origins/{id}",
-            get(origins::get)
-                .put(origins::update)
-                .delete(origins::delete),
-        )
-        .route(
-            "/v1/accounts/url-endpoints",
-            get(url_endpoints::list).post(url_endpoints::create),
-        )
-        .route(
-            "/v1/accounts/url-endpoints/{id}",
-            get(url_endpoints::get)
-                .put(url_endpoints::update)
-                .delete(url_endpoints::delete),
-        )
-        .route("/v1/accounts/usage", get(usage::usage))
-        .route("/v1/accounts/usage-analytics", get(usage::analytics))
-        .route_layer(from_fn_with_state(app.clone(), auth::require_private_key))
-        .route_layer(from_fn_with_state(app.clone(), rate_limit::enforce));
-
-    // The upload authenticates inside the handler: client-side uploads carry
-    // their credentials as form fields. Browsers upload from other origins,
-    // so it answers CORS as ImageKit does. The body is bounded by the file
-    // limit (base64 is 4/3 of it) plus the form fields.
-    let body_limit = app
-        .config
-        .max_upload_bytes
-        .saturating_mul(4)
-        .saturating_div(3)
-        .saturating_add(16 << 20);
-    let upload = Router::new()
-        .route(
-            "/api/v1/files/upload",
-            // The CORS layer answers preflights; OPTIONS is routed so it gets them.
-            post(upload::upload).options(|| async { axum::http::StatusCode::NO_CONTENT }),
-        )
-        .route_layer(from_fn_with_state(app.clone(), rate_limit::enforce))
-        .layer(DefaultBodyLimit::max(
-            usize::try_from(body_limit).unwrap_or(usize::MAX),
-        ))
-        .layer(
-            CorsLayer::new()
-                .allow_origin(AllowOrigin::any())
-                .allow_methods([Method::POST])
-                .allow_headers(AllowHeaders::mirror_request())
-                .max_age(Duration::from_secs(86_400)),
-        );
-
-    let delivery = Router::new().route(
-        &format!("/{}/{{*path}}", app.config.imagekit_id),
-        get(delivery::serve),
-    );
-
+        .merge(files::router())
+        .merge(purge::router())
+        .merge(folders::router())
+        .merge(bulk_jobs::router())
+        .merge(custom_metadata::router())
+        .merge(saved_extensions::router())
+        .merge(named_transformations::router())
+        .merge(origins::router())
+        .merge(url_endpoints::router())
+        .merge(usage::router())
+        .route_layer(from_fn_with_state(app.clone(), layers::require_private_key))
+        .route_layer(from_fn_with_state(app.clone(), layers::rate_limit));
     let imagekit = media
-        .merge(upload)
-        .merge(delivery)
+        .merge(upload::router(&app))
+        .merge(delivery::router(&app))
         .fallback(|| async { ApiError::not_found("The requested route does not exist.") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed.into_response() })
-        .layer(axum::middleware::from_fn(run_to_completion))
-        .layer(from_fn_with_state(app.clone(), faults::inject));
-
+        .layer(from_fn(layers::run_to_completion))
+        .layer(from_fn_with_state(app.clone(), layers::inject_faults));
     Router::new()
-        .merge(admin::router(app.clone()))
+        .merge(admin::router(&app))
         .merge(imagekit)
-        .layer(from_fn_with_state(app.clone(), request_log::record))
-        .layer(from_fn_with_state(app.clone(), access::require_own_host))
-        .layer(axum::middleware::from_fn(access::limit_head))
+        .layer(from_fn_with_state(app.clone(), layers::record_request))
+        .layer(from_fn_with_state(app.clone(), layers::require_own_host))
+        .layer(from_fn(layers::limit_head))
         .layer(CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| {
                 ApiError::internal("The server failed on this request (a bug: please report it).")
@@ -212,23 +78,6 @@ pub fn router(app: Arc<App>) -> Router {
             },
         ))
         .with_state(app)
-}
-
-/// Runs each request's handler as its own task, so a client that goes away
-/// mid-request (hyper then drops the response future) cannot cut a change in
-/// half: an upload whose bytes all arrived is stored, a delete removes its
-/// blobs after the state is saved. A panic in the handler is a 500.
-async fn run_to_completion(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    match tokio::spawn(next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => {
-            ApiError::internal("The server failed on this request (a bug: please report it).")
-                .into_response()
-        }
-    }
 }
 
 /// A running server.

@@ -9,15 +9,21 @@
 use std::sync::Arc;
 
 use axum::extract::multipart::{Field, Multipart, MultipartError, MultipartRejection};
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::Json;
+use axum::http::Method;
+use axum::middleware::from_fn_with_state;
+use axum::routing::post;
+use axum::{Json, Router};
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
 use futures_util::StreamExt;
 use serde_json::{json, Map, Value};
+use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
+use crate::app::App;
 use crate::auth::{check_basic, ClientUploadAuth};
 use crate::custom_metadata;
 use crate::error::{ApiError, ApiResult};
@@ -28,8 +34,8 @@ use crate::files::{
 };
 use crate::ids::{new_id, unique_suffix};
 use crate::imaging;
+use crate::layers;
 use crate::paths::{sanitize_file_name, sanitize_folder, with_suffix};
-use crate::server::App;
 use crate::storage::{BlobWriter, FileRecord, ImageFacts, Version};
 use crate::timestamp::now_ms;
 
@@ -926,6 +932,36 @@ fn upload_response(
         );
     }
     Value::Object(o)
+}
+
+/// The upload route. It authenticates inside the handler (client-side
+/// uploads carry their credentials as form fields) and answers CORS as
+/// ImageKit does, since browsers upload from other origins. The body is
+/// bounded by the file limit (base64 is 4/3 of it) plus the form fields.
+pub fn router(app: &Arc<App>) -> Router<Arc<App>> {
+    let body_limit = app
+        .config
+        .max_upload_bytes
+        .saturating_mul(4)
+        .saturating_div(3)
+        .saturating_add(16 << 20);
+    Router::new()
+        .route(
+            "/api/v1/files/upload",
+            // The CORS layer answers preflights; OPTIONS is routed so it gets them.
+            post(upload).options(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
+        .route_layer(from_fn_with_state(app.clone(), layers::rate_limit))
+        .layer(DefaultBodyLimit::max(
+            usize::try_from(body_limit).unwrap_or(usize::MAX),
+        ))
+        .layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::any())
+                .allow_methods([Method::POST])
+                .allow_headers(AllowHeaders::mirror_request())
+                .max_age(std::time::Duration::from_secs(86_400)),
+        )
 }
 
 #[cfg(test)]

@@ -11,12 +11,14 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
+use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{opt_bool, opt_string, req_string, JsonObject};
 use crate::ids::new_id;
 use crate::records;
-use crate::server::App;
 use crate::storage::{State as Library, UrlEndpoint};
+use axum::routing;
+use axum::Router;
 
 pub const DEFAULT_ID: &str = "default";
 const REWRITERS: [&str; 3] = ["CLOUDINARY", "IMGIX", "AKAMAI"];
@@ -215,4 +217,17 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
     }
     app.store.persist().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The URL endpoint routes.
+pub fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route(
+            "/v1/accounts/url-endpoints",
+            routing::get(list).post(create),
+        )
+        .route(
+            "/v1/accounts/url-endpoints/{id}",
+            routing::get(get).put(update).delete(delete),
+        )
 }

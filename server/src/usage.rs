@@ -19,11 +19,13 @@ use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Value};
 
+use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryMap;
-use crate::server::App;
 use crate::storage::{DeliveryKind, DeliveryStat, State as Library};
 use crate::timestamp::{date_from_days, now_ms, parse_date, to_iso, utc_date};
+use axum::routing;
+use axum::Router;
 
 /// Longest range, in days, either endpoint accepts (exclusive bound).
 const MAX_RANGE_DAYS: i64 = 90;
@@ -284,4 +286,11 @@ pub async fn analytics(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Js
         &date_from_days(start),
         &date_from_days(end),
     )))
+}
+
+/// The usage routes.
+pub fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/v1/accounts/usage", routing::get(usage))
+        .route("/v1/accounts/usage-analytics", routing::get(analytics))
 }

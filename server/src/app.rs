@@ -1,0 +1,46 @@
+//! What every handler shares: the configuration, the store, the fault rules
+//! and rate limit, the URL downloader, the accepted host names, the used
+//! upload tokens and the request log; and the facts of each connection.
+//! Imports only the modules below the HTTP layer, so none of them imports it back.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use crate::access::AllowedHosts;
+use crate::auth::UsedTokens;
+use crate::config::Config;
+use crate::faults::FaultSet;
+use crate::fetch::Downloader;
+use crate::rate_limit::RateLimiter;
+use crate::request_log::RequestLog;
+use crate::storage::Store;
+
+/// Everything a handler needs.
+pub struct App {
+    pub config: Config,
+    pub store: Arc<Store>,
+    pub faults: FaultSet,
+    pub rate_limit: RateLimiter,
+    /// URL downloads (uploads from a URL, metadata of a URL), address-checked.
+    pub downloader: Downloader,
+    /// The names requests may address the server by.
+    pub hosts: AllowedHosts,
+    /// Client-side upload tokens already used.
+    pub tokens: UsedTokens,
+    /// The recent requests, for the admin page.
+    pub requests: RequestLog,
+    /// `http://127.0.0.1:<port>`
+    pub origin: String,
+    /// `http://127.0.0.1:<port>/<imagekitId>`
+    pub url_endpoint: String,
+}
+
+/// Per-connection facts, attached to every request on that connection.
+#[derive(Clone)]
+pub struct ConnectionContext {
+    pub peer: SocketAddr,
+    /// Notified to close the connection without a response.
+    pub kill: Arc<Notify>,
+}
