@@ -134,25 +134,22 @@ async fn run_copy(
     for (folder, name, versions) in files {
         copies.push((folder, name, duplicate_versions(app, versions, now).await?));
     }
-    {
-        let mut state = app.store.write();
-        state.ensure_folders(target, now);
-        for folder in folders {
-            state.ensure_folders(&folder, now);
-        }
-        for (folder, name, versions) in copies {
-            place_versions(&mut state, &folder, &name, versions, now);
-        }
-        complete(&mut state, job_id);
+    let mut state = app.store.begin();
+    state.ensure_folders(target, now);
+    for folder in folders {
+        state.ensure_folders(&folder, now);
     }
-    app.store.changed();
-    Ok(())
+    for (folder, name, versions) in copies {
+        place_versions(&mut state, &folder, &name, versions, now);
+    }
+    complete(&mut state, job_id);
+    state.commit().await
 }
 
-fn run_move(app: &App, job_id: &str, source: &str, target: &str) {
+async fn run_move(app: &App, job_id: &str, source: &str, target: &str) -> ApiResult<()> {
     let now = now_ms();
+    let mut state = app.store.begin();
     {
-        let mut state = app.store.write();
         let folders: Vec<String> = state
             .folders
             .keys()
@@ -183,19 +180,23 @@ fn run_move(app: &App, job_id: &str, source: &str, target: &str) {
         }
         complete(&mut state, job_id);
     }
-    app.store.changed();
+    state.commit().await
 }
 
-/// Records a pending job of `kind`, saves it and schedules its work. Returns
-/// the job id (or the save's error; the job still runs).
+/// Records a pending job of `kind` (and the purge of `purge_url`, which the
+/// job names), saves it and schedules its work. Returns the job id (or the
+/// save's error; the job still runs).
 async fn spawn_job(
     app: Arc<App>,
     kind: &str,
     work: JobWork,
-    purge_request_id: Option<String>,
+    purge_url: Option<String>,
 ) -> ApiResult<String> {
     let id = new_id();
-    app.store.write().jobs.insert(
+    let mut state = app.store.begin();
+    let purge_request_id =
+        purge_url.map(|url| purge::submit(&mut state, app.config.purge_delay, &url));
+    state.jobs.insert(
         id.clone(),
         BulkJob {
             id: id.clone(),
@@ -206,7 +207,7 @@ async fn spawn_job(
             purge_request_id,
         },
     );
-    let saved = app.store.persist().await;
+    let saved = state.commit().await;
     schedule(app, id.clone(), work);
     saved.map(|()| id)
 }
@@ -222,16 +223,16 @@ fn schedule(app: Arc<App>, job_id: String, work: JobWork) {
                 target,
                 all_versions,
             } => run_copy(&app, &job_id, source, target, *all_versions).await,
-            JobWork::Move { source, target } => {
-                run_move(&app, &job_id, source, target);
-                Ok(())
-            }
+            JobWork::Move { source, target } => run_move(&app, &job_id, source, target).await,
         };
         if let Err(e) = result {
-            if let Some(job) = app.store.write().jobs.get_mut(&job_id) {
+            let mut state = app.store.begin();
+            if let Some(job) = state.jobs.get_mut(&job_id) {
                 job.failure = Some(e.message());
             }
-            app.store.changed();
+            if let Err(e) = state.commit().await {
+                eprintln!("imagekit-local-server: bulk job {job_id}: {e}");
+            }
         }
     });
 }
@@ -239,7 +240,7 @@ fn schedule(app: Arc<App>, job_id: String, work: JobWork) {
 /// Schedules again every job still pending in a loaded state (a restart with
 /// `--data-dir`). A pending job from a state file older than recorded work
 /// cannot resume and is marked failed.
-pub fn resume(app: &Arc<App>) {
+pub async fn resume(app: &Arc<App>) -> ApiResult<()> {
     let pending: Vec<(String, Option<JobWork>)> = app
         .store
         .read()
@@ -248,21 +249,18 @@ pub fn resume(app: &Arc<App>) {
         .filter(|j| !j.completed && j.failure.is_none())
         .map(|j| (j.id.clone(), j.work.clone()))
         .collect();
-    let mut unresumable = false;
+    let mut state = app.store.begin();
     for (id, work) in pending {
         match work {
             Some(work) => schedule(app.clone(), id, work),
             None => {
-                unresumable = true;
-                if let Some(job) = app.store.write().jobs.get_mut(&id) {
+                if let Some(job) = state.jobs.get_mut(&id) {
                     job.failure = Some("The server stopped before the job ran.".into());
                 }
             }
         }
     }
-    if unresumable {
-        app.store.changed();
-    }
+    state.commit().await
 }
 
 async fn submit(app: Arc<App>, body: FolderJobBody, kind: Kind) -> ApiResult<Json<Value>> {
@@ -397,15 +395,15 @@ pub async fn rename_folder(
             });
         }
     }
-    let purge_request_id = purge_cache.then(|| {
+    let purge_url = purge_cache.then(|| {
         let old = encode_path(source.trim_end_matches('/'));
-        purge::submit(&app, &format!("{}{old}*", app.url_endpoint))
+        format!("{}{old}*", app.url_endpoint)
     });
     let id = spawn_job(
         app,
         "RENAME_FOLDER",
         JobWork::Move { source, target },
-        purge_request_id,
+        purge_url,
     )
     .await?;
     Ok(Json(json!({ "jobId": id })))

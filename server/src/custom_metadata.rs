@@ -313,8 +313,8 @@ pub async fn create(
         schema: ordered_schema(kind, schema),
         deleted: false,
     };
+    let mut state = app.store.begin();
     {
-        let mut state = app.store.write();
         if state.custom_fields.iter().any(|f| f.name == name) {
             return Err(bad(
                 "A custom metadata field with this name already exists.",
@@ -331,7 +331,7 @@ pub async fn create(
         }
         state.custom_fields.push(field.clone());
     }
-    app.store.persist().await?;
+    state.commit().await?;
     Ok((StatusCode::CREATED, Json(field_json(&field))))
 }
 
@@ -373,8 +373,8 @@ pub async fn update(
     if label.is_none() && schema.is_none() {
         return Err(bad("Both label and schema is missing"));
     }
+    let mut state = app.store.begin();
     let updated = {
-        let mut state = app.store.write();
         let index = state
             .custom_fields
             .iter()
@@ -412,13 +412,13 @@ pub async fn update(
         }
         field_json(field)
     };
-    app.store.persist().await?;
+    state.commit().await?;
     Ok(Json(updated))
 }
 
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let mut state = app.store.begin();
     {
-        let mut state = app.store.write();
         let field = state
             .custom_fields
             .iter_mut()
@@ -426,7 +426,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
             .ok_or_else(field_not_found)?;
         field.deleted = true;
     }
-    app.store.persist().await?;
+    state.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -480,8 +480,8 @@ pub async fn update_details(
             .get("includeFileVersions")
             .and_then(Value::as_bool)
             .unwrap_or(false);
+        let mut state = app.store.begin();
         {
-            let mut state = app.store.write();
             let file = state
                 .files
                 .get_mut(&id)
@@ -497,7 +497,7 @@ pub async fn update_details(
             }
             file.updated_at = now;
         }
-        app.store.persist().await?;
+        state.commit().await?;
         return current_object(&app, &id).map(Json);
     }
 
@@ -571,8 +571,8 @@ pub async fn update_details(
         }
     };
 
+    let mut state = app.store.begin();
     {
-        let mut state = app.store.write();
         let fields = state.custom_fields.clone();
         let file = state
             .files
@@ -621,7 +621,7 @@ pub async fn update_details(
         version.updated_at = now;
         file.updated_at = now;
     }
-    app.store.persist().await?;
+    state.commit().await?;
     current_object(&app, &id).map(Json)
 }
 
@@ -659,8 +659,8 @@ pub async fn delete_version(
     State(app): State<Arc<App>>,
     Path((id, version_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
+    let mut state = app.store.begin();
     let blob = {
-        let mut state = app.store.write();
         let file = state
             .files
             .get_mut(&id)
@@ -680,7 +680,7 @@ pub async fn delete_version(
             .ok_or_else(version_not_found)?;
         file.versions.remove(index).blob
     };
-    app.store.persist().await?;
+    state.commit().await?;
     app.store.remove_blobs(vec![blob]).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -689,8 +689,8 @@ pub async fn restore_version(
     State(app): State<Arc<App>>,
     Path((id, version_id)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
+    let mut state = app.store.begin();
     {
-        let mut state = app.store.write();
         let file = state
             .files
             .get_mut(&id)
@@ -701,7 +701,7 @@ pub async fn restore_version(
         file.current = version_id;
         file.updated_at = now_ms();
     }
-    app.store.persist().await?;
+    state.commit().await?;
     current_object(&app, &id).map(Json)
 }
 
@@ -833,8 +833,8 @@ async fn bulk_update(
     mut change: impl FnMut(&mut Version) -> ApiResult<()>,
 ) -> ApiResult<Json<Value>> {
     let now = now_ms();
+    let mut state = app.store.begin();
     {
-        let mut state = app.store.write();
         missing_ids(&state, &ids)?;
         for id in &ids {
             if let Some(file) = state.files.get_mut(id) {
@@ -846,7 +846,7 @@ async fn bulk_update(
             }
         }
     }
-    app.store.persist().await?;
+    state.commit().await?;
     Ok(Json(json!({ "successfullyUpdatedFileIds": ids })))
 }
 
@@ -901,14 +901,14 @@ pub async fn remove_ai_tags(
 // ---------------------------------------------------------------- delete
 
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let mut state = app.store.begin();
     let blobs = {
-        let mut state = app.store.write();
         if !state.files.contains_key(&id) {
             return Err(ApiError::file_not_found());
         }
         state.remove_file(&id)
     };
-    app.store.persist().await?;
+    state.commit().await?;
     app.store.remove_blobs(blobs).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -918,12 +918,12 @@ pub async fn bulk_delete(
     JsonBody(body): JsonBody<Map<String, Value>>,
 ) -> ApiResult<Json<Value>> {
     let ids = file_ids(&body, 100)?;
+    let mut state = app.store.begin();
     let blobs = {
-        let mut state = app.store.write();
         missing_ids(&state, &ids)?;
         ids.iter().flat_map(|id| state.remove_file(id)).collect()
     };
-    app.store.persist().await?;
+    state.commit().await?;
     app.store.remove_blobs(blobs).await;
     Ok(Json(json!({ "successfullyDeletedFileIds": ids })))
 }
@@ -1068,8 +1068,9 @@ pub async fn copy(
         )
     };
     let versions = duplicate_versions(&app, versions, now).await?;
-    place_versions(&mut app.store.write(), &destination, &name, versions, now);
-    app.store.persist().await?;
+    let mut state = app.store.begin();
+    place_versions(&mut state, &destination, &name, versions, now);
+    state.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1079,15 +1080,15 @@ pub async fn move_file(
 ) -> ApiResult<StatusCode> {
     let (source, destination) = copy_paths(&body)?;
     let now = now_ms();
+    let mut state = app.store.begin();
     {
-        let mut state = app.store.write();
         let file = state
             .file_by_path(&source)
             .ok_or_else(|| source_missing(&source))?;
         let (id, name) = (file.id.clone(), file.name.clone());
         relocate(&mut state, &id, &destination, &name, now);
     }
-    app.store.persist().await?;
+    state.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1139,8 +1140,8 @@ pub async fn rename(
         })?;
     let (folder, name) = split_file_path(&path).ok_or_else(|| source_missing(&path))?;
     let now = now_ms();
+    let mut state = app.store.begin();
     let old_url = {
-        let mut state = app.store.write();
         let file = state
             .file_by_path(&format!("{folder}{name}"))
             .ok_or_else(ApiError::file_not_found)?;
@@ -1160,8 +1161,8 @@ pub async fn rename(
     let purge_request = body
         .purge_cache
         .unwrap_or(false)
-        .then(|| purge::submit(&app, &old_url));
-    app.store.persist().await?;
+        .then(|| purge::submit(&mut state, app.config.purge_delay, &old_url));
+    state.commit().await?;
     Ok(Json(match purge_request {
         Some(request_id) => json!({ "purgeRequestId": request_id }),
         None => json!({}),

@@ -44,10 +44,9 @@ pub async fn create(
                 "Invalid parentFolderPath value. It should be a string like '/path/to/folder'",
             )
         })?;
-    app.store
-        .write()
-        .ensure_folders(&format!("{parent}{name}/"), now_ms());
-    app.store.persist().await?;
+    let mut state = app.store.begin();
+    state.ensure_folders(&format!("{parent}{name}/"), now_ms());
+    state.commit().await?;
     Ok((StatusCode::CREATED, Json(json!({}))))
 }
 
@@ -82,8 +81,8 @@ pub async fn delete(
                 "Invalid folderPath value. It should be a string like '/path/to/folder'",
             )
         })?;
+    let mut state = app.store.begin();
     let blobs = {
-        let mut state = app.store.write();
         if !state.folder_exists(&folder) {
             return Err(folder_not_found(&folder));
         }
@@ -97,7 +96,7 @@ pub async fn delete(
         state.folders.retain(|path, _| !path.starts_with(&folder));
         blobs
     };
-    app.store.persist().await?;
+    state.commit().await?;
     app.store.remove_blobs(blobs).await;
     Ok(StatusCode::NO_CONTENT)
 }

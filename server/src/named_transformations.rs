@@ -100,8 +100,8 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
+    let mut state = app.store.begin();
     {
-        let mut state = app.store.write();
         if state
             .named_transformations
             .iter()
@@ -116,7 +116,7 @@ pub async fn create(
         }
         state.named_transformations.push(named.clone());
     }
-    app.store.persist().await?;
+    state.commit().await?;
     Ok((StatusCode::CREATED, Json(named_json(&named))))
 }
 
@@ -136,8 +136,8 @@ pub async fn update(
     let name = name_field(&body, false)?;
     let transformation = transformation_field(&body, false)?;
     let enabled = opt_bool(&body, "enabled")?;
+    let mut state = app.store.begin();
     let updated = {
-        let mut state = app.store.write();
         let index = records::index_of(&state.named_transformations, &id)?;
         if let Some(name) = &name {
             if state
@@ -164,16 +164,16 @@ pub async fn update(
         named.updated_at = now_ms().max(named.updated_at.saturating_add(1));
         named_json(named)
     };
-    app.store.persist().await?;
+    state.commit().await?;
     Ok(Json(updated))
 }
 
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let mut state = app.store.begin();
     {
-        let mut state = app.store.write();
         records::remove(&mut state.named_transformations, &id)?;
     }
-    app.store.persist().await?;
+    state.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -195,8 +195,9 @@ pub async fn create(
     JsonObject(body): JsonObject,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let origin = parse(&body, new_id())?;
-    app.store.write().origins.push(origin.clone());
-    app.store.persist().await?;
+    let mut state = app.store.begin();
+    state.origins.push(origin.clone());
+    state.commit().await?;
     Ok((StatusCode::CREATED, Json(origin_json(&origin))))
 }
 
@@ -211,19 +212,19 @@ pub async fn update(
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<Value>> {
     let replacement = parse(&body, id.clone())?;
+    let mut state = app.store.begin();
     let updated = {
-        let mut state = app.store.write();
         let origin = records::find_mut(&mut state.origins, &id)?;
         *origin = replacement;
         origin_json(origin)
     };
-    app.store.persist().await?;
+    state.commit().await?;
     Ok(Json(updated))
 }
 
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let mut state = app.store.begin();
     {
-        let mut state = app.store.write();
         let index = records::index_of(&state.origins, &id)?;
         if let Some(endpoint) = crate::url_endpoints::all(&state)
             .into_iter()
@@ -239,7 +240,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
         }
         state.origins.remove(index);
     }
-    app.store.persist().await?;
+    state.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -15,16 +15,18 @@ use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::ids::new_id;
-use crate::storage::PurgeRequest;
+use crate::storage::{PurgeRequest, State as Library};
 use crate::timestamp::now_ms;
 use axum::routing;
 use axum::Router;
+use std::time::Duration;
 
-/// Records a purge request and returns its id; the caller persists it.
-pub fn submit(app: &App, url: &str) -> String {
+/// Records a purge request of `url`, completing after `delay`, in the change
+/// under way; returns its id.
+pub fn submit(state: &mut Library, delay: Duration, url: &str) -> String {
     let id = new_id();
-    let delay = i64::try_from(app.config.purge_delay.as_millis()).unwrap_or(i64::MAX);
-    app.store.write().purges.insert(
+    let delay = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
+    state.purges.insert(
         id.clone(),
         PurgeRequest {
             id: id.clone(),
@@ -53,8 +55,9 @@ pub async fn create(
         .ok_or_else(|| {
             ApiError::bad_request("Invalid url parameter. It should be the full URL to purge.")
         })?;
-    let request_id = submit(&app, url);
-    app.store.persist().await?;
+    let mut state = app.store.begin();
+    let request_id = submit(&mut state, app.config.purge_delay, url);
+    state.commit().await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "requestId": request_id })),

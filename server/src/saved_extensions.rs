@@ -165,8 +165,8 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
+    let mut state = app.store.begin();
     {
-        let mut state = app.store.write();
         if state.saved_extensions.len() >= MAX_SAVED_EXTENSIONS {
             return Err(bad(format!(
                 "You can create at most {MAX_SAVED_EXTENSIONS} saved extensions per account."
@@ -174,7 +174,7 @@ pub async fn create(
         }
         state.saved_extensions.push(extension.clone());
     }
-    app.store.persist().await?;
+    state.commit().await?;
     Ok((StatusCode::CREATED, Json(extension_json(&extension))))
 }
 
@@ -195,8 +195,8 @@ pub async fn update(
     if let Some(config) = config {
         validate_config(config)?;
     }
+    let mut state = app.store.begin();
     let updated = {
-        let mut state = app.store.write();
         let extension = records::find_mut(&mut state.saved_extensions, &id)?;
         if let Some(name) = name {
             extension.name = name;
@@ -210,16 +210,16 @@ pub async fn update(
         extension.updated_at = now_ms().max(extension.updated_at.saturating_add(1));
         extension_json(extension)
     };
-    app.store.persist().await?;
+    state.commit().await?;
     Ok(Json(updated))
 }
 
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let mut state = app.store.begin();
     {
-        let mut state = app.store.write();
         records::remove(&mut state.saved_extensions, &id)?;
     }
-    app.store.persist().await?;
+    state.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -158,7 +158,9 @@ pub async fn start(config: Config) -> io::Result<ServerHandle> {
         store: store.clone(),
         config,
     });
-    bulk_jobs::resume(&app);
+    bulk_jobs::resume(&app)
+        .await
+        .map_err(|e| io::Error::other(format!("could not resume the pending bulk jobs: {e}")))?;
     tokio::spawn(store.clone().storage_loop());
     tokio::spawn(store.clone().save_soon_loop());
     tokio::spawn(store.persist_loop());

@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex};
+
+use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -576,6 +578,42 @@ pub struct Store {
     fail_next_save: Mutex<Option<io::ErrorKind>>,
 }
 
+/// A change to the library in progress: the write-locked state (see
+/// `Store::begin`).
+#[must_use = "a change is saved only by commit()"]
+pub struct Change<'a> {
+    store: &'a Store,
+    guard: RwLockWriteGuard<'a, State>,
+}
+
+impl std::ops::Deref for Change<'_> {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        &self.guard
+    }
+}
+
+impl std::ops::DerefMut for Change<'_> {
+    fn deref_mut(&mut self) -> &mut State {
+        &mut self.guard
+    }
+}
+
+impl<'a> Change<'a> {
+    /// Releases the lock, then saves the state (with a data directory, to disk
+    /// before the returned future completes: an answer sent after it reports a
+    /// saved change). A failed save is the request's error: 507 when the disk
+    /// is full, else 500.
+    pub fn commit(
+        self,
+    ) -> impl std::future::Future<Output = Result<(), crate::error::ApiError>> + 'a {
+        let store = self.store;
+        drop(self.guard);
+        store.persist()
+    }
+}
+
 /// Replaces `dir/name` atomically and durably: a temporary file written and
 /// synced, renamed into place, and the directory synced so the rename holds.
 async fn write_durably(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
@@ -702,20 +740,29 @@ impl Store {
     }
 
     pub fn read(&self) -> RwLockReadGuard<'_, State> {
-        self.state.read().unwrap_or_else(|e| e.into_inner())
+        self.state.read()
     }
 
-    /// Write access; call `changed()` after releasing the guard.
-    pub fn write(&self) -> RwLockWriteGuard<'_, State> {
-        self.state.write().unwrap_or_else(|e| e.into_inner())
+    fn write(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write()
     }
 
-    /// Signals the persister that the state changed, and marks the storage figure
-    /// stale, for changes made outside a request (bulk jobs, purges). Never call
-    /// it while holding a guard.
-    pub fn changed(&self) {
-        self.storage_changed();
-        self.touched();
+    /// The one way to change the library: the state, write-locked, until
+    /// `Change::commit` releases it and saves. Dropping the change without
+    /// committing leaves what it did unsaved (until the next commit), so
+    /// handlers validate before they mutate.
+    pub fn begin(&self) -> Change<'_> {
+        Change {
+            store: self,
+            guard: self.write(),
+        }
+    }
+
+    /// A change that may be saved a second later (a delivery's usage record,
+    /// which would otherwise rewrite state.json on every request).
+    pub fn change_soon(&self, change: impl FnOnce(&mut State)) {
+        change(&mut self.write());
+        self.touched_soon();
     }
 
     fn storage_changed(&self) {
@@ -729,7 +776,7 @@ impl Store {
     /// before this returns, so a 2xx answer means the change survives a crash.
     /// Concurrent saves share writes. A failed save is the request's error: 507
     /// when the disk is full, else 500.
-    pub async fn persist(&self) -> Result<(), crate::error::ApiError> {
+    async fn persist(&self) -> Result<(), crate::error::ApiError> {
         self.storage_changed();
         if self.data_dir.is_none() {
             return Ok(());
@@ -789,7 +836,7 @@ impl Store {
     }
 
     /// Signals the persister only (for changes that cannot change storage).
-    pub fn touched(&self) {
+    fn touched(&self) {
         if self.data_dir.is_some() {
             self.dirty.notify_one();
         }
@@ -798,7 +845,7 @@ impl Store {
     /// Signals the persister for a change that may wait a second: each delivery's
     /// usage record, which would otherwise have state.json rewritten (and the state
     /// read-locked while it is serialised) for every request. Shutdown saves the rest.
-    pub fn touched_soon(&self) {
+    fn touched_soon(&self) {
         if self.data_dir.is_some() {
             self.save_due.notify_one();
         }

@@ -36,7 +36,7 @@ use crate::ids::{new_id, unique_suffix};
 use crate::imaging;
 use crate::layers;
 use crate::paths::{sanitize_file_name, sanitize_folder, with_suffix};
-use crate::storage::{BlobWriter, FileRecord, ImageFacts, Version};
+use crate::storage::{BlobWriter, FileRecord, ImageFacts, State as Library, Version};
 use crate::timestamp::now_ms;
 
 /// Largest accepted non-file form field (tags, customMetadata JSON...).
@@ -742,19 +742,28 @@ async fn finish_upload(app: &App, writer: BlobWriter, options: Options) -> ApiRe
         }
     };
     let blob = analysis.blob.clone();
-    let result = store_upload(app, options, analysis);
-    if result.is_err() {
-        app.store.remove_blobs(vec![blob]).await;
-    } else {
-        app.store.persist().await?;
+    let mut state = app.store.begin();
+    match store_upload(app, &mut state, options, analysis) {
+        Ok(response) => {
+            state.commit().await?;
+            Ok(Json(response))
+        }
+        Err(e) => {
+            drop(state);
+            app.store.remove_blobs(vec![blob]).await;
+            Err(e)
+        }
     }
-    result.map(Json)
 }
 
 /// Records the upload (new file or new version) and builds the response.
-fn store_upload(app: &App, options: Options, analysis: Analysis) -> ApiResult<Value> {
+fn store_upload(
+    app: &App,
+    state: &mut Library,
+    options: Options,
+    analysis: Analysis,
+) -> ApiResult<Value> {
     let now = now_ms();
-    let mut state = app.store.write();
     let fields = state.custom_fields.clone();
     let mut name = options.file_name.clone();
     if options.use_unique_file_name {
@@ -821,9 +830,8 @@ fn store_upload(app: &App, options: Options, analysis: Analysis) -> ApiResult<Va
         checks: options.checks,
         description: options.description,
     };
-    let file_id =
-        crate::files::place_versions(&mut state, &options.folder, &name, vec![version], now)
-            .ok_or_else(|| ApiError::internal("could not record the upload"))?;
+    let file_id = crate::files::place_versions(state, &options.folder, &name, vec![version], now)
+        .ok_or_else(|| ApiError::internal("could not record the upload"))?;
     let file = state
         .files
         .get(&file_id)

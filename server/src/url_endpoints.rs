@@ -170,13 +170,13 @@ pub async fn create(
     State(app): State<Arc<App>>,
     JsonObject(body): JsonObject,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
+    let mut state = app.store.begin();
     let created = {
-        let mut state = app.store.write();
         let endpoint = parse(&body, &new_id(), &state)?;
         state.url_endpoints.push(endpoint.clone());
         endpoint
     };
-    app.store.persist().await?;
+    state.commit().await?;
     Ok((StatusCode::CREATED, Json(endpoint_json(&created))))
 }
 
@@ -190,8 +190,8 @@ pub async fn update(
     Path(id): Path<String>,
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<Value>> {
+    let mut state = app.store.begin();
     let updated = {
-        let mut state = app.store.write();
         records::index_of(&all(&state), &id)?;
         let endpoint = parse(&body, &id, &state)?;
         match state.url_endpoints.iter_mut().find(|e| e.id == id) {
@@ -201,7 +201,7 @@ pub async fn update(
         }
         endpoint
     };
-    app.store.persist().await?;
+    state.commit().await?;
     Ok(Json(endpoint_json(&updated)))
 }
 
@@ -211,11 +211,11 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
             "The default URL endpoint cannot be deleted.",
         ));
     }
+    let mut state = app.store.begin();
     {
-        let mut state = app.store.write();
         records::remove(&mut state.url_endpoints, &id)?;
     }
-    app.store.persist().await?;
+    state.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

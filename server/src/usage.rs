@@ -62,8 +62,7 @@ pub fn record(app: &App, delivery: Delivery) {
         &kind.path,
     ]
     .join("\u{1f}");
-    {
-        let mut state = app.store.write();
+    app.store.change_soon(|state| {
         let day = state.usage.entry(utc_date(now_ms())).or_default();
         day.bandwidth_bytes = day.bandwidth_bytes.saturating_add(bytes);
         day.request_count = day.request_count.saturating_add(1);
@@ -76,8 +75,7 @@ pub fn record(app: &App, delivery: Delivery) {
             stat.requests = stat.requests.saturating_add(1);
             stat.bytes = stat.bytes.saturating_add(bytes);
         }
-    }
-    app.store.touched_soon();
+    });
 }
 
 /// A validated date range, as days since the epoch.
