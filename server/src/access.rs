@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 
-use axum::http::{header, HeaderMap};
+use http::{header, HeaderMap};
 
 use crate::config::Config;
 

@@ -4,9 +4,9 @@
 
 use std::collections::hash_map::{Entry, HashMap};
 
-use axum::http::{header, HeaderMap};
 use base64::Engine;
 use hmac::{Hmac, Mac};
+use http::{header, HeaderMap};
 use sha1::Sha1;
 use subtle::ConstantTimeEq;
 
@@ -178,7 +178,7 @@ impl UsedTokens {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use http::HeaderValue;
 
     fn headers(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();

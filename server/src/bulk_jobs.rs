@@ -16,12 +16,10 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, JsonObject};
-use crate::files::{duplicate_versions, ordered_versions, place_versions, relocate};
 use crate::ids::new_id;
+use crate::library;
 use crate::paths::{encode_path, folder_name, normalize_folder, parent_folder};
-use crate::purge;
-use crate::storage::{BulkJob, JobWork, State as Library, Version};
-use crate::timestamp::now_ms;
+use crate::storage::{BulkJob, JobWork};
 use axum::routing;
 use axum::Router;
 
@@ -89,100 +87,6 @@ fn plan(body: &FolderJobBody, app: &App, kind: Kind) -> ApiResult<(String, Strin
     Ok((source, target))
 }
 
-/// A file to copy: destination folder, name, versions.
-type PlannedCopy = (String, String, Vec<Version>);
-
-/// Marks the job completed, inside the state change that did its work.
-fn complete(state: &mut Library, job_id: &str) {
-    if let Some(job) = state.jobs.get_mut(job_id) {
-        job.completed = true;
-        job.failure = None;
-    }
-}
-
-async fn run_copy(
-    app: &App,
-    job_id: &str,
-    source: &str,
-    target: &str,
-    all_versions: bool,
-) -> ApiResult<()> {
-    let now = now_ms();
-    let (folders, files): (Vec<String>, Vec<PlannedCopy>) = {
-        let state = app.store.read();
-        let folders = state
-            .folders
-            .keys()
-            .filter(|p| p.starts_with(source))
-            .map(|p| format!("{target}{}", &p[source.len()..]))
-            .collect();
-        let files = state
-            .files
-            .values()
-            .filter(|f| f.folder.starts_with(source))
-            .map(|f| {
-                (
-                    format!("{target}{}", &f.folder[source.len()..]),
-                    f.name.clone(),
-                    ordered_versions(f, all_versions),
-                )
-            })
-            .collect();
-        (folders, files)
-    };
-    let mut copies = Vec::with_capacity(files.len());
-    for (folder, name, versions) in files {
-        copies.push((folder, name, duplicate_versions(app, versions, now).await?));
-    }
-    let mut state = app.store.begin();
-    state.ensure_folders(target, now);
-    for folder in folders {
-        state.ensure_folders(&folder, now);
-    }
-    for (folder, name, versions) in copies {
-        place_versions(&mut state, &folder, &name, versions, now);
-    }
-    complete(&mut state, job_id);
-    state.commit().await
-}
-
-async fn run_move(app: &App, job_id: &str, source: &str, target: &str) -> ApiResult<()> {
-    let now = now_ms();
-    let mut state = app.store.begin();
-    {
-        let folders: Vec<String> = state
-            .folders
-            .keys()
-            .filter(|p| p.starts_with(source))
-            .cloned()
-            .collect();
-        let files: Vec<(String, String, String)> = state
-            .files
-            .values()
-            .filter(|f| f.folder.starts_with(source))
-            .map(|f| {
-                (
-                    f.id.clone(),
-                    format!("{target}{}", &f.folder[source.len()..]),
-                    f.name.clone(),
-                )
-            })
-            .collect();
-        state.ensure_folders(target, now);
-        for folder in &folders {
-            state.ensure_folders(&format!("{target}{}", &folder[source.len()..]), now);
-        }
-        if source != target {
-            for (id, folder, name) in files {
-                relocate(&mut state, &id, &folder, &name, now);
-            }
-            state.folders.retain(|p, _| !p.starts_with(source));
-        }
-        complete(&mut state, job_id);
-    }
-    state.commit().await
-}
-
 /// Records a pending job of `kind` (and the purge of `purge_url`, which the
 /// job names), saves it and schedules its work. Returns the job id (or the
 /// save's error; the job still runs).
@@ -195,7 +99,7 @@ async fn spawn_job(
     let id = new_id();
     let mut state = app.store.begin();
     let purge_request_id =
-        purge_url.map(|url| purge::submit(&mut state, app.config.purge_delay, &url));
+        purge_url.map(|url| library::submit_purge(&mut state, app.config.purge_delay, &url));
     state.jobs.insert(
         id.clone(),
         BulkJob {
@@ -222,8 +126,10 @@ fn schedule(app: Arc<App>, job_id: String, work: JobWork) {
                 source,
                 target,
                 all_versions,
-            } => run_copy(&app, &job_id, source, target, *all_versions).await,
-            JobWork::Move { source, target } => run_move(&app, &job_id, source, target).await,
+            } => library::copy_folder(&app.store, &job_id, source, target, *all_versions).await,
+            JobWork::Move { source, target } => {
+                library::move_folder(&app.store, &job_id, source, target).await
+            }
         };
         if let Err(e) = result {
             let mut state = app.store.begin();

@@ -330,7 +330,7 @@ async fn deliver(
     let decodable = is_image || imaging::RASTER_TYPES.contains(&mime.as_str());
     let original = |blob: Blob| async move {
         let length = blob.size();
-        let body = blob.into_body().await.map_err(ApiError::internal)?;
+        let body = Body::from_stream(blob.into_stream().await.map_err(ApiError::internal)?);
         Ok::<_, ApiError>(respond(body, &mime, length))
     };
     match transformation {

@@ -1,9 +1,8 @@
-//! The one error type every handler returns, rendered the way ImageKit renders
+//! The one error type every handler returns (rendered by `layers`) the way ImageKit renders
 //! errors: a JSON object with `message` and `help`, plus a few endpoint-specific
 //! keys (`reason`, `missingFileIds`) that the reference SDK's typings expose.
 
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use http::StatusCode;
 use serde_json::{json, Map, Value};
 
 /// ImageKit's constant `help` text on every error body.
@@ -129,24 +128,6 @@ impl ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}", self.status().as_u16(), self.message())
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut response = (self.status(), axum::Json(self.body())).into_response();
-        if let ApiError::RateLimited {
-            limit,
-            reset_ms,
-            interval_ms,
-        } = self
-        {
-            let headers = response.headers_mut();
-            headers.insert("X-RateLimit-Limit", HeaderValue::from(limit));
-            headers.insert("X-RateLimit-Reset", HeaderValue::from(reset_ms));
-            headers.insert("X-RateLimit-Interval", HeaderValue::from(interval_ms));
-        }
-        response
     }
 }
 

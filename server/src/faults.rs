@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use axum::http::StatusCode;
+use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 /// One rule. `path` is a glob over the request path where `*` matches any run
@@ -67,8 +67,8 @@ impl FaultRule {
             }
         }
         for (name, value) in &self.headers {
-            if axum::http::HeaderName::from_bytes(name.as_bytes()).is_err()
-                || axum::http::HeaderValue::from_str(value).is_err()
+            if http::HeaderName::from_bytes(name.as_bytes()).is_err()
+                || http::HeaderValue::from_str(value).is_err()
             {
                 return Err(format!(
                     "fault rule header {name}: {value} is not a valid header"

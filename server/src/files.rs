@@ -18,10 +18,12 @@ use crate::custom_metadata;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_bool, JsonBody, QueryMap};
 use crate::fetch;
-use crate::ids::new_id;
 use crate::imaging;
+use crate::library::{
+    duplicate_versions, extension_status, ordered_versions, place_versions, relocate, submit_purge,
+    validate_coordinates, validate_tags,
+};
 use crate::paths::{encode_path, normalize_folder, sanitize_file_name, split_file_path};
-use crate::purge;
 use crate::search_query::{self, Candidate};
 use crate::storage::{FileRecord, FolderRecord, State as Library, Version};
 use crate::timestamp::{now_ms, to_iso};
@@ -414,48 +416,6 @@ fn string_array(value: &Value, message: &str) -> ApiResult<Vec<String>> {
                 .ok_or_else(|| ApiError::bad_request(message))
         })
         .collect()
-}
-
-/// `x,y,width,height` with non-negative integers.
-pub fn validate_coordinates(value: &str) -> ApiResult<()> {
-    let parts: Vec<&str> = value.split(',').collect();
-    if parts.len() == 4 && parts.iter().all(|p| p.trim().parse::<u64>().is_ok()) {
-        Ok(())
-    } else {
-        Err(ApiError::bad_request(
-            "Invalid customCoordinates parameter. It should be a string like 'x,y,width,height'.",
-        ))
-    }
-}
-
-pub fn validate_tags(tags: &[String]) -> ApiResult<()> {
-    if tags.iter().any(|t| t.contains('%')) {
-        return Err(ApiError::bad_request(
-            "Tags cannot contain the '%' character.",
-        ));
-    }
-    if tags.iter().map(|t| t.chars().count()).sum::<usize>() > 500 {
-        return Err(ApiError::bad_request(
-            "The total length of tags must not exceed 500 characters.",
-        ));
-    }
-    Ok(())
-}
-
-/// Extensions are recorded; their status is reported as ImageKit reports
-/// asynchronous extensions at first: pending.
-pub fn extension_status(extensions: &[Value]) -> ApiResult<Map<String, Value>> {
-    let mut status = Map::new();
-    for extension in extensions {
-        let name = extension
-            .get("name")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                ApiError::bad_request("Invalid extensions parameter: every extension needs a name.")
-            })?;
-        status.insert(name.to_string(), json!("pending"));
-    }
-    Ok(status)
 }
 
 pub async fn update_details(
@@ -930,88 +890,6 @@ pub async fn bulk_delete(
 
 // ---------------------------------------------------------------- copy / move / rename
 
-/// Adds `versions` (oldest first, the one to become current last) at
-/// `folder` + `name`: as new versions of the file already there, or as a new
-/// file. Returns the file id.
-pub fn place_versions(
-    state: &mut Library,
-    folder: &str,
-    name: &str,
-    versions: Vec<Version>,
-    now: i64,
-) -> Option<String> {
-    let last = versions.last()?.id.clone();
-    let path = format!("{folder}{name}");
-    state.ensure_folders(folder, now);
-    if let Some(id) = state.paths.get(&path).cloned() {
-        let file = state.files.get_mut(&id)?;
-        for mut version in versions {
-            version.number = file.next_version_number();
-            file.versions.push(version);
-        }
-        file.current = last;
-        file.updated_at = now;
-        return Some(id);
-    }
-    let seq = state.next_seq();
-    let id = new_id();
-    let versions: Vec<Version> = versions
-        .into_iter()
-        .zip(1..)
-        .map(|(mut v, n)| {
-            v.number = n;
-            v
-        })
-        .collect();
-    state.insert_file(FileRecord {
-        id: id.clone(),
-        folder: folder.to_string(),
-        name: name.to_string(),
-        created_at: now,
-        updated_at: now,
-        seq,
-        current: last,
-        versions,
-    });
-    Some(id)
-}
-
-/// The versions to carry over, oldest first with the current one last.
-pub fn ordered_versions(file: &FileRecord, all: bool) -> Vec<Version> {
-    let mut versions: Vec<Version> = if all {
-        file.versions
-            .iter()
-            .filter(|v| v.id != file.current)
-            .cloned()
-            .collect()
-    } else {
-        Vec::new()
-    };
-    versions.extend(file.current_version().cloned());
-    versions
-}
-
-/// Fresh ids and blob copies for versions being copied.
-pub async fn duplicate_versions(
-    app: &App,
-    versions: Vec<Version>,
-    now: i64,
-) -> ApiResult<Vec<Version>> {
-    let mut copies = Vec::with_capacity(versions.len());
-    for mut version in versions {
-        version.blob = app
-            .store
-            .duplicate(&version.blob)
-            .await
-            .map_err(ApiError::internal)?;
-        version.id = new_id();
-        version.created_at = now;
-        version.updated_at = now;
-        copies.push(version);
-    }
-    Ok(copies)
-}
-
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CopyBody {
@@ -1067,7 +945,7 @@ pub async fn copy(
             ordered_versions(file, body.include_file_versions.unwrap_or(false)),
         )
     };
-    let versions = duplicate_versions(&app, versions, now).await?;
+    let versions = duplicate_versions(&app.store, versions, now).await?;
     let mut state = app.store.begin();
     place_versions(&mut state, &destination, &name, versions, now);
     state.commit().await?;
@@ -1090,28 +968,6 @@ pub async fn move_file(
     }
     state.commit().await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Moves a file: a plain path change, or (when a file already sits at the
-/// destination) its versions join that file's history.
-pub fn relocate(state: &mut Library, id: &str, folder: &str, name: &str, now: i64) {
-    let target = format!("{folder}{name}");
-    match state.paths.get(&target).cloned() {
-        Some(existing) if existing == id => {}
-        Some(_) => {
-            let Some(file) = state.files.get(id) else {
-                return;
-            };
-            let versions = ordered_versions(file, true);
-            // The blobs now belong to the destination's versions.
-            let _ = state.remove_file(id);
-            place_versions(state, folder, name, versions, now);
-        }
-        None => {
-            state.ensure_folders(folder, now);
-            state.relocate_file(id, folder, name, now);
-        }
-    }
 }
 
 #[derive(Deserialize)]
@@ -1161,7 +1017,7 @@ pub async fn rename(
     let purge_request = body
         .purge_cache
         .unwrap_or(false)
-        .then(|| purge::submit(&mut state, app.config.purge_delay, &old_url));
+        .then(|| submit_purge(&mut state, app.config.purge_delay, &old_url));
     state.commit().await?;
     Ok(Json(match purge_request {
         Some(request_id) => json!({ "purgeRequestId": request_id }),

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
+use crate::library::folder_not_found;
 use crate::paths::{normalize_folder, sanitize_folder_name};
 use crate::timestamp::now_ms;
 use axum::routing;
@@ -54,16 +55,6 @@ pub async fn create(
 #[serde(rename_all = "camelCase")]
 pub struct DeleteBody {
     folder_path: Option<String>,
-}
-
-pub fn folder_not_found(path: &str) -> ApiError {
-    ApiError::NotFoundReason {
-        message: format!(
-            "No folder found with folderPath {}",
-            path.trim_end_matches('/')
-        ),
-        reason: "FOLDER_NOT_FOUND".into(),
-    }
 }
 
 pub async fn delete(

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -256,4 +256,24 @@ fn truncated(status: StatusCode, full: Bytes) -> Response {
             .insert(axum::http::header::CONTENT_LENGTH, len);
     }
     response
+}
+
+/// An error as ImageKit sends it: its status, the JSON body, and for a 429
+/// the rate-limit headers.
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status(), axum::Json(self.body())).into_response();
+        if let ApiError::RateLimited {
+            limit,
+            reset_ms,
+            interval_ms,
+        } = self
+        {
+            let headers = response.headers_mut();
+            headers.insert("X-RateLimit-Limit", HeaderValue::from(limit));
+            headers.insert("X-RateLimit-Reset", HeaderValue::from(reset_ms));
+            headers.insert("X-RateLimit-Interval", HeaderValue::from(interval_ms));
+        }
+        response
+    }
 }

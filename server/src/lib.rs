@@ -20,6 +20,7 @@ pub mod folders;
 pub mod ids;
 pub mod imaging;
 pub mod layers;
+pub mod library;
 pub mod named_transformations;
 pub mod origins;
 pub mod paths;

@@ -14,28 +14,10 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
-use crate::ids::new_id;
-use crate::storage::{PurgeRequest, State as Library};
+use crate::library;
 use crate::timestamp::now_ms;
 use axum::routing;
 use axum::Router;
-use std::time::Duration;
-
-/// Records a purge request of `url`, completing after `delay`, in the change
-/// under way; returns its id.
-pub fn submit(state: &mut Library, delay: Duration, url: &str) -> String {
-    let id = new_id();
-    let delay = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
-    state.purges.insert(
-        id.clone(),
-        PurgeRequest {
-            id: id.clone(),
-            url: url.to_string(),
-            completes_at: now_ms().saturating_add(delay),
-        },
-    );
-    id
-}
 
 #[derive(Deserialize)]
 pub struct PurgeBody {
@@ -56,7 +38,7 @@ pub async fn create(
             ApiError::bad_request("Invalid url parameter. It should be the full URL to purge.")
         })?;
     let mut state = app.store.begin();
-    let request_id = submit(&mut state, app.config.purge_delay, url);
+    let request_id = library::submit_purge(&mut state, app.config.purge_delay, url);
     state.commit().await?;
     Ok((
         StatusCode::CREATED,

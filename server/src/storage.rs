@@ -16,7 +16,6 @@ use std::sync::{Arc, Mutex};
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
-use axum::body::Body;
 use bytes::{Bytes, BytesMut};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -426,17 +425,18 @@ impl Blob {
         }
     }
 
-    /// A streaming response body, so large files are never buffered whole.
-    pub async fn into_body(self) -> io::Result<Body> {
+    /// The bytes as a stream of chunks, so large files are never buffered whole.
+    pub async fn into_stream(
+        self,
+    ) -> io::Result<futures_util::stream::BoxStream<'static, io::Result<Bytes>>> {
+        use futures_util::StreamExt;
         Ok(match self {
             Blob::Memory(segments) => {
                 let chunks: Vec<Result<Bytes, io::Error>> =
                     segments.iter().cloned().map(Ok).collect();
-                Body::from_stream(futures_util::stream::iter(chunks))
+                futures_util::stream::iter(chunks).boxed()
             }
-            Blob::Disk(path, _) => {
-                Body::from_stream(file_chunks(tokio::fs::File::open(path).await?))
-            }
+            Blob::Disk(path, _) => file_chunks(tokio::fs::File::open(path).await?).boxed(),
         })
     }
 }

@@ -29,12 +29,11 @@ use crate::custom_metadata;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_bool;
 use crate::fetch;
-use crate::files::{
-    extension_status, file_url, validate_coordinates, validate_tags, MAX_DECODE_BYTES,
-};
+use crate::files::{file_url, MAX_DECODE_BYTES};
 use crate::ids::{new_id, unique_suffix};
 use crate::imaging;
 use crate::layers;
+use crate::library::{extension_status, place_versions, validate_coordinates, validate_tags};
 use crate::paths::{sanitize_file_name, sanitize_folder, with_suffix};
 use crate::storage::{BlobWriter, FileRecord, ImageFacts, State as Library, Version};
 use crate::timestamp::now_ms;
@@ -830,7 +829,7 @@ fn store_upload(
         checks: options.checks,
         description: options.description,
     };
-    let file_id = crate::files::place_versions(state, &options.folder, &name, vec![version], now)
+    let file_id = place_versions(state, &options.folder, &name, vec![version], now)
         .ok_or_else(|| ApiError::internal("could not record the upload"))?;
     let file = state
         .files

@@ -1,0 +1,296 @@
+//! Operations on the media library that more than one area uses, in terms of
+//! the store and its state alone: placing versions at a path, moving files,
+//! copying and moving folders for bulk jobs, recording purges, and the checks
+//! of tag, coordinate and extension values. No HTTP here: the route modules
+//! parse requests, call these, and render the results.
+
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+
+use crate::error::{ApiError, ApiResult};
+use crate::ids::new_id;
+use crate::storage::{FileRecord, PurgeRequest, State as Library, Store, Version};
+use crate::timestamp::now_ms;
+
+// ------------------------------------------------------------- values
+
+/// `x,y,width,height` with non-negative integers.
+pub fn validate_coordinates(value: &str) -> ApiResult<()> {
+    let parts: Vec<&str> = value.split(',').collect();
+    if parts.len() == 4 && parts.iter().all(|p| p.trim().parse::<u64>().is_ok()) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "Invalid customCoordinates parameter. It should be a string like 'x,y,width,height'.",
+        ))
+    }
+}
+
+pub fn validate_tags(tags: &[String]) -> ApiResult<()> {
+    if tags.iter().any(|t| t.contains('%')) {
+        return Err(ApiError::bad_request(
+            "Tags cannot contain the '%' character.",
+        ));
+    }
+    if tags.iter().map(|t| t.chars().count()).sum::<usize>() > 500 {
+        return Err(ApiError::bad_request(
+            "The total length of tags must not exceed 500 characters.",
+        ));
+    }
+    Ok(())
+}
+
+/// Extensions are recorded; their status is reported as ImageKit reports
+/// asynchronous extensions at first: pending.
+pub fn extension_status(extensions: &[Value]) -> ApiResult<Map<String, Value>> {
+    let mut status = Map::new();
+    for extension in extensions {
+        let name = extension
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                ApiError::bad_request("Invalid extensions parameter: every extension needs a name.")
+            })?;
+        status.insert(name.to_string(), json!("pending"));
+    }
+    Ok(status)
+}
+
+// ------------------------------------------------------------- files
+
+/// Adds `versions` (oldest first, the one to become current last) at
+/// `folder` + `name`: as new versions of the file already there, or as a new
+/// file. Returns the file id.
+pub fn place_versions(
+    state: &mut Library,
+    folder: &str,
+    name: &str,
+    versions: Vec<Version>,
+    now: i64,
+) -> Option<String> {
+    let last = versions.last()?.id.clone();
+    let path = format!("{folder}{name}");
+    state.ensure_folders(folder, now);
+    if let Some(id) = state.paths.get(&path).cloned() {
+        let file = state.files.get_mut(&id)?;
+        for mut version in versions {
+            version.number = file.next_version_number();
+            file.versions.push(version);
+        }
+        file.current = last;
+        file.updated_at = now;
+        return Some(id);
+    }
+    let seq = state.next_seq();
+    let id = new_id();
+    let versions: Vec<Version> = versions
+        .into_iter()
+        .zip(1..)
+        .map(|(mut v, n)| {
+            v.number = n;
+            v
+        })
+        .collect();
+    state.insert_file(FileRecord {
+        id: id.clone(),
+        folder: folder.to_string(),
+        name: name.to_string(),
+        created_at: now,
+        updated_at: now,
+        seq,
+        current: last,
+        versions,
+    });
+    Some(id)
+}
+
+/// The versions to carry over, oldest first with the current one last.
+pub fn ordered_versions(file: &FileRecord, all: bool) -> Vec<Version> {
+    let mut versions: Vec<Version> = if all {
+        file.versions
+            .iter()
+            .filter(|v| v.id != file.current)
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    versions.extend(file.current_version().cloned());
+    versions
+}
+
+/// Fresh ids and blob copies for versions being copied.
+pub async fn duplicate_versions(
+    store: &Store,
+    versions: Vec<Version>,
+    now: i64,
+) -> ApiResult<Vec<Version>> {
+    let mut copies = Vec::with_capacity(versions.len());
+    for mut version in versions {
+        version.blob = store
+            .duplicate(&version.blob)
+            .await
+            .map_err(ApiError::internal)?;
+        version.id = new_id();
+        version.created_at = now;
+        version.updated_at = now;
+        copies.push(version);
+    }
+    Ok(copies)
+}
+
+/// Moves a file: a plain path change, or (when a file already sits at the
+/// destination) its versions join that file's history.
+pub fn relocate(state: &mut Library, id: &str, folder: &str, name: &str, now: i64) {
+    let target = format!("{folder}{name}");
+    match state.paths.get(&target).cloned() {
+        Some(existing) if existing == id => {}
+        Some(_) => {
+            let Some(file) = state.files.get(id) else {
+                return;
+            };
+            let versions = ordered_versions(file, true);
+            // The blobs now belong to the destination's versions.
+            let _ = state.remove_file(id);
+            place_versions(state, folder, name, versions, now);
+        }
+        None => {
+            state.ensure_folders(folder, now);
+            state.relocate_file(id, folder, name, now);
+        }
+    }
+}
+
+// ------------------------------------------------------------- folders
+
+pub fn folder_not_found(path: &str) -> ApiError {
+    ApiError::NotFoundReason {
+        message: format!(
+            "No folder found with folderPath {}",
+            path.trim_end_matches('/')
+        ),
+        reason: "FOLDER_NOT_FOUND".into(),
+    }
+}
+
+/// Marks the job completed, inside the state change that did its work.
+fn complete(state: &mut Library, job_id: &str) {
+    if let Some(job) = state.jobs.get_mut(job_id) {
+        job.completed = true;
+        job.failure = None;
+    }
+}
+
+/// A file to copy: destination folder, name, versions.
+type PlannedCopy = (String, String, Vec<Version>);
+
+/// Copies `source` (its folders, files and, with `all_versions`, every
+/// version) to `target` for the bulk job `job_id`, completing the job in the
+/// same saved change.
+pub async fn copy_folder(
+    store: &Store,
+    job_id: &str,
+    source: &str,
+    target: &str,
+    all_versions: bool,
+) -> ApiResult<()> {
+    let now = now_ms();
+    let (folders, files): (Vec<String>, Vec<PlannedCopy>) = {
+        let state = store.read();
+        let folders = state
+            .folders
+            .keys()
+            .filter(|p| p.starts_with(source))
+            .map(|p| format!("{target}{}", &p[source.len()..]))
+            .collect();
+        let files = state
+            .files
+            .values()
+            .filter(|f| f.folder.starts_with(source))
+            .map(|f| {
+                (
+                    format!("{target}{}", &f.folder[source.len()..]),
+                    f.name.clone(),
+                    ordered_versions(f, all_versions),
+                )
+            })
+            .collect();
+        (folders, files)
+    };
+    let mut copies = Vec::with_capacity(files.len());
+    for (folder, name, versions) in files {
+        copies.push((
+            folder,
+            name,
+            duplicate_versions(store, versions, now).await?,
+        ));
+    }
+    let mut state = store.begin();
+    state.ensure_folders(target, now);
+    for folder in folders {
+        state.ensure_folders(&folder, now);
+    }
+    for (folder, name, versions) in copies {
+        place_versions(&mut state, &folder, &name, versions, now);
+    }
+    complete(&mut state, job_id);
+    state.commit().await
+}
+
+/// Moves (or renames) `source` to `target` for the bulk job `job_id`,
+/// completing the job in the same saved change.
+pub async fn move_folder(store: &Store, job_id: &str, source: &str, target: &str) -> ApiResult<()> {
+    let now = now_ms();
+    let mut state = store.begin();
+    {
+        let folders: Vec<String> = state
+            .folders
+            .keys()
+            .filter(|p| p.starts_with(source))
+            .cloned()
+            .collect();
+        let files: Vec<(String, String, String)> = state
+            .files
+            .values()
+            .filter(|f| f.folder.starts_with(source))
+            .map(|f| {
+                (
+                    f.id.clone(),
+                    format!("{target}{}", &f.folder[source.len()..]),
+                    f.name.clone(),
+                )
+            })
+            .collect();
+        state.ensure_folders(target, now);
+        for folder in &folders {
+            state.ensure_folders(&format!("{target}{}", &folder[source.len()..]), now);
+        }
+        if source != target {
+            for (id, folder, name) in files {
+                relocate(&mut state, &id, &folder, &name, now);
+            }
+            state.folders.retain(|p, _| !p.starts_with(source));
+        }
+        complete(&mut state, job_id);
+    }
+    state.commit().await
+}
+
+// ------------------------------------------------------------- purges
+
+/// Records a purge request of `url`, completing after `delay`, in the change
+/// under way; returns its id.
+pub fn submit_purge(state: &mut Library, delay: Duration, url: &str) -> String {
+    let id = new_id();
+    let delay = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
+    state.purges.insert(
+        id.clone(),
+        PurgeRequest {
+            id: id.clone(),
+            url: url.to_string(),
+            completes_at: now_ms().saturating_add(delay),
+        },
+    );
+    id
+}
