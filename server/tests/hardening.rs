@@ -705,6 +705,23 @@ async fn redirecting_server(to: String) -> String {
     base
 }
 
+/// Uploads `<origin>/start` through a server that lets only `origin` through.
+async fn upload_via(origin: &str) -> (Server, StatusCode, Value) {
+    let server = spawn_with(Config {
+        allowed_private_hosts: vec![origin.trim_start_matches("http://").to_string()],
+        ..Config::default()
+    })
+    .await;
+    let (status, body) = server
+        .upload(
+            Form::new()
+                .text("file", format!("{origin}/start"))
+                .text("fileName", "r.txt"),
+        )
+        .await;
+    (server, status, body)
+}
+
 #[tokio::test]
 async fn redirects_are_followed_only_to_allowed_addresses() {
     let (target, hits) = origin_server(b"private").await;
@@ -720,20 +737,7 @@ async fn redirects_are_followed_only_to_allowed_addresses() {
             "a redirect led to",
         ),
     ] {
-        let origin = redirecting_server(to.clone()).await;
-        // Only the redirecting server itself is let through.
-        let server = spawn_with(Config {
-            allowed_private_hosts: vec![origin.trim_start_matches("http://").to_string()],
-            ..Config::default()
-        })
-        .await;
-        let (status, body) = server
-            .upload(
-                Form::new()
-                    .text("file", format!("{origin}/start"))
-                    .text("fileName", "r.txt"),
-            )
-            .await;
+        let (server, status, body) = upload_via(&redirecting_server(to.clone()).await).await;
         assert_error(status, &body, 400);
         let message = body["message"].as_str().unwrap();
         assert!(
@@ -749,19 +753,7 @@ async fn redirects_are_followed_only_to_allowed_addresses() {
     );
 
     // A redirect to an allowed address is followed.
-    let origin = redirecting_server("self".into()).await;
-    let server = spawn_with(Config {
-        allowed_private_hosts: vec![origin.trim_start_matches("http://").to_string()],
-        ..Config::default()
-    })
-    .await;
-    let (status, body) = server
-        .upload(
-            Form::new()
-                .text("file", format!("{origin}/start"))
-                .text("fileName", "r.txt"),
-        )
-        .await;
+    let (_, status, body) = upload_via(&redirecting_server("self".into()).await).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["size"], 5);
 }
