@@ -16,10 +16,10 @@ use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::auth::hmac_sha1_hex;
-use crate::custom_metadata::field_json;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryMap;
 use crate::files::{file_object, file_url};
+use crate::library::custom_fields::field_json;
 use crate::paths::normalize_folder;
 use crate::storage::{FileRecord, Version};
 

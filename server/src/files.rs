@@ -14,11 +14,11 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::app::App;
-use crate::custom_metadata;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_bool, JsonBody, QueryMap};
 use crate::fetch;
 use crate::imaging;
+use crate::library::custom_fields;
 use crate::library::{
     duplicate_versions, extension_status, ordered_versions, place_versions, relocate, submit_purge,
     validate_coordinates, validate_tags,
@@ -550,7 +550,7 @@ pub async fn update_details(
                     merged.insert(key, value);
                 }
             }
-            custom_metadata::validate_values(&fields, &merged)?;
+            custom_fields::validate_values(&fields, &merged)?;
             version.custom_metadata = merged;
         }
         if let Some(tags) = tags {

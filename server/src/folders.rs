@@ -1,4 +1,4 @@
-//! Folder creation and recursive deletion.
+//! The folder routes: creation and recursive deletion (see `library::folders`).
 
 use std::sync::Arc;
 
@@ -11,9 +11,8 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
-use crate::library::folder_not_found;
+use crate::library;
 use crate::paths::{normalize_folder, sanitize_folder_name};
-use crate::timestamp::now_ms;
 use axum::routing;
 use axum::Router;
 
@@ -45,9 +44,7 @@ pub async fn create(
                 "Invalid parentFolderPath value. It should be a string like '/path/to/folder'",
             )
         })?;
-    let mut state = app.store.begin();
-    state.ensure_folders(&format!("{parent}{name}/"), now_ms());
-    state.commit().await?;
+    library::folders::create(&app.store, &parent, &name).await?;
     Ok((StatusCode::CREATED, Json(json!({}))))
 }
 
@@ -72,23 +69,7 @@ pub async fn delete(
                 "Invalid folderPath value. It should be a string like '/path/to/folder'",
             )
         })?;
-    let mut state = app.store.begin();
-    let blobs = {
-        if !state.folder_exists(&folder) {
-            return Err(folder_not_found(&folder));
-        }
-        let doomed: Vec<String> = state
-            .files
-            .values()
-            .filter(|f| f.folder.starts_with(&folder))
-            .map(|f| f.id.clone())
-            .collect();
-        let blobs: Vec<String> = doomed.iter().flat_map(|id| state.remove_file(id)).collect();
-        state.folders.retain(|path, _| !path.starts_with(&folder));
-        blobs
-    };
-    state.commit().await?;
-    app.store.remove_blobs(blobs).await;
+    library::folders::delete(&app.store, &folder).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -25,7 +25,6 @@ use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 use crate::app::App;
 use crate::auth::{check_basic, ClientUploadAuth};
-use crate::custom_metadata;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_bool;
 use crate::fetch;
@@ -33,6 +32,7 @@ use crate::files::{file_url, MAX_DECODE_BYTES};
 use crate::ids::{new_id, unique_suffix};
 use crate::imaging;
 use crate::layers;
+use crate::library::custom_fields;
 use crate::library::{extension_status, place_versions, validate_coordinates, validate_tags};
 use crate::paths::{sanitize_file_name, sanitize_folder, with_suffix};
 use crate::storage::{BlobWriter, FileRecord, ImageFacts, State as Library, Version};
@@ -788,11 +788,11 @@ fn store_upload(
             merged.extend(given.clone());
             merged
         }
-        (Some(given), _) => custom_metadata::with_defaults(&fields, given.clone()),
+        (Some(given), _) => custom_fields::with_defaults(&fields, given.clone()),
         (None, Some(prev)) if !options.overwrite_custom_metadata => prev.custom_metadata.clone(),
-        (None, _) => custom_metadata::with_defaults(&fields, Map::new()),
+        (None, _) => custom_fields::with_defaults(&fields, Map::new()),
     };
-    custom_metadata::validate_values(&fields, &custom_metadata)?;
+    custom_fields::validate_values(&fields, &custom_metadata)?;
     let tags = match (&options.tags, &previous) {
         (Some(tags), _) => tags.clone(),
         (None, Some(prev)) if !options.overwrite_tags => prev.tags.clone(),

@@ -4,6 +4,9 @@
 //! of tag, coordinate and extension values. No HTTP here: the route modules
 //! parse requests, call these, and render the results.
 
+pub mod custom_fields;
+pub mod folders;
+
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
@@ -163,16 +166,6 @@ pub fn relocate(state: &mut Library, id: &str, folder: &str, name: &str, now: i6
 }
 
 // ------------------------------------------------------------- folders
-
-pub fn folder_not_found(path: &str) -> ApiError {
-    ApiError::NotFoundReason {
-        message: format!(
-            "No folder found with folderPath {}",
-            path.trim_end_matches('/')
-        ),
-        reason: "FOLDER_NOT_FOUND".into(),
-    }
-}
 
 /// Marks the job completed, inside the state change that did its work.
 fn complete(state: &mut Library, job_id: &str) {

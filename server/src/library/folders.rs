@@ -1,0 +1,42 @@
+//! Folders: creating one (and its ancestors), deleting one with all it holds.
+
+use crate::error::{ApiError, ApiResult};
+use crate::storage::Store;
+use crate::timestamp::now_ms;
+
+pub fn folder_not_found(path: &str) -> ApiError {
+    ApiError::NotFoundReason {
+        message: format!(
+            "No folder found with folderPath {}",
+            path.trim_end_matches('/')
+        ),
+        reason: "FOLDER_NOT_FOUND".into(),
+    }
+}
+
+/// Creates `<parent><name>/` and any missing ancestor.
+pub async fn create(store: &Store, parent: &str, name: &str) -> ApiResult<()> {
+    let mut state = store.begin();
+    state.ensure_folders(&format!("{parent}{name}/"), now_ms());
+    state.commit().await
+}
+
+/// Deletes `folder` (`/a/b/`), its subfolders and their files; the blobs go
+/// once the state without them is saved.
+pub async fn delete(store: &Store, folder: &str) -> ApiResult<()> {
+    let mut state = store.begin();
+    if !state.folder_exists(folder) {
+        return Err(folder_not_found(folder));
+    }
+    let doomed: Vec<String> = state
+        .files
+        .values()
+        .filter(|f| f.folder.starts_with(folder))
+        .map(|f| f.id.clone())
+        .collect();
+    let blobs: Vec<String> = doomed.iter().flat_map(|id| state.remove_file(id)).collect();
+    state.folders.retain(|path, _| !path.starts_with(folder));
+    state.commit().await?;
+    store.remove_blobs(blobs).await;
+    Ok(())
+}
