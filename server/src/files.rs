@@ -18,14 +18,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_bool, JsonBody, QueryMap};
 use crate::fetch;
 use crate::imaging;
-use crate::library::custom_fields;
-use crate::library::{
-    duplicate_versions, extension_status, ordered_versions, place_versions, relocate, submit_purge,
-    validate_coordinates, validate_tags,
-};
+use crate::library::files::{self, version_not_found};
+use crate::library::{extension_status, validate_coordinates, validate_tags};
 use crate::paths::{encode_path, normalize_folder, sanitize_file_name, split_file_path};
 use crate::search_query::{self, Candidate};
-use crate::storage::{FileRecord, FolderRecord, State as Library, Version};
+use crate::storage::{FileRecord, FolderRecord, Version};
 use crate::timestamp::{now_ms, to_iso};
 use axum::routing;
 use axum::Router;
@@ -440,24 +437,7 @@ pub async fn update_details(
             .get("includeFileVersions")
             .and_then(Value::as_bool)
             .unwrap_or(false);
-        let mut state = app.store.begin();
-        {
-            let file = state
-                .files
-                .get_mut(&id)
-                .ok_or_else(ApiError::file_not_found)?;
-            let current = file.current.clone();
-            for version in file
-                .versions
-                .iter_mut()
-                .filter(|v| all_versions || v.id == current)
-            {
-                version.is_published = is_published;
-                version.updated_at = now;
-            }
-            file.updated_at = now;
-        }
-        state.commit().await?;
+        files::set_published(&app.store, &id, is_published, all_versions, now).await?;
         return current_object(&app, &id).map(Json);
     }
 
@@ -531,57 +511,16 @@ pub async fn update_details(
         }
     };
 
-    let mut state = app.store.begin();
-    {
-        let fields = state.custom_fields.clone();
-        let file = state
-            .files
-            .get_mut(&id)
-            .ok_or_else(ApiError::file_not_found)?;
-        let version = file
-            .current_version_mut()
-            .ok_or_else(ApiError::file_not_found)?;
-        if let Some(patch) = metadata_patch {
-            let mut merged = version.custom_metadata.clone();
-            for (key, value) in patch {
-                if value.is_null() {
-                    merged.remove(&key);
-                } else {
-                    merged.insert(key, value);
-                }
-            }
-            custom_fields::validate_values(&fields, &merged)?;
-            version.custom_metadata = merged;
-        }
-        if let Some(tags) = tags {
-            version.tags = tags;
-        }
-        if let Some(coordinates) = coordinates {
-            version.custom_coordinates = coordinates;
-        }
-        match remove_ai_tags {
-            Some(None) => version.ai_tags.clear(),
-            Some(Some(names)) => version.ai_tags.retain(|t| {
-                !t.get("name")
-                    .and_then(Value::as_str)
-                    .is_some_and(|n| names.iter().any(|x| x == n))
-            }),
-            None => {}
-        }
-        if let Some((items, status)) = extensions {
-            version.extensions = items;
-            version.extension_status = status;
-        }
-        if webhook_url.is_some() {
-            version.webhook_url = webhook_url;
-        }
-        if description.is_some() {
-            version.description = description;
-        }
-        version.updated_at = now;
-        file.updated_at = now;
-    }
-    state.commit().await?;
+    let update = files::DetailsUpdate {
+        tags,
+        custom_coordinates: coordinates,
+        remove_ai_tags,
+        extensions,
+        webhook_url,
+        custom_metadata: metadata_patch,
+        description,
+    };
+    files::update_details(&app.store, &id, update, now).await?;
     current_object(&app, &id).map(Json)
 }
 
@@ -601,10 +540,6 @@ pub async fn versions(
     )))
 }
 
-fn version_not_found() -> ApiError {
-    ApiError::not_found("The requested file version does not exist.")
-}
-
 pub async fn version_details(
     State(app): State<Arc<App>>,
     Path((id, version_id)): Path<(String, String)>,
@@ -619,29 +554,7 @@ pub async fn delete_version(
     State(app): State<Arc<App>>,
     Path((id, version_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let mut state = app.store.begin();
-    let blob = {
-        let file = state
-            .files
-            .get_mut(&id)
-            .ok_or_else(ApiError::file_not_found)?;
-        if file.version(&version_id).is_none() {
-            return Err(version_not_found());
-        }
-        if file.current == version_id {
-            return Err(ApiError::bad_request(
-                "You cannot delete current version of a file.",
-            ));
-        }
-        let index = file
-            .versions
-            .iter()
-            .position(|v| v.id == version_id)
-            .ok_or_else(version_not_found)?;
-        file.versions.remove(index).blob
-    };
-    state.commit().await?;
-    app.store.remove_blobs(vec![blob]).await;
+    files::delete_version(&app.store, &id, &version_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -649,19 +562,7 @@ pub async fn restore_version(
     State(app): State<Arc<App>>,
     Path((id, version_id)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
-    let mut state = app.store.begin();
-    {
-        let file = state
-            .files
-            .get_mut(&id)
-            .ok_or_else(ApiError::file_not_found)?;
-        if file.version(&version_id).is_none() {
-            return Err(version_not_found());
-        }
-        file.current = version_id;
-        file.updated_at = now_ms();
-    }
-    state.commit().await?;
+    files::restore_version(&app.store, &id, &version_id, now_ms()).await?;
     current_object(&app, &id).map(Json)
 }
 
@@ -774,39 +675,12 @@ fn tag_list(body: &Map<String, Value>, key: &str) -> ApiResult<Vec<String>> {
     Ok(tags)
 }
 
-fn missing_ids(state: &Library, ids: &[String]) -> ApiResult<()> {
-    let missing: Vec<String> = ids
-        .iter()
-        .filter(|id| !state.files.contains_key(*id))
-        .cloned()
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::MissingFileIds(missing))
-    }
-}
-
 async fn bulk_update(
     app: &App,
     ids: Vec<String>,
-    mut change: impl FnMut(&mut Version) -> ApiResult<()>,
+    change: impl FnMut(&mut Version) -> ApiResult<()>,
 ) -> ApiResult<Json<Value>> {
-    let now = now_ms();
-    let mut state = app.store.begin();
-    {
-        missing_ids(&state, &ids)?;
-        for id in &ids {
-            if let Some(file) = state.files.get_mut(id) {
-                if let Some(version) = file.current_version_mut() {
-                    change(version)?;
-                    version.updated_at = now;
-                }
-                file.updated_at = now;
-            }
-        }
-    }
-    state.commit().await?;
+    files::update_current_versions(&app.store, &ids, now_ms(), change).await?;
     Ok(Json(json!({ "successfullyUpdatedFileIds": ids })))
 }
 
@@ -861,15 +735,10 @@ pub async fn remove_ai_tags(
 // ---------------------------------------------------------------- delete
 
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    let mut state = app.store.begin();
-    let blobs = {
-        if !state.files.contains_key(&id) {
-            return Err(ApiError::file_not_found());
-        }
-        state.remove_file(&id)
-    };
-    state.commit().await?;
-    app.store.remove_blobs(blobs).await;
+    if !app.store.read().files.contains_key(&id) {
+        return Err(ApiError::file_not_found());
+    }
+    files::delete_files(&app.store, &[id]).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -878,13 +747,7 @@ pub async fn bulk_delete(
     JsonBody(body): JsonBody<Map<String, Value>>,
 ) -> ApiResult<Json<Value>> {
     let ids = file_ids(&body, 100)?;
-    let mut state = app.store.begin();
-    let blobs = {
-        missing_ids(&state, &ids)?;
-        ids.iter().flat_map(|id| state.remove_file(id)).collect()
-    };
-    state.commit().await?;
-    app.store.remove_blobs(blobs).await;
+    files::delete_files(&app.store, &ids).await?;
     Ok(Json(json!({ "successfullyDeletedFileIds": ids })))
 }
 
@@ -935,20 +798,11 @@ pub async fn copy(
 ) -> ApiResult<StatusCode> {
     let (source, destination) = copy_paths(&body)?;
     let now = now_ms();
-    let (name, versions) = {
-        let state = app.store.read();
-        let file = state
-            .file_by_path(&source)
-            .ok_or_else(|| source_missing(&source))?;
-        (
-            file.name.clone(),
-            ordered_versions(file, body.include_file_versions.unwrap_or(false)),
-        )
-    };
-    let versions = duplicate_versions(&app.store, versions, now).await?;
-    let mut state = app.store.begin();
-    place_versions(&mut state, &destination, &name, versions, now);
-    state.commit().await?;
+    let all_versions = body.include_file_versions.unwrap_or(false);
+    files::copy_file(&app.store, &source, &destination, all_versions, now, || {
+        source_missing(&source)
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -958,15 +812,10 @@ pub async fn move_file(
 ) -> ApiResult<StatusCode> {
     let (source, destination) = copy_paths(&body)?;
     let now = now_ms();
-    let mut state = app.store.begin();
-    {
-        let file = state
-            .file_by_path(&source)
-            .ok_or_else(|| source_missing(&source))?;
-        let (id, name) = (file.id.clone(), file.name.clone());
-        relocate(&mut state, &id, &destination, &name, now);
-    }
-    state.commit().await?;
+    files::move_file(&app.store, &source, &destination, now, || {
+        source_missing(&source)
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -996,29 +845,17 @@ pub async fn rename(
         })?;
     let (folder, name) = split_file_path(&path).ok_or_else(|| source_missing(&path))?;
     let now = now_ms();
-    let mut state = app.store.begin();
-    let old_url = {
-        let file = state
-            .file_by_path(&format!("{folder}{name}"))
-            .ok_or_else(ApiError::file_not_found)?;
-        let id = file.id.clone();
-        let old_url = format!("{}{}", app.url_endpoint, encode_path(&file.path()));
-        if name != new_name {
-            if state.paths.contains_key(&format!("{folder}{new_name}")) {
-                return Err(ApiError::Conflict {
-                    message: "File with the same name already exists at the destination.".into(),
-                    reason: "FILE_ALREADY_EXISTS".into(),
-                });
-            }
-            state.relocate_file(&id, &folder, &new_name, now);
-        }
-        old_url
-    };
-    let purge_request = body
+    let old_url = format!(
+        "{}{}",
+        app.url_endpoint,
+        encode_path(&format!("{folder}{name}"))
+    );
+    let purge = body
         .purge_cache
         .unwrap_or(false)
-        .then(|| submit_purge(&mut state, app.config.purge_delay, &old_url));
-    state.commit().await?;
+        .then_some((old_url.as_str(), app.config.purge_delay));
+    let purge_request =
+        files::rename_file(&app.store, &folder, &name, &new_name, now, purge).await?;
     Ok(Json(match purge_request {
         Some(request_id) => json!({ "purgeRequestId": request_id }),
         None => json!({}),

@@ -5,6 +5,7 @@
 //! parse requests, call these, and render the results.
 
 pub mod custom_fields;
+pub mod files;
 pub mod folders;
 
 use std::time::Duration;

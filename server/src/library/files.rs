@@ -1,0 +1,268 @@
+//! Changes to files: details, publication, versions, bulk tag edits,
+//! deletion, copy, move and rename, each saved before it returns.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::error::{ApiError, ApiResult};
+use crate::library::custom_fields;
+use crate::library::{
+    duplicate_versions, ordered_versions, place_versions, relocate, submit_purge,
+};
+use crate::storage::{State as Library, Store, Version};
+
+/// What a details update asks for; `None` leaves that attribute as it is.
+#[derive(Debug, Default)]
+pub struct DetailsUpdate {
+    pub tags: Option<Vec<String>>,
+    /// `Some(None)` clears them.
+    pub custom_coordinates: Option<Option<String>>,
+    /// `Some(None)` removes every AI tag, `Some(Some(names))` those named.
+    pub remove_ai_tags: Option<Option<Vec<String>>>,
+    /// The extensions and their status.
+    pub extensions: Option<(Vec<Value>, Map<String, Value>)>,
+    pub webhook_url: Option<String>,
+    /// Merged into the current values; a null value removes its key.
+    pub custom_metadata: Option<Map<String, Value>>,
+    pub description: Option<String>,
+}
+
+pub fn version_not_found() -> ApiError {
+    ApiError::not_found("The requested file version does not exist.")
+}
+
+/// Applies a details update to the file's current version.
+pub async fn update_details(
+    store: &Store,
+    id: &str,
+    update: DetailsUpdate,
+    now: i64,
+) -> ApiResult<()> {
+    let mut state = store.begin();
+    let fields = state.custom_fields.clone();
+    let file = state
+        .files
+        .get_mut(id)
+        .ok_or_else(ApiError::file_not_found)?;
+    let version = file
+        .current_version_mut()
+        .ok_or_else(ApiError::file_not_found)?;
+    if let Some(patch) = update.custom_metadata {
+        let mut merged = version.custom_metadata.clone();
+        for (key, value) in patch {
+            if value.is_null() {
+                merged.remove(&key);
+            } else {
+                merged.insert(key, value);
+            }
+        }
+        custom_fields::validate_values(&fields, &merged)?;
+        version.custom_metadata = merged;
+    }
+    if let Some(tags) = update.tags {
+        version.tags = tags;
+    }
+    if let Some(coordinates) = update.custom_coordinates {
+        version.custom_coordinates = coordinates;
+    }
+    match update.remove_ai_tags {
+        Some(None) => version.ai_tags.clear(),
+        Some(Some(names)) => version.ai_tags.retain(|t| {
+            !t.get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| names.iter().any(|x| x == n))
+        }),
+        None => {}
+    }
+    if let Some((items, status)) = update.extensions {
+        version.extensions = items;
+        version.extension_status = status;
+    }
+    if update.webhook_url.is_some() {
+        version.webhook_url = update.webhook_url;
+    }
+    if update.description.is_some() {
+        version.description = update.description;
+    }
+    version.updated_at = now;
+    file.updated_at = now;
+    state.commit().await
+}
+
+/// Publishes or unpublishes the current version (or every version).
+pub async fn set_published(
+    store: &Store,
+    id: &str,
+    is_published: bool,
+    all_versions: bool,
+    now: i64,
+) -> ApiResult<()> {
+    let mut state = store.begin();
+    let file = state
+        .files
+        .get_mut(id)
+        .ok_or_else(ApiError::file_not_found)?;
+    let current = file.current.clone();
+    for version in file
+        .versions
+        .iter_mut()
+        .filter(|v| all_versions || v.id == current)
+    {
+        version.is_published = is_published;
+        version.updated_at = now;
+    }
+    file.updated_at = now;
+    state.commit().await
+}
+
+/// Deletes a version other than the current one.
+pub async fn delete_version(store: &Store, id: &str, version_id: &str) -> ApiResult<()> {
+    let mut state = store.begin();
+    let file = state
+        .files
+        .get_mut(id)
+        .ok_or_else(ApiError::file_not_found)?;
+    if file.version(version_id).is_none() {
+        return Err(version_not_found());
+    }
+    if file.current == version_id {
+        return Err(ApiError::bad_request(
+            "You cannot delete current version of a file.",
+        ));
+    }
+    let index = file
+        .versions
+        .iter()
+        .position(|v| v.id == version_id)
+        .ok_or_else(version_not_found)?;
+    let blob = file.versions.remove(index).blob;
+    state.commit().await?;
+    store.remove_blobs(vec![blob]).await;
+    Ok(())
+}
+
+/// Makes `version_id` the current version.
+pub async fn restore_version(store: &Store, id: &str, version_id: &str, now: i64) -> ApiResult<()> {
+    let mut state = store.begin();
+    let file = state
+        .files
+        .get_mut(id)
+        .ok_or_else(ApiError::file_not_found)?;
+    if file.version(version_id).is_none() {
+        return Err(version_not_found());
+    }
+    file.current = version_id.to_string();
+    file.updated_at = now;
+    state.commit().await
+}
+
+/// The 404 of the bulk APIs when any of `ids` names no file.
+pub fn missing_ids(state: &Library, ids: &[String]) -> ApiResult<()> {
+    let missing: Vec<String> = ids
+        .iter()
+        .filter(|id| !state.files.contains_key(*id))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::MissingFileIds(missing))
+    }
+}
+
+/// Applies `change` to the current version of each file of `ids` (all must exist).
+pub async fn update_current_versions(
+    store: &Store,
+    ids: &[String],
+    now: i64,
+    mut change: impl FnMut(&mut Version) -> ApiResult<()>,
+) -> ApiResult<()> {
+    let mut state = store.begin();
+    missing_ids(&state, ids)?;
+    for id in ids {
+        if let Some(file) = state.files.get_mut(id) {
+            if let Some(version) = file.current_version_mut() {
+                change(version)?;
+                version.updated_at = now;
+            }
+            file.updated_at = now;
+        }
+    }
+    state.commit().await
+}
+
+/// Deletes the files of `ids` (all must exist) with every version.
+pub async fn delete_files(store: &Store, ids: &[String]) -> ApiResult<()> {
+    let mut state = store.begin();
+    missing_ids(&state, ids)?;
+    let blobs: Vec<String> = ids.iter().flat_map(|id| state.remove_file(id)).collect();
+    state.commit().await?;
+    store.remove_blobs(blobs).await;
+    Ok(())
+}
+
+/// Copies the file at `source` into `destination` (a new file, or new
+/// versions of the one there), with its older versions when `all_versions`.
+pub async fn copy_file(
+    store: &Store,
+    source: &str,
+    destination: &str,
+    all_versions: bool,
+    now: i64,
+    source_missing: impl FnOnce() -> ApiError,
+) -> ApiResult<()> {
+    let (name, versions) = {
+        let state = store.read();
+        let file = state.file_by_path(source).ok_or_else(source_missing)?;
+        (file.name.clone(), ordered_versions(file, all_versions))
+    };
+    let versions = duplicate_versions(store, versions, now).await?;
+    let mut state = store.begin();
+    place_versions(&mut state, destination, &name, versions, now);
+    state.commit().await
+}
+
+/// Moves the file at `source` into `destination`.
+pub async fn move_file(
+    store: &Store,
+    source: &str,
+    destination: &str,
+    now: i64,
+    source_missing: impl FnOnce() -> ApiError,
+) -> ApiResult<()> {
+    let mut state = store.begin();
+    let file = state.file_by_path(source).ok_or_else(source_missing)?;
+    let (id, name) = (file.id.clone(), file.name.clone());
+    relocate(&mut state, &id, destination, &name, now);
+    state.commit().await
+}
+
+/// Renames `<folder><name>` to `<folder><new_name>`; with `purge`, records a
+/// purge of `old_url` (completing after `purge_delay`) and returns its id.
+pub async fn rename_file(
+    store: &Store,
+    folder: &str,
+    name: &str,
+    new_name: &str,
+    now: i64,
+    purge: Option<(&str, Duration)>,
+) -> ApiResult<Option<String>> {
+    let mut state = store.begin();
+    let file = state
+        .file_by_path(&format!("{folder}{name}"))
+        .ok_or_else(ApiError::file_not_found)?;
+    let id = file.id.clone();
+    if name != new_name {
+        if state.paths.contains_key(&format!("{folder}{new_name}")) {
+            return Err(ApiError::Conflict {
+                message: "File with the same name already exists at the destination.".into(),
+                reason: "FILE_ALREADY_EXISTS".into(),
+            });
+        }
+        state.relocate_file(&id, folder, new_name, now);
+    }
+    let purge_request = purge.map(|(url, delay)| submit_purge(&mut state, delay, url));
+    state.commit().await?;
+    Ok(purge_request)
+}
