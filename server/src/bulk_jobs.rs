@@ -16,10 +16,9 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, JsonObject};
-use crate::ids::new_id;
-use crate::library;
+use crate::library::jobs;
 use crate::paths::{encode_path, folder_name, normalize_folder, parent_folder};
-use crate::storage::{BulkJob, JobWork};
+use crate::storage::JobWork;
 use axum::routing;
 use axum::Router;
 
@@ -87,86 +86,11 @@ fn plan(body: &FolderJobBody, app: &App, kind: Kind) -> ApiResult<(String, Strin
     Ok((source, target))
 }
 
-/// Records a pending job of `kind` (and the purge of `purge_url`, which the
-/// job names), saves it and schedules its work. Returns the job id (or the
-/// save's error; the job still runs).
-async fn spawn_job(
-    app: Arc<App>,
-    kind: &str,
-    work: JobWork,
-    purge_url: Option<String>,
-) -> ApiResult<String> {
-    let id = new_id();
-    let mut state = app.store.begin();
-    let purge_request_id =
-        purge_url.map(|url| library::submit_purge(&mut state, app.config.purge_delay, &url));
-    state.jobs.insert(
-        id.clone(),
-        BulkJob {
-            id: id.clone(),
-            kind: kind.into(),
-            completed: false,
-            failure: None,
-            work: Some(work.clone()),
-            purge_request_id,
-        },
-    );
-    let saved = state.commit().await;
-    schedule(app, id.clone(), work);
-    saved.map(|()| id)
-}
-
-/// Runs a job's work after the configured delay; a failure is recorded on the
-/// job with its reason.
-fn schedule(app: Arc<App>, job_id: String, work: JobWork) {
-    tokio::spawn(async move {
-        tokio::time::sleep(app.config.job_delay).await;
-        let result = match &work {
-            JobWork::Copy {
-                source,
-                target,
-                all_versions,
-            } => library::copy_folder(&app.store, &job_id, source, target, *all_versions).await,
-            JobWork::Move { source, target } => {
-                library::move_folder(&app.store, &job_id, source, target).await
-            }
-        };
-        if let Err(e) = result {
-            let mut state = app.store.begin();
-            if let Some(job) = state.jobs.get_mut(&job_id) {
-                job.failure = Some(e.message());
-            }
-            if let Err(e) = state.commit().await {
-                eprintln!("imagekit-local-server: bulk job {job_id}: {e}");
-            }
-        }
-    });
-}
-
-/// Schedules again every job still pending in a loaded state (a restart with
-/// `--data-dir`). A pending job from a state file older than recorded work
-/// cannot resume and is marked failed.
-pub async fn resume(app: &Arc<App>) -> ApiResult<()> {
-    let pending: Vec<(String, Option<JobWork>)> = app
-        .store
-        .read()
-        .jobs
-        .values()
-        .filter(|j| !j.completed && j.failure.is_none())
-        .map(|j| (j.id.clone(), j.work.clone()))
-        .collect();
-    let mut state = app.store.begin();
-    for (id, work) in pending {
-        match work {
-            Some(work) => schedule(app.clone(), id, work),
-            None => {
-                if let Some(job) = state.jobs.get_mut(&id) {
-                    job.failure = Some("The server stopped before the job ran.".into());
-                }
-            }
-        }
+fn delays(app: &App) -> jobs::Delays {
+    jobs::Delays {
+        job: app.config.job_delay,
+        purge: app.config.purge_delay,
     }
-    state.commit().await
 }
 
 async fn submit(app: Arc<App>, body: FolderJobBody, kind: Kind) -> ApiResult<Json<Value>> {
@@ -177,8 +101,9 @@ async fn submit(app: Arc<App>, body: FolderJobBody, kind: Kind) -> ApiResult<Jso
         .unwrap_or(false);
     let id = match kind {
         Kind::Copy => {
-            spawn_job(
-                app,
+            jobs::spawn_job(
+                &app.store,
+                delays(&app),
                 "COPY_FOLDER",
                 JobWork::Copy {
                     source,
@@ -189,7 +114,10 @@ async fn submit(app: Arc<App>, body: FolderJobBody, kind: Kind) -> ApiResult<Jso
             )
             .await?
         }
-        Kind::Move => spawn_job(app, "MOVE_FOLDER", JobWork::Move { source, target }, None).await?,
+        Kind::Move => {
+            let work = JobWork::Move { source, target };
+            jobs::spawn_job(&app.store, delays(&app), "MOVE_FOLDER", work, None).await?
+        }
     };
     Ok(Json(json!({ "jobId": id })))
 }
@@ -305,8 +233,9 @@ pub async fn rename_folder(
         let old = encode_path(source.trim_end_matches('/'));
         format!("{}{old}*", app.url_endpoint)
     });
-    let id = spawn_job(
-        app,
+    let id = jobs::spawn_job(
+        &app.store,
+        delays(&app),
         "RENAME_FOLDER",
         JobWork::Move { source, target },
         purge_url,

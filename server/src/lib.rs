@@ -26,7 +26,6 @@ pub mod origins;
 pub mod paths;
 pub mod purge;
 pub mod rate_limit;
-pub mod records;
 pub mod request_log;
 pub mod saved_extensions;
 pub mod search_query;

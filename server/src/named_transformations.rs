@@ -15,7 +15,7 @@ use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{opt_bool, opt_string, req_string, JsonObject};
 use crate::ids::new_id;
-use crate::records;
+use crate::library::records;
 use crate::storage::{NamedTransformation, State as Library};
 use crate::timestamp::{now_ms, to_iso};
 use axum::routing;
@@ -100,8 +100,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let mut state = app.store.begin();
-    {
+    let named = records::add(&app.store, |s| &mut s.named_transformations, |state| {
         if state
             .named_transformations
             .iter()
@@ -114,9 +113,9 @@ pub async fn create(
                 "You can create at most {MAX_NAMED_TRANSFORMATIONS} named transformations per account."
             )));
         }
-        state.named_transformations.push(named.clone());
-    }
-    state.commit().await?;
+        Ok(named)
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(named_json(&named))))
 }
 
@@ -136,44 +135,47 @@ pub async fn update(
     let name = name_field(&body, false)?;
     let transformation = transformation_field(&body, false)?;
     let enabled = opt_bool(&body, "enabled")?;
-    let mut state = app.store.begin();
-    let updated = {
-        let index = records::index_of(&state.named_transformations, &id)?;
-        if let Some(name) = &name {
-            if state
-                .named_transformations
-                .iter()
-                .any(|n| n.id != id && n.name == *name)
-            {
-                return Err(duplicate(name));
+    let updated = records::change(
+        &app.store,
+        |s| &mut s.named_transformations,
+        &id,
+        |state, old| {
+            if let Some(name) = &name {
+                if state
+                    .named_transformations
+                    .iter()
+                    .any(|n| n.id != id && n.name == *name)
+                {
+                    return Err(duplicate(name));
+                }
             }
-        }
-        let named = state
-            .named_transformations
-            .get_mut(index)
-            .ok_or_else(records::missing::<NamedTransformation>)?;
-        if let Some(name) = name {
-            named.name = name;
-        }
-        if let Some(transformation) = transformation {
-            named.transformation = transformation;
-        }
-        if let Some(enabled) = enabled {
-            named.enabled = enabled;
-        }
-        named.updated_at = now_ms().max(named.updated_at.saturating_add(1));
-        named_json(named)
-    };
-    state.commit().await?;
+            let mut named = old.clone();
+            if let Some(name) = name {
+                named.name = name;
+            }
+            if let Some(transformation) = transformation {
+                named.transformation = transformation;
+            }
+            if let Some(enabled) = enabled {
+                named.enabled = enabled;
+            }
+            named.updated_at = now_ms().max(named.updated_at.saturating_add(1));
+            Ok(named)
+        },
+    )
+    .await?;
+    let updated = named_json(&updated);
     Ok(Json(updated))
 }
 
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    let mut state = app.store.begin();
-    {
-        records::remove(&mut state.named_transformations, &id)?;
-    }
-    state.commit().await?;
+    records::delete(
+        &app.store,
+        |s| &mut s.named_transformations,
+        &id,
+        |_| Ok(()),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

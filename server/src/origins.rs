@@ -14,7 +14,7 @@ use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{opt_bool, opt_string, req_string, JsonObject};
 use crate::ids::new_id;
-use crate::records;
+use crate::library::records;
 use crate::storage::Origin;
 use axum::routing;
 use axum::Router;
@@ -195,9 +195,7 @@ pub async fn create(
     JsonObject(body): JsonObject,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let origin = parse(&body, new_id())?;
-    let mut state = app.store.begin();
-    state.origins.push(origin.clone());
-    state.commit().await?;
+    let origin = records::add(&app.store, |s| &mut s.origins, |_| Ok(origin)).await?;
     Ok((StatusCode::CREATED, Json(origin_json(&origin))))
 }
 
@@ -212,35 +210,29 @@ pub async fn update(
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<Value>> {
     let replacement = parse(&body, id.clone())?;
-    let mut state = app.store.begin();
-    let updated = {
-        let origin = records::find_mut(&mut state.origins, &id)?;
-        *origin = replacement;
-        origin_json(origin)
-    };
-    state.commit().await?;
+    let updated =
+        records::change(&app.store, |s| &mut s.origins, &id, |_, _| Ok(replacement)).await?;
+    let updated = origin_json(&updated);
     Ok(Json(updated))
 }
 
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    let mut state = app.store.begin();
-    {
-        let index = records::index_of(&state.origins, &id)?;
-        if let Some(endpoint) = crate::url_endpoints::all(&state)
+    records::delete(&app.store, |s| &mut s.origins, &id, |state| {
+        match records::url_endpoints(state)
             .into_iter()
             .find(|e| e.origins.contains(&id))
         {
-            return Err(ApiError::Conflict {
+            Some(endpoint) => Err(ApiError::Conflict {
                 message: format!(
                     "The origin is used by the URL endpoint \"{}\" (id {}); remove it from that endpoint first.",
                     endpoint.description, endpoint.id
                 ),
                 reason: "ORIGIN_IN_USE".into(),
-            });
+            }),
+            None => Ok(()),
         }
-        state.origins.remove(index);
-    }
-    state.commit().await?;
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -37,9 +37,7 @@ pub async fn create(
         .ok_or_else(|| {
             ApiError::bad_request("Invalid url parameter. It should be the full URL to purge.")
         })?;
-    let mut state = app.store.begin();
-    let request_id = library::submit_purge(&mut state, app.config.purge_delay, url);
-    state.commit().await?;
+    let request_id = library::purge(&app.store, app.config.purge_delay, url).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "requestId": request_id })),

@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{opt_string, req_string, JsonObject};
 use crate::ids::new_id;
-use crate::records;
+use crate::library::records;
 use crate::storage::SavedExtension;
 use crate::timestamp::{now_ms, to_iso};
 use axum::routing;
@@ -165,16 +165,19 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let mut state = app.store.begin();
-    {
-        if state.saved_extensions.len() >= MAX_SAVED_EXTENSIONS {
-            return Err(bad(format!(
-                "You can create at most {MAX_SAVED_EXTENSIONS} saved extensions per account."
-            )));
-        }
-        state.saved_extensions.push(extension.clone());
-    }
-    state.commit().await?;
+    let extension = records::add(
+        &app.store,
+        |s| &mut s.saved_extensions,
+        |state| {
+            if state.saved_extensions.len() >= MAX_SAVED_EXTENSIONS {
+                return Err(bad(format!(
+                    "You can create at most {MAX_SAVED_EXTENSIONS} saved extensions per account."
+                )));
+            }
+            Ok(extension)
+        },
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(extension_json(&extension))))
 }
 
@@ -195,31 +198,32 @@ pub async fn update(
     if let Some(config) = config {
         validate_config(config)?;
     }
-    let mut state = app.store.begin();
-    let updated = {
-        let extension = records::find_mut(&mut state.saved_extensions, &id)?;
-        if let Some(name) = name {
-            extension.name = name;
-        }
-        if let Some(description) = description {
-            extension.description = description;
-        }
-        if let Some(config) = config {
-            extension.config = config.clone();
-        }
-        extension.updated_at = now_ms().max(extension.updated_at.saturating_add(1));
-        extension_json(extension)
-    };
-    state.commit().await?;
+    let updated = records::change(
+        &app.store,
+        |s| &mut s.saved_extensions,
+        &id,
+        |_, old| {
+            let mut extension = old.clone();
+            if let Some(name) = name {
+                extension.name = name;
+            }
+            if let Some(description) = description {
+                extension.description = description;
+            }
+            if let Some(config) = config {
+                extension.config = config.clone();
+            }
+            extension.updated_at = now_ms().max(extension.updated_at.saturating_add(1));
+            Ok(extension)
+        },
+    )
+    .await?;
+    let updated = extension_json(&updated);
     Ok(Json(updated))
 }
 
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    let mut state = app.store.begin();
-    {
-        records::remove(&mut state.saved_extensions, &id)?;
-    }
-    state.commit().await?;
+    records::delete(&app.store, |s| &mut s.saved_extensions, &id, |_| Ok(())).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -34,8 +34,8 @@ use crate::rate_limit::RateLimiter;
 use crate::request_log::RequestLog;
 use crate::storage::Store;
 use crate::{
-    admin, bulk_jobs, custom_metadata, delivery, files, folders, layers, named_transformations,
-    origins, purge, saved_extensions, upload, url_endpoints, usage,
+    admin, bulk_jobs, custom_metadata, delivery, files, folders, layers, library,
+    named_transformations, origins, purge, saved_extensions, upload, url_endpoints, usage,
 };
 
 /// The connection buffer, which bounds the request head hyper will read.
@@ -158,7 +158,7 @@ pub async fn start(config: Config) -> io::Result<ServerHandle> {
         store: store.clone(),
         config,
     });
-    bulk_jobs::resume(&app)
+    library::jobs::resume(&app.store, app.config.job_delay)
         .await
         .map_err(|e| io::Error::other(format!("could not resume the pending bulk jobs: {e}")))?;
     tokio::spawn(store.clone().storage_loop());

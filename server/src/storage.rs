@@ -250,7 +250,7 @@ pub struct State {
     #[serde(default)]
     pub origins: Vec<Origin>,
     /// Created endpoints, plus the default one once it has been replaced;
-    /// see `url_endpoints::all` for the list with the default.
+    /// see `library::records::url_endpoints` for the list with the default.
     #[serde(default)]
     pub url_endpoints: Vec<UrlEndpoint>,
     /// Keyed by UTC date, `YYYY-MM-DD`.

@@ -29,14 +29,13 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_bool;
 use crate::fetch;
 use crate::files::{file_url, MAX_DECODE_BYTES};
-use crate::ids::{new_id, unique_suffix};
+use crate::ids::new_id;
 use crate::imaging;
 use crate::layers;
-use crate::library::custom_fields;
-use crate::library::{extension_status, place_versions, validate_coordinates, validate_tags};
-use crate::paths::{sanitize_file_name, sanitize_folder, with_suffix};
-use crate::storage::{BlobWriter, FileRecord, ImageFacts, State as Library, Version};
-use crate::timestamp::now_ms;
+use crate::library::uploads::{self, Analysis, Options};
+use crate::library::{validate_coordinates, validate_tags};
+use crate::paths::{sanitize_file_name, sanitize_folder};
+use crate::storage::{BlobWriter, FileRecord, ImageFacts, Version};
 
 /// Largest accepted non-file form field (tags, customMetadata JSON...).
 const MAX_FIELD_BYTES: usize = 1 << 20;
@@ -376,29 +375,6 @@ fn authenticate(app: &App, auth: &ClientUploadAuth) -> ApiResult<()> {
     app.tokens.claim(auth)
 }
 
-/// What the upload asks for, validated.
-struct Options {
-    file_name: String,
-    use_unique_file_name: bool,
-    folder: String,
-    tags: Option<Vec<String>>,
-    is_private: bool,
-    is_published: bool,
-    custom_coordinates: Option<String>,
-    response_fields: Vec<String>,
-    custom_metadata: Option<Map<String, Value>>,
-    extensions: Vec<Value>,
-    webhook_url: Option<String>,
-    overwrite_file: bool,
-    overwrite_ai_tags: bool,
-    overwrite_tags: bool,
-    overwrite_custom_metadata: bool,
-    transformation: Option<Value>,
-    pre_transformation: Option<imaging::Transformation>,
-    checks: Option<String>,
-    description: Option<String>,
-}
-
 const RESPONSE_FIELDS: [&str; 8] = [
     "tags",
     "customCoordinates",
@@ -589,35 +565,6 @@ fn mime_for_format(format: &str) -> &'static str {
         .unwrap_or("application/octet-stream")
 }
 
-/// Flattens EXIF groups into ImageKit's flat `embeddedMetadata` object.
-fn embedded_from_metadata(metadata: &Value) -> Map<String, Value> {
-    let mut flat = Map::new();
-    if let Some(exif) = metadata.get("exif").and_then(Value::as_object) {
-        for group in ["image", "exif", "gps", "interoperability"] {
-            if let Some(entries) = exif.get(group).and_then(Value::as_object) {
-                for (k, v) in entries {
-                    flat.entry(k.clone()).or_insert_with(|| v.clone());
-                }
-            }
-        }
-    }
-    for (source, target) in [("width", "ImageWidth"), ("height", "ImageHeight")] {
-        if let Some(v) = metadata.get(source) {
-            flat.entry(target.to_string()).or_insert_with(|| v.clone());
-        }
-    }
-    flat
-}
-
-/// Facts computed from the stored bytes.
-struct Analysis {
-    blob: String,
-    size: u64,
-    image: Option<ImageFacts>,
-    metadata: Option<Value>,
-    mime: String,
-}
-
 async fn analyse(
     app: &App,
     key: String,
@@ -740,111 +687,16 @@ async fn finish_upload(app: &App, writer: BlobWriter, options: Options) -> ApiRe
             return Err(e);
         }
     };
-    let blob = analysis.blob.clone();
-    let mut state = app.store.begin();
-    match store_upload(app, &mut state, options, analysis) {
-        Ok(response) => {
-            state.commit().await?;
-            Ok(Json(response))
-        }
-        Err(e) => {
-            drop(state);
-            app.store.remove_blobs(vec![blob]).await;
-            Err(e)
-        }
-    }
-}
-
-/// Records the upload (new file or new version) and builds the response.
-fn store_upload(
-    app: &App,
-    state: &mut Library,
-    options: Options,
-    analysis: Analysis,
-) -> ApiResult<Value> {
-    let now = now_ms();
-    let fields = state.custom_fields.clone();
-    let mut name = options.file_name.clone();
-    if options.use_unique_file_name {
-        while state
-            .paths
-            .contains_key(&format!("{}{}", options.folder, name))
-            || name == options.file_name
-        {
-            name = with_suffix(&options.file_name, &unique_suffix());
-        }
-    }
-    let path = format!("{}{}", options.folder, name);
-    let existing = state.paths.get(&path).and_then(|id| state.files.get(id));
-    if existing.is_some() && !options.overwrite_file {
-        return Err(ApiError::bad_request(
-            "A file with the same name already exists at the exact location. We could not overwrite it because both overwriteFile and useUniqueFileName are set to false.",
-        ));
-    }
-    let previous = existing.and_then(FileRecord::current_version).cloned();
-    let custom_metadata = match (&options.custom_metadata, &previous) {
-        (Some(given), Some(prev)) if !options.overwrite_custom_metadata => {
-            let mut merged = prev.custom_metadata.clone();
-            merged.extend(given.clone());
-            merged
-        }
-        (Some(given), _) => custom_fields::with_defaults(&fields, given.clone()),
-        (None, Some(prev)) if !options.overwrite_custom_metadata => prev.custom_metadata.clone(),
-        (None, _) => custom_fields::with_defaults(&fields, Map::new()),
-    };
-    custom_fields::validate_values(&fields, &custom_metadata)?;
-    let tags = match (&options.tags, &previous) {
-        (Some(tags), _) => tags.clone(),
-        (None, Some(prev)) if !options.overwrite_tags => prev.tags.clone(),
-        (None, _) => Vec::new(),
-    };
-    let ai_tags = match &previous {
-        Some(prev) if !options.overwrite_ai_tags => prev.ai_tags.clone(),
-        _ => Vec::new(),
-    };
-    let version = Version {
-        id: new_id(),
-        number: 1,
-        blob: analysis.blob,
-        created_at: now,
-        updated_at: now,
-        size: analysis.size,
-        mime: analysis.mime,
-        image: analysis.image,
-        tags,
-        ai_tags,
-        custom_coordinates: options.custom_coordinates,
-        custom_metadata,
-        embedded_metadata: analysis
-            .metadata
-            .as_ref()
-            .map(embedded_from_metadata)
-            .unwrap_or_default(),
-        is_private: options.is_private,
-        is_published: options.is_published,
-        extension_status: extension_status(&options.extensions)?,
-        extensions: options.extensions,
-        webhook_url: options.webhook_url,
-        transformation: options.transformation,
-        checks: options.checks,
-        description: options.description,
-    };
-    let file_id = place_versions(state, &options.folder, &name, vec![version], now)
-        .ok_or_else(|| ApiError::internal("could not record the upload"))?;
-    let file = state
-        .files
-        .get(&file_id)
-        .ok_or_else(|| ApiError::internal("upload vanished"))?;
-    let version = file
-        .current_version()
-        .ok_or_else(|| ApiError::internal("upload vanished"))?;
-    Ok(upload_response(
+    let response_fields = options.response_fields.clone();
+    let metadata = analysis.metadata.clone();
+    let (file, version) = uploads::record(&app.store, options, analysis).await?;
+    Ok(Json(upload_response(
         app,
-        file,
-        version,
-        &options.response_fields,
-        analysis.metadata,
-    ))
+        &file,
+        &version,
+        &response_fields,
+        metadata,
+    )))
 }
 
 /// ImageKit's upload response: the fixed fields, then those requested through

@@ -15,41 +15,12 @@ use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{opt_bool, opt_string, req_string, JsonObject};
 use crate::ids::new_id;
-use crate::records;
+use crate::library::records::{self, DEFAULT_ENDPOINT_ID};
 use crate::storage::{State as Library, UrlEndpoint};
 use axum::routing;
 use axum::Router;
 
-pub const DEFAULT_ID: &str = "default";
 const REWRITERS: [&str; 3] = ["CLOUDINARY", "IMGIX", "AKAMAI"];
-
-fn default_endpoint() -> UrlEndpoint {
-    UrlEndpoint {
-        id: DEFAULT_ID.into(),
-        description: "Default URL endpoint".into(),
-        url_prefix: String::new(),
-        origins: Vec::new(),
-        url_rewriter: None,
-    }
-}
-
-/// Every endpoint, the default one first.
-pub fn all(state: &Library) -> Vec<UrlEndpoint> {
-    let mut endpoints = Vec::with_capacity(state.url_endpoints.len() + 1);
-    if !state.url_endpoints.iter().any(|e| e.id == DEFAULT_ID) {
-        endpoints.push(default_endpoint());
-    }
-    endpoints.extend(state.url_endpoints.iter().cloned());
-    endpoints
-}
-
-/// The non-default endpoint whose urlPrefix is `segment`, if any.
-pub fn by_prefix<'a>(state: &'a Library, segment: &str) -> Option<&'a UrlEndpoint> {
-    state
-        .url_endpoints
-        .iter()
-        .find(|e| !e.url_prefix.is_empty() && e.url_prefix == segment)
-}
 
 pub fn endpoint_json(endpoint: &UrlEndpoint) -> Value {
     let mut o = Map::new();
@@ -76,7 +47,7 @@ fn parse(body: &Map<String, Value>, id: &str, state: &Library) -> ApiResult<UrlE
             "Invalid urlPrefix. It may contain only letters, digits and hyphens.",
         ));
     }
-    if id == DEFAULT_ID && !url_prefix.is_empty() {
+    if id == DEFAULT_ENDPOINT_ID && !url_prefix.is_empty() {
         return Err(ApiError::bad_request(
             "The urlPrefix of the default URL endpoint cannot be changed.",
         ));
@@ -138,7 +109,7 @@ fn parse(body: &Map<String, Value>, id: &str, state: &Library) -> ApiResult<UrlE
             ))
         }
     };
-    if let Some(other) = all(state)
+    if let Some(other) = records::url_endpoints(state)
         .into_iter()
         .find(|e| e.id != id && e.url_prefix == url_prefix)
     {
@@ -162,7 +133,10 @@ fn parse(body: &Map<String, Value>, id: &str, state: &Library) -> ApiResult<UrlE
 pub async fn list(State(app): State<Arc<App>>) -> Json<Value> {
     let state = app.store.read();
     Json(Value::Array(
-        all(&state).iter().map(endpoint_json).collect(),
+        records::url_endpoints(&state)
+            .iter()
+            .map(endpoint_json)
+            .collect(),
     ))
 }
 
@@ -170,19 +144,21 @@ pub async fn create(
     State(app): State<Arc<App>>,
     JsonObject(body): JsonObject,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let mut state = app.store.begin();
-    let created = {
-        let endpoint = parse(&body, &new_id(), &state)?;
-        state.url_endpoints.push(endpoint.clone());
-        endpoint
-    };
-    state.commit().await?;
+    let created = records::add(
+        &app.store,
+        |s| &mut s.url_endpoints,
+        |state| parse(&body, &new_id(), state),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(endpoint_json(&created))))
 }
 
 pub async fn get(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let state = app.store.read();
-    Ok(Json(endpoint_json(records::find(&all(&state), &id)?)))
+    Ok(Json(endpoint_json(records::find(
+        &records::url_endpoints(&state),
+        &id,
+    )?)))
 }
 
 pub async fn update(
@@ -190,32 +166,18 @@ pub async fn update(
     Path(id): Path<String>,
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<Value>> {
-    let mut state = app.store.begin();
-    let updated = {
-        records::index_of(&all(&state), &id)?;
-        let endpoint = parse(&body, &id, &state)?;
-        match state.url_endpoints.iter_mut().find(|e| e.id == id) {
-            Some(stored) => *stored = endpoint.clone(),
-            // The default endpoint, replaced for the first time.
-            None => state.url_endpoints.insert(0, endpoint.clone()),
-        }
-        endpoint
-    };
-    state.commit().await?;
+    let updated =
+        records::put_url_endpoint(&app.store, &id, |state| parse(&body, &id, state)).await?;
     Ok(Json(endpoint_json(&updated)))
 }
 
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    if id == DEFAULT_ID {
+    if id == DEFAULT_ENDPOINT_ID {
         return Err(ApiError::bad_request(
             "The default URL endpoint cannot be deleted.",
         ));
     }
-    let mut state = app.store.begin();
-    {
-        records::remove(&mut state.url_endpoints, &id)?;
-    }
-    state.commit().await?;
+    records::delete(&app.store, |s| &mut s.url_endpoints, &id, |_| Ok(())).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -7,6 +7,9 @@
 pub mod custom_fields;
 pub mod files;
 pub mod folders;
+pub mod jobs;
+pub mod records;
+pub mod uploads;
 
 use std::time::Duration;
 
@@ -168,109 +171,6 @@ pub fn relocate(state: &mut Library, id: &str, folder: &str, name: &str, now: i6
 
 // ------------------------------------------------------------- folders
 
-/// Marks the job completed, inside the state change that did its work.
-fn complete(state: &mut Library, job_id: &str) {
-    if let Some(job) = state.jobs.get_mut(job_id) {
-        job.completed = true;
-        job.failure = None;
-    }
-}
-
-/// A file to copy: destination folder, name, versions.
-type PlannedCopy = (String, String, Vec<Version>);
-
-/// Copies `source` (its folders, files and, with `all_versions`, every
-/// version) to `target` for the bulk job `job_id`, completing the job in the
-/// same saved change.
-pub async fn copy_folder(
-    store: &Store,
-    job_id: &str,
-    source: &str,
-    target: &str,
-    all_versions: bool,
-) -> ApiResult<()> {
-    let now = now_ms();
-    let (folders, files): (Vec<String>, Vec<PlannedCopy>) = {
-        let state = store.read();
-        let folders = state
-            .folders
-            .keys()
-            .filter(|p| p.starts_with(source))
-            .map(|p| format!("{target}{}", &p[source.len()..]))
-            .collect();
-        let files = state
-            .files
-            .values()
-            .filter(|f| f.folder.starts_with(source))
-            .map(|f| {
-                (
-                    format!("{target}{}", &f.folder[source.len()..]),
-                    f.name.clone(),
-                    ordered_versions(f, all_versions),
-                )
-            })
-            .collect();
-        (folders, files)
-    };
-    let mut copies = Vec::with_capacity(files.len());
-    for (folder, name, versions) in files {
-        copies.push((
-            folder,
-            name,
-            duplicate_versions(store, versions, now).await?,
-        ));
-    }
-    let mut state = store.begin();
-    state.ensure_folders(target, now);
-    for folder in folders {
-        state.ensure_folders(&folder, now);
-    }
-    for (folder, name, versions) in copies {
-        place_versions(&mut state, &folder, &name, versions, now);
-    }
-    complete(&mut state, job_id);
-    state.commit().await
-}
-
-/// Moves (or renames) `source` to `target` for the bulk job `job_id`,
-/// completing the job in the same saved change.
-pub async fn move_folder(store: &Store, job_id: &str, source: &str, target: &str) -> ApiResult<()> {
-    let now = now_ms();
-    let mut state = store.begin();
-    {
-        let folders: Vec<String> = state
-            .folders
-            .keys()
-            .filter(|p| p.starts_with(source))
-            .cloned()
-            .collect();
-        let files: Vec<(String, String, String)> = state
-            .files
-            .values()
-            .filter(|f| f.folder.starts_with(source))
-            .map(|f| {
-                (
-                    f.id.clone(),
-                    format!("{target}{}", &f.folder[source.len()..]),
-                    f.name.clone(),
-                )
-            })
-            .collect();
-        state.ensure_folders(target, now);
-        for folder in &folders {
-            state.ensure_folders(&format!("{target}{}", &folder[source.len()..]), now);
-        }
-        if source != target {
-            for (id, folder, name) in files {
-                relocate(&mut state, &id, &folder, &name, now);
-            }
-            state.folders.retain(|p, _| !p.starts_with(source));
-        }
-        complete(&mut state, job_id);
-    }
-    state.commit().await
-}
-
 // ------------------------------------------------------------- purges
 
 /// Records a purge request of `url`, completing after `delay`, in the change
@@ -287,4 +187,12 @@ pub fn submit_purge(state: &mut Library, delay: Duration, url: &str) -> String {
         },
     );
     id
+}
+
+/// Records (and saves) a purge request of `url`; returns its id.
+pub async fn purge(store: &Store, delay: Duration, url: &str) -> ApiResult<String> {
+    let mut state = store.begin();
+    let id = submit_purge(&mut state, delay, url);
+    state.commit().await?;
+    Ok(id)
 }

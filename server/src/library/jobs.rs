@@ -1,0 +1,204 @@
+//! Bulk jobs: recording one, running its work after the configured delay
+//! (copying or moving a folder, marking the job done in the same saved
+//! change), recording a failure with its reason, and resuming the jobs a
+//! restart finds pending.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::ApiResult;
+use crate::ids::new_id;
+use crate::library::{
+    duplicate_versions, ordered_versions, place_versions, relocate, submit_purge,
+};
+use crate::storage::{BulkJob, JobWork, State as Library, Store, Version};
+use crate::timestamp::now_ms;
+
+/// How long jobs and purges stay pending.
+#[derive(Debug, Clone, Copy)]
+pub struct Delays {
+    pub job: Duration,
+    pub purge: Duration,
+}
+
+/// Marks the job completed, inside the state change that did its work.
+fn complete(state: &mut Library, job_id: &str) {
+    if let Some(job) = state.jobs.get_mut(job_id) {
+        job.completed = true;
+        job.failure = None;
+    }
+}
+
+/// A file to copy: destination folder, name, versions.
+type PlannedCopy = (String, String, Vec<Version>);
+
+/// Copies `source` (its folders, files and, with `all_versions`, every
+/// version) to `target` for the bulk job `job_id`, completing the job in the
+/// same saved change.
+pub async fn copy_folder(
+    store: &Store,
+    job_id: &str,
+    source: &str,
+    target: &str,
+    all_versions: bool,
+) -> ApiResult<()> {
+    let now = now_ms();
+    let (folders, files): (Vec<String>, Vec<PlannedCopy>) = {
+        let state = store.read();
+        let folders = state
+            .folders
+            .keys()
+            .filter(|p| p.starts_with(source))
+            .map(|p| format!("{target}{}", &p[source.len()..]))
+            .collect();
+        let files = state
+            .files
+            .values()
+            .filter(|f| f.folder.starts_with(source))
+            .map(|f| {
+                (
+                    format!("{target}{}", &f.folder[source.len()..]),
+                    f.name.clone(),
+                    ordered_versions(f, all_versions),
+                )
+            })
+            .collect();
+        (folders, files)
+    };
+    let mut copies = Vec::with_capacity(files.len());
+    for (folder, name, versions) in files {
+        copies.push((
+            folder,
+            name,
+            duplicate_versions(store, versions, now).await?,
+        ));
+    }
+    let mut state = store.begin();
+    state.ensure_folders(target, now);
+    for folder in folders {
+        state.ensure_folders(&folder, now);
+    }
+    for (folder, name, versions) in copies {
+        place_versions(&mut state, &folder, &name, versions, now);
+    }
+    complete(&mut state, job_id);
+    state.commit().await
+}
+
+/// Moves (or renames) `source` to `target` for the bulk job `job_id`,
+/// completing the job in the same saved change.
+pub async fn move_folder(store: &Store, job_id: &str, source: &str, target: &str) -> ApiResult<()> {
+    let now = now_ms();
+    let mut state = store.begin();
+    {
+        let folders: Vec<String> = state
+            .folders
+            .keys()
+            .filter(|p| p.starts_with(source))
+            .cloned()
+            .collect();
+        let files: Vec<(String, String, String)> = state
+            .files
+            .values()
+            .filter(|f| f.folder.starts_with(source))
+            .map(|f| {
+                (
+                    f.id.clone(),
+                    format!("{target}{}", &f.folder[source.len()..]),
+                    f.name.clone(),
+                )
+            })
+            .collect();
+        state.ensure_folders(target, now);
+        for folder in &folders {
+            state.ensure_folders(&format!("{target}{}", &folder[source.len()..]), now);
+        }
+        if source != target {
+            for (id, folder, name) in files {
+                relocate(&mut state, &id, &folder, &name, now);
+            }
+            state.folders.retain(|p, _| !p.starts_with(source));
+        }
+        complete(&mut state, job_id);
+    }
+    state.commit().await
+}
+
+/// Records a pending job of `kind` (and the purge of `purge_url`, which the
+/// job names), saves it and schedules its work. Returns the job id (or the
+/// save's error; the job still runs).
+pub async fn spawn_job(
+    store: &Arc<Store>,
+    delays: Delays,
+    kind: &str,
+    work: JobWork,
+    purge_url: Option<String>,
+) -> ApiResult<String> {
+    let id = new_id();
+    let mut state = store.begin();
+    let purge_request_id = purge_url.map(|url| submit_purge(&mut state, delays.purge, &url));
+    state.jobs.insert(
+        id.clone(),
+        BulkJob {
+            id: id.clone(),
+            kind: kind.into(),
+            completed: false,
+            failure: None,
+            work: Some(work.clone()),
+            purge_request_id,
+        },
+    );
+    let saved = state.commit().await;
+    schedule(store.clone(), delays.job, id.clone(), work);
+    saved.map(|()| id)
+}
+
+/// Runs a job's work after the configured delay; a failure is recorded on the
+/// job with its reason.
+fn schedule(store: Arc<Store>, delay: Duration, job_id: String, work: JobWork) {
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        let result = match &work {
+            JobWork::Copy {
+                source,
+                target,
+                all_versions,
+            } => copy_folder(&store, &job_id, source, target, *all_versions).await,
+            JobWork::Move { source, target } => move_folder(&store, &job_id, source, target).await,
+        };
+        if let Err(e) = result {
+            let mut state = store.begin();
+            if let Some(job) = state.jobs.get_mut(&job_id) {
+                job.failure = Some(e.message());
+            }
+            if let Err(e) = state.commit().await {
+                eprintln!("imagekit-local-server: bulk job {job_id}: {e}");
+            }
+        }
+    });
+}
+
+/// Schedules again every job still pending in a loaded state (a restart with
+/// `--data-dir`). A pending job from a state file older than recorded work
+/// cannot resume and is marked failed.
+pub async fn resume(store: &Arc<Store>, job_delay: Duration) -> ApiResult<()> {
+    let pending: Vec<(String, Option<JobWork>)> = store
+        .read()
+        .jobs
+        .values()
+        .filter(|j| !j.completed && j.failure.is_none())
+        .map(|j| (j.id.clone(), j.work.clone()))
+        .collect();
+    let mut state = store.begin();
+    for (id, work) in pending {
+        match work {
+            Some(work) => schedule(store.clone(), job_delay, id, work),
+            None => {
+                if let Some(job) = state.jobs.get_mut(&id) {
+                    job.failure = Some("The server stopped before the job ran.".into());
+                }
+            }
+        }
+    }
+    state.commit().await
+}
