@@ -19,10 +19,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::files::MAX_DECODE_BYTES;
 use crate::imaging;
 use crate::library::records;
+use crate::library::usage::{self, Delivery};
 use crate::named_transformations;
 use crate::storage::{Blob, DeliveryKind, State as Library};
 use crate::timestamp::now_ms;
-use crate::usage::{self, Delivery};
 
 /// The expiry the SDK signs with when a URL has no `ik-t`.
 const DEFAULT_EXPIRY: &str = "9999999999";
@@ -224,7 +224,7 @@ pub async fn serve(
             .unwrap_or(0)
     };
     usage::record(
-        &app,
+        &app.store,
         Delivery {
             kind: DeliveryKind {
                 path: facts.path,

@@ -1,10 +1,10 @@
-//! Per-day usage records and the usage endpoints.
+//! The usage endpoints, over the per-day usage records.
 //!
 //! Every delivery request is recorded on its UTC day (response body bytes,
 //! status, content type, file path, `tr` string, URL endpoint, referrer and
-//! user agent), aggregated per distinct combination so the records stay
-//! small. The media library's storage figure of the day is kept up to date by
-//! `Store::changed`. `GET /v1/accounts/usage` sums a `[startDate, endDate)`
+//! user agent) by `library::usage`, aggregated per distinct combination so
+//! the records stay small. The media library's storage figure of the day is
+//! kept up to date by the store after every change. `GET /v1/accounts/usage` sums a `[startDate, endDate)`
 //! range; `GET /v1/accounts/usage-analytics` breaks an inclusive range down.
 //!
 //! There is no CDN cache here: within a day, the first successful request
@@ -22,8 +22,8 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryMap;
-use crate::storage::{DeliveryKind, DeliveryStat, State as Library};
-use crate::timestamp::{date_from_days, now_ms, parse_date, to_iso, utc_date};
+use crate::storage::{DeliveryStat, State as Library};
+use crate::timestamp::{date_from_days, now_ms, parse_date, to_iso};
 use axum::routing;
 use axum::Router;
 
@@ -31,52 +31,6 @@ use axum::Router;
 const MAX_RANGE_DAYS: i64 = 90;
 /// Entries of each `by*` list.
 const TOP: usize = 10;
-/// Distinct delivery combinations kept per day; beyond it only the day's
-/// totals grow.
-const MAX_COMBINATIONS: usize = 10_000;
-/// Longest referrer or user agent kept.
-const MAX_HEADER_CHARS: usize = 200;
-
-/// One delivery request, as `delivery` reports it.
-pub struct Delivery {
-    pub kind: DeliveryKind,
-    pub bytes: u64,
-}
-
-fn clip(s: Option<String>) -> Option<String> {
-    s.map(|s| s.chars().take(MAX_HEADER_CHARS).collect())
-}
-
-/// Adds one delivery request to today's record.
-pub fn record(app: &App, delivery: Delivery) {
-    let Delivery { mut kind, bytes } = delivery;
-    kind.referrer = clip(kind.referrer);
-    kind.user_agent = clip(kind.user_agent);
-    let key = [
-        kind.status.to_string().as_str(),
-        &kind.endpoint,
-        &kind.content_type,
-        kind.transformation.as_deref().unwrap_or("\u{0}"),
-        kind.referrer.as_deref().unwrap_or("\u{0}"),
-        kind.user_agent.as_deref().unwrap_or("\u{0}"),
-        &kind.path,
-    ]
-    .join("\u{1f}");
-    app.store.change_soon(|state| {
-        let day = state.usage.entry(utc_date(now_ms())).or_default();
-        day.bandwidth_bytes = day.bandwidth_bytes.saturating_add(bytes);
-        day.request_count = day.request_count.saturating_add(1);
-        if day.deliveries.len() < MAX_COMBINATIONS || day.deliveries.contains_key(&key) {
-            let stat = day.deliveries.entry(key).or_insert_with(|| DeliveryStat {
-                kind,
-                requests: 0,
-                bytes: 0,
-            });
-            stat.requests = stat.requests.saturating_add(1);
-            stat.bytes = stat.bytes.saturating_add(bytes);
-        }
-    });
-}
 
 /// A validated date range, as days since the epoch.
 struct Range {

@@ -1,8 +1,12 @@
-//! Operations on the media library that more than one area uses, in terms of
-//! the store and its state alone: placing versions at a path, moving files,
-//! copying and moving folders for bulk jobs, recording purges, and the checks
-//! of tag, coordinate and extension values. No HTTP here: the route modules
-//! parse requests, call these, and render the results.
+//! Every change to the media library, in terms of the store and its state
+//! alone: no HTTP here (nothing of axum is imported below this module). The
+//! route modules parse a request, call one of these, and render the result;
+//! each function here takes its change through `Store::begin` and saves it
+//! with `Change::commit` before it returns.
+//!
+//! This module holds what several areas share: placing versions at a path,
+//! moving files, recording purges, and the checks of tag, coordinate and
+//! extension values. The areas' own operations are in the submodules.
 
 pub mod custom_fields;
 pub mod files;
@@ -10,6 +14,7 @@ pub mod folders;
 pub mod jobs;
 pub mod records;
 pub mod uploads;
+pub mod usage;
 
 use std::time::Duration;
 
