@@ -1,7 +1,6 @@
 //! The file endpoints of the media API: list/search, details, versions,
 //! metadata, tags, delete, copy, move and rename.
 
-use std::cmp::Ordering;
 use std::sync::Arc;
 
 use crate::extract::Path;
@@ -18,7 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_bool, JsonBody, QueryMap};
 use crate::fetch;
 use crate::imaging;
-use crate::library::files::{self, version_not_found};
+use crate::library::files::{self, version_not_found, SortKey};
 use crate::library::{extension_status, validate_coordinates, validate_tags};
 use crate::paths::{encode_path, normalize_folder, sanitize_file_name, split_file_path};
 use crate::search_query::{self, Candidate};
@@ -157,17 +156,6 @@ fn current_object(app: &App, id: &str) -> ApiResult<Value> {
 
 // ---------------------------------------------------------------- list
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum SortKey {
-    Name,
-    Created,
-    Updated,
-    Height,
-    Width,
-    Size,
-    Relevance,
-}
-
 fn parse_sort(sort: &str) -> ApiResult<(SortKey, bool)> {
     let (dir, key) = sort
         .split_once('_')
@@ -209,44 +197,6 @@ fn parse_count(
                     "Invalid {name} value: it should be between {min} and {max}."
                 ))
             }),
-    }
-}
-
-struct Row<'a> {
-    candidate: Candidate<'a>,
-    seq: u64,
-}
-
-impl Row<'_> {
-    fn name(&self) -> &str {
-        match &self.candidate {
-            Candidate::File { file, .. } => &file.name,
-            Candidate::Folder(f) => &f.name,
-        }
-    }
-
-    fn number(&self, key: SortKey) -> i64 {
-        match &self.candidate {
-            Candidate::File {
-                file,
-                version,
-                is_current,
-            } => match key {
-                SortKey::Created if *is_current => file.created_at,
-                SortKey::Created => version.created_at,
-                SortKey::Updated if *is_current => file.updated_at,
-                SortKey::Updated => version.updated_at,
-                SortKey::Height => version.image.as_ref().map_or(0, |i| i64::from(i.height)),
-                SortKey::Width => version.image.as_ref().map_or(0, |i| i64::from(i.width)),
-                SortKey::Size => i64::try_from(version.size).unwrap_or(i64::MAX),
-                SortKey::Name | SortKey::Relevance => 0,
-            },
-            Candidate::Folder(f) => match key {
-                SortKey::Created => f.created_at,
-                SortKey::Updated => f.updated_at,
-                _ => 0,
-            },
-        }
     }
 }
 
@@ -310,81 +260,22 @@ pub async fn list(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Json<Va
         .filter(|s| !s.is_empty())
         .map(normalize_folder);
 
+    let listing = files::Listing {
+        limit,
+        skip,
+        sort_key,
+        descending,
+        file_type: file_type.to_string(),
+        item_type: item_type.to_string(),
+        search,
+        tags,
+        name: name.map(String::from),
+        folder,
+    };
     let state = app.store.read();
-    let mut rows: Vec<Row> = Vec::new();
-    let wants_files = item_type != "folder";
-    let wants_folders = matches!(item_type, "folder" | "all" | "any");
-    if wants_files {
-        for file in state.files.values() {
-            if folder.as_ref().is_some_and(|f| *f != file.folder) {
-                continue;
-            }
-            for version in &file.versions {
-                let is_current = version.id == file.current;
-                let wanted = match item_type {
-                    "file" | "all" => is_current,
-                    "file-version" => !is_current,
-                    _ => true,
-                };
-                if !wanted {
-                    continue;
-                }
-                let is_image = version.image.is_some();
-                if (file_type == "image" && !is_image) || (file_type == "non-image" && is_image) {
-                    continue;
-                }
-                if !tags.is_empty() && !version.tags.iter().any(|t| tags.contains(t)) {
-                    continue;
-                }
-                if name.is_some_and(|n| n != file.name) {
-                    continue;
-                }
-                rows.push(Row {
-                    candidate: Candidate::File {
-                        file,
-                        version,
-                        is_current,
-                    },
-                    seq: file.seq,
-                });
-            }
-        }
-    }
-    if wants_folders {
-        for record in state.folders.values() {
-            let parent = crate::paths::parent_folder(&record.path);
-            if folder.as_ref().is_some_and(|f| *f != parent)
-                || name.is_some_and(|n| n != record.name)
-            {
-                continue;
-            }
-            rows.push(Row {
-                candidate: Candidate::Folder(record),
-                seq: record.seq,
-            });
-        }
-    }
-    if let Some(query) = &search {
-        rows.retain(|row| query.matches(&row.candidate));
-    }
-    rows.sort_by(|a, b| {
-        let primary = match sort_key {
-            SortKey::Name => a.name().cmp(b.name()),
-            SortKey::Relevance => Ordering::Equal,
-            key => a.number(key).cmp(&b.number(key)),
-        };
-        let primary = if descending {
-            primary.reverse()
-        } else {
-            primary
-        };
-        primary.then(a.seq.cmp(&b.seq))
-    });
-    let items: Vec<Value> = rows
+    let items: Vec<Value> = files::list(&state, &listing)
         .iter()
-        .skip(skip)
-        .take(limit)
-        .map(|row| match &row.candidate {
+        .map(|candidate| match candidate {
             Candidate::File { file, version, .. } => file_object(&app, file, version),
             Candidate::Folder(f) => folder_object(f),
         })

@@ -10,6 +10,9 @@ use crate::library::custom_fields;
 use crate::library::{
     duplicate_versions, ordered_versions, place_versions, relocate, submit_purge,
 };
+use std::cmp::Ordering;
+
+use crate::search_query::{Candidate, Query};
 use crate::storage::{State as Library, Store, Version};
 
 /// What a details update asks for; `None` leaves that attribute as it is.
@@ -265,4 +268,152 @@ pub async fn rename_file(
     let purge_request = purge.map(|(url, delay)| submit_purge(&mut state, delay, url));
     state.commit().await?;
     Ok(purge_request)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    Created,
+    Updated,
+    Height,
+    Width,
+    Size,
+    Relevance,
+}
+
+/// A listing or search of the media library, its parameters validated.
+pub struct Listing {
+    pub limit: usize,
+    pub skip: usize,
+    pub sort_key: SortKey,
+    pub descending: bool,
+    /// `all`, `image` or `non-image`.
+    pub file_type: String,
+    /// `file`, `file-version`, `folder`, `all` or `any`.
+    pub item_type: String,
+    pub search: Option<Query>,
+    pub tags: Vec<String>,
+    pub name: Option<String>,
+    /// Only what is directly in this folder.
+    pub folder: Option<String>,
+}
+
+struct Row<'a> {
+    candidate: Candidate<'a>,
+    seq: u64,
+}
+
+impl Row<'_> {
+    fn name(&self) -> &str {
+        match &self.candidate {
+            Candidate::File { file, .. } => &file.name,
+            Candidate::Folder(f) => &f.name,
+        }
+    }
+
+    fn number(&self, key: SortKey) -> i64 {
+        match &self.candidate {
+            Candidate::File {
+                file,
+                version,
+                is_current,
+            } => match key {
+                SortKey::Created if *is_current => file.created_at,
+                SortKey::Created => version.created_at,
+                SortKey::Updated if *is_current => file.updated_at,
+                SortKey::Updated => version.updated_at,
+                SortKey::Height => version.image.as_ref().map_or(0, |i| i64::from(i.height)),
+                SortKey::Width => version.image.as_ref().map_or(0, |i| i64::from(i.width)),
+                SortKey::Size => i64::try_from(version.size).unwrap_or(i64::MAX),
+                SortKey::Name | SortKey::Relevance => 0,
+            },
+            Candidate::Folder(f) => match key {
+                SortKey::Created => f.created_at,
+                SortKey::Updated => f.updated_at,
+                _ => 0,
+            },
+        }
+    }
+}
+
+/// The page of files, versions and folders a listing asks for, sorted.
+pub fn list<'a>(state: &'a Library, listing: &Listing) -> Vec<Candidate<'a>> {
+    let mut rows: Vec<Row> = Vec::new();
+    let wants_files = listing.item_type != "folder";
+    let wants_folders = matches!(listing.item_type.as_str(), "folder" | "all" | "any");
+    if wants_files {
+        for file in state.files.values() {
+            if listing.folder.as_ref().is_some_and(|f| *f != file.folder) {
+                continue;
+            }
+            for version in &file.versions {
+                let is_current = version.id == file.current;
+                let wanted = match listing.item_type.as_str() {
+                    "file" | "all" => is_current,
+                    "file-version" => !is_current,
+                    _ => true,
+                };
+                if !wanted {
+                    continue;
+                }
+                let is_image = version.image.is_some();
+                if (listing.file_type == "image" && !is_image)
+                    || (listing.file_type == "non-image" && is_image)
+                {
+                    continue;
+                }
+                if !listing.tags.is_empty()
+                    && !version.tags.iter().any(|t| listing.tags.contains(t))
+                {
+                    continue;
+                }
+                if listing.name.as_deref().is_some_and(|n| n != file.name) {
+                    continue;
+                }
+                rows.push(Row {
+                    candidate: Candidate::File {
+                        file,
+                        version,
+                        is_current,
+                    },
+                    seq: file.seq,
+                });
+            }
+        }
+    }
+    if wants_folders {
+        for record in state.folders.values() {
+            let parent = crate::paths::parent_folder(&record.path);
+            if listing.folder.as_ref().is_some_and(|f| *f != parent)
+                || listing.name.as_deref().is_some_and(|n| n != record.name)
+            {
+                continue;
+            }
+            rows.push(Row {
+                candidate: Candidate::Folder(record),
+                seq: record.seq,
+            });
+        }
+    }
+    if let Some(query) = &listing.search {
+        rows.retain(|row| query.matches(&row.candidate));
+    }
+    rows.sort_by(|a, b| {
+        let primary = match listing.sort_key {
+            SortKey::Name => a.name().cmp(b.name()),
+            SortKey::Relevance => Ordering::Equal,
+            key => a.number(key).cmp(&b.number(key)),
+        };
+        let primary = if listing.descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary.then(a.seq.cmp(&b.seq))
+    });
+    rows.into_iter()
+        .skip(listing.skip)
+        .take(listing.limit)
+        .map(|row| row.candidate)
+        .collect()
 }
