@@ -1,9 +1,15 @@
-//! Recording each delivery request in today's usage record (saved within a
-//! second, not per request), aggregated per distinct combination of its
-//! attributes so the records stay small.
+//! The usage records: each delivery request recorded in today's (saved within
+//! a second, not per request), aggregated per distinct combination of its
+//! attributes so the records stay small; and the totals and analytics the
+//! usage endpoints answer with.
 
-use crate::storage::{DeliveryKind, DeliveryStat, Store};
-use crate::timestamp::{now_ms, utc_date};
+use std::cmp::Reverse;
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{json, Value};
+
+use crate::storage::{DeliveryKind, DeliveryStat, State as Library, Store};
+use crate::timestamp::{now_ms, to_iso, utc_date};
 
 /// Distinct delivery combinations kept per day; beyond it only the day's
 /// totals grow.
@@ -50,4 +56,158 @@ pub fn record(store: &Store, delivery: Delivery) {
             stat.bytes = stat.bytes.saturating_add(bytes);
         }
     });
+}
+
+/// Entries of each `by*` list.
+const TOP: usize = 10;
+
+/// The bandwidth of the days `[from, to)` and the media library's storage
+/// figure on `last_day`.
+pub fn totals(state: &Library, from: &str, to: &str, last_day: &str) -> (u64, u64) {
+    let bandwidth = state
+        .usage
+        .range(from.to_string()..to.to_string())
+        .map(|(_, day)| day.bandwidth_bytes)
+        .fold(0, u64::saturating_add);
+    (bandwidth, state.storage_on(last_day))
+}
+
+/// Bytes and requests per name, for a `{byBandwidth, byRequests}` group.
+#[derive(Default)]
+struct Tally(HashMap<String, (u64, u64)>);
+
+impl Tally {
+    fn add(&mut self, name: &str, stat: &DeliveryStat) {
+        let entry = self.0.entry(name.to_string()).or_default();
+        entry.0 = entry.0.saturating_add(stat.bytes);
+        entry.1 = entry.1.saturating_add(stat.requests);
+    }
+
+    fn sorted(&self, by_bytes: bool) -> Vec<Value> {
+        let mut rows: Vec<(&String, &(u64, u64))> = self.0.iter().collect();
+        rows.sort_by_key(|(name, (bytes, requests))| {
+            let primary = if by_bytes { *bytes } else { *requests };
+            let secondary = if by_bytes { *requests } else { *bytes };
+            (Reverse(primary), Reverse(secondary), (*name).clone())
+        });
+        rows.into_iter()
+            .take(TOP)
+            .map(|(name, (bytes, requests))| {
+                json!({ "name": name, "bandwidthBytes": bytes, "requestCount": requests })
+            })
+            .collect()
+    }
+
+    fn group(&self) -> Value {
+        json!({ "byBandwidth": self.sorted(true), "byRequests": self.sorted(false) })
+    }
+
+    /// `[{name, requestCount}]`, most requests first.
+    fn counts(&self, limit: usize) -> Vec<Value> {
+        let mut rows: Vec<(&String, u64)> = self.0.iter().map(|(n, (_, r))| (n, *r)).collect();
+        rows.sort_by_key(|(name, requests)| (Reverse(*requests), (*name).clone()));
+        rows.into_iter()
+            .take(limit)
+            .map(|(name, requests)| json!({ "name": name, "requestCount": requests }))
+            .collect()
+    }
+}
+
+fn empty_group() -> Value {
+    json!({ "byBandwidth": [], "byRequests": [] })
+}
+
+/// The usage-analytics answer for the days `start` to `end`, both included.
+pub fn analytics(state: &Library, start: &str, end: &str) -> Value {
+    let mut bandwidth = 0u64;
+    let mut requests = 0u64;
+    let (mut hits, mut misses, mut errors) = (0u64, 0u64, 0u64);
+    let mut statuses = Tally::default();
+    let mut formats = Tally::default();
+    let mut images = Tally::default();
+    let mut videos = Tally::default();
+    let mut others = Tally::default();
+    let mut image_transforms = Tally::default();
+    let mut video_transforms = Tally::default();
+    let mut not_found = Tally::default();
+    let mut endpoints = Tally::default();
+    let mut referrers = Tally::default();
+    let mut user_agents = Tally::default();
+    for (_, day) in state.usage.range(start.to_string()..=end.to_string()) {
+        bandwidth = bandwidth.saturating_add(day.bandwidth_bytes);
+        requests = requests.saturating_add(day.request_count);
+        let mut cached: HashSet<(&str, Option<&str>)> = HashSet::new();
+        let mut stats: Vec<&DeliveryStat> = day.deliveries.values().collect();
+        // A deterministic order for the first-request-is-a-miss rule.
+        stats.sort_by(|a, b| {
+            a.kind
+                .path
+                .cmp(&b.kind.path)
+                .then(b.requests.cmp(&a.requests))
+        });
+        for stat in stats {
+            let ok = stat.kind.status < 400;
+            if ok {
+                if cached.insert((&stat.kind.path, stat.kind.transformation.as_deref())) {
+                    misses += 1;
+                    hits += stat.requests.saturating_sub(1);
+                } else {
+                    hits += stat.requests;
+                }
+            } else {
+                errors += stat.requests;
+            }
+            statuses.add(&stat.kind.status.to_string(), stat);
+            formats.add(&stat.kind.content_type, stat);
+            endpoints.add(&stat.kind.endpoint, stat);
+            if let Some(referrer) = &stat.kind.referrer {
+                referrers.add(referrer, stat);
+            }
+            if let Some(agent) = &stat.kind.user_agent {
+                user_agents.add(agent, stat);
+            }
+            if stat.kind.status == 404 {
+                not_found.add(&stat.kind.path, stat);
+            }
+            if !ok {
+                continue;
+            }
+            let (assets, transforms) = if stat.kind.content_type.starts_with("image/") {
+                (&mut images, Some(&mut image_transforms))
+            } else if stat.kind.content_type.starts_with("video/") {
+                (&mut videos, Some(&mut video_transforms))
+            } else {
+                (&mut others, None)
+            };
+            assets.add(&stat.kind.path, stat);
+            if let (Some(transforms), Some(tr)) = (transforms, &stat.kind.transformation) {
+                transforms.add(tr, stat);
+            }
+        }
+    }
+    json!({
+        "startDate": start,
+        "endDate": end,
+        "generatedAt": to_iso(now_ms()),
+        "bandwidthBytes": bandwidth,
+        "requestCount": requests,
+        "cache": { "hitCount": hits, "missCount": misses, "errorCount": errors },
+        "statusCodes": statuses.counts(usize::MAX),
+        "format": formats.group(),
+        "topImages": images.group(),
+        "topOtherAssets": others.group(),
+        "topVideos": videos.group(),
+        "topImageTransforms": image_transforms.group(),
+        "topVideoTransforms": video_transforms.group(),
+        "top404Assets": not_found.counts(TOP),
+        "urlEndpoints": endpoints.group(),
+        "browser": empty_group(),
+        "country": empty_group(),
+        "device": empty_group(),
+        "topReferrers": referrers.group(),
+        "topUserAgents": user_agents.group(),
+        "errorReasons": [],
+        "extensions": [],
+        "videoProcessing": [],
+    })
 }
