@@ -13,7 +13,7 @@ use crate::library::{
 use std::cmp::Ordering;
 
 use crate::search_query::{Candidate, Query};
-use crate::storage::{State as Library, Store, Version};
+use crate::storage::{FileRecord, State as Library, Store, Version};
 
 /// What a details update asks for; `None` leaves that attribute as it is.
 #[derive(Debug, Default)]
@@ -119,9 +119,12 @@ pub async fn set_published(
     state.commit().await
 }
 
-/// Deletes a version other than the current one.
-pub async fn delete_version(store: &Store, id: &str, version_id: &str) -> ApiResult<()> {
-    let mut state = store.begin();
+/// The file `id`, which must have the version `version_id`.
+fn file_with_version<'a>(
+    state: &'a mut Library,
+    id: &str,
+    version_id: &str,
+) -> ApiResult<&'a mut FileRecord> {
     let file = state
         .files
         .get_mut(id)
@@ -129,6 +132,13 @@ pub async fn delete_version(store: &Store, id: &str, version_id: &str) -> ApiRes
     if file.version(version_id).is_none() {
         return Err(version_not_found());
     }
+    Ok(file)
+}
+
+/// Deletes a version other than the current one.
+pub async fn delete_version(store: &Store, id: &str, version_id: &str) -> ApiResult<()> {
+    let mut state = store.begin();
+    let file = file_with_version(&mut state, id, version_id)?;
     if file.current == version_id {
         return Err(ApiError::bad_request(
             "You cannot delete current version of a file.",
@@ -148,13 +158,7 @@ pub async fn delete_version(store: &Store, id: &str, version_id: &str) -> ApiRes
 /// Makes `version_id` the current version.
 pub async fn restore_version(store: &Store, id: &str, version_id: &str, now: i64) -> ApiResult<()> {
     let mut state = store.begin();
-    let file = state
-        .files
-        .get_mut(id)
-        .ok_or_else(ApiError::file_not_found)?;
-    if file.version(version_id).is_none() {
-        return Err(version_not_found());
-    }
+    let file = file_with_version(&mut state, id, version_id)?;
     file.current = version_id.to_string();
     file.updated_at = now;
     state.commit().await
