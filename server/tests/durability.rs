@@ -12,7 +12,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use common::{assert_error, png, spawn_with, Server};
+use common::{
+    assert_error, bytes_of, png, spawn_with, start_job, wait_for_job, wait_for_job_status,
+};
 use imagekit_local_server::{start, Config};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Method, StatusCode};
@@ -33,18 +35,6 @@ fn on_disk(dir: &Path) -> Config {
         data_dir: Some(dir.to_path_buf()),
         ..Config::default()
     }
-}
-
-async fn job_status(server: &Server, job_id: &str, want: &str) -> Value {
-    for _ in 0..200 {
-        let (status, body) = server.get(&format!("/v1/bulkJobs/{job_id}")).await;
-        assert_eq!(status, StatusCode::OK);
-        if body["status"] == want {
-            return body;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("job {job_id} never became {want}");
 }
 
 #[tokio::test]
@@ -121,15 +111,13 @@ async fn a_failed_bulk_job_says_so_with_its_reason() {
     for entry in std::fs::read_dir(dir.join("blobs")).unwrap() {
         std::fs::remove_file(entry.unwrap().path()).unwrap();
     }
-    let (status, body) = server
-        .call(
-            Method::POST,
-            "/v1/bulkJobs/copyFolder",
-            Some(json!({"sourceFolderPath": "/src", "destinationPath": "/dst"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let job = job_status(&server, body["jobId"].as_str().unwrap(), "Failed").await;
+    let job_id = start_job(
+        &server,
+        "copyFolder",
+        json!({"sourceFolderPath": "/src", "destinationPath": "/dst"}),
+    )
+    .await;
+    let job = wait_for_job_status(&server, &job_id, "Failed").await;
     assert_eq!(job["type"], "COPY_FOLDER");
     assert!(
         job["reason"].as_str().is_some_and(|r| !r.is_empty()),
@@ -158,19 +146,16 @@ async fn a_job_pending_at_shutdown_resumes_after_a_restart() {
         ..on_disk(&dir)
     })
     .await;
-    let (status, body) = slow
-        .call(
-            Method::POST,
-            "/v1/bulkJobs/moveFolder",
-            Some(json!({"sourceFolderPath": "/old", "destinationPath": "/new"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let job_id = body["jobId"].as_str().unwrap().to_string();
+    let job_id = start_job(
+        &slow,
+        "moveFolder",
+        json!({"sourceFolderPath": "/old", "destinationPath": "/new"}),
+    )
+    .await;
     slow.handle.shutdown().await;
 
     let resumed = spawn_with(on_disk(&dir)).await;
-    let job = job_status(&resumed, &job_id, "Completed").await;
+    let job = wait_for_job(&resumed, &job_id).await;
     assert_eq!(job["type"], "MOVE_FOLDER");
     let (_, files) = resumed.get("/v1/files").await;
     assert_eq!(files[0]["filePath"], "/new/old/a.txt");
@@ -353,14 +338,7 @@ async fn verify(client: &Client, process: &Process, expected: &[String]) -> Vec<
     for file in &files {
         let name = file["name"].as_str().unwrap();
         let path = file["filePath"].as_str().unwrap();
-        let bytes = client
-            .get(format!("{}{path}", process.url_endpoint))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let bytes = bytes_of(client, &format!("{}{path}", process.url_endpoint)).await;
         assert!(
             bytes.as_ref() == content(name).as_slice(),
             "{path} is not byte-exact"

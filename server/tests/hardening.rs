@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{assert_error, png, read, spawn, spawn_with, Server};
+use common::{assert_error, bytes_of, png, read, spawn, spawn_with, Server};
 use imagekit_local_server::auth::hmac_sha1_hex;
 use imagekit_local_server::{start, Config};
 use reqwest::multipart::{Form, Part};
@@ -419,15 +419,7 @@ async fn a_file_before_its_credentials_is_spooled_then_stored_or_discarded() {
 
     let (status, body) = client_upload(&server, form("spool-good", true)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let served = server
-        .client
-        .get(body["url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let served = bytes_of(&server.client, body["url"].as_str().unwrap()).await;
     assert_eq!(served.as_ref(), bytes.as_slice(), "stored byte for byte");
     let (_, check) = server.get("/__admin/check").await;
     assert_eq!(check["consistent"], true, "{check}");

@@ -157,13 +157,39 @@ pub fn keys(value: &Value) -> Vec<String> {
 
 /// Polls a bulk job until it completes (2 s at most).
 pub async fn wait_for_job(server: &Server, job_id: &str) -> Value {
-    for _ in 0..100 {
+    wait_for_job_status(server, job_id, "Completed").await
+}
+
+/// Polls a bulk job until its status is `want`.
+pub async fn wait_for_job_status(server: &Server, job_id: &str, want: &str) -> Value {
+    for _ in 0..200 {
         let (status, body) = server.get(&format!("/v1/bulkJobs/{job_id}")).await;
         assert_eq!(status, StatusCode::OK);
-        if body["status"] == "Completed" {
+        if body["status"] == want {
             return body;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    panic!("job {job_id} never completed");
+    panic!("job {job_id} never became {want}");
+}
+
+/// Starts a bulk job (`/v1/bulkJobs/<kind>`); its id.
+pub async fn start_job(server: &Server, kind: &str, body: Value) -> String {
+    let (status, answer) = server
+        .call(Method::POST, &format!("/v1/bulkJobs/{kind}"), Some(body))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    answer["jobId"].as_str().expect("a jobId").to_string()
+}
+
+/// The body of a GET of `url`.
+pub async fn bytes_of(client: &Client, url: &str) -> bytes::Bytes {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("request sent")
+        .bytes()
+        .await
+        .expect("body read")
 }
