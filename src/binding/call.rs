@@ -14,9 +14,9 @@ use super::js::{Js, Value};
 use super::methods::SharedClient;
 use super::outcome::{error_value, pending, result, throw_invalid};
 use super::{abort, logging, panic_probe, shim, upload_stream};
-use crate::api::{self, Endpoint, Failure, Invalid, Thrown};
-use crate::http::Client;
-use crate::log::Log;
+use imagekit::api::{self, Endpoint, Failure, Invalid, Thrown};
+use imagekit::http::Client;
+use imagekit::log::Log;
 
 /// What a method was called with: the instance's `options`, its `AbortSignal` (undefined
 /// unless it was made by `withOptions({ signal })`), the arguments before the callback, and
@@ -63,7 +63,7 @@ pub fn run(env: &Env, pool: &SharedClient, endpoint: &Endpoint, call: Invocation
         }
     };
     let policy = match extended {
-        false => Ok(api::policy::Policy::default()),
+        false => Ok(imagekit::http::limits::Policy::default()),
         true => api::policy::policy(&node, options),
     };
     let policy = match policy {

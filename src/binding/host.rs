@@ -10,8 +10,8 @@ use napi::ValueType;
 use super::js::{Js, Value};
 use super::node_errors;
 use super::upload_stream::{self, PendingSource};
-use crate::api::{Exception, Host, HostResult, Kind};
-use crate::upload_source::SourceBody;
+use imagekit::api::{Exception, Host, HostResult, Kind};
+use imagekit::upload_source::SourceBody;
 
 /// The values of one call, and the stream it uploads from, if any.
 pub struct Node {

@@ -11,8 +11,8 @@ use napi::Status;
 use super::host::Node;
 use super::js::Value;
 use super::shim;
-use crate::api::{self, Invalid};
-use crate::log::{Level, Log, Record};
+use imagekit::api::{self, Invalid};
+use imagekit::log::{Level, Log, Record};
 
 /// The record's level, message and fields, as three arguments.
 type Args = FnArgs<(String, String, serde_json::Value)>;

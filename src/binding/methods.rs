@@ -15,10 +15,10 @@ use napi::Result;
 use napi_derive::napi;
 
 use super::call::{self, Invocation};
-use super::imagekit::ImageKit;
+use super::class::ImageKit;
 use super::js::{Js, Value};
-use crate::api;
-use crate::http::Client;
+use imagekit::api;
+use imagekit::http::Client;
 
 /// Clients are created on first use and shared by every call of one `ImageKit`.
 /// (`withOptions` makes instances that share it.)

@@ -5,7 +5,7 @@ mod abort;
 mod account_types;
 mod call;
 mod host;
-mod imagekit;
+mod class;
 mod js;
 mod logging;
 mod media_types;

@@ -47,7 +47,7 @@ pub fn describe(js: Js, value: Value) -> Result<String> {
             if n == 0.0 && n.is_sign_negative() {
                 "-0".to_owned()
             } else {
-                crate::js::number_to_string(n)
+                imagekit::js::number_to_string(n)
             }
         }
         _ => js.string_of(value)?,

@@ -4,9 +4,9 @@
 use napi::{Result, ValueType};
 
 use super::js::{Js, Value};
-use crate::api::{Failure, Invalid, Thrown};
-use crate::errors::ErrorMessage;
-use crate::http::ApiResponse;
+use imagekit::api::{Failure, Invalid, Thrown};
+use imagekit::errors::ErrorMessage;
+use imagekit::http::ApiResponse;
 
 /// The error a failure is reported with: v6's `{ message, help }` for its argument errors,
 /// the very exception reading the arguments threw, an `Error` with a Node-style `code` when

@@ -2,7 +2,7 @@
 //! `imagekit.js`) and each chunk is handed to an `UploadSink`, whose `write` resolves
 //! only when the request body has room for it, so a large file never piles up in memory.
 //!
-//! The body is `crate::upload_source`: only `end()` completes it. A failing source, a chunk
+//! The body is `imagekit::upload_source`: only `end()` completes it. A failing source, a chunk
 //! that is not bytes, or a sink garbage-collected before the end aborts the request. The
 //! reader records the source's own error on the state object it returns, and the call
 //! settles with that error (see `request.rs`).
@@ -16,7 +16,7 @@ use napi_derive::napi;
 
 use super::js::{Js, Value};
 use super::shim;
-use crate::upload_source::{self, SourceBody, SourceWriter};
+use imagekit::upload_source::{self, SourceBody, SourceWriter};
 
 /// Chunks buffered between the stream and the socket (64 KiB each from `fs` streams).
 const BUFFERED_CHUNKS: usize = 16;

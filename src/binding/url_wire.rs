@@ -16,7 +16,7 @@
 //! and pairs, step count and per step a parameter count and parameters (a `d` field and
 //! the key, `r` and the value, or `n`, the key and the value).
 
-use crate::transformation::{self, Param};
+use imagekit::transformation::{self, Param};
 
 /// A malformed wire string: only reachable by calling the native method directly.
 #[derive(Debug)]

@@ -11,7 +11,7 @@ use std::ffi::CStr;
 use crate::errors::ErrorMessage;
 use crate::http::{ApiRequest, Body, Method};
 use crate::media;
-pub use crate::retry::Repeat;
+pub use crate::http::retry::Repeat;
 use crate::upload_source::SourceBody;
 
 pub mod bulk;

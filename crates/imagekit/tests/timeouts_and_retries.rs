@@ -7,12 +7,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use imagekit_napi::api::policy::{Policy, PoolSettings};
-use imagekit_napi::http::{
+use imagekit::http::limits::{Policy, PoolSettings};
+use imagekit::http::{
     ApiRequest, ApiResponse, Body, Client, FileData, FormField, Method, Stage, TransportError,
 };
-use imagekit_napi::log::{Level, Log, Record};
-use imagekit_napi::retry::Repeat;
+use imagekit::log::{Level, Log, Record};
+use imagekit::http::retry::Repeat;
 
 /// A server on a free loopback port: `serve(n, socket)` answers its `n`th request (from 0),
 /// one connection per request. Returns the port and the count of requests read.

@@ -2,6 +2,10 @@
 //! pool, basic auth with the private key, and responses handed back as status, headers
 //! and raw body. Everything about JavaScript values happens in the binding.
 
+pub mod limits;
+pub mod retry;
+pub mod tls;
+
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,9 +15,9 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use reqwest::header::HeaderValue;
 
-use crate::api::policy::{Policy, PoolSettings};
 use crate::log::{self, Level, Log, Record};
-use crate::retry::{self, Repeat};
+use self::limits::{Policy, PoolSettings};
+use self::retry::Repeat;
 use crate::upload_source::{SourceBody, SourceError};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -160,7 +164,7 @@ pub struct Client {
 impl Client {
     pub fn new(settings: &PoolSettings) -> Result<Self, TransportError> {
         let tls =
-            crate::tls::config().map_err(|e| TransportError::new("ERR_CLIENT", e, Stage::Final))?;
+            crate::http::tls::config().map_err(|e| TransportError::new("ERR_CLIENT", e, Stage::Final))?;
         let mut builder = reqwest::Client::builder()
             .pool_idle_timeout(Duration::from_secs(30))
             .dns_resolver(Arc::new(Resolver))

@@ -6,9 +6,9 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
-use imagekit_napi::api::policy::{Policy, PoolSettings};
-use imagekit_napi::http::{ApiRequest, Body, Client, Method, TransportError};
-use imagekit_napi::retry::Repeat;
+use imagekit::http::limits::{Policy, PoolSettings};
+use imagekit::http::{ApiRequest, Body, Client, Method, TransportError};
+use imagekit::http::retry::Repeat;
 
 /// A GET of `url`, bounded in time so a fault that is never reported fails the test.
 async fn get(url: &str) -> TransportError {

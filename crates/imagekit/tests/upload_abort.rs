@@ -8,10 +8,10 @@ use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use imagekit_napi::api::policy::{Policy, PoolSettings};
-use imagekit_napi::http::{ApiRequest, Body, Client, FileData, FormField, Method};
-use imagekit_napi::retry::Repeat;
-use imagekit_napi::upload_source::{self, SourceWriter};
+use imagekit::http::limits::{Policy, PoolSettings};
+use imagekit::http::{ApiRequest, Body, Client, FileData, FormField, Method};
+use imagekit::http::retry::Repeat;
+use imagekit::upload_source::{self, SourceWriter};
 
 const CHUNK: usize = 64 * 1024;
 const CAPACITY: usize = 4;

@@ -13,9 +13,9 @@ use super::js::{Js, Value};
 use super::outcome::{pending, throw_invalid};
 use super::shim;
 use super::url_wire::{Reader, Scratch, WireError};
-use crate::api;
-use crate::url::{self as ik_url, Signing, Source, UrlRequest};
-use crate::{phash, signature, webhook};
+use imagekit::api;
+use imagekit::url::{self as ik_url, Signing, Source, UrlRequest};
+use imagekit::{phash, signature, webhook};
 
 fn now_seconds() -> f64 {
     SystemTime::now()
