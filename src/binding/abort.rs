@@ -9,7 +9,7 @@ use napi::Result;
 use napi_derive::napi;
 use tokio_util::sync::CancellationToken;
 
-use super::js::{Js, Value};
+use super::ffi::{Js, Value};
 use super::shim;
 
 /// Internal: what `imagekit.js` calls when the signal aborts.

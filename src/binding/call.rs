@@ -10,11 +10,11 @@ use napi::bindgen_prelude::Env;
 use napi::{Result, ValueType};
 
 use super::host::Node;
-use super::js::{Js, Value};
+use super::ffi::{Js, Value};
 use super::methods::SharedClient;
 use super::outcome::{error_value, pending, result, throw_invalid};
 use super::{abort, logging, panic_probe, shim, upload_stream};
-use imagekit::api::{self, Endpoint, Failure, Invalid, Thrown};
+use imagekit::api::{self, Operation, Failure, Invalid, Thrown};
 use imagekit::http::Client;
 use imagekit::log::Log;
 
@@ -28,13 +28,13 @@ pub struct Invocation<'a> {
     pub callback: Value,
 }
 
-/// Calls `endpoint` as invoked. Returns the call's promise, or undefined in callback mode.
+/// Calls `operation` as invoked. Returns the call's promise, or undefined in callback mode.
 ///
 /// The call settles exactly once: whatever goes wrong after it is sent (an answer that
 /// cannot become a JavaScript value, a panic while sending or settling) becomes its
 /// error, and an exception the callback throws becomes an unhandled rejection, as it is
 /// when v6 calls the callback from a promise reaction.
-pub fn run(env: &Env, pool: &SharedClient, endpoint: &Endpoint, call: Invocation) -> Result<Value> {
+pub fn run(env: &Env, pool: &SharedClient, operation: &Operation, call: Invocation) -> Result<Value> {
     panic_probe::at(panic_probe::Stage::Export);
     let Invocation {
         options,
@@ -48,7 +48,7 @@ pub fn run(env: &Env, pool: &SharedClient, endpoint: &Endpoint, call: Invocation
         Ok(mode) => mode.then_some(callback),
         Err(invalid) => return Err(throw_invalid(js, invalid)),
     };
-    let request = match api::request(&node, endpoint, options, args) {
+    let request = match api::request(&node, operation, options, args) {
         Ok(request) => request,
         Err(invalid) => return refuse(env, callback, invalid),
     };
@@ -111,7 +111,7 @@ pub fn run(env: &Env, pool: &SharedClient, endpoint: &Endpoint, call: Invocation
     };
     let callback = Persistent::optional(js, callback)?;
     let returns_promise = callback.is_none();
-    let repeat = endpoint.repeat;
+    let repeat = operation.repeat;
     let future = async move {
         // On the heap: the sending state machine is large, and is moved several times on
         // its way to the runtime.

@@ -9,13 +9,12 @@ use napi::{Result, ValueType};
 use napi_derive::napi;
 
 use super::host::Node;
-use super::js::{Js, Value};
+use super::ffi::{Js, Value};
 use super::outcome::{pending, throw_invalid};
 use super::shim;
 use super::url_wire::{Reader, Scratch, WireError};
-use imagekit::api;
+use imagekit::api::{self, sync_methods};
 use imagekit::url::{self as ik_url, Signing, Source, UrlRequest};
-use imagekit::{phash, signature, webhook};
 
 fn now_seconds() -> f64 {
     SystemTime::now()
@@ -120,7 +119,7 @@ impl ImageKit {
             ValueType::Object | ValueType::Function => js.get(options, c"privateKey")?,
             _ => js.undefined()?,
         };
-        let parameters = signature::authentication_parameters(
+        let parameters = sync_methods::authentication_parameters(
             &Node::new(js),
             key,
             Value::of(&token),
@@ -157,7 +156,7 @@ fn own_properties(js: Js, instance: Value, options: Value) -> Result<()> {
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn p_hash_distance(env: Env, first: Unknown, second: Unknown) -> Result<Value> {
     let js = Js::of(&env);
-    let distance = phash::distance_between(&Node::new(js), Value::of(&first), Value::of(&second))
+    let distance = sync_methods::distance_between(&Node::new(js), Value::of(&first), Value::of(&second))
         .map_err(|_| pending(js))?;
     match distance {
         Ok(distance) => js.number(f64::from(distance)),
@@ -179,7 +178,7 @@ pub fn verify_webhook_event(
     secret: Unknown,
 ) -> Result<Value> {
     let js = Js::of(&env);
-    let (timestamp, body) = webhook::verify_event(
+    let (timestamp, body) = sync_methods::verify_event(
         &Node::new(js),
         Value::of(&payload),
         Value::of(&signature_header),

@@ -7,10 +7,10 @@ use std::ffi::CStr;
 use bytes::Bytes;
 use napi::ValueType;
 
-use super::js::{Js, Value};
+use super::ffi::{Js, Value};
 use super::node_errors;
 use super::upload_stream::{self, PendingSource};
-use imagekit::api::{Exception, Host, HostResult, Kind};
+use imagekit::js::{Exception, Host, HostResult, Kind};
 use imagekit::upload_source::SourceBody;
 
 /// The values of one call, and the stream it uploads from, if any.

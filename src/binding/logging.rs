@@ -9,7 +9,7 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
 
 use super::host::Node;
-use super::js::Value;
+use super::ffi::Value;
 use super::shim;
 use imagekit::api::{self, Invalid};
 use imagekit::log::{Level, Log, Record};

@@ -1,5 +1,5 @@
 //! The media and upload API methods of the class: each converts nothing and names no
-//! route; it hands its arguments to the endpoint the core declares under its name.
+//! route; it hands its arguments to the operation the core declares under its name.
 //!
 //! The typings are v6's declarations, word for word, so code that compiled against v6
 //! compiles here: each `ts_type` holds the Promise overload and, after a line break, the
@@ -16,7 +16,7 @@ use napi_derive::napi;
 
 use super::call::{self, Invocation};
 use super::class::ImageKit;
-use super::js::{Js, Value};
+use super::ffi::Value;
 use imagekit::api;
 use imagekit::http::Client;
 
@@ -24,28 +24,12 @@ use imagekit::http::Client;
 /// (`withOptions` makes instances that share it.)
 pub type SharedClient = OnceLock<std::result::Result<Arc<Client>, String>>;
 
-impl ImageKit {
-    fn call(
-        &self,
-        env: &Env,
-        name: &str,
-        endpoint: Option<&'static api::Endpoint>,
-        call: Invocation,
-    ) -> Result<Value> {
-        let js = Js::of(env);
-        let Some(endpoint) = endpoint else {
-            return Err(js.throw_error(&format!("no endpoint is declared for {name}")));
-        };
-        call::run(env, &self.client, endpoint, call)
-    }
-}
-
 /// Internal: each API method's name and its number of arguments before the callback.
 #[napi(skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn api_methods() -> HashMap<String, u32> {
-    api::endpoints()
-        .map(|endpoint| (endpoint.name.to_owned(), endpoint.arity as u32))
+    api::operations()
+        .map(|operation| (operation.name.to_owned(), operation.arity as u32))
         .collect()
 }
 
@@ -70,16 +54,15 @@ macro_rules! api_methods {
                     $($arg: Unknown,)*
                     callback: Unknown,
                 ) -> Result<Value> {
-                    // Looked up by name once, not on every call.
-                    static ENDPOINT: OnceLock<Option<&'static api::Endpoint>> = OnceLock::new();
-                    let endpoint = *ENDPOINT.get_or_init(|| api::endpoint($js));
+                    // Bound while compiling: a name no operation declares fails the build.
+                    const OPERATION: &api::Operation = api::declared($js);
                     let call = Invocation {
                         options: Value::of(&options),
                         signal: Value::of(&signal),
                         args: &[$(Value::of(&$arg)),*],
                         callback: Value::of(&callback),
                     };
-                    self.call(&env, $js, endpoint, call)
+                    call::run(&env, &self.client, OPERATION, call)
                 }
             )*
         }

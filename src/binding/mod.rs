@@ -1,12 +1,12 @@
 //! The N-API layer: converts JavaScript values with JavaScript's rules and calls the core.
-//! `js` holds all of its raw N-API access.
+//! `ffi` holds all of its raw N-API access.
 
 mod abort;
 mod account_types;
 mod call;
 mod host;
 mod class;
-mod js;
+mod ffi;
 mod logging;
 mod media_types;
 mod methods;

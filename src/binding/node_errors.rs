@@ -3,7 +3,7 @@
 
 use napi::{Result, ValueType};
 
-use super::js::{Js, Value};
+use super::ffi::{Js, Value};
 
 /// Node's description of a received value (`determineSpecificType`).
 pub fn describe(js: Js, value: Value) -> Result<String> {
@@ -47,7 +47,7 @@ pub fn describe(js: Js, value: Value) -> Result<String> {
             if n == 0.0 && n.is_sign_negative() {
                 "-0".to_owned()
             } else {
-                imagekit::js::number_to_string(n)
+                imagekit::ecma::number_to_string(n)
             }
         }
         _ => js.string_of(value)?,

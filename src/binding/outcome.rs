@@ -3,7 +3,7 @@
 
 use napi::{Result, ValueType};
 
-use super::js::{Js, Value};
+use super::ffi::{Js, Value};
 use imagekit::api::{Failure, Invalid, Thrown};
 use imagekit::errors::ErrorMessage;
 use imagekit::http::ApiResponse;

@@ -9,7 +9,7 @@ use napi::bindgen_prelude::{Env, Unknown};
 use napi::{sys, Result};
 use napi_derive::napi;
 
-use super::js::{Js, Value};
+use super::ffi::{Js, Value};
 
 /// References kept for the life of the environment.
 #[derive(Clone, Copy)]

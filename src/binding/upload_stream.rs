@@ -14,7 +14,7 @@ use napi::bindgen_prelude::Uint8Array;
 use napi::Result;
 use napi_derive::napi;
 
-use super::js::{Js, Value};
+use super::ffi::{Js, Value};
 use super::shim;
 use imagekit::upload_source::{self, SourceBody, SourceWriter};
 

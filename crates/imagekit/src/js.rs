@@ -1,65 +1,79 @@
-//! The few ECMAScript conversions v6's results depend on, done the way JavaScript does them.
+//! JavaScript's semantics as v6's checks and results depend on them: the [`Host`] trait,
+//! through which the API layer reads JavaScript values (the binding implements it over
+//! Node's values, the tests over a small model), and the few ECMAScript conversions done
+//! the way JavaScript does them. Nothing else in the core knows what a JavaScript value is.
 
-/// `String(number)`.
-pub fn number_to_string(n: f64) -> String {
-    let mut buffer = ryu_js::Buffer::new();
-    buffer.format(n).to_owned()
+use std::ffi::CStr;
+
+use crate::upload_source::SourceBody;
+
+/// `typeof`, with `null` apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Undefined,
+    Null,
+    Boolean,
+    Number,
+    String,
+    Symbol,
+    BigInt,
+    Object,
+    Function,
 }
 
-/// ECMAScript `StrWhiteSpaceChar`: what `parseInt` skips before the digits.
-pub fn is_js_whitespace(c: char) -> bool {
-    matches!(
-        c,
-        '\u{9}' | '\u{a}' | '\u{b}' | '\u{c}' | '\u{d}' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
-    )
-}
+/// The host has a JavaScript exception pending: a getter or a `toString` threw, or a
+/// host call failed (the host turns such a failure into an exception).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exception;
 
-/// `parseInt(s, 10)`: NaN when no digit follows the optional sign.
-pub fn parse_int(s: &str) -> f64 {
-    let s = s.trim_start_matches(is_js_whitespace);
-    let (negative, rest) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 {
-        return f64::NAN;
-    }
-    let magnitude: f64 = rest[..digits].parse().unwrap_or(f64::NAN);
-    if negative {
-        -magnitude
-    } else {
-        magnitude
-    }
-}
+pub type HostResult<T> = std::result::Result<T, Exception>;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// JavaScript values as v6's checks and conversions see them.
+pub trait Host {
+    type Value: Copy;
 
-    #[test]
-    fn parse_int_follows_javascript() {
-        assert_eq!(parse_int("  42px"), 42.0);
-        assert_eq!(parse_int("\u{feff}-7"), -7.0);
-        assert_eq!(parse_int("1e+21"), 1.0);
-        assert!(parse_int("abc").is_nan());
-        assert!(parse_int("-").is_nan());
-        assert_eq!(parse_int(&format!("1{}", "0".repeat(400))), f64::INFINITY);
-    }
-
-    #[test]
-    fn numbers_print_like_javascript() {
-        assert_eq!(number_to_string(1764000300.0), "1764000300");
-        assert_eq!(number_to_string(1e21), "1e+21");
-        assert_eq!(number_to_string(f64::INFINITY), "Infinity");
-        assert_eq!(number_to_string(-0.0), "0");
-    }
+    fn kind(&self, value: Self::Value) -> HostResult<Kind>;
+    /// `!!value`.
+    fn truthy(&self, value: Self::Value) -> HostResult<bool>;
+    /// `value[name]`, getters and prototypes included; a primitive is boxed. Never called
+    /// for null or undefined.
+    fn get(&self, value: Self::Value, name: &CStr) -> HostResult<Self::Value>;
+    /// `value[key]` for a key value from [`Host::keys`].
+    fn get_key(&self, value: Self::Value, key: Self::Value) -> HostResult<Self::Value>;
+    /// Whether `name` is an own property.
+    fn has_own(&self, value: Self::Value, name: &CStr) -> HostResult<bool>;
+    /// The contents of a string value.
+    fn text(&self, value: Self::Value) -> HostResult<String>;
+    /// ECMAScript `ToString` (what template literals apply; throws for a Symbol).
+    fn to_string(&self, value: Self::Value) -> HostResult<String>;
+    /// `String(value)` (describes a Symbol instead of throwing).
+    fn string_of(&self, value: Self::Value) -> HostResult<String>;
+    fn number(&self, value: Self::Value) -> HostResult<f64>;
+    fn boolean(&self, value: bool) -> HostResult<Self::Value>;
+    fn undefined(&self) -> HostResult<Self::Value>;
+    fn new_string(&self, value: &str) -> HostResult<Self::Value>;
+    fn new_number(&self, value: f64) -> HostResult<Self::Value>;
+    fn is_array(&self, value: Self::Value) -> HostResult<bool>;
+    /// An array's elements, holes as undefined.
+    fn elements(&self, value: Self::Value) -> HostResult<Vec<Self::Value>>;
+    /// Own enumerable string keys (`Object.keys`), or with `inherited` the keys `for…in`
+    /// visits.
+    fn keys(&self, value: Self::Value, inherited: bool) -> HostResult<Vec<Self::Value>>;
+    /// An array, or an object whose prototype is null or has a null prototype: what
+    /// axios's form serialiser walks into.
+    fn is_plain(&self, value: Self::Value) -> HostResult<bool>;
+    /// `value.toISOString()` for a Date.
+    fn date_iso(&self, value: Self::Value) -> HostResult<Option<String>>;
+    /// `JSON.stringify(value)`; None where JavaScript gives undefined.
+    fn stringify(&self, value: Self::Value) -> HostResult<Option<String>>;
+    /// `JSON.stringify` of an object with these properties, in this order.
+    fn stringify_fields(&self, fields: &[(&CStr, Self::Value)]) -> HostResult<String>;
+    /// The bytes of any ArrayBuffer view or ArrayBuffer, copied.
+    fn view_bytes(&self, value: Self::Value) -> HostResult<Option<Vec<u8>>>;
+    /// How Node's errors describe a value they received (`determineSpecificType`).
+    fn describe(&self, value: Self::Value) -> HostResult<String>;
+    /// A Uint8Array's bytes (a Buffer's among them), shared rather than copied.
+    fn bytes(&self, value: Self::Value) -> HostResult<Option<bytes::Bytes>>;
+    /// The body a readable stream is uploaded as; reading starts once the request is sent.
+    fn stream(&self, value: Self::Value) -> HostResult<SourceBody>;
 }

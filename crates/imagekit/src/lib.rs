@@ -1,6 +1,7 @@
 //! ImageKit.io's client in Rust, the core of the `imagekit` Node.js SDK's native addon.
 
 pub mod api;
+pub mod ecma;
 pub mod errors;
 pub mod http;
 pub mod js;

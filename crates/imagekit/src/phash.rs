@@ -1,28 +1,6 @@
 //! `pHashDistance`: the Hamming distance between two perceptual hashes written in hex.
 
-use crate::api::{Host, HostResult};
 use crate::errors::ErrorMessage;
-
-/// v6's `pHashDistance(first, second)` on JavaScript values: the distance, or the message
-/// of the `Error` it returns (not throws). A missing value is a falsy one; the first is
-/// checked for hex before the second is converted.
-pub fn distance_between<H: Host>(
-    host: &H,
-    first: H::Value,
-    second: H::Value,
-) -> HostResult<Result<u32, String>> {
-    let result = if !host.truthy(first)? || !host.truthy(second)? {
-        distance(None, None)
-    } else {
-        let first = host.to_string(first)?;
-        if is_hex(&first) {
-            distance(Some(&first), Some(&host.to_string(second)?))
-        } else {
-            Err(&crate::errors::INVALID_PHASH_VALUE)
-        }
-    };
-    Ok(result.map_err(|message| format!("{}: {}", message.message, message.help)))
-}
 
 /// Distance in bits, or v6's error for missing, non-hex or unequal-length input.
 /// `None` stands for a value that is missing (falsy in JavaScript).
@@ -61,30 +39,6 @@ fn hex_value(digit: u8) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn javascript_values_as_v6_reads_them() {
-        use crate::api::model::{Model, V};
-        let model = Model::default();
-        let (a, b) = (
-            model.put(V::str("f06830ca9f1e3e90")),
-            model.put(V::str("f06830ca9f1e3e91")),
-        );
-        assert_eq!(distance_between(&model, a, b).unwrap(), Ok(1));
-        let missing = model.put(V::Null);
-        assert_eq!(
-            distance_between(&model, a, missing).unwrap(),
-            Err("Missing pHash value: Please pass two pHash values".to_owned())
-        );
-        let not_hex = model.put(V::str("xyz"));
-        assert_eq!(
-            distance_between(&model, not_hex, b).unwrap(),
-            Err(
-                "Invalid pHash value: Both pHash strings must be valid hexadecimal numbers"
-                    .to_owned()
-            )
-        );
-    }
 
     #[test]
     fn counts_differing_bits() {

@@ -3,74 +3,8 @@
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-use crate::api::{invalid_arg_type, Host, Kind, Validated};
 
 type HmacSha1 = Hmac<Sha1>;
-
-/// What `crypto.createHmac` takes as a key, in its error's words.
-const HMAC_KEY_TYPES: &str =
-    "of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey";
-
-/// Lifetime of client-upload authentication parameters when no expiry is given.
-const DEFAULT_AUTH_EXPIRY_SECONDS: f64 = 30.0 * 60.0;
-
-/// Key bytes for an HMAC, with Node's TypeError for values `crypto` refuses.
-pub fn hmac_key<H: Host>(host: &H, value: H::Value) -> Validated<Vec<u8>> {
-    if host.kind(value)? == Kind::String {
-        return Ok(host.text(value)?.into_bytes());
-    }
-    match host.view_bytes(value)? {
-        Some(bytes) => Ok(bytes),
-        None => Err(invalid_arg_type(host, "key", HMAC_KEY_TYPES, value)),
-    }
-}
-
-/// Client-upload authentication parameters: the token and expiry given (when truthy),
-/// else a random UUID and now plus 30 minutes, and their signature. Without a private key
-/// v6 signs nothing and falls back to `""` and `0`.
-pub struct AuthenticationParameters<V> {
-    pub token: V,
-    pub expire: V,
-    pub signature: String,
-}
-
-/// v6's `getAuthenticationParameters(token, expire)` for a string or numeric `token` and
-/// `expire` (`imagekit.js` takes any other input through v6's own steps in JavaScript, so
-/// `token + expire` is concatenation here).
-pub fn authentication_parameters<H: Host>(
-    host: &H,
-    private_key: H::Value,
-    token: H::Value,
-    expire: H::Value,
-    now_seconds: f64,
-) -> Validated<AuthenticationParameters<H::Value>> {
-    let signing = host.truthy(private_key)?;
-    let token = if host.truthy(token)? {
-        token
-    } else if signing {
-        host.new_string(&uuid::Uuid::new_v4().to_string())?
-    } else {
-        host.new_string("")?
-    };
-    let expire = if host.truthy(expire)? {
-        expire
-    } else if signing {
-        host.new_number(now_seconds + DEFAULT_AUTH_EXPIRY_SECONDS)?
-    } else {
-        host.new_number(0.0)?
-    };
-    let signature = if signing {
-        let message = format!("{}{}", host.to_string(token)?, host.to_string(expire)?);
-        authentication_signature(&hmac_key(host, private_key)?, &message)
-    } else {
-        String::new()
-    };
-    Ok(AuthenticationParameters {
-        token,
-        expire,
-        signature,
-    })
-}
 
 pub fn hmac_sha1_hex(key: &[u8], message: &[u8]) -> String {
     let mut mac = HmacSha1::new_from_slice(key).expect("HMAC takes keys of any length");
@@ -150,28 +84,6 @@ mod tests {
     fn non_ascii_is_encoded_before_signing() {
         assert_eq!(encode_string_if_required("ä b?c?d"), "%C3%A4%20b?c");
         assert_eq!(encode_string_if_required("plain?x"), "plain?x");
-    }
-
-    #[test]
-    fn authentication_parameters_sign_token_and_expiry_with_the_key() {
-        use crate::api::model::{Model, V};
-        let model = Model::default();
-        let (key, token, expire) = (
-            model.put(V::str("private_key_test")),
-            model.put(V::str("your_token")),
-            model.put(V::Number(1582269249.0)),
-        );
-        let signed = authentication_parameters(&model, key, token, expire, 0.0).unwrap();
-        assert_eq!(signed.signature, "e71bcd6031016b060d349d212e23e85c791decdd");
-        assert_eq!((signed.token, signed.expire), (token, expire));
-        let (no_key, none) = (model.put(V::str("")), model.put(V::Undefined));
-        let unsigned = authentication_parameters(&model, no_key, none, none, 0.0).unwrap();
-        assert_eq!(unsigned.signature, "");
-        assert_eq!(model.to_string(unsigned.token).unwrap(), "");
-        assert_eq!(model.number(unsigned.expire).unwrap(), 0.0);
-        let fresh = authentication_parameters(&model, key, none, none, 100.0).unwrap();
-        assert_eq!(model.number(fresh.expire).unwrap(), 1900.0);
-        assert_eq!(model.to_string(fresh.token).unwrap().len(), 36);
     }
 
     #[test]

@@ -197,7 +197,7 @@ fn expiry_timestamp(expire_seconds: f64, now_seconds: f64) -> String {
     if expire_seconds == 0.0 || expire_seconds.is_nan() {
         return DEFAULT_TIMESTAMP.to_owned();
     }
-    crate::js::number_to_string(now_seconds + expire_seconds)
+    crate::ecma::number_to_string(now_seconds + expire_seconds)
 }
 
 /// `path.posix.join`: joins the non-empty parts with `/` and normalises the result

@@ -3,57 +3,9 @@
 
 use subtle::ConstantTimeEq;
 
-use crate::api::{invalid_arg_type, Host, Invalid, Kind, Thrown, Validated};
 use crate::errors::{self, ErrorMessage};
-use crate::js;
-use crate::signature::{hmac_key, hmac_sha256_hex};
-
-/// What `Buffer.from` takes, in its error's words.
-const PAYLOAD_TYPES: &str =
-    "of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object";
-
-/// v6's `verifyWebhookEvent(payload, signature, secret)` on JavaScript values, in v6's
-/// order (the header's type, the payload, the header's fields, the secret, the
-/// signature): the verified timestamp and the body to parse as the event.
-pub fn verify_event<H: Host>(
-    host: &H,
-    payload: H::Value,
-    header: H::Value,
-    secret: H::Value,
-) -> Validated<(f64, String)> {
-    let header = match host.kind(header)? {
-        Kind::String => host.text(header)?,
-        kind @ (Kind::Undefined | Kind::Null) => {
-            let what = if kind == Kind::Null {
-                "null"
-            } else {
-                "undefined"
-            };
-            return Err(Invalid::Thrown(Thrown::type_error(format!(
-                "Cannot read properties of {what} (reading 'split')"
-            ))));
-        }
-        _ => {
-            return Err(Invalid::Thrown(Thrown::type_error(
-                "signature.split is not a function",
-            )))
-        }
-    };
-    let body = if host.kind(payload)? == Kind::String {
-        host.text(payload)?
-    } else {
-        match host.view_bytes(payload)? {
-            Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            None => return Err(invalid_arg_type(host, "first", PAYLOAD_TYPES, payload)),
-        }
-    };
-    let thrown = |message: &ErrorMessage| Invalid::Thrown(Thrown::error(message.message));
-    // v6 reads the header before it looks at the secret.
-    parse_header(&header).map_err(thrown)?;
-    let secret = hmac_key(host, secret)?;
-    let timestamp = verify(&body, &header, &secret).map_err(thrown)?;
-    Ok((timestamp, body))
-}
+use crate::ecma;
+use crate::signature::hmac_sha256_hex;
 
 /// The largest time value a JavaScript `Date` holds; v6 signs `NaN` past it.
 const MAX_DATE_MS: f64 = 8.64e15;
@@ -75,7 +27,7 @@ pub fn parse_header(header: &str) -> Result<SignatureHeader<'_>, &'static ErrorM
     let timestamp = item(header, "t")
         .flatten()
         .ok_or(&errors::VERIFY_WEBHOOK_EVENT_TIMESTAMP_MISSING)?;
-    let timestamp = js::parse_int(timestamp);
+    let timestamp = ecma::parse_int(timestamp);
     if timestamp.is_nan() || timestamp < 0.0 {
         return Err(&errors::VERIFY_WEBHOOK_EVENT_TIMESTAMP_INVALID);
     }
@@ -89,7 +41,7 @@ pub fn parse_header(header: &str) -> Result<SignatureHeader<'_>, &'static ErrorM
 pub fn verify(body: &str, header: &str, secret: &[u8]) -> Result<f64, &'static ErrorMessage> {
     let SignatureHeader { timestamp, v1 } = parse_header(header)?;
     let signed_time = if timestamp <= MAX_DATE_MS {
-        js::number_to_string(timestamp)
+        ecma::number_to_string(timestamp)
     } else {
         "NaN".to_owned()
     };
@@ -103,42 +55,6 @@ pub fn verify(body: &str, header: &str, secret: &[u8]) -> Result<f64, &'static E
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn events_from_javascript_values_in_v6s_order() {
-        use crate::api::model::{Model, V};
-        use crate::api::{Invalid, Thrown};
-        let model = Model::default();
-        let body = r#"{"type":"video.transformation.accepted"}"#;
-        let v1 =
-            crate::signature::hmac_sha256_hex(b"whsec", format!("1655788406333.{body}").as_bytes());
-        let header = model.put(V::Str(format!("t=1655788406333,v1={v1}")));
-        let (payload, secret) = (model.put(V::str(body)), model.put(V::str("whsec")));
-        assert_eq!(
-            verify_event(&model, payload, header, secret),
-            Ok((1655788406333.0, body.to_owned()))
-        );
-        let missing = model.put(V::Undefined);
-        assert_eq!(
-            verify_event(&model, payload, missing, secret),
-            Err(Invalid::Thrown(Thrown::type_error(
-                "Cannot read properties of undefined (reading 'split')"
-            )))
-        );
-        let number = model.put(V::Number(5.0));
-        assert!(matches!(
-            verify_event(&model, number, header, secret),
-            Err(Invalid::Thrown(Thrown {
-                code: Some("ERR_INVALID_ARG_TYPE"),
-                ..
-            }))
-        ));
-        let wrong = model.put(V::str("other"));
-        assert_eq!(
-            verify_event(&model, payload, header, wrong),
-            Err(Invalid::Thrown(Thrown::error("Incorrect signature")))
-        );
-    }
 
     fn header(t: &str, body: &str, secret: &str) -> String {
         format!(

@@ -1,6 +1,6 @@
 //! Bulk operations on files: deletion by ids, adding and removing tags and AI tags.
 
-use super::{check, field, Endpoint, Field, Method, Payload, Query, Read, Segment, Step, Test};
+use super::{check, field, Operation, Field, Method, Payload, Query, Read, Segment, Step, Test};
 use crate::errors;
 
 /// `(fileIds, tags)`: two non-empty arrays of strings.
@@ -13,8 +13,8 @@ const IDS_AND_TAGS: &[Step] = &[
 const TAGS: &[Field] = &[field(c"fileIds", 0), field(c"tags", 1)];
 const AI_TAGS: &[Field] = &[field(c"fileIds", 0), field(c"AITags", 1)];
 
-const fn tags(name: &'static str, route: &'static [Segment], body: &'static [Field]) -> Endpoint {
-    Endpoint::table(
+const fn tags(name: &'static str, route: &'static [Segment], body: &'static [Field]) -> Operation {
+    Operation::table(
         name,
         2,
         Method::Post,
@@ -26,8 +26,8 @@ const fn tags(name: &'static str, route: &'static [Segment], body: &'static [Fie
     .idempotent()
 }
 
-pub static ENDPOINTS: &[Endpoint] = &[
-    Endpoint::table(
+pub const OPERATIONS: &[Operation] = &[
+    Operation::table(
         "bulkDeleteFiles",
         1,
         Method::Post,

@@ -1,10 +1,10 @@
 //! The CDN cache: purging a URL and the status of a purge.
 
-use super::{check, field, Endpoint, Method, Payload, Query, Read, Segment, Step, Test};
+use super::{check, field, Operation, Method, Payload, Query, Read, Segment, Step, Test};
 use crate::errors;
 
-pub static ENDPOINTS: &[Endpoint] = &[
-    Endpoint::table(
+pub const OPERATIONS: &[Operation] = &[
+    Operation::table(
         "purgeCache",
         1,
         Method::Post,
@@ -16,7 +16,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Query::None,
         Payload::Json(&[field(c"url", 0)]),
     ),
-    Endpoint::by_id(
+    Operation::by_id(
         "getPurgeCacheStatus",
         Method::Get,
         &[

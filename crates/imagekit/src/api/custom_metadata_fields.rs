@@ -1,7 +1,7 @@
 //! Custom metadata fields: their definitions, listed, created, updated and deleted.
 
 use super::{
-    check, field, Endpoint, Field, FieldValue, Method, Payload, Query, Read, Segment, Step, Test,
+    check, field, Operation, Field, FieldValue, Method, Payload, Query, Read, Segment, Step, Test,
     When,
 };
 use crate::errors;
@@ -25,8 +25,8 @@ const fn if_truthy(name: &'static std::ffi::CStr, read: usize) -> Field {
     }
 }
 
-pub static ENDPOINTS: &[Endpoint] = &[
-    Endpoint::table(
+pub const OPERATIONS: &[Operation] = &[
+    Operation::table(
         "createCustomMetadataField",
         1,
         Method::Post,
@@ -43,7 +43,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Query::None,
         Payload::Json(&[field(c"name", 0), field(c"label", 1), field(c"schema", 2)]),
     ),
-    Endpoint::table(
+    Operation::table(
         "getCustomMetadataFields",
         1,
         Method::Get,
@@ -54,7 +54,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Query::Fields(&[field(c"includeDeleted", 0)]),
         Payload::None,
     ),
-    Endpoint::table(
+    Operation::table(
         "updateCustomMetadataField",
         2,
         Method::Patch,
@@ -70,7 +70,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Payload::Json(&[if_truthy(c"label", 1), if_truthy(c"schema", 2)]),
     )
     .idempotent(),
-    Endpoint::by_id("deleteCustomMetadataField", Method::Delete, FIELD_ID, FIELD),
+    Operation::by_id("deleteCustomMetadataField", Method::Delete, FIELD_ID, FIELD),
 ];
 
 #[cfg(test)]

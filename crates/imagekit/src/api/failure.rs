@@ -38,7 +38,7 @@ pub fn answer(result: Result<ApiResponse, TransportError>) -> Result<ApiResponse
             .headers
             .iter()
             .find(|(n, _)| n == name)
-            .map_or(f64::NAN, |(_, v)| crate::js::parse_int(v))
+            .map_or(f64::NAN, |(_, v)| crate::ecma::parse_int(v))
     };
     Err(Failure::RateLimited {
         limit: header("x-ratelimit-limit"),

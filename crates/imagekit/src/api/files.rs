@@ -1,7 +1,7 @@
 //! Files: listing and search, details, updates, deletion, copy, move and rename.
 
 use super::{
-    check, field, transfer, Endpoint, Field, FieldValue, Payload, Query, Read, Segment, Step, Test,
+    check, field, transfer, Operation, Field, FieldValue, Payload, Query, Read, Segment, Step, Test,
     When,
 };
 use crate::errors;
@@ -28,8 +28,8 @@ const fn update(name: &'static std::ffi::CStr, when: When) -> Field {
     }
 }
 
-pub static ENDPOINTS: &[Endpoint] = &[
-    Endpoint::table(
+pub const OPERATIONS: &[Operation] = &[
+    Operation::table(
         "listFiles",
         1,
         Method::Get,
@@ -41,8 +41,8 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Query::ListOptions(0),
         Payload::None,
     ),
-    Endpoint::by_id("getFileDetails", Method::Get, FILE_ID, DETAILS),
-    Endpoint::table(
+    Operation::by_id("getFileDetails", Method::Get, FILE_ID, DETAILS),
+    Operation::table(
         "updateFileDetails",
         2,
         Method::Patch,
@@ -64,7 +64,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         ]),
     )
     .idempotent(),
-    Endpoint::by_id(
+    Operation::by_id(
         "deleteFile",
         Method::Delete,
         FILE_ID,
@@ -87,7 +87,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         &errors::INVALID_SOURCE_FILE_PATH,
         move
     ),
-    Endpoint::table(
+    Operation::table(
         "renameFile",
         1,
         Method::Put,

@@ -1,11 +1,11 @@
 //! Folders and the bulk jobs that copy, move and rename them.
 
-use super::{check, field, transfer, Endpoint, Payload, Query, Read, Segment, Step, Test};
+use super::{check, field, transfer, Operation, Payload, Query, Read, Segment, Step, Test};
 use crate::errors;
 use crate::http::Method;
 
-pub static ENDPOINTS: &[Endpoint] = &[
-    Endpoint::table(
+pub const OPERATIONS: &[Operation] = &[
+    Operation::table(
         "createFolder",
         1,
         Method::Post,
@@ -19,7 +19,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Query::None,
         Payload::Json(&[field(c"folderName", 0), field(c"parentFolderPath", 1)]),
     ),
-    Endpoint::table(
+    Operation::table(
         "deleteFolder",
         1,
         Method::Delete,
@@ -46,7 +46,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         move
     ),
     // Not in v6: its options are read as `(options || {})`, and sent as written.
-    Endpoint::table(
+    Operation::table(
         "renameFolder",
         1,
         Method::Post,
@@ -63,7 +63,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Query::None,
         Payload::Whole(0),
     ),
-    Endpoint::by_id(
+    Operation::by_id(
         "getBulkJobStatus",
         Method::Get,
         &[

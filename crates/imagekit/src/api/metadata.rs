@@ -1,11 +1,12 @@
 //! File metadata (dimensions, EXIF, pHash...) of a stored file, or of any remote image.
 
-use super::{api_url, is_string, Build, Endpoint, Host, Invalid, Repeat, Thrown, Validated};
+use super::{api_url, is_string, Build, Operation, Invalid, Repeat, Thrown, Validated};
+use crate::js::{Host};
 use crate::errors;
 use crate::http::{ApiRequest, Body, Method};
 use crate::media;
 
-pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
+pub const OPERATIONS: &[Operation] = &[Operation {
     name: "getFileMetadata",
     arity: 1,
     build: Build::FileMetadata,
@@ -24,7 +25,7 @@ pub fn request<H: Host>(host: &H, options: H::Value, target: H::Value) -> Valida
         )));
     }
     let text = host.text(target)?;
-    if text.trim_matches(crate::js::is_js_whitespace).is_empty() {
+    if text.trim_matches(crate::ecma::is_js_whitespace).is_empty() {
         return Err(Invalid::Argument(&errors::FILE_ID_OR_URL_MISSING));
     }
     let url = if text.starts_with("http") {

@@ -1,10 +1,11 @@
-//! ImageKit's API as data: every endpoint the SDK calls, declared once in the module of
+//! ImageKit's API as data: every operation the SDK calls, declared once in the module of
 //! its resource, with v6's argument checks in v6's order and v6's messages.
 //!
-//! An endpoint reads its arguments through [`Host`], the JavaScript semantics v6's checks
-//! depend on (truthiness, `typeof`, `String()`, property reads, `JSON.stringify`). The
-//! N-API layer implements it once over Node's values; the tests here implement it over a
-//! small value model, so each endpoint's request is checked without Node.
+//! An operation reads its arguments through [`Host`], the JavaScript semantics v6's checks
+//! depend on (truthiness, `typeof`, `String()`, property reads, `JSON.stringify`), declared
+//! in [`crate::js`]. The N-API layer implements it once over Node's values; the tests here
+//! implement it over a small value model, so each operation's request is checked without
+//! Node.
 
 use std::ffi::CStr;
 
@@ -12,7 +13,7 @@ use crate::errors::ErrorMessage;
 use crate::http::{ApiRequest, Body, Method};
 use crate::media;
 pub use crate::http::retry::Repeat;
-use crate::upload_source::SourceBody;
+use crate::js::{Exception, Host, HostResult, Kind};
 
 pub mod bulk;
 pub mod cache;
@@ -26,6 +27,7 @@ pub mod options;
 pub mod origins;
 mod params;
 pub mod policy;
+pub mod sync_methods;
 pub mod saved_extensions;
 pub mod upload;
 pub mod url_endpoints;
@@ -39,77 +41,6 @@ pub use failure::{answer, Failure};
 
 pub const DEFAULT_API_ENDPOINT: &str = "https://api.imagekit.io";
 pub const DEFAULT_UPLOAD_ENDPOINT: &str = "https://upload.imagekit.io/api/v1/files/upload";
-
-/// `typeof`, with `null` apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Undefined,
-    Null,
-    Boolean,
-    Number,
-    String,
-    Symbol,
-    BigInt,
-    Object,
-    Function,
-}
-
-/// The host has a JavaScript exception pending: a getter or a `toString` threw, or a
-/// host call failed (the host turns such a failure into an exception).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Exception;
-
-pub type HostResult<T> = std::result::Result<T, Exception>;
-
-/// JavaScript values as v6's checks and conversions see them.
-pub trait Host {
-    type Value: Copy;
-
-    fn kind(&self, value: Self::Value) -> HostResult<Kind>;
-    /// `!!value`.
-    fn truthy(&self, value: Self::Value) -> HostResult<bool>;
-    /// `value[name]`, getters and prototypes included; a primitive is boxed. Never called
-    /// for null or undefined.
-    fn get(&self, value: Self::Value, name: &CStr) -> HostResult<Self::Value>;
-    /// `value[key]` for a key value from [`Host::keys`].
-    fn get_key(&self, value: Self::Value, key: Self::Value) -> HostResult<Self::Value>;
-    /// Whether `name` is an own property.
-    fn has_own(&self, value: Self::Value, name: &CStr) -> HostResult<bool>;
-    /// The contents of a string value.
-    fn text(&self, value: Self::Value) -> HostResult<String>;
-    /// ECMAScript `ToString` (what template literals apply; throws for a Symbol).
-    fn to_string(&self, value: Self::Value) -> HostResult<String>;
-    /// `String(value)` (describes a Symbol instead of throwing).
-    fn string_of(&self, value: Self::Value) -> HostResult<String>;
-    fn number(&self, value: Self::Value) -> HostResult<f64>;
-    fn boolean(&self, value: bool) -> HostResult<Self::Value>;
-    fn undefined(&self) -> HostResult<Self::Value>;
-    fn new_string(&self, value: &str) -> HostResult<Self::Value>;
-    fn new_number(&self, value: f64) -> HostResult<Self::Value>;
-    fn is_array(&self, value: Self::Value) -> HostResult<bool>;
-    /// An array's elements, holes as undefined.
-    fn elements(&self, value: Self::Value) -> HostResult<Vec<Self::Value>>;
-    /// Own enumerable string keys (`Object.keys`), or with `inherited` the keys `for…in`
-    /// visits.
-    fn keys(&self, value: Self::Value, inherited: bool) -> HostResult<Vec<Self::Value>>;
-    /// An array, or an object whose prototype is null or has a null prototype: what
-    /// axios's form serialiser walks into.
-    fn is_plain(&self, value: Self::Value) -> HostResult<bool>;
-    /// `value.toISOString()` for a Date.
-    fn date_iso(&self, value: Self::Value) -> HostResult<Option<String>>;
-    /// `JSON.stringify(value)`; None where JavaScript gives undefined.
-    fn stringify(&self, value: Self::Value) -> HostResult<Option<String>>;
-    /// `JSON.stringify` of an object with these properties, in this order.
-    fn stringify_fields(&self, fields: &[(&CStr, Self::Value)]) -> HostResult<String>;
-    /// The bytes of any ArrayBuffer view or ArrayBuffer, copied.
-    fn view_bytes(&self, value: Self::Value) -> HostResult<Option<Vec<u8>>>;
-    /// How Node's errors describe a value they received (`determineSpecificType`).
-    fn describe(&self, value: Self::Value) -> HostResult<String>;
-    /// A Uint8Array's bytes (a Buffer's among them), shared rather than copied.
-    fn bytes(&self, value: Self::Value) -> HostResult<Option<bytes::Bytes>>;
-    /// The body a readable stream is uploaded as; reading starts once the request is sent.
-    fn stream(&self, value: Self::Value) -> HostResult<SourceBody>;
-}
 
 /// A JavaScript error v6 throws or reports for an argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,7 +180,7 @@ pub enum Test {
     CalendarDate,
 }
 
-/// One step of an endpoint's argument handling, in v6's order.
+/// One step of an operation's argument handling, in v6's order.
 #[derive(Debug, Clone, Copy)]
 pub enum Step {
     /// Reads a value; values are numbered in the order they are read.
@@ -349,7 +280,7 @@ pub enum Payload {
     Whole(usize),
 }
 
-/// A media API endpoint described by a table.
+/// A media API operation described by a table.
 #[derive(Debug)]
 pub struct Table {
     pub method: Method,
@@ -360,7 +291,7 @@ pub struct Table {
     pub body: Payload,
 }
 
-/// How an endpoint builds its request.
+/// How an operation builds its request.
 #[derive(Debug)]
 pub enum Build {
     Table(Table),
@@ -372,7 +303,7 @@ pub enum Build {
 
 /// One method of the SDK and the request it makes.
 #[derive(Debug)]
-pub struct Endpoint {
+pub struct Operation {
     /// The method's name in JavaScript.
     pub name: &'static str,
     /// Arguments before the trailing callback.
@@ -382,8 +313,8 @@ pub struct Endpoint {
     pub repeat: Repeat,
 }
 
-impl Endpoint {
-    /// An endpoint described by a table.
+impl Operation {
+    /// An operation described by a table.
     pub const fn table(
         name: &'static str,
         arity: usize,
@@ -448,7 +379,7 @@ macro_rules! transfer {
     };
     (@ $name:literal, $route:literal, $source:literal, $invalid:expr,
         [$($read:expr)?], [$($check:expr)?], [$($field:expr)?]) => {
-        $crate::api::Endpoint::table(
+        $crate::api::Operation::table(
             $name,
             1,
             $crate::http::Method::Post,
@@ -476,7 +407,7 @@ macro_rules! transfer {
 }
 use transfer;
 
-/// The five endpoints of a resource of the account the newer API manages (saved
+/// The five operations of a resource of the account the newer API manages (saved
 /// extensions, named transformations, origins, URL endpoints): list, create, get, update
 /// and delete, under one route. Ids are required non-empty strings, checked first; the
 /// create and update options are objects, sent as written, after their required fields
@@ -492,14 +423,14 @@ macro_rules! resource {
         update: $update:literal $method:ident { $($update_field:literal: $update_test:ident => $update_error:expr),* $(,)? },
         delete: $delete:literal $(,)?
     ) => {{
-        use $crate::api::{check, require, Endpoint, Payload, Query, Read, Segment, Step, Test};
+        use $crate::api::{check, require, Operation, Payload, Query, Read, Segment, Step, Test};
         use $crate::http::Method;
         const ID: &[Step] = &[Step::Read(Read::arg(0)), check(0, Test::NonEmptyString, $id)];
         const ONE: &[Segment] = &[Segment::Literal(concat!($route, "/")), Segment::Id(0, $id)];
         const ALL: &[Segment] = &[Segment::Literal($route)];
         [
-            Endpoint::table($list, 0, Method::Get, &[], ALL, Query::None, Payload::None),
-            Endpoint::table(
+            Operation::table($list, 0, Method::Get, &[], ALL, Query::None, Payload::None),
+            Operation::table(
                 $create,
                 1,
                 Method::Post,
@@ -511,8 +442,8 @@ macro_rules! resource {
                 Query::None,
                 Payload::Whole(0),
             ),
-            Endpoint::by_id($get, Method::Get, ID, ONE),
-            Endpoint::table(
+            Operation::by_id($get, Method::Get, ID, ONE),
+            Operation::table(
                 $update,
                 2,
                 Method::$method,
@@ -528,48 +459,82 @@ macro_rules! resource {
                 Payload::Whole(1),
             )
             .idempotent(),
-            Endpoint::by_id($delete, Method::Delete, ID, ONE),
+            Operation::by_id($delete, Method::Delete, ID, ONE),
         ]
     }};
 }
 use resource;
 
-/// Every endpoint, by resource.
-pub fn endpoints() -> impl Iterator<Item = &'static Endpoint> {
-    [
-        upload::ENDPOINTS,
-        files::ENDPOINTS,
-        versions::ENDPOINTS,
-        metadata::ENDPOINTS,
-        bulk::ENDPOINTS,
-        cache::ENDPOINTS,
-        folders::ENDPOINTS,
-        custom_metadata_fields::ENDPOINTS,
-        saved_extensions::ENDPOINTS,
-        named_transformations::ENDPOINTS,
-        origins::ENDPOINTS,
-        url_endpoints::ENDPOINTS,
-        usage::ENDPOINTS,
-    ]
-    .into_iter()
-    .flatten()
+/// Every operation, by resource.
+pub const RESOURCES: &[&[Operation]] = &[
+    upload::OPERATIONS,
+    files::OPERATIONS,
+    versions::OPERATIONS,
+    metadata::OPERATIONS,
+    bulk::OPERATIONS,
+    cache::OPERATIONS,
+    folders::OPERATIONS,
+    custom_metadata_fields::OPERATIONS,
+    saved_extensions::OPERATIONS,
+    named_transformations::OPERATIONS,
+    origins::OPERATIONS,
+    url_endpoints::OPERATIONS,
+    usage::OPERATIONS,
+];
+
+/// Every operation.
+pub fn operations() -> impl Iterator<Item = &'static Operation> {
+    RESOURCES.iter().copied().flatten()
 }
 
-/// The endpoint a method name calls.
-pub fn endpoint(name: &str) -> Option<&'static Endpoint> {
-    endpoints().find(|endpoint| endpoint.name == name)
+/// The operation a method name calls.
+pub fn operation(name: &str) -> Option<&'static Operation> {
+    operations().find(|operation| operation.name == name)
 }
 
-/// The request `endpoint` makes for `args`, with the instance's `options` (v6 reads
+/// The operation named `name`, found while compiling: a method bound with
+/// `const OPERATION: &Operation = api::declared("...")` costs no lookup when it is called,
+/// and a name that no operation declares fails the build.
+pub const fn declared(name: &str) -> &'static Operation {
+    let mut resource = 0;
+    while resource < RESOURCES.len() {
+        let operations = RESOURCES[resource];
+        let mut i = 0;
+        while i < operations.len() {
+            if same(operations[i].name.as_bytes(), name.as_bytes()) {
+                return &operations[i];
+            }
+            i += 1;
+        }
+        resource += 1;
+    }
+    panic!("no operation is declared under this name")
+}
+
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The request `operation` makes for `args`, with the instance's `options` (v6 reads
 /// `apiEndpoint` and `uploadEndpoint` from them once the arguments have passed).
 pub fn request<H: Host>(
     host: &H,
-    endpoint: &Endpoint,
+    operation: &Operation,
     options: H::Value,
     args: &[H::Value],
 ) -> Validated<ApiRequest> {
     let arg = |i: usize| nth(args, i);
-    match &endpoint.build {
+    match &operation.build {
         Build::Table(table) => build_table(host, table, options, &arg),
         Build::Upload => upload::request(host, options, arg(0)?),
         Build::FileMetadata => metadata::request(host, options, arg(0)?),
@@ -650,7 +615,7 @@ fn build_table<H: Host>(
 fn nth<V: Copy>(values: &[V], i: usize) -> Validated<V> {
     values.get(i).copied().ok_or_else(|| {
         Invalid::Thrown(Thrown::error(format!(
-            "an endpoint declaration uses value {i}, which it does not have"
+            "an operation declaration uses value {i}, which it does not have"
         )))
     })
 }
@@ -856,7 +821,7 @@ mod tests {
 
     #[test]
     fn every_method_is_declared_once() {
-        let mut names: Vec<_> = endpoints().map(|e| e.name).collect();
+        let mut names: Vec<_> = operations().map(|e| e.name).collect();
         let count = names.len();
         names.sort_unstable();
         names.dedup();
@@ -866,7 +831,7 @@ mod tests {
 
     #[test]
     fn only_reads_and_state_setting_updates_may_be_repeated() {
-        let mut repeatable: Vec<_> = endpoints()
+        let mut repeatable: Vec<_> = operations()
             .filter(|e| e.repeat == Repeat::Idempotent)
             .filter(|e| !matches!(&e.build, Build::Table(t) if t.method == Method::Get))
             .map(|e| e.name)
@@ -895,7 +860,7 @@ mod tests {
             "purgeCache",
         ] {
             assert_eq!(
-                endpoint(once).map(|e| e.repeat),
+                operation(once).map(|e| e.repeat),
                 Some(Repeat::Once),
                 "{once}"
             );
@@ -904,8 +869,8 @@ mod tests {
 
     #[test]
     fn declarations_only_use_values_they_have() {
-        for endpoint in endpoints() {
-            let Build::Table(table) = &endpoint.build else {
+        for operation in operations() {
+            let Build::Table(table) = &operation.build else {
                 continue;
             };
             let mut read = 0;
@@ -913,9 +878,9 @@ mod tests {
                 match *step {
                     Step::Read(r) => {
                         assert!(
-                            r.arg < endpoint.arity,
+                            r.arg < operation.arity,
                             "{}: argument {}",
-                            endpoint.name,
+                            operation.name,
                             r.arg
                         );
                         read += 1;
@@ -924,23 +889,23 @@ mod tests {
                         assert!(
                             i < read,
                             "{}: checks value {i} before reading it",
-                            endpoint.name
+                            operation.name
                         );
                         if let Test::EitherTruthy(other) = test {
-                            assert!(other < read, "{}: value {other}", endpoint.name);
+                            assert!(other < read, "{}: value {other}", operation.name);
                         }
                     }
                     Step::Require { read: r, test, .. } => {
                         assert!(
-                            r.arg < endpoint.arity,
+                            r.arg < operation.arity,
                             "{}: argument {}",
-                            endpoint.name,
+                            operation.name,
                             r.arg
                         );
                         assert!(
                             !matches!(test, Test::EitherTruthy(_)),
                             "{}: a required field is tested alone",
-                            endpoint.name
+                            operation.name
                         );
                     }
                 }
@@ -973,7 +938,7 @@ mod tests {
                 used.push(i);
             }
             for i in used {
-                assert!(i < read, "{}: uses value {i} of {read}", endpoint.name);
+                assert!(i < read, "{}: uses value {i} of {read}", operation.name);
             }
         }
     }

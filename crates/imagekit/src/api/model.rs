@@ -1,4 +1,4 @@
-//! A small model of JavaScript values, enough to run every endpoint's checks and build its
+//! A small model of JavaScript values, enough to run every operation's checks and build its
 //! request in `cargo test`.
 
 use std::cell::RefCell;
@@ -6,7 +6,8 @@ use std::ffi::CStr;
 
 use bytes::Bytes;
 
-use super::{Exception, Host, HostResult, Kind, Validated};
+use super::{Validated};
+use crate::js::{Exception, Host, HostResult, Kind};
 use crate::http::{Body, Method};
 use crate::upload_source::{self, SourceBody};
 
@@ -76,9 +77,9 @@ impl Model {
 
     /// The request a method makes for these arguments: method, URL and JSON body.
     pub fn call<const N: usize>(&self, name: &str, args: [V; N]) -> Validated<Sent> {
-        let endpoint = super::endpoint(name).expect("a declared endpoint");
+        let operation = super::operation(name).expect("a declared operation");
         let args: Vec<usize> = args.into_iter().map(|v| self.put(v)).collect();
-        let request = super::request(self, endpoint, self.options(), &args)?;
+        let request = super::request(self, operation, self.options(), &args)?;
         Ok(Sent {
             method: request.method,
             url: request.url,
@@ -113,7 +114,7 @@ fn json(value: &V) -> Option<String> {
         V::Undefined | V::Function | V::Stream => return None,
         V::Null => "null".to_owned(),
         V::Bool(b) => b.to_string(),
-        V::Number(n) => crate::js::number_to_string(*n),
+        V::Number(n) => crate::ecma::number_to_string(*n),
         V::Str(s) => serde_json::to_string(s).ok()?,
         V::Array(items) => format!(
             "[{}]",
@@ -219,7 +220,7 @@ impl Host for Model {
             V::Undefined => "undefined".to_owned(),
             V::Null => "null".to_owned(),
             V::Bool(b) => b.to_string(),
-            V::Number(n) => crate::js::number_to_string(n),
+            V::Number(n) => crate::ecma::number_to_string(n),
             V::Str(s) => s,
             V::Array(items) => {
                 let mut parts = Vec::new();
@@ -323,7 +324,7 @@ impl Host for Model {
         Ok(match self.value(value)? {
             V::Undefined => "undefined".to_owned(),
             V::Null => "null".to_owned(),
-            V::Number(n) => format!("type number ({})", crate::js::number_to_string(n)),
+            V::Number(n) => format!("type number ({})", crate::ecma::number_to_string(n)),
             V::Bool(b) => format!("type boolean ({b})"),
             V::Str(s) => format!("type string ('{s}')"),
             V::Function => "function ".to_owned(),

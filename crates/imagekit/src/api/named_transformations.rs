@@ -1,10 +1,10 @@
 //! Named transformations: a transformation string under a name, applied by delivery
 //! URLs as `tr:n-<name>`.
 
-use super::{resource, Endpoint};
+use super::{resource, Operation};
 use crate::errors;
 
-pub static ENDPOINTS: &[Endpoint] = &resource! {
+pub const OPERATIONS: &[Operation] = &resource! {
     route: "named-transformations",
     id: &errors::NAMED_TRANSFORMATION_ID_MISSING,
     data: &errors::NAMED_TRANSFORMATION_DATA_MISSING,

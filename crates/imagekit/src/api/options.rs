@@ -4,7 +4,8 @@
 
 use std::ffi::CStr;
 
-use super::{Host, Invalid, Thrown, Validated, DEFAULT_UPLOAD_ENDPOINT};
+use super::{Invalid, Thrown, Validated, DEFAULT_UPLOAD_ENDPOINT};
+use crate::js::{Host};
 use crate::errors::{self, ErrorMessage};
 
 /// What the options start from.

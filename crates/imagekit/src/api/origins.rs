@@ -2,10 +2,10 @@
 //! (S3 and compatible buckets, Cloudinary backups, web folders and proxies, Google Cloud
 //! Storage, Azure Blob Storage, Akeneo PIM). An update replaces the whole origin.
 
-use super::{resource, Endpoint};
+use super::{resource, Operation};
 use crate::errors;
 
-pub static ENDPOINTS: &[Endpoint] = &resource! {
+pub const OPERATIONS: &[Operation] = &resource! {
     route: "accounts/origins",
     id: &errors::ORIGIN_ID_MISSING,
     data: &errors::ORIGIN_DATA_MISSING,

@@ -2,7 +2,8 @@
 //! visitor): own keys, null and undefined skipped, flat arrays as `key[]`, nested objects
 //! as `key[sub]`, dates as ISO strings.
 
-use super::{is_object, join, Host, HostResult, Invalid, Kind, Thrown, Validated};
+use super::{is_object, join, Invalid, Thrown, Validated};
+use crate::js::{Host, HostResult, Kind};
 
 /// Nesting deeper than this is refused rather than walked.
 const MAX_DEPTH: usize = 100;

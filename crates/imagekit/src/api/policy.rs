@@ -6,7 +6,8 @@
 use std::ffi::CStr;
 use std::time::Duration;
 
-use super::{is_object, Host, Invalid, Kind, Thrown, Validated};
+use super::{is_object, Invalid, Thrown, Validated};
+use crate::js::{Host, Kind};
 use crate::http::limits::{
     Policy, PoolSettings, DEFAULT_CONNECT_TIMEOUT, MAX_RETRIES_LIMIT,
 };

@@ -1,10 +1,10 @@
 //! Saved extensions: extension configurations (AI tasks, auto-tagging, background
 //! removal) stored under a name and referred to by id on upload or update.
 
-use super::{resource, Endpoint};
+use super::{resource, Operation};
 use crate::errors;
 
-pub static ENDPOINTS: &[Endpoint] = &resource! {
+pub const OPERATIONS: &[Operation] = &resource! {
     route: "saved-extensions",
     id: &errors::SAVED_EXTENSION_ID_MISSING,
     data: &errors::SAVED_EXTENSION_DATA_MISSING,

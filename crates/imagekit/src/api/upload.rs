@@ -5,15 +5,13 @@ use std::ffi::CStr;
 
 use bytes::Bytes;
 
-use super::{
-    is_object, is_string, join, option, prop, Build, Endpoint, Host, HostResult, Invalid, Kind,
-    Repeat, Thrown, Validated, DEFAULT_UPLOAD_ENDPOINT,
-};
+use super::{is_object, is_string, join, option, prop, Build, Operation, Invalid, Repeat, Thrown, Validated, DEFAULT_UPLOAD_ENDPOINT};
+use crate::js::{Host, HostResult, Kind};
 use crate::errors;
 use crate::http::{ApiRequest, Body, FileData, FormField, Method};
 use crate::media;
 
-pub static ENDPOINTS: &[Endpoint] = &[Endpoint {
+pub const OPERATIONS: &[Operation] = &[Operation {
     name: "upload",
     arity: 1,
     build: Build::Upload,
@@ -272,13 +270,13 @@ fn response_content_type<H: Host>(host: &H, file: H::Value) -> HostResult<Option
 #[cfg(test)]
 mod tests {
     use super::super::model::{Model, V};
-    use super::super::{endpoint, request, Invalid, Thrown};
+    use super::super::{operation, request, Invalid, Thrown};
     use crate::errors;
     use crate::http::{Body, FileData, FormField};
 
     fn fields(model: &Model, options: V) -> Result<Vec<FormField>, Invalid> {
         let args = [model.put(options)];
-        match request(model, endpoint("upload").unwrap(), model.options(), &args)?.body {
+        match request(model, operation("upload").unwrap(), model.options(), &args)?.body {
             Body::Multipart(fields) => Ok(fields),
             _ => panic!("an upload is a multipart form"),
         }

@@ -2,10 +2,10 @@
 //! tries in order and an optional rewriter of another CDN's URLs. An update replaces the
 //! whole endpoint.
 
-use super::{resource, Endpoint};
+use super::{resource, Operation};
 use crate::errors;
 
-pub static ENDPOINTS: &[Endpoint] = &resource! {
+pub const OPERATIONS: &[Operation] = &resource! {
     route: "accounts/url-endpoints",
     id: &errors::URL_ENDPOINT_ID_MISSING,
     data: &errors::URL_ENDPOINT_DATA_MISSING,

@@ -1,7 +1,7 @@
 //! The account's usage: billed totals over a range of days (`getUsage`, end date
 //! excluded) and the CDN's traffic analytics (`getUsageAnalytics`, both dates included).
 
-use super::{check, field, Endpoint, Method, Payload, Query, Read, Segment, Step, Test};
+use super::{check, field, Operation, Method, Payload, Query, Read, Segment, Step, Test};
 use crate::errors;
 
 /// `{ startDate, endDate }`, each a `YYYY-MM-DD` string, checked in that order.
@@ -14,8 +14,8 @@ const RANGE: &[Step] = &[
 
 const DATES: Query = Query::Fields(&[field(c"startDate", 0), field(c"endDate", 1)]);
 
-pub static ENDPOINTS: &[Endpoint] = &[
-    Endpoint::table(
+pub const OPERATIONS: &[Operation] = &[
+    Operation::table(
         "getUsage",
         1,
         Method::Get,
@@ -24,7 +24,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         DATES,
         Payload::None,
     ),
-    Endpoint::table(
+    Operation::table(
         "getUsageAnalytics",
         1,
         Method::Get,

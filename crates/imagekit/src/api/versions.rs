@@ -1,7 +1,7 @@
 //! File versions: the list, one version's details, deletion and restore.
 
 use super::files::FILE_ID;
-use super::{check, Endpoint, Method, Read, Segment, Step, Test};
+use super::{check, Operation, Method, Read, Segment, Step, Test};
 use crate::errors;
 
 /// `(options || {}).fileId` and `.versionId`, each required.
@@ -19,8 +19,8 @@ const VERSION: &[Segment] = &[
     Segment::Id(1, &errors::FILE_VERSION_ID_MISSING),
 ];
 
-pub static ENDPOINTS: &[Endpoint] = &[
-    Endpoint::by_id(
+pub const OPERATIONS: &[Operation] = &[
+    Operation::by_id(
         "getFileVersions",
         Method::Get,
         FILE_ID,
@@ -30,19 +30,19 @@ pub static ENDPOINTS: &[Endpoint] = &[
             Segment::Literal("/versions"),
         ],
     ),
-    Endpoint::by_id(
+    Operation::by_id(
         "getFileVersionDetails",
         Method::Get,
         FILE_AND_VERSION,
         VERSION,
     ),
-    Endpoint::by_id(
+    Operation::by_id(
         "deleteFileVersion",
         Method::Delete,
         FILE_AND_VERSION,
         VERSION,
     ),
-    Endpoint::by_id(
+    Operation::by_id(
         "restoreFileVersion",
         Method::Put,
         FILE_AND_VERSION,
