@@ -8,6 +8,7 @@ const EXAMPLES = [
   'url-and-signing.js',
   'media-flow.js',
   'account-settings.js',
+  'rust-client.js',
 ]
 
 async function runAll() {

@@ -54,14 +54,14 @@ pub const OPERATIONS: &[Operation] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, Sent, V};
+    use super::super::values::{Values, Sent, V};
     use super::super::Invalid;
     use crate::errors;
     use crate::http::Method;
 
     #[test]
     fn tags_go_to_their_route_under_their_name() {
-        let model = Model::default();
+        let model = Values::default();
         let ids = V::array([V::str("a"), V::str("b")]);
         let tags = V::array([V::str("t")]);
         assert_eq!(
@@ -101,7 +101,7 @@ mod tests {
 
     #[test]
     fn ids_and_tags_must_be_non_empty_string_arrays() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("bulkAddTags", [V::array([]), V::array([V::str("t")])]),
             Err(Invalid::Argument(&errors::INVALID_FILEIDS_VALUE))

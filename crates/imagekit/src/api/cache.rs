@@ -36,14 +36,14 @@ pub const OPERATIONS: &[Operation] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, Sent, V};
+    use super::super::values::{Values, Sent, V};
     use super::super::{Invalid, Thrown};
     use crate::errors;
     use crate::http::Method;
 
     #[test]
     fn purge_and_its_status() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model
                 .call("purgeCache", [V::str("https://ik.imagekit.io/demo/a.jpg")])
@@ -62,7 +62,7 @@ mod tests {
 
     #[test]
     fn a_missing_url_reads_its_length_as_v6_does() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("purgeCache", [V::str("")]),
             Err(Invalid::Argument(&errors::CACHE_PURGE_URL_MISSING))

@@ -75,7 +75,7 @@ pub const OPERATIONS: &[Operation] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, Sent, V};
+    use super::super::values::{Values, Sent, V};
     use super::super::{Invalid, Thrown};
     use crate::errors;
     use crate::http::Method;
@@ -86,7 +86,7 @@ mod tests {
 
     #[test]
     fn fields_are_created_listed_updated_and_deleted() {
-        let model = Model::default();
+        let model = Values::default();
         let create = V::object([
             ("name", V::str("price")),
             ("label", V::str("Price")),
@@ -144,7 +144,7 @@ mod tests {
 
     #[test]
     fn field_checks_in_v6s_order() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call(
                 "createCustomMetadataField",

@@ -111,14 +111,14 @@ pub const OPERATIONS: &[Operation] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, Sent, V};
+    use super::super::values::{Values, Sent, V};
     use super::super::{Invalid, Thrown};
     use crate::errors;
     use crate::http::Method;
 
     #[test]
     fn list_files_sends_options_as_the_query() {
-        let model = Model::default();
+        let model = Values::default();
         let sent = model
             .call(
                 "listFiles",
@@ -148,7 +148,7 @@ mod tests {
 
     #[test]
     fn file_ids_are_one_encoded_segment() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("getFileDetails", [V::str("a/b?c")]).unwrap(),
             Sent::new(
@@ -173,7 +173,7 @@ mod tests {
 
     #[test]
     fn update_file_details_sends_the_update_fields_and_publish_only_when_truthy() {
-        let model = Model::default();
+        let model = Values::default();
         let data = V::object([
             ("tags", V::array([V::str("t")])),
             ("publish", V::Bool(false)),
@@ -201,7 +201,7 @@ mod tests {
 
     #[test]
     fn copy_and_move_check_in_v6s_order() {
-        let model = Model::default();
+        let model = Values::default();
         let options = V::object([
             ("sourceFilePath", V::str("/a.jpg")),
             ("destinationPath", V::str("/d")),
@@ -249,7 +249,7 @@ mod tests {
 
     #[test]
     fn rename_file_defaults_purge_cache_to_false() {
-        let model = Model::default();
+        let model = Values::default();
         let options = V::object([
             ("filePath", V::str("/a.jpg")),
             ("newFileName", V::str("b.jpg")),

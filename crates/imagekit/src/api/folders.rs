@@ -79,14 +79,14 @@ pub const OPERATIONS: &[Operation] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, Sent, V};
+    use super::super::values::{Values, Sent, V};
     use super::super::Invalid;
     use crate::errors;
     use crate::http::Method;
 
     #[test]
     fn folders_and_jobs() {
-        let model = Model::default();
+        let model = Values::default();
         let create = V::object([
             ("folderName", V::str("new")),
             ("parentFolderPath", V::str("/")),
@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn rename_folder_job() {
-        let model = Model::default();
+        let model = Values::default();
         let rename = V::object([
             ("folderPath", V::str("/a/b")),
             ("newFolderName", V::str("c")),
@@ -172,7 +172,7 @@ mod tests {
 
     #[test]
     fn folder_checks() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("createFolder", [V::object([("folderName", V::str("n"))])]),
             Err(Invalid::Argument(&errors::INVALID_PARENT_FOLDER_PATH))

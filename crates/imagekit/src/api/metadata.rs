@@ -44,14 +44,14 @@ pub fn request<H: Host>(host: &H, options: H::Value, target: H::Value) -> Valida
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, Sent, V};
+    use super::super::values::{Values, Sent, V};
     use super::super::{Invalid, Thrown};
     use crate::errors;
     use crate::http::Method;
 
     #[test]
     fn a_url_or_a_file_id() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model
                 .call(

@@ -3,9 +3,9 @@
 //!
 //! An operation reads its arguments through [`Host`], the JavaScript semantics v6's checks
 //! depend on (truthiness, `typeof`, `String()`, property reads, `JSON.stringify`), declared
-//! in [`crate::js`]. The N-API layer implements it once over Node's values; the tests here
-//! implement it over a small value model, so each operation's request is checked without
-//! Node.
+//! in [`crate::js`]. The N-API layer implements it once over Node's values; the typed Rust
+//! client ([`crate::ImageKit`]) and the tests here implement it over Rust values
+//! ([`values`]), so each operation's request is built, and checked, without Node.
 
 use std::ffi::CStr;
 
@@ -34,8 +34,7 @@ pub mod url_endpoints;
 pub mod usage;
 pub mod versions;
 
-#[cfg(test)]
-pub(crate) mod model;
+pub(crate) mod values;
 
 pub use failure::{answer, Failure};
 
@@ -815,7 +814,7 @@ pub(crate) fn join<H: Host>(host: &H, array: H::Value) -> HostResult<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::model::{Model, V};
+    use super::values::{Values, V};
     use super::*;
     use crate::errors;
 
@@ -945,7 +944,7 @@ mod tests {
 
     #[test]
     fn a_destructured_field_of_undefined_is_v8s_type_error() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("copyFile", [V::Undefined]),
             Err(Invalid::Thrown(Thrown::type_error(

@@ -20,7 +20,7 @@ pub const OPERATIONS: &[Operation] = &resource! {
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, Sent, V};
+    use super::super::values::{Values, Sent, V};
     use super::super::Invalid;
     use crate::errors;
     use crate::http::Method;
@@ -29,7 +29,7 @@ mod tests {
 
     #[test]
     fn listed_created_read_updated_and_deleted() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("listNamedTransformations", []).unwrap(),
             Sent::new(Method::Get, ROOT, None)
@@ -76,7 +76,7 @@ mod tests {
 
     #[test]
     fn required_values_in_the_order_of_the_parameters() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call(
                 "createNamedTransformation",

@@ -49,12 +49,12 @@ pub fn check<H: Host>(host: &H, options: H::Value) -> Validated<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, V};
+    use super::super::values::{Values, V};
     use super::*;
 
     #[test]
     fn the_first_missing_option_is_the_error() {
-        let model = Model::default();
+        let model = Values::default();
         let options = model.put(V::object([
             ("publicKey", V::str("p")),
             ("privateKey", V::str("")),

@@ -24,7 +24,7 @@ pub const OPERATIONS: &[Operation] = &resource! {
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, Sent, V};
+    use super::super::values::{Values, Sent, V};
     use super::super::Invalid;
     use crate::errors;
     use crate::http::Method;
@@ -41,7 +41,7 @@ mod tests {
 
     #[test]
     fn listed_created_read_replaced_and_deleted() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("listOrigins", []).unwrap(),
             Sent::new(Method::Get, ROOT, None)
@@ -69,7 +69,7 @@ mod tests {
 
     #[test]
     fn required_values_in_the_order_of_the_parameters() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("createOrigin", [V::object([("name", V::str("n"))])]),
             Err(Invalid::Argument(&errors::ORIGIN_TYPE_MISSING))

@@ -128,7 +128,7 @@ fn collect<H: Host>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, V};
+    use super::super::values::{Values, V};
     use super::*;
 
     #[test]
@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn list_options_join_tags_and_nest_objects() {
-        let model = Model::default();
+        let model = Values::default();
         let options = V::object([
             ("tags", V::array([V::str("a"), V::str("b c")])),
             ("skip", V::Number(10.0)),

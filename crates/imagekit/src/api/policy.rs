@@ -231,11 +231,11 @@ fn invalid<H: Host>(host: &H, name: &CStr, value: H::Value, expected: &str) -> I
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, V};
+    use super::super::values::{Values, V};
     use super::*;
 
     fn read(options: V) -> Validated<Policy> {
-        let model = Model::default();
+        let model = Values::default();
         let options = model.put(options);
         policy(&model, options)
     }
@@ -301,7 +301,7 @@ mod tests {
 
     #[test]
     fn log_levels_by_name() {
-        let model = Model::default();
+        let model = Values::default();
         let level = |value: V| log_level(&model, model.put(V::object([("logLevel", value)])));
         assert_eq!(level(V::Undefined), Ok(Level::Off));
         assert_eq!(level(V::str("debug")), Ok(Level::Debug));
@@ -316,7 +316,7 @@ mod tests {
 
     #[test]
     fn the_connect_timeout() {
-        let model = Model::default();
+        let model = Values::default();
         let given = model.put(V::object([("connectTimeout", V::Number(250.0))]));
         assert_eq!(
             pool_settings(&model, given).unwrap().connect_timeout,

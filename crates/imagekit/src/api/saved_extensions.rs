@@ -21,7 +21,7 @@ pub const OPERATIONS: &[Operation] = &resource! {
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, Sent, V};
+    use super::super::values::{Values, Sent, V};
     use super::super::Invalid;
     use crate::errors;
     use crate::http::Method;
@@ -38,7 +38,7 @@ mod tests {
 
     #[test]
     fn listed_created_read_updated_and_deleted() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("listSavedExtensions", []).unwrap(),
             Sent::new(Method::Get, ROOT, None)
@@ -78,7 +78,7 @@ mod tests {
 
     #[test]
     fn required_values_in_the_order_of_the_parameters() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("createSavedExtension", [V::Undefined]),
             Err(Invalid::Argument(&errors::SAVED_EXTENSION_NAME_MISSING))

@@ -146,11 +146,11 @@ pub fn verify_event<H: Host>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::model::{Model, V};
+    use crate::api::values::{Values, V};
 
     #[test]
     fn authentication_parameters_sign_token_and_expiry_with_the_key() {
-        let model = Model::default();
+        let model = Values::default();
         let (key, token, expire) = (
             model.put(V::str("private_key_test")),
             model.put(V::str("your_token")),
@@ -171,7 +171,7 @@ mod tests {
 
     #[test]
     fn events_from_javascript_values_in_v6s_order() {
-        let model = Model::default();
+        let model = Values::default();
         let body = r#"{"type":"video.transformation.accepted"}"#;
         let v1 =
             crate::signature::hmac_sha256_hex(b"whsec", format!("1655788406333.{body}").as_bytes());
@@ -206,7 +206,7 @@ mod tests {
 
     #[test]
     fn javascript_values_as_v6_reads_them() {
-        let model = Model::default();
+        let model = Values::default();
         let (a, b) = (
             model.put(V::str("f06830ca9f1e3e90")),
             model.put(V::str("f06830ca9f1e3e91")),

@@ -269,12 +269,12 @@ fn response_content_type<H: Host>(host: &H, file: H::Value) -> HostResult<Option
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, V};
+    use super::super::values::{Values, V};
     use super::super::{operation, request, Invalid, Thrown};
     use crate::errors;
     use crate::http::{Body, FileData, FormField};
 
-    fn fields(model: &Model, options: V) -> Result<Vec<FormField>, Invalid> {
+    fn fields(model: &Values, options: V) -> Result<Vec<FormField>, Invalid> {
         let args = [model.put(options)];
         match request(model, operation("upload").unwrap(), model.options(), &args)?.body {
             Body::Multipart(fields) => Ok(fields),
@@ -294,7 +294,7 @@ mod tests {
 
     #[test]
     fn options_become_fields_in_order_with_v6s_conversions() {
-        let model = Model::default();
+        let model = Values::default();
         let upload = V::object([
             ("file", V::str("https://example.com/a.jpg")),
             ("fileName", V::str("a.jpg")),
@@ -325,9 +325,9 @@ mod tests {
 
     #[test]
     fn bytes_are_a_file_part_typed_from_the_file_name() {
-        let model = Model::default();
+        let model = Values::default();
         let upload = V::object([
-            ("file", V::Bytes(vec![1, 2, 3])),
+            ("file", V::Bytes(vec![1, 2, 3].into())),
             ("fileName", V::str("dir/a.png")),
         ]);
         let sent = fields(&model, upload).unwrap();
@@ -348,7 +348,7 @@ mod tests {
 
     #[test]
     fn v6s_checks_and_its_errors_for_unsendable_files() {
-        let model = Model::default();
+        let model = Values::default();
         let with_file = |file: V| V::object([("file", file), ("fileName", V::str("a"))]);
         assert_eq!(
             fields(&model, V::str("x")).err(),
@@ -382,7 +382,7 @@ mod tests {
             }))
         ));
         assert!(matches!(
-            fields(&model, with_file(V::Stream)).unwrap()[0],
+            fields(&model, with_file(V::Stream(None))).unwrap()[0],
             FormField::File {
                 data: FileData::Stream(..),
                 ..
@@ -392,7 +392,7 @@ mod tests {
 
     #[test]
     fn a_transformation_needs_pre_or_post() {
-        let model = Model::default();
+        let model = Values::default();
         let with = |t: V| {
             V::object([
                 ("file", V::str("x")),

@@ -22,7 +22,7 @@ pub const OPERATIONS: &[Operation] = &resource! {
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, Sent, V};
+    use super::super::values::{Values, Sent, V};
     use super::super::Invalid;
     use crate::errors;
     use crate::http::Method;
@@ -31,7 +31,7 @@ mod tests {
 
     #[test]
     fn listed_created_read_replaced_and_deleted() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("listUrlEndpoints", []).unwrap(),
             Sent::new(Method::Get, ROOT, None)
@@ -64,7 +64,7 @@ mod tests {
 
     #[test]
     fn description_is_required() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("createUrlEndpoint", [V::object([])]),
             Err(Invalid::Argument(&errors::URL_ENDPOINT_DESCRIPTION_MISSING))

@@ -37,7 +37,7 @@ pub const OPERATIONS: &[Operation] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, Sent, V};
+    use super::super::values::{Values, Sent, V};
     use super::super::Invalid;
     use crate::errors;
     use crate::http::Method;
@@ -48,7 +48,7 @@ mod tests {
 
     #[test]
     fn a_range_of_days_in_the_query() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model
                 .call("getUsage", [range("2026-11-01", "2026-12-01")])
@@ -70,7 +70,7 @@ mod tests {
 
     #[test]
     fn dates_are_checked_in_order() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("getUsage", [V::Undefined]),
             Err(Invalid::Argument(&errors::INVALID_USAGE_START_DATE))

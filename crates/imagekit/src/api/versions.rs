@@ -58,7 +58,7 @@ pub const OPERATIONS: &[Operation] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Model, Sent, V};
+    use super::super::values::{Values, Sent, V};
     use super::super::Invalid;
     use crate::errors;
     use crate::http::Method;
@@ -69,7 +69,7 @@ mod tests {
 
     #[test]
     fn versions_routes() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("getFileVersions", [V::str("f")]).unwrap(),
             Sent::new(Method::Get, "http://api.test/v1/files/f/versions", None)
@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn a_missing_file_id_comes_before_a_missing_version_id() {
-        let model = Model::default();
+        let model = Values::default();
         assert_eq!(
             model.call("restoreFileVersion", [V::Undefined]),
             Err(Invalid::Argument(&errors::FILE_ID_MISSING))

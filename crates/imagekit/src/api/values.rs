@@ -1,14 +1,16 @@
-//! A small model of JavaScript values, enough to run every operation's checks and build its
-//! request in `cargo test`.
+//! JavaScript values held in Rust: what the typed client hands an operation as its
+//! arguments, and what the tests run every operation's checks on, without Node.
 
 use std::cell::RefCell;
 use std::ffi::CStr;
 
 use bytes::Bytes;
 
-use super::{Validated};
-use crate::js::{Exception, Host, HostResult, Kind};
+#[cfg(test)]
+use super::Validated;
+#[cfg(test)]
 use crate::http::{Body, Method};
+use crate::js::{Exception, Host, HostResult, Kind};
 use crate::upload_source::{self, SourceBody};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,9 +24,10 @@ pub enum V {
     Object(Vec<(String, V)>),
     Function,
     /// A Uint8Array.
-    Bytes(Vec<u8>),
-    /// A readable stream (has `on` and `pause`).
-    Stream,
+    Bytes(Bytes),
+    /// A readable stream (has `on` and `pause`); with a path, a file's stream (`fd` and
+    /// `path` of its own), whose size is its length.
+    Stream(Option<String>),
 }
 
 impl V {
@@ -32,6 +35,7 @@ impl V {
         V::Str(s.to_owned())
     }
 
+    #[cfg(test)]
     pub fn array<const N: usize>(items: [V; N]) -> V {
         V::Array(items.into())
     }
@@ -44,19 +48,46 @@ impl V {
                 .collect(),
         )
     }
+
+    /// A JSON value as JavaScript holds it after `JSON.parse`.
+    pub fn from_json(value: &serde_json::Value) -> V {
+        match value {
+            serde_json::Value::Null => V::Null,
+            serde_json::Value::Bool(b) => V::Bool(*b),
+            serde_json::Value::Number(n) => V::Number(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::String(s) => V::Str(s.clone()),
+            serde_json::Value::Array(items) => V::Array(items.iter().map(V::from_json).collect()),
+            serde_json::Value::Object(entries) => V::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), V::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
 }
 
-/// Values by handle; a handle stays valid for the model's life.
+/// Values by handle; a handle stays valid for the host's life. A stream's body, when one
+/// is given, is taken by the first request that reads the stream.
 #[derive(Default)]
-pub struct Model {
+pub struct Values {
     values: RefCell<Vec<V>>,
+    source: RefCell<Option<SourceBody>>,
 }
 
-impl Model {
+impl Values {
     pub fn put(&self, value: V) -> usize {
         let mut values = self.values.borrow_mut();
         values.push(value);
         values.len() - 1
+    }
+
+    /// The body a [`V::Stream`] is uploaded as.
+    pub fn with_source(source: SourceBody) -> Self {
+        Self {
+            source: RefCell::new(Some(source)),
+            ..Self::default()
+        }
     }
 
     fn value(&self, handle: usize) -> HostResult<V> {
@@ -64,6 +95,7 @@ impl Model {
     }
 
     /// The instance options: an `apiEndpoint` and `uploadEndpoint` on a test host.
+    #[cfg(test)]
     pub fn options(&self) -> usize {
         self.put(V::object([
             ("apiEndpoint", V::str("http://api.test")),
@@ -76,6 +108,7 @@ impl Model {
     }
 
     /// The request a method makes for these arguments: method, URL and JSON body.
+    #[cfg(test)]
     pub fn call<const N: usize>(&self, name: &str, args: [V; N]) -> Validated<Sent> {
         let operation = super::operation(name).expect("a declared operation");
         let args: Vec<usize> = args.into_iter().map(|v| self.put(v)).collect();
@@ -92,6 +125,7 @@ impl Model {
 }
 
 /// What a request would send, in brief.
+#[cfg(test)]
 #[derive(Debug, PartialEq)]
 pub struct Sent {
     pub method: Method,
@@ -99,6 +133,7 @@ pub struct Sent {
     pub json: Option<String>,
 }
 
+#[cfg(test)]
 impl Sent {
     pub fn new(method: Method, url: &str, json: Option<&str>) -> Self {
         Self {
@@ -111,7 +146,7 @@ impl Sent {
 
 fn json(value: &V) -> Option<String> {
     Some(match value {
-        V::Undefined | V::Function | V::Stream => return None,
+        V::Undefined | V::Function | V::Stream(_) => return None,
         V::Null => "null".to_owned(),
         V::Bool(b) => b.to_string(),
         V::Number(n) => crate::ecma::number_to_string(*n),
@@ -144,7 +179,7 @@ fn object_json<'a>(entries: impl Iterator<Item = (&'a str, &'a V)>) -> String {
     format!("{{{}}}", parts.join(","))
 }
 
-impl Host for Model {
+impl Host for Values {
     type Value = usize;
 
     fn kind(&self, value: usize) -> HostResult<Kind> {
@@ -155,7 +190,7 @@ impl Host for Model {
             V::Number(_) => Kind::Number,
             V::Str(_) => Kind::String,
             V::Function => Kind::Function,
-            V::Array(_) | V::Object(_) | V::Bytes(_) | V::Stream => Kind::Object,
+            V::Array(_) | V::Object(_) | V::Bytes(_) | V::Stream(_) => Kind::Object,
         })
     }
 
@@ -179,7 +214,8 @@ impl Host for Model {
             (V::Str(s), "length") => V::Number(s.encode_utf16().count() as f64),
             (V::Array(items), "length") => V::Number(items.len() as f64),
             (V::Bytes(bytes), "length") => V::Number(bytes.len() as f64),
-            (V::Stream, "on" | "pause") => V::Function,
+            (V::Stream(_), "on" | "pause") => V::Function,
+            (V::Stream(Some(path)), "path") => V::Str(path),
             _ => V::Undefined,
         };
         Ok(self.put(found))
@@ -203,9 +239,11 @@ impl Host for Model {
 
     fn has_own(&self, value: usize, name: &CStr) -> HostResult<bool> {
         let name = name.to_str().map_err(|_| Exception)?;
-        Ok(
-            matches!(self.value(value)?, V::Object(entries) if entries.iter().any(|(k, _)| k == name)),
-        )
+        Ok(match self.value(value)? {
+            V::Object(entries) => entries.iter().any(|(k, _)| k == name),
+            V::Stream(Some(_)) => matches!(name, "fd" | "path"),
+            _ => false,
+        })
     }
 
     fn text(&self, value: usize) -> HostResult<String> {
@@ -232,7 +270,7 @@ impl Host for Model {
                 }
                 parts.join(",")
             }
-            V::Object(_) | V::Stream => "[object Object]".to_owned(),
+            V::Object(_) | V::Stream(_) => "[object Object]".to_owned(),
             V::Function => "function () {}".to_owned(),
             V::Bytes(bytes) => bytes
                 .iter()
@@ -315,7 +353,7 @@ impl Host for Model {
 
     fn view_bytes(&self, value: usize) -> HostResult<Option<Vec<u8>>> {
         Ok(match self.value(value)? {
-            V::Bytes(bytes) => Some(bytes),
+            V::Bytes(bytes) => Some(bytes.to_vec()),
             _ => None,
         })
     }
@@ -329,19 +367,22 @@ impl Host for Model {
             V::Str(s) => format!("type string ('{s}')"),
             V::Function => "function ".to_owned(),
             V::Array(_) => "an instance of Array".to_owned(),
-            V::Object(_) | V::Stream => "an instance of Object".to_owned(),
+            V::Object(_) | V::Stream(_) => "an instance of Object".to_owned(),
             V::Bytes(_) => "an instance of Uint8Array".to_owned(),
         })
     }
 
     fn bytes(&self, value: usize) -> HostResult<Option<Bytes>> {
         Ok(match self.value(value)? {
-            V::Bytes(bytes) => Some(Bytes::from(bytes)),
+            V::Bytes(bytes) => Some(bytes),
             _ => None,
         })
     }
 
     fn stream(&self, _value: usize) -> HostResult<SourceBody> {
+        if let Some(source) = self.source.borrow_mut().take() {
+            return Ok(source);
+        }
         let (_writer, body) = upload_source::channel(1);
         Ok(body)
     }
