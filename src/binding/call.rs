@@ -9,12 +9,12 @@ use futures_util::FutureExt;
 use napi::bindgen_prelude::Env;
 use napi::{Result, ValueType};
 
-use super::host::Node;
 use super::ffi::{Js, Value};
+use super::host::Node;
 use super::methods::SharedClient;
 use super::outcome::{error_value, pending, result, throw_invalid};
 use super::{abort, logging, panic_probe, shim, upload_stream};
-use imagekit::api::{self, Operation, Failure, Invalid, Thrown};
+use imagekit::api::{self, Failure, Invalid, Operation, Thrown};
 use imagekit::http::Client;
 use imagekit::log::Log;
 
@@ -34,7 +34,12 @@ pub struct Invocation<'a> {
 /// cannot become a JavaScript value, a panic while sending or settling) becomes its
 /// error, and an exception the callback throws becomes an unhandled rejection, as it is
 /// when v6 calls the callback from a promise reaction.
-pub fn run(env: &Env, pool: &SharedClient, operation: &Operation, call: Invocation) -> Result<Value> {
+pub fn run(
+    env: &Env,
+    pool: &SharedClient,
+    operation: &Operation,
+    call: Invocation,
+) -> Result<Value> {
     panic_probe::at(panic_probe::Stage::Export);
     let Invocation {
         options,

@@ -8,8 +8,8 @@ use napi::bindgen_prelude::{Env, This, Unknown};
 use napi::{Result, ValueType};
 use napi_derive::napi;
 
-use super::host::Node;
 use super::ffi::{Js, Value};
+use super::host::Node;
 use super::outcome::{pending, throw_invalid};
 use super::shim;
 use super::url_wire::{Reader, Scratch, WireError};
@@ -156,8 +156,9 @@ fn own_properties(js: Js, instance: Value, options: Value) -> Result<()> {
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn p_hash_distance(env: Env, first: Unknown, second: Unknown) -> Result<Value> {
     let js = Js::of(&env);
-    let distance = sync_methods::distance_between(&Node::new(js), Value::of(&first), Value::of(&second))
-        .map_err(|_| pending(js))?;
+    let distance =
+        sync_methods::distance_between(&Node::new(js), Value::of(&first), Value::of(&second))
+            .map_err(|_| pending(js))?;
     match distance {
         Ok(distance) => js.number(f64::from(distance)),
         Err(message) => js.error(&message),

@@ -8,8 +8,8 @@ use napi::bindgen_prelude::{FnArgs, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
 
-use super::host::Node;
 use super::ffi::Value;
+use super::host::Node;
 use super::shim;
 use imagekit::api::{self, Invalid};
 use imagekit::log::{Level, Log, Record};

@@ -4,9 +4,9 @@
 mod abort;
 mod account_types;
 mod call;
-mod host;
 mod class;
 mod ffi;
+mod host;
 mod logging;
 mod media_types;
 mod methods;

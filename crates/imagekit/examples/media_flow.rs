@@ -79,7 +79,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     imagekit.delete_file(&file_id).await?;
     match imagekit.get_file_details(&file_id).await {
-        Err(imagekit::Error::Api { status, message, .. }) => {
+        Err(imagekit::Error::Api {
+            status, message, ..
+        }) => {
             println!("deleted; getFileDetails now answers {status}: {message}")
         }
         other => return Err(format!("expected the file gone, got {other:?}").into()),

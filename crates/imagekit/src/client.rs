@@ -344,19 +344,26 @@ impl ImageKit {
         let (request, reader) = match file {
             UploadFile::Bytes(bytes) => {
                 form[0].1 = V::Bytes(bytes);
-                (self.request(UPLOAD, &Values::default(), [V::Object(form)])?, None)
+                (
+                    self.request(UPLOAD, &Values::default(), [V::Object(form)])?,
+                    None,
+                )
             }
             UploadFile::Text(text) => {
                 form[0].1 = V::Str(text);
-                (self.request(UPLOAD, &Values::default(), [V::Object(form)])?, None)
+                (
+                    self.request(UPLOAD, &Values::default(), [V::Object(form)])?,
+                    None,
+                )
             }
             UploadFile::Path(path) => {
-                let opened = tokio::fs::File::open(&path)
-                    .await
-                    .map_err(|error| Error::Invalid {
-                        message: format!("{} cannot be read: {error}", path.display()),
-                        help: String::new(),
-                    })?;
+                let opened =
+                    tokio::fs::File::open(&path)
+                        .await
+                        .map_err(|error| Error::Invalid {
+                            message: format!("{} cannot be read: {error}", path.display()),
+                            help: String::new(),
+                        })?;
                 let (writer, body) = upload_source::channel(FILE_CHUNKS_AHEAD);
                 form[0].1 = V::Stream(Some(path.to_string_lossy().into_owned()));
                 let values = Values::with_source(body);

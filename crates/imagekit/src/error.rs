@@ -17,7 +17,7 @@ pub enum Error {
     Api {
         status: u16,
         message: String,
-        body: serde_json::Value,
+        body: Box<serde_json::Value>,
         /// Set on a 429: ImageKit's `X-RateLimit-*` headers.
         rate_limit: Option<RateLimit>,
     },
@@ -87,7 +87,7 @@ impl From<Failure> for Error {
         Error::Api {
             status: response.status,
             message,
-            body,
+            body: Box::new(body),
             rate_limit,
         }
     }

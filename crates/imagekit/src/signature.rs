@@ -3,7 +3,6 @@
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-
 type HmacSha1 = Hmac<Sha1>;
 
 pub fn hmac_sha1_hex(key: &[u8], message: &[u8]) -> String {

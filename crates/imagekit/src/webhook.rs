@@ -3,8 +3,8 @@
 
 use subtle::ConstantTimeEq;
 
-use crate::errors::{self, ErrorMessage};
 use crate::ecma;
+use crate::errors::{self, ErrorMessage};
 use crate::signature::hmac_sha256_hex;
 
 /// The largest time value a JavaScript `Date` holds; v6 signs `NaN` past it.

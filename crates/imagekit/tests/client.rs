@@ -146,7 +146,9 @@ async fn reqwest_get(url: &str) -> Vec<u8> {
     let (host, path) = rest.split_at(rest.find('/').unwrap());
     let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
     stream
-        .write_all(format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
+        .write_all(
+            format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
         .await
         .unwrap();
     let mut answer = Vec::new();
@@ -177,7 +179,10 @@ async fn refusals_and_failures_are_one_error_type() {
         .upload(UploadFile::Text("aGk=".into()), &UploadOptions::default())
         .await
         .unwrap_err();
-    assert!(matches!(no_name, Error::Invalid { ref message, .. } if message == "Missing fileName parameter for upload"), "{no_name:?}");
+    assert!(
+        matches!(no_name, Error::Invalid { ref message, .. } if message == "Missing fileName parameter for upload"),
+        "{no_name:?}"
+    );
     assert!(matches!(
         imagekit.call("noSuchMethod", &[]).await,
         Err(Error::Invalid { .. })

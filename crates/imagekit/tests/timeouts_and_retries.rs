@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use imagekit::http::limits::{Policy, PoolSettings};
+use imagekit::http::retry::Repeat;
 use imagekit::http::{
     ApiRequest, ApiResponse, Body, Client, FileData, FormField, Method, Stage, TransportError,
 };
 use imagekit::log::{Level, Log, Record};
-use imagekit::http::retry::Repeat;
 
 /// A server on a free loopback port: `serve(n, socket)` answers its `n`th request (from 0),
 /// one connection per request. Returns the port and the count of requests read.

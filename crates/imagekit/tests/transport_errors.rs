@@ -7,8 +7,8 @@ use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
 use imagekit::http::limits::{Policy, PoolSettings};
-use imagekit::http::{ApiRequest, Body, Client, Method, TransportError};
 use imagekit::http::retry::Repeat;
+use imagekit::http::{ApiRequest, Body, Client, Method, TransportError};
 
 /// A GET of `url`, bounded in time so a fault that is never reported fails the test.
 async fn get(url: &str) -> TransportError {

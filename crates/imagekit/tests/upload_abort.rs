@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use imagekit::http::limits::{Policy, PoolSettings};
-use imagekit::http::{ApiRequest, Body, Client, FileData, FormField, Method};
 use imagekit::http::retry::Repeat;
+use imagekit::http::{ApiRequest, Body, Client, FileData, FormField, Method};
 use imagekit::upload_source::{self, SourceWriter};
 
 const CHUNK: usize = 64 * 1024;

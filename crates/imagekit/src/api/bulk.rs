@@ -1,6 +1,6 @@
 //! Bulk operations on files: deletion by ids, adding and removing tags and AI tags.
 
-use super::{check, field, Operation, Field, Method, Payload, Query, Read, Segment, Step, Test};
+use super::{check, field, Field, Method, Operation, Payload, Query, Read, Segment, Step, Test};
 use crate::errors;
 
 /// `(fileIds, tags)`: two non-empty arrays of strings.
@@ -54,7 +54,7 @@ pub const OPERATIONS: &[Operation] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::values::{Values, Sent, V};
+    use super::super::values::{Sent, Values, V};
     use super::super::Invalid;
     use crate::errors;
     use crate::http::Method;

@@ -1,6 +1,6 @@
 //! The CDN cache: purging a URL and the status of a purge.
 
-use super::{check, field, Operation, Method, Payload, Query, Read, Segment, Step, Test};
+use super::{check, field, Method, Operation, Payload, Query, Read, Segment, Step, Test};
 use crate::errors;
 
 pub const OPERATIONS: &[Operation] = &[
@@ -36,7 +36,7 @@ pub const OPERATIONS: &[Operation] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::values::{Values, Sent, V};
+    use super::super::values::{Sent, Values, V};
     use super::super::{Invalid, Thrown};
     use crate::errors;
     use crate::http::Method;

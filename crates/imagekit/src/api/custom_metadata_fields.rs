@@ -1,7 +1,7 @@
 //! Custom metadata fields: their definitions, listed, created, updated and deleted.
 
 use super::{
-    check, field, Operation, Field, FieldValue, Method, Payload, Query, Read, Segment, Step, Test,
+    check, field, Field, FieldValue, Method, Operation, Payload, Query, Read, Segment, Step, Test,
     When,
 };
 use crate::errors;
@@ -75,7 +75,7 @@ pub const OPERATIONS: &[Operation] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::values::{Values, Sent, V};
+    use super::super::values::{Sent, Values, V};
     use super::super::{Invalid, Thrown};
     use crate::errors;
     use crate::http::Method;

@@ -1,8 +1,8 @@
 //! Files: listing and search, details, updates, deletion, copy, move and rename.
 
 use super::{
-    check, field, transfer, Operation, Field, FieldValue, Payload, Query, Read, Segment, Step, Test,
-    When,
+    check, field, transfer, Field, FieldValue, Operation, Payload, Query, Read, Segment, Step,
+    Test, When,
 };
 use crate::errors;
 use crate::http::Method;
@@ -111,7 +111,7 @@ pub const OPERATIONS: &[Operation] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::values::{Values, Sent, V};
+    use super::super::values::{Sent, Values, V};
     use super::super::{Invalid, Thrown};
     use crate::errors;
     use crate::http::Method;

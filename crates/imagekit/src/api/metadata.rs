@@ -1,9 +1,9 @@
 //! File metadata (dimensions, EXIF, pHash...) of a stored file, or of any remote image.
 
-use super::{api_url, is_string, Build, Operation, Invalid, Repeat, Thrown, Validated};
-use crate::js::{Host};
+use super::{api_url, is_string, Build, Invalid, Operation, Repeat, Thrown, Validated};
 use crate::errors;
 use crate::http::{ApiRequest, Body, Method};
+use crate::js::Host;
 use crate::media;
 
 pub const OPERATIONS: &[Operation] = &[Operation {
@@ -44,7 +44,7 @@ pub fn request<H: Host>(host: &H, options: H::Value, target: H::Value) -> Valida
 
 #[cfg(test)]
 mod tests {
-    use super::super::values::{Values, Sent, V};
+    use super::super::values::{Sent, Values, V};
     use super::super::{Invalid, Thrown};
     use crate::errors;
     use crate::http::Method;

@@ -10,10 +10,10 @@
 use std::ffi::CStr;
 
 use crate::errors::ErrorMessage;
-use crate::http::{ApiRequest, Body, Method};
-use crate::media;
 pub use crate::http::retry::Repeat;
+use crate::http::{ApiRequest, Body, Method};
 use crate::js::{Exception, Host, HostResult, Kind};
+use crate::media;
 
 pub mod bulk;
 pub mod cache;
@@ -27,8 +27,8 @@ pub mod options;
 pub mod origins;
 mod params;
 pub mod policy;
-pub mod sync_methods;
 pub mod saved_extensions;
+pub mod sync_methods;
 pub mod upload;
 pub mod url_endpoints;
 pub mod usage;

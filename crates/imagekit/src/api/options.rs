@@ -5,8 +5,8 @@
 use std::ffi::CStr;
 
 use super::{Invalid, Thrown, Validated, DEFAULT_UPLOAD_ENDPOINT};
-use crate::js::{Host};
 use crate::errors::{self, ErrorMessage};
+use crate::js::Host;
 
 /// What the options start from.
 pub const DEFAULTS: &[(&CStr, &str)] = &[

@@ -7,10 +7,8 @@ use std::ffi::CStr;
 use std::time::Duration;
 
 use super::{is_object, Invalid, Thrown, Validated};
+use crate::http::limits::{Policy, PoolSettings, DEFAULT_CONNECT_TIMEOUT, MAX_RETRIES_LIMIT};
 use crate::js::{Host, Kind};
-use crate::http::limits::{
-    Policy, PoolSettings, DEFAULT_CONNECT_TIMEOUT, MAX_RETRIES_LIMIT,
-};
 use crate::log::Level;
 
 /// The call's limits from `options`.

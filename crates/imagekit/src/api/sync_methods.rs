@@ -203,7 +203,6 @@ mod tests {
         );
     }
 
-
     #[test]
     fn javascript_values_as_v6_reads_them() {
         let model = Values::default();

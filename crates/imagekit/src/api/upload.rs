@@ -5,10 +5,13 @@ use std::ffi::CStr;
 
 use bytes::Bytes;
 
-use super::{is_object, is_string, join, option, prop, Build, Operation, Invalid, Repeat, Thrown, Validated, DEFAULT_UPLOAD_ENDPOINT};
-use crate::js::{Host, HostResult, Kind};
+use super::{
+    is_object, is_string, join, option, prop, Build, Invalid, Operation, Repeat, Thrown, Validated,
+    DEFAULT_UPLOAD_ENDPOINT,
+};
 use crate::errors;
 use crate::http::{ApiRequest, Body, FileData, FormField, Method};
+use crate::js::{Host, HostResult, Kind};
 use crate::media;
 
 pub const OPERATIONS: &[Operation] = &[Operation {

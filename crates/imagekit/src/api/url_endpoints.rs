@@ -22,7 +22,7 @@ pub const OPERATIONS: &[Operation] = &resource! {
 
 #[cfg(test)]
 mod tests {
-    use super::super::values::{Values, Sent, V};
+    use super::super::values::{Sent, Values, V};
     use super::super::Invalid;
     use crate::errors;
     use crate::http::Method;

@@ -1,7 +1,7 @@
 //! The account's usage: billed totals over a range of days (`getUsage`, end date
 //! excluded) and the CDN's traffic analytics (`getUsageAnalytics`, both dates included).
 
-use super::{check, field, Operation, Method, Payload, Query, Read, Segment, Step, Test};
+use super::{check, field, Method, Operation, Payload, Query, Read, Segment, Step, Test};
 use crate::errors;
 
 /// `{ startDate, endDate }`, each a `YYYY-MM-DD` string, checked in that order.
@@ -37,7 +37,7 @@ pub const OPERATIONS: &[Operation] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::values::{Values, Sent, V};
+    use super::super::values::{Sent, Values, V};
     use super::super::Invalid;
     use crate::errors;
     use crate::http::Method;

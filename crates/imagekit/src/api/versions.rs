@@ -1,7 +1,7 @@
 //! File versions: the list, one version's details, deletion and restore.
 
 use super::files::FILE_ID;
-use super::{check, Operation, Method, Read, Segment, Step, Test};
+use super::{check, Method, Operation, Read, Segment, Step, Test};
 use crate::errors;
 
 /// `(options || {}).fileId` and `.versionId`, each required.
@@ -58,7 +58,7 @@ pub const OPERATIONS: &[Operation] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::values::{Values, Sent, V};
+    use super::super::values::{Sent, Values, V};
     use super::super::Invalid;
     use crate::errors;
     use crate::http::Method;

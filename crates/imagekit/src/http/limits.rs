@@ -47,4 +47,3 @@ pub struct PoolSettings {
     /// `None`: no connect limit (`connectTimeout: 0`).
     pub connect_timeout: Option<Duration>,
 }
-

@@ -15,9 +15,9 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use reqwest::header::HeaderValue;
 
-use crate::log::{self, Level, Log, Record};
 use self::limits::{Policy, PoolSettings};
 use self::retry::Repeat;
+use crate::log::{self, Level, Log, Record};
 use crate::upload_source::{SourceBody, SourceError};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -163,8 +163,8 @@ pub struct Client {
 
 impl Client {
     pub fn new(settings: &PoolSettings) -> Result<Self, TransportError> {
-        let tls =
-            crate::http::tls::config().map_err(|e| TransportError::new("ERR_CLIENT", e, Stage::Final))?;
+        let tls = crate::http::tls::config()
+            .map_err(|e| TransportError::new("ERR_CLIENT", e, Stage::Final))?;
         let mut builder = reqwest::Client::builder()
             .pool_idle_timeout(Duration::from_secs(30))
             .dns_resolver(Arc::new(Resolver))
