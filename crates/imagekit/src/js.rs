@@ -74,6 +74,9 @@ pub trait Host {
     fn describe(&self, value: Self::Value) -> HostResult<String>;
     /// A Uint8Array's bytes (a Buffer's among them), shared rather than copied.
     fn bytes(&self, value: Self::Value) -> HostResult<Option<bytes::Bytes>>;
+    /// `left + right`, JavaScript's operator (`ToPrimitive`, then concatenation or
+    /// addition; throws for a Symbol, or for a BigInt beside a Number).
+    fn plus(&self, left: Self::Value, right: Self::Value) -> HostResult<Self::Value>;
     /// The body a readable stream is uploaded as; reading starts once the request is sent.
     fn stream(&self, value: Self::Value) -> HostResult<SourceBody>;
 }

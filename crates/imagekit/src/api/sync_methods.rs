@@ -17,6 +17,9 @@ const HMAC_KEY_TYPES: &str =
 /// Lifetime of client-upload authentication parameters when no expiry is given.
 const DEFAULT_AUTH_EXPIRY_SECONDS: f64 = 30.0 * 60.0;
 
+/// What `hmac.update` takes, in its error's words.
+const UPDATE_DATA_TYPES: &str = "of type string or an instance of Buffer, TypedArray, or DataView";
+
 /// What `Buffer.from` takes, in its error's words.
 const PAYLOAD_TYPES: &str =
     "of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object";
@@ -62,9 +65,11 @@ pub struct AuthenticationParameters<V> {
     pub signature: String,
 }
 
-/// v6's `getAuthenticationParameters(token, expire)` for a string or numeric `token` and
-/// `expire` (`imagekit.js` takes any other input through v6's own steps in JavaScript, so
-/// `token + expire` is concatenation here).
+/// v6's `getAuthenticationParameters(token, expire)`, in v6's order: the defaults for a
+/// falsy token or expiry, the key as `crypto.createHmac` reads it, then `token + expire`
+/// (JavaScript's `+`: concatenation for the strings and numbers almost every caller
+/// passes, the host's own operator for anything else), which HMAC's `update` takes only
+/// as a string.
 pub fn authentication_parameters<H: Host>(
     host: &H,
     private_key: H::Value,
@@ -88,8 +93,8 @@ pub fn authentication_parameters<H: Host>(
         host.new_number(0.0)?
     };
     let signature = if signing {
-        let message = format!("{}{}", host.to_string(token)?, host.to_string(expire)?);
-        authentication_signature(&hmac_key(host, private_key)?, &message)
+        let key = hmac_key(host, private_key)?;
+        authentication_signature(&key, &plus_as_data(host, token, expire)?)
     } else {
         String::new()
     };
@@ -98,6 +103,21 @@ pub fn authentication_parameters<H: Host>(
         expire,
         signature,
     })
+}
+
+/// `token + expire` as the text `hmac.update` signs, or Node's TypeError for a sum that is
+/// not a string (two numbers add up to a number).
+fn plus_as_data<H: Host>(host: &H, token: H::Value, expire: H::Value) -> Validated<String> {
+    let textual = |kind| matches!(kind, Kind::String | Kind::Number);
+    let (left, right) = (host.kind(token)?, host.kind(expire)?);
+    if textual(left) && textual(right) && (left == Kind::String || right == Kind::String) {
+        return Ok(host.to_string(token)? + &host.to_string(expire)?);
+    }
+    let sum = host.plus(token, expire)?;
+    if host.kind(sum)? == Kind::String {
+        return Ok(host.text(sum)?);
+    }
+    Err(invalid_arg_type(host, "data", UPDATE_DATA_TYPES, sum))
 }
 
 /// v6's `verifyWebhookEvent(payload, signature, secret)` on JavaScript values, in v6's

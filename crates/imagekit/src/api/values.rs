@@ -379,6 +379,21 @@ impl Host for Values {
         })
     }
 
+    fn plus(&self, left: usize, right: usize) -> HostResult<usize> {
+        let number = |v: &V| match v {
+            V::Number(n) => Some(*n),
+            V::Bool(b) => Some(f64::from(u8::from(*b))),
+            V::Null => Some(0.0),
+            V::Undefined => Some(f64::NAN),
+            _ => None,
+        };
+        let (a, b) = (self.value(left)?, self.value(right)?);
+        Ok(match (number(&a), number(&b)) {
+            (Some(a), Some(b)) => self.put(V::Number(a + b)),
+            _ => self.put(V::Str(self.to_string(left)? + &self.to_string(right)?)),
+        })
+    }
+
     fn stream(&self, _value: usize) -> HostResult<SourceBody> {
         if let Some(source) = self.source.borrow_mut().take() {
             return Ok(source);
