@@ -1,24 +1,31 @@
 'use strict'
 // The package entry: v6's `module.exports = ImageKit`, with `.default` for ESM interop.
 //
-// `url()` is the one hot path where JavaScript values are read here rather than in Rust:
-// property reads and conversions cost far less in JavaScript than through N-API (see
-// src/binding/url_wire.rs for the figures and the wire form). Every conversion below is
-// the one v6 applies (String(), template-literal ToString, truthiness, for…in), so odd
-// input gives v6's result or v6's error.
+// It holds only what must be JavaScript; everything else (checks, requests, signatures,
+// URLs, errors) is the native core's. What is here, and why:
+// - v6's object model: methods of v6's arity that read `this.options` as v6 does, `url`,
+//   `getAuthenticationParameters` and `pHashDistance` on the prototype, `verifyWebhookEvent`
+//   an own property that needs no `this`, the constructor's `length`.
+// - `url()`'s reading of its options, the one hot path where JavaScript values are read here
+//   rather than in Rust: property reads and conversions cost far less in JavaScript than
+//   through N-API (see src/binding/url_wire.rs for the figures and the wire form). Every
+//   conversion below is the one v6 applies (String(), template-literal ToString,
+//   truthiness, for…in), so odd input gives v6's result or v6's error.
+// - What only JavaScript can read or run: a KeyObject's or CryptoKey's bytes, `Buffer.from`
+//   of a webhook body that is neither a string nor bytes, JavaScript's `+`, a Node stream
+//   pumped into an upload, an AbortSignal's listener, and the logger's call.
 const { Readable } = require('stream')
 const native = loadNative()
 const { ImageKit, buildUrl } = native
 
-// napi-rs's loader (index.js) tries the addon beside it, then the platform package; when
-// neither loads, its generic message becomes one naming the platform, the missing package,
-// the supported platforms and the fix (platform.js).
+// napi-rs's loader (index.js) loads the addon beside it or the platform package, and does
+// nothing else: whatever it throws means the addon could not be loaded, which becomes an error
+// naming the platform, the missing package, the supported platforms and the fix (platform.js).
 function loadNative() {
   try {
     return require('./index.js')
   } catch (error) {
-    if (!/native binding/.test(String(error && error.message))) throw error
-    throw require('./platform.js').missingBinaryError(error.cause === undefined ? error : error.cause)
+    throw require('./platform.js').missingBinaryError(error && error.cause !== undefined ? error.cause : error)
   }
 }
 
@@ -33,15 +40,19 @@ const RAW = field('r')
 const VALUE = field('n')
 const UNSIGNED = field('0') + field('NaN') + field('0') + field('0')
 
-function hmacKey(key) {
-  if (typeof key === 'string') return { wire: '1' + key }
-  if (ArrayBuffer.isView(key)) return { wire: 'b', bytes: Buffer.from(key.buffer, key.byteOffset, key.byteLength) }
-  if (key instanceof ArrayBuffer) return { wire: 'b', bytes: Buffer.from(key) }
-  const crypto = require('crypto')
-  if (key instanceof crypto.KeyObject && key.type === 'secret') return { wire: 'b', bytes: key.export() }
-  // Anything else: let Node throw the very TypeError v6 gets from createHmac.
-  crypto.createHmac('sha1', key)
-  return { wire: '0' }
+/**
+ * A key as `crypto.createHmac` takes it, with what only JavaScript can read turned into bytes:
+ * a secret KeyObject's or CryptoKey's. Every other value goes to the core as it is, which reads
+ * strings and byte arrays and throws createHmac's TypeError for the rest.
+ */
+function secretKey(key) {
+  if (key === null || typeof key !== 'object' || ArrayBuffer.isView(key) || key instanceof ArrayBuffer) return key
+  const { KeyObject, createHmac } = require('crypto')
+  if (typeof CryptoKey === 'function' && key instanceof CryptoKey) key = KeyObject.from(key)
+  if (typeof KeyObject !== 'function' || !(key instanceof KeyObject)) return key
+  // A public or private key: createHmac's own error.
+  if (key.type !== 'secret') createHmac('sha1', key)
+  return key.export()
 }
 
 // url() lives here rather than in the generated class: see index.d.header.ts.
@@ -135,24 +146,28 @@ function encodeAndBuild(o, fromPath, base) {
   }
 
   let head = field(fromPath ? 'p' : 's') + field(base) + field(path) + field(inQuery ? 'q' : '')
-  let keyBytes
+  let keyValue
   if (o.signed === true) {
     const e = o.expireSeconds
     const key = o.privateKey
     const endpoint = o.urlEndpoint
-    let prefix = '0'
+    let endpointWire = '0'
     let keyWire = '0'
     if (key && endpoint) {
-      prefix = '1' + (typeof endpoint === 'string' ? (endpoint.endsWith('/') ? endpoint : endpoint + '/') : `${endpoint}`)
-      const k = hmacKey(key)
-      keyWire = k.wire
-      keyBytes = k.bytes
+      // v6 strips the endpoint from the URL it signs: the core adds the trailing slash v6 adds
+      // to a string; another value is stripped as its text.
+      endpointWire = typeof endpoint === 'string' ? 's' + endpoint : '1' + `${endpoint}`
+      if (typeof key === 'string') keyWire = '1' + key
+      else {
+        keyWire = 'v'
+        keyValue = secretKey(key)
+      }
     }
-    head += ONE + field(e ? String(parseInt(String(e), 10)) : '0') + field(prefix) + field(keyWire)
+    head += ONE + field(e ? String(parseInt(String(e), 10)) : '0') + field(endpointWire) + field(keyWire)
   } else {
     head += UNSIGNED
   }
-  return buildUrl(head + wire, keyBytes)
+  return buildUrl(head + wire, keyValue)
 }
 
 const nativeAuthenticationParameters = ImageKit.prototype.getAuthenticationParameters
@@ -163,32 +178,9 @@ Object.defineProperty(ImageKit.prototype, 'getAuthenticationParameters', {
   value: function getAuthenticationParameters(token, expire) {
     const options = this.options
     const key = options == null ? undefined : options.privateKey
-    // The common case, a string key and string token or numeric expiry, is signed in Rust.
-    if (
-      typeof key === 'string' &&
-      (token === undefined || typeof token === 'string') &&
-      (expire === undefined || typeof expire === 'number' || typeof expire === 'string')
-    ) {
-      return nativeAuthenticationParameters.call(this, token, expire)
-    }
-    return oddAuthenticationParameters(key, token, expire)
+    return nativeAuthenticationParameters.call(this, secretKey(key), token, expire)
   },
 })
-
-/**
- * getAuthenticationParameters for any other input, step by step as v6 goes: JavaScript's
- * `token + expire` (valueOf, numeric addition, BigInt and Symbol errors) and Node's crypto
- * for key types and errors, so each odd input gives v6's result or v6's TypeError.
- */
-function oddAuthenticationParameters(key, token, expire) {
-  if (!key) return { token: token || '', expire: expire || 0, signature: '' }
-  const crypto = require('crypto')
-  token = token || crypto.randomUUID()
-  expire = expire || parseInt(String(Date.now() / 1000), 10) + 60 * 30
-  const hmac = crypto.createHmac('sha1', key)
-  const signature = hmac.update(token + expire).digest('hex')
-  return { token, expire, signature }
-}
 
 /**
  * v6's `verifyWebhookEvent`: an own property of every instance (the constructor sets it),
@@ -199,19 +191,10 @@ function verifyWebhookEvent(payload, signature, secret) {
   // Buffer.from (array-likes, toPrimitive, or Node's TypeError), after it has read the
   // header: check the header first (an empty secret cannot fail), then convert.
   if (typeof payload !== 'string' && !(ArrayBuffer.isView(payload) && payload.BYTES_PER_ELEMENT === 1)) {
-    try {
-      native.verifyWebhookEvent('', signature, '')
-    } catch (e) {
-      if (!(e instanceof SyntaxError) && e.message !== 'Incorrect signature') throw e
-    }
+    native.checkWebhookSignature(signature)
     payload = Buffer.from(payload)
   }
-  if (secret !== null && typeof secret === 'object' && !ArrayBuffer.isView(secret) && !(secret instanceof ArrayBuffer)) {
-    // A KeyObject: its bytes, as createHmac reads them; anything else keeps Node's error.
-    const k = hmacKey(secret)
-    if (k.bytes) secret = k.bytes
-  }
-  return native.verifyWebhookEvent(payload, signature, secret)
+  return native.verifyWebhookEvent(payload, signature, secretKey(secret))
 }
 
 // v6's pHashDistance uses no `this` either.
@@ -264,6 +247,7 @@ native.registerShim(
   listen,
   logSink,
   hasCallOptions,
+  (a, b) => a + b,
 )
 
 /** Whether `options` holds any of the options v6 lacks that a call reads (src/api/policy.rs). */

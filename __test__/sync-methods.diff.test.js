@@ -206,3 +206,29 @@ test('verifyWebhookEvent equals the reference on valid, tampered and malformed i
   assert.equal(event.timestamp, t)
   assert.equal(event.event.type, 'video.transformation.accepted')
 })
+
+test('keys only JavaScript can read (KeyObject, CryptoKey) sign url, getAuthenticationParameters and verifyWebhookEvent as in v6', async () => {
+  const d = differ('key objects')
+  const secret = crypto.createSecretKey(Buffer.from('private_key_test'))
+  const cryptoKey = await crypto.webcrypto.subtle.importKey('raw', Buffer.from('private_key_test'), { name: 'HMAC', hash: 'SHA-1' }, true, ['sign'])
+  const { publicKey } = crypto.generateKeyPairSync('ed25519')
+  const body = '{"type":"video.transformation.accepted"}'
+  const timestamp = 1655788406333
+  const header = `t=${timestamp},v1=${crypto.createHmac('sha256', 'private_key_test').update(`${timestamp}.${body}`).digest('hex')}`
+  let count = 0
+  for (const key of [secret, cryptoKey, publicKey, Buffer.from('private_key_test'), new ArrayBuffer(3), 42, {}]) {
+    const ref = new Reference({ ...INIT, privateKey: key })
+    const ours = new Ours({ ...INIT, privateKey: key })
+    const calls = {
+      url: (ik) => ik.url({ path: '/a.jpg', signed: true, expireSeconds: 3000000000 }),
+      auth: (ik) => ik.getAuthenticationParameters('token', 1700000000),
+      webhook: (ik) => ik.verifyWebhookEvent(body, header, key),
+      webhookOfBytes: (ik) => ik.verifyWebhookEvent([...Buffer.from(body)], header, key),
+    }
+    for (const [name, call] of Object.entries(calls)) {
+      count++
+      d.check({ key: key && key.constructor && key.constructor.name, name }, outcome(() => call(ref)), outcome(() => call(ours)))
+    }
+  }
+  d.done(count)
+})

@@ -14,6 +14,7 @@ use super::outcome::{pending, throw_invalid};
 use super::shim;
 use super::url_wire::{Reader, Scratch, WireError};
 use imagekit::api::{self, sync_methods};
+use imagekit::signature;
 use imagekit::url::{self as ik_url, Signing, Source, UrlRequest};
 
 fn now_seconds() -> f64 {
@@ -109,16 +110,13 @@ impl ImageKit {
     pub fn get_authentication_parameters(
         &self,
         env: Env,
-        this: This,
+        key: Unknown,
         token: Unknown,
         expire: Unknown,
     ) -> Result<Value> {
+        // `imagekit.js` reads `this.options.privateKey` (and a KeyObject's bytes) first.
         let js = Js::of(&env);
-        let options = js.get(Value::of(&this.object), c"options")?;
-        let key = match js.type_of(options)? {
-            ValueType::Object | ValueType::Function => js.get(options, c"privateKey")?,
-            _ => js.undefined()?,
-        };
+        let key = Value::of(&key);
         let parameters = sync_methods::authentication_parameters(
             &Node::new(js),
             key,
@@ -192,20 +190,36 @@ pub fn verify_webhook_event(
     Ok(result)
 }
 
+/// v6's reading of the `x-ik-signature` header alone: throws what v6 throws for it, which
+/// v6 reports before it converts a body of any other type (`imagekit.js` converts such a
+/// body with `Buffer.from` once the header passed).
+#[napi(skip_typescript, catch_unwind)]
+#[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
+pub fn check_webhook_signature(env: Env, signature_header: Unknown) -> Result<()> {
+    let js = Js::of(&env);
+    sync_methods::signature_header(&Node::new(js), Value::of(&signature_header))
+        .map(drop)
+        .map_err(|invalid| throw_invalid(js, invalid))
+}
+
 /// `url()`'s native half: builds the URL from the options `imagekit.js` read, in the wire
-/// form of `url_wire` (with a private key given as bytes beside it). A free function
+/// form of `url_wire` (with a private key that is not a string given beside it). A free function
 /// rather than a method: napi-rs's per-call bookkeeping for `&self` methods cost a tenth
 /// of the whole call, and the URL needs nothing from the instance.
 #[napi(js_name = "buildUrl", skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
-pub fn build_url_from_wire(env: Env, wire: Unknown, key_bytes: Unknown) -> Result<String> {
+pub fn build_url_from_wire(env: Env, wire: Unknown, key: Unknown) -> Result<String> {
     thread_local! {
         static WIRE: std::cell::RefCell<(Vec<u16>, Scratch)> = std::cell::RefCell::new(Default::default());
     }
     let js = Js::of(&env);
-    let key_bytes = match js.type_of(Value::of(&key_bytes))? {
-        ValueType::Object => js.view_bytes(Value::of(&key_bytes))?,
-        _ => None,
+    let key_bytes = match js.type_of(Value::of(&key))? {
+        ValueType::Undefined => None,
+        // Converted as `crypto.createHmac` converts a key, with its TypeError.
+        _ => Some(
+            sync_methods::hmac_key(&Node::new(js), Value::of(&key))
+                .map_err(|invalid| throw_invalid(js, invalid))?,
+        ),
     };
     let built = WIRE.with_borrow_mut(|(units, scratch)| {
         let len = js.utf16_value(Value::of(&wire), units)?;
@@ -234,11 +248,16 @@ fn build_url(
     let transformation_in_query = wire.flag("q")?;
     let signed = wire.flag("1")?;
     let expire_seconds = wire.field()?.parse::<f64>().unwrap_or(f64::NAN);
-    let prefix = wire.field()?.strip_prefix('1');
+    let endpoint = wire.field()?;
+    let prefix = match endpoint.split_at_checked(1) {
+        Some(("s", endpoint)) => Some(signature::endpoint_prefix(endpoint)),
+        Some(("1", prefix)) => Some(prefix.to_owned()),
+        _ => None,
+    };
     let key = wire.field()?;
     let private_key = match key.strip_prefix('1') {
         Some(key) => Some(key.as_bytes()),
-        None if key == "b" => key_bytes,
+        None if key == "v" => key_bytes,
         None => None,
     };
     let query_parameters = wire.pairs()?;
@@ -263,7 +282,7 @@ fn build_url(
         query_parameters: &query_parameters,
         signing: signed.then(|| Signing {
             private_key,
-            endpoint_prefix: prefix,
+            endpoint_prefix: prefix.as_deref(),
             expire_seconds,
             now_seconds: now_seconds(),
         }),

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use napi::ValueType;
 
 use super::ffi::{Js, Value};
-use super::node_errors;
+use super::{node_errors, shim};
 use super::upload_stream::{self, PendingSource};
 use imagekit::js::{Exception, Host, HostResult, Kind};
 use imagekit::upload_source::SourceBody;
@@ -171,6 +171,10 @@ impl Host for Node {
 
     fn bytes(&self, value: Value) -> HostResult<Option<Bytes>> {
         self.host(self.js.uint8_bytes(value))
+    }
+
+    fn plus(&self, left: Value, right: Value) -> HostResult<Value> {
+        self.host(shim::plus(self.js, left, right))
     }
 
     fn stream(&self, value: Value) -> HostResult<SourceBody> {

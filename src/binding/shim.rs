@@ -20,6 +20,7 @@ struct Shim {
     listen: sys::napi_ref,
     log_sink: sys::napi_ref,
     has_call_options: sys::napi_ref,
+    plus: sys::napi_ref,
 }
 
 thread_local! {
@@ -31,7 +32,7 @@ thread_local! {
 /// signal is kept under; `(signal, handle) => unlisten`, which calls `handle.abort()`
 /// when the signal aborts; `(logger) => (level, message, fields) => void`, which logs to
 /// `logger` (or `console`); and `(options) => boolean`, whether `options` holds any of the
-/// options v6 lacks that a call reads.
+/// options v6 lacks that a call reads; and `(a, b) => a + b`, JavaScript's `+`.
 #[napi(skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn register_shim(
@@ -42,6 +43,7 @@ pub fn register_shim(
     listen: Unknown,
     log_sink: Unknown,
     has_call_options: Unknown,
+    plus: Unknown,
 ) -> Result<()> {
     let js = Js::of(&env);
     let shim = Shim {
@@ -51,6 +53,7 @@ pub fn register_shim(
         listen: js.reference(Value::of(&listen))?,
         log_sink: js.reference(Value::of(&log_sink))?,
         has_call_options: js.reference(Value::of(&has_call_options))?,
+        plus: js.reference(Value::of(&plus))?,
     };
     SHIM.with(|cell| cell.set(Some(shim)));
     Ok(())
@@ -87,4 +90,10 @@ pub fn log_sink(js: Js) -> Result<Value> {
 pub fn has_call_options(js: Js, options: Value) -> Result<bool> {
     let check = registered(js, |shim| shim.has_call_options)?;
     js.truthy(js.call(js.undefined()?, check, &[options])?)
+}
+
+/// `left + right`, by JavaScript's own operator.
+pub fn plus(js: Js, left: Value, right: Value) -> Result<Value> {
+    let plus = registered(js, |shim| shim.plus)?;
+    js.call(js.undefined()?, plus, &[left, right])
 }

@@ -11,8 +11,10 @@
 //!
 //! Fields, in order: source (`p` path, `s` src), base URL, path, `q` when transformations
 //! go to the query, `1` when signed, `parseInt(expireSeconds)` as JavaScript prints it,
-//! endpoint prefix (`0`, or `1` followed by the prefix), private key (`0` none, `1`
-//! followed by the key, `b` for the bytes passed beside the string), query parameter count
+//! the URL endpoint to sign with (`0` none, `s` followed by a string endpoint, to which
+//! the core adds v6's trailing slash, `1` followed by another value's text, used as it
+//! is), private key (`0` none, `1` followed by a string key, `v` for a key of another type
+//! passed beside the string, converted as `crypto.createHmac` converts it), query parameter count
 //! and pairs, step count and per step a parameter count and parameters (a `d` field and
 //! the key, `r` and the value, or `n`, the key and the value).
 

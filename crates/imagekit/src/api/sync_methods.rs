@@ -120,15 +120,9 @@ fn plus_as_data<H: Host>(host: &H, token: H::Value, expire: H::Value) -> Validat
     Err(invalid_arg_type(host, "data", UPDATE_DATA_TYPES, sum))
 }
 
-/// v6's `verifyWebhookEvent(payload, signature, secret)` on JavaScript values, in v6's
-/// order (the header's type, the payload, the header's fields, the secret, the
-/// signature): the verified timestamp and the body to parse as the event.
-pub fn verify_event<H: Host>(
-    host: &H,
-    payload: H::Value,
-    header: H::Value,
-    secret: H::Value,
-) -> Validated<(f64, String)> {
+/// The `x-ik-signature` header as v6 reads it before anything else: a string (v6 calls
+/// its `split`) with a timestamp and a `v1` signature, or v6's error.
+pub fn signature_header<H: Host>(host: &H, header: H::Value) -> Validated<String> {
     let header = match host.kind(header)? {
         Kind::String => host.text(header)?,
         kind @ (Kind::Undefined | Kind::Null) => {
@@ -147,6 +141,20 @@ pub fn verify_event<H: Host>(
             )))
         }
     };
+    parse_header(&header).map_err(|message| Invalid::Thrown(Thrown::error(message.message)))?;
+    Ok(header)
+}
+
+/// v6's `verifyWebhookEvent(payload, signature, secret)` on JavaScript values, in v6's
+/// order (the header, the payload, the secret, the signature): the verified timestamp
+/// and the body to parse as the event.
+pub fn verify_event<H: Host>(
+    host: &H,
+    payload: H::Value,
+    header: H::Value,
+    secret: H::Value,
+) -> Validated<(f64, String)> {
+    let header = signature_header(host, header)?;
     let body = if host.kind(payload)? == Kind::String {
         host.text(payload)?
     } else {
@@ -156,8 +164,6 @@ pub fn verify_event<H: Host>(
         }
     };
     let thrown = |message: &ErrorMessage| Invalid::Thrown(Thrown::error(message.message));
-    // v6 reads the header before it looks at the secret.
-    parse_header(&header).map_err(thrown)?;
     let secret = hmac_key(host, secret)?;
     let timestamp = verify(&body, &header, &secret).map_err(thrown)?;
     Ok((timestamp, body))
