@@ -8,7 +8,7 @@
 //   an own property that needs no `this`, the constructor's `length`.
 // - `url()`'s reading of its options, the one hot path where JavaScript values are read here
 //   rather than in Rust: property reads and conversions cost far less in JavaScript than
-//   through N-API (see src/binding/url_wire.rs for the figures and the wire form). Every
+//   through N-API (see crates/imagekit/src/url/wire.rs for the figures and the wire form). Every
 //   conversion below is the one v6 applies (String(), template-literal ToString,
 //   truthiness, for…in), so odd input gives v6's result or v6's error.
 // - What only JavaScript can read or run: a KeyObject's or CryptoKey's bytes, `Buffer.from`
@@ -30,7 +30,7 @@ function loadNative() {
 }
 
 // A wire field: its length as one UTF-16 unit (or U+FFFF and two units for 65535 and
-// more), then the text. See src/binding/url_wire.rs.
+// more), then the text. See crates/imagekit/src/url/wire.rs.
 const field = (s) =>
   s.length < 0xffff ? String.fromCharCode(s.length) + s : '\uffff' + String.fromCharCode(s.length >>> 16, s.length & 0xffff) + s
 const ZERO = field('0')
@@ -246,23 +246,8 @@ native.registerShim(
   SIGNAL,
   listen,
   logSink,
-  hasCallOptions,
   (a, b) => a + b,
 )
-
-/** Whether `options` holds any of the options v6 lacks that a call reads (src/api/policy.rs). */
-function hasCallOptions(o) {
-  return (
-    o !== null &&
-    (typeof o === 'object' || typeof o === 'function') &&
-    (o.timeout !== undefined ||
-      o.maxRetries !== undefined ||
-      o.idleTimeout !== undefined ||
-      o.maxResponseBytes !== undefined ||
-      o.logLevel !== undefined ||
-      o.logger !== undefined)
-  )
-}
 
 /**
  * What a call's records go to: `logger[level](message, fields)`, `console` by default. A

@@ -39,7 +39,7 @@ export type FinalUrlOptions = ImageKitOptions & UrlOptions
  * - `options`, a plain data property set by the constructor as in v6 (napi-rs declares
  *   only the fields it implements, as accessors);
  * - `url()`, which `imagekit.js` defines: it reads the options in JavaScript and calls the
- *   native `buildUrl` (see src/binding/url_wire.rs for why, with figures);
+ *   native `buildUrl` (see crates/imagekit/src/url/wire.rs for why, with figures);
  * - `verifyWebhookEvent`, an own property of each instance as in v6, and `pHashDistance`:
  *   both need no `this`, so they work taken off the instance, which a native method
  *   cannot (their signatures and docs are the generated functions' below).

@@ -2,13 +2,17 @@
 // Lines of logic in the Rust sources: `node scripts/logic-lines.js [root]` prints them for the
 // binding (src/binding/) and the client's core (crates/imagekit/src/), and their ratio.
 //
-// A line of logic is a line that is not blank, not only a comment (`//`, `///`, `//!`) and not
-// inside a `#[cfg(test)]` module. Left out as declarations rather than logic: the binding's
+// A line of logic is a line that is not blank, not only a comment (`//`, `///`, `//!`, or its
+// attribute form `#[doc = "..."]`), not a typings-only declaration (a `#[napi(...)]` attribute
+// that only gives TypeScript types, or its `ts_...` line) and not inside a `#[cfg(test)]` module. Left out as declarations rather than logic: the binding's
 // modules that exist only to generate typings (their first line says "Type-only
 // definitions" or "TypeScript declarations"), and the core's table of MIME types (media/mime_db.rs, data).
 
 const fs = require('node:fs')
 const path = require('node:path')
+
+// `#[doc = "..."]`, `#[napi(ts_type = "...")]`, and a `ts_args_type = "..."` line of a longer attribute.
+const TYPINGS_LINE = /^(#\[doc = ".*"\]|#\[napi\(ts_type = ".*"\)\]|ts_(args_type|return_type|type) = ".*",?)$/
 
 const TYPINGS_ONLY = /^\/\/! (Type-only definitions|TypeScript declarations)/
 
@@ -41,7 +45,7 @@ function logicLines(text) {
     const inTest = testDepth !== null
     depth += opens - closes
     if (inTest && depth <= testDepth) testDepth = null
-    if (inTest || line === '' || line.startsWith('//')) continue
+    if (inTest || line === '' || line.startsWith('//') || TYPINGS_LINE.test(line)) continue
     count++
   }
   return count

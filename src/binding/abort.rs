@@ -28,19 +28,19 @@ impl AbortHandle {
 }
 
 /// A call's signal, while it runs.
-pub struct Listening {
+pub struct Listening<'s> {
     pub token: CancellationToken,
     /// `() => void`: stops listening.
-    pub unlisten: Value,
+    pub unlisten: Value<'s>,
 }
 
 /// Whether `signal` is already aborted.
-pub fn is_aborted(js: Js, signal: Value) -> Result<bool> {
+pub fn is_aborted<'s>(js: Js<'s>, signal: Value<'s>) -> Result<bool> {
     js.truthy(js.get(signal, c"aborted")?)
 }
 
 /// Starts listening to `signal`.
-pub fn listen(js: Js, signal: Value) -> Result<Listening> {
+pub fn listen<'s>(js: Js<'s>, signal: Value<'s>) -> Result<Listening<'s>> {
     let token = CancellationToken::new();
     let handle = js.native(AbortHandle {
         token: token.clone(),
@@ -51,7 +51,7 @@ pub fn listen(js: Js, signal: Value) -> Result<Listening> {
 
 /// The rejection of an aborted call: `AbortError`, with the signal's reason as `cause`
 /// (Node's own AbortError has the same name and code).
-pub fn abort_error(js: Js, signal: Value) -> Result<Value> {
+pub fn abort_error<'s>(js: Js<'s>, signal: Value<'s>) -> Result<Value<'s>> {
     let error = js.error("The operation was aborted")?;
     js.define_quiet(error, c"name", js.string("AbortError")?)?;
     js.set(error, c"code", js.string("ABORT_ERR")?)?;

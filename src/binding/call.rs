@@ -9,23 +9,24 @@ use futures_util::FutureExt;
 use napi::bindgen_prelude::Env;
 use napi::{Result, ValueType};
 
-use super::ffi::{Js, Value};
+use super::ffi::{Js, Reference, Value};
 use super::host::Node;
 use super::methods::SharedClient;
-use super::outcome::{error_value, pending, result, throw_invalid};
-use super::{abort, logging, panic_probe, shim, upload_stream};
+use super::outcome::{error_value, result, throw_invalid};
+use super::{abort, logging, panic_probe, upload_stream};
 use imagekit::api::{self, Failure, Invalid, Operation, Thrown};
+use imagekit::http::limits::PoolSettings;
 use imagekit::http::Client;
 use imagekit::log::Log;
 
 /// What a method was called with: the instance's `options`, its `AbortSignal` (undefined
 /// unless it was made by `withOptions({ signal })`), the arguments before the callback, and
 /// the argument after them.
-pub struct Invocation<'a> {
-    pub options: Value,
-    pub signal: Value,
-    pub args: &'a [Value],
-    pub callback: Value,
+pub struct Invocation<'a, 's> {
+    pub options: Value<'s>,
+    pub signal: Value<'s>,
+    pub args: &'a [Value<'s>],
+    pub callback: Value<'s>,
 }
 
 /// Calls `operation` as invoked. Returns the call's promise, or undefined in callback mode.
@@ -34,12 +35,12 @@ pub struct Invocation<'a> {
 /// cannot become a JavaScript value, a panic while sending or settling) becomes its
 /// error, and an exception the callback throws becomes an unhandled rejection, as it is
 /// when v6 calls the callback from a promise reaction.
-pub fn run(
-    env: &Env,
+pub fn run<'s>(
+    env: &'s Env,
     pool: &SharedClient,
     operation: &Operation,
-    call: Invocation,
-) -> Result<Value> {
+    call: Invocation<'_, 's>,
+) -> Result<Value<'s>> {
     panic_probe::at(panic_probe::Stage::Export);
     let Invocation {
         options,
@@ -57,36 +58,23 @@ pub fn run(
         Ok(request) => request,
         Err(invalid) => return refuse(env, callback, invalid),
     };
-    // The options v6 lacks are read only when one of them is there (one call into
-    // JavaScript, where a property read costs far less than through N-API).
-    let extended = match shim::has_call_options(js, options) {
-        Ok(extended) => extended,
-        // A getter that threw: reported as v6 reports an exception reading the options.
-        Err(error) => {
-            js.raise(error);
-            return refuse(env, callback, Invalid::Host);
-        }
-    };
-    let policy = match extended {
-        false => Ok(imagekit::http::limits::Policy::default()),
-        true => api::policy::policy(&node, options),
-    };
-    let policy = match policy {
-        Ok(policy) => policy,
+    let context = match api::policy::call_context(&node, options, pool.get().is_none()) {
+        Ok(context) => context,
         Err(invalid) => return refuse(env, callback, invalid),
     };
-    let client = match client(&node, pool, options) {
+    let client = match client(pool, context.pool.as_ref()) {
         Ok(client) => client,
         Err(invalid) => return refuse(env, callback, invalid),
     };
-    let log = match extended
-        .then(|| logging::for_call(&node, options))
-        .transpose()
+    let log = match context
+        .log
+        .map(|(level, logger)| logging::for_call(js, level, logger))
     {
-        Ok(log) => log.flatten(),
-        Err(invalid) => return refuse(env, callback, invalid),
+        Some(Ok(log)) => Some(log),
+        Some(Err(invalid)) => return refuse(env, callback, invalid),
+        None => None,
     };
-    let private_key = api::private_key(&node, options).map_err(|_| pending(js))?;
+    let (policy, private_key) = (context.policy, context.private_key);
     let signal = match js.type_of(signal)? {
         ValueType::Object => Some(signal),
         _ => None,
@@ -102,8 +90,8 @@ pub fn run(
             let listening = abort::listen(js, signal)?;
             let token = listening.token.clone();
             let kept = (
-                Persistent::new(js, signal)?,
-                Persistent::new(js, listening.unlisten)?,
+                Reference::new(js, signal)?,
+                Reference::new(js, listening.unlisten)?,
             );
             Some((token, kept))
         }
@@ -111,10 +99,10 @@ pub fn run(
     };
     let (token, listening) = listening.unzip();
     let source = match node.take_source() {
-        Some(source) => Some(Persistent::new(js, upload_stream::start(js, source)?)?),
+        Some(source) => Some(Reference::new(js, upload_stream::start(js, source)?)?),
         None => None,
     };
-    let callback = Persistent::optional(js, callback)?;
+    let callback = Reference::optional(js, callback)?;
     let returns_promise = callback.is_none();
     let repeat = operation.repeat;
     let future = async move {
@@ -179,18 +167,17 @@ pub fn run(
 /// The instance's connection pool, made on its first call with the `connectTimeout` its
 /// options have then.
 fn client(
-    node: &Node,
     pool: &SharedClient,
-    options: Value,
+    settings: Option<&PoolSettings>,
 ) -> std::result::Result<Arc<Client>, Invalid> {
-    if let Some(made) = pool.get() {
-        return made
-            .clone()
-            .map_err(|message| Invalid::Thrown(Thrown::error(message)));
-    }
-    let settings = api::policy::pool_settings(node, options)?;
-    pool.get_or_init(|| Client::new(&settings).map(Arc::new).map_err(|e| e.message))
-        .clone()
+    let made = match (pool.get(), settings) {
+        (Some(made), _) => made,
+        (None, settings) => {
+            let settings = settings.cloned().unwrap_or_default();
+            pool.get_or_init(|| Client::new(&settings).map(Arc::new).map_err(|e| e.message))
+        }
+    };
+    made.clone()
         .map_err(|message| Invalid::Thrown(Thrown::error(message)))
 }
 
@@ -214,10 +201,10 @@ impl From<String> for Broken {
 
 /// What `settle` made of the call, a JavaScript result or error either way: a step that
 /// failed (a value N-API could not make, a panic) becomes the call's error.
-fn guarded(
-    js: Js,
-    settle: impl FnOnce() -> std::result::Result<std::result::Result<Value, Value>, Broken>,
-) -> Result<std::result::Result<Value, Value>> {
+fn guarded<'s>(
+    js: Js<'s>,
+    settle: impl FnOnce() -> std::result::Result<std::result::Result<Value<'s>, Value<'s>>, Broken>,
+) -> Result<std::result::Result<Value<'s>, Value<'s>>> {
     let broken = match catch_unwind(AssertUnwindSafe(settle)) {
         Ok(Ok(settled)) => return Ok(settled),
         Ok(Err(broken)) => broken,
@@ -242,7 +229,7 @@ fn guarded(
 }
 
 /// The `Error` a panic is reported as: the process goes on.
-pub fn panic_error(js: Js, message: &str) -> Result<Value> {
+pub fn panic_error<'s>(js: Js<'s>, message: &str) -> Result<Value<'s>> {
     let error = js.error(&format!("internal error in the imagekit addon: {message}"))?;
     js.set(error, c"code", js.string("ERR_IMAGEKIT_INTERNAL")?)?;
     Ok(error)
@@ -260,7 +247,7 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 /// callback, or as a rejected promise), throws what reading the arguments threw (or
 /// rejects with it: v6 reads them inside the Promise executor), and reports a deferred
 /// error asynchronously.
-fn refuse(env: &Env, callback: Option<Value>, invalid: Invalid) -> Result<Value> {
+fn refuse<'s>(env: &'s Env, callback: Option<Value<'s>>, invalid: Invalid) -> Result<Value<'s>> {
     let js = Js::of(env);
     let deferred = matches!(invalid, Invalid::Deferred(_));
     let synchronous_callback = matches!(invalid, Invalid::Argument(_));
@@ -279,10 +266,10 @@ fn refuse(env: &Env, callback: Option<Value>, invalid: Invalid) -> Result<Value>
 }
 
 /// Reports `error` asynchronously, as a rejection or to the callback.
-fn defer(env: &Env, callback: Option<Value>, error: Value) -> Result<Value> {
+fn defer<'s>(env: &'s Env, callback: Option<Value<'s>>, error: Value<'s>) -> Result<Value<'s>> {
     let js = Js::of(env);
-    let error = Persistent::new(js, error)?;
-    let callback = Persistent::optional(js, callback)?;
+    let error = Reference::new(js, error)?;
+    let callback = Reference::optional(js, callback)?;
     let returns_promise = callback.is_none();
     let promise = env.spawn_future_with_callback(async { Ok(()) }, move |env, ()| {
         let js = Js::of(env);
@@ -296,11 +283,11 @@ fn defer(env: &Env, callback: Option<Value>, error: Value) -> Result<Value> {
 /// `(null, result)`; without one, the call's promise rejects or resolves. An exception
 /// the callback throws rejects the call's own promise, which nothing handles: Node
 /// reports it as an unhandled rejection carrying that error, as with v6.
-fn deliver(
-    js: Js,
-    callback: Option<Persistent>,
-    settled: Result<std::result::Result<Value, Value>>,
-) -> Result<Value> {
+fn deliver<'s>(
+    js: Js<'s>,
+    callback: Option<Reference>,
+    settled: Result<std::result::Result<Value<'s>, Value<'s>>>,
+) -> Result<Value<'s>> {
     let settled = settled?;
     match callback {
         Some(callback) => {
@@ -322,30 +309,10 @@ fn deliver(
 }
 
 /// The call's return value: the promise, or undefined in callback mode.
-fn returned(js: Js, returns_promise: bool, promise: Value) -> Result<Value> {
+fn returned<'s>(js: Js<'s>, returns_promise: bool, promise: Value<'s>) -> Result<Value<'s>> {
     if returns_promise {
         Ok(promise)
     } else {
         js.undefined()
-    }
-}
-
-/// A value (a callback, an error, a stream's state) kept alive until the call settles.
-struct Persistent(napi::sys::napi_ref);
-
-impl Persistent {
-    fn new(js: Js, value: Value) -> Result<Self> {
-        Ok(Self(js.reference(value)?))
-    }
-
-    fn optional(js: Js, value: Option<Value>) -> Result<Option<Self>> {
-        value.map(|value| Self::new(js, value)).transpose()
-    }
-
-    /// The value, with the reference released.
-    fn take(self, js: Js) -> Result<Value> {
-        let value = js.reference_value(self.0);
-        js.delete_reference(self.0)?;
-        value
     }
 }

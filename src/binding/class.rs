@@ -12,10 +12,9 @@ use super::ffi::{Js, Value};
 use super::host::Node;
 use super::outcome::{pending, throw_invalid};
 use super::shim;
-use super::url_wire::{Reader, Scratch, WireError};
 use imagekit::api::{self, sync_methods};
-use imagekit::signature;
-use imagekit::url::{self as ik_url, Signing, Source, UrlRequest};
+use imagekit::url::wire::{self, Scratch, WireError};
+use imagekit::url::{self as ik_url};
 
 fn now_seconds() -> f64 {
     SystemTime::now()
@@ -33,8 +32,8 @@ pub struct ImageKit {
 impl ImageKit {
     /// Validates the options in v6's order and stores them, defaults merged, as `options`.
     #[napi(constructor, catch_unwind, ts_args_type = "opts?: ImageKitOptions")]
-    pub fn new(env: Env, this: This, opts: Unknown) -> Result<Self> {
-        let js = Js::of(&env);
+    pub fn new<'s>(env: &'s Env, this: This, opts: Unknown<'s>) -> Result<Self> {
+        let js = Js::of(env);
         let instance = Value::of(&this.object);
         // Wrapping the global object would leak it, besides differing from v6.
         if js.is_global(instance)? {
@@ -65,8 +64,13 @@ impl ImageKit {
         ts_args_type = "options: CallOptions",
         ts_return_type = "ImageKit"
     )]
-    pub fn with_options(&self, env: Env, this: This, options: Unknown) -> Result<Value> {
-        let js = Js::of(&env);
+    pub fn with_options<'s>(
+        &self,
+        env: &'s Env,
+        this: This,
+        options: Unknown<'s>,
+    ) -> Result<Value<'s>> {
+        let js = Js::of(env);
         let node = Node::new(js);
         let given = Value::of(&options);
         let instance = Value::of(&this.object);
@@ -107,15 +111,15 @@ impl ImageKit {
         ts_args_type = "token?: string, expire?: number",
         ts_return_type = "{ token: string, expire: number, signature: string }"
     )]
-    pub fn get_authentication_parameters(
+    pub fn get_authentication_parameters<'s>(
         &self,
-        env: Env,
-        key: Unknown,
-        token: Unknown,
-        expire: Unknown,
-    ) -> Result<Value> {
+        env: &'s Env,
+        key: Unknown<'s>,
+        token: Unknown<'s>,
+        expire: Unknown<'s>,
+    ) -> Result<Value<'s>> {
         // `imagekit.js` reads `this.options.privateKey` (and a KeyObject's bytes) first.
-        let js = Js::of(&env);
+        let js = Js::of(env);
         let key = Value::of(&key);
         let parameters = sync_methods::authentication_parameters(
             &Node::new(js),
@@ -135,7 +139,7 @@ impl ImageKit {
 
 /// v6's own properties of an instance, in v6's order: the options, then the webhook
 /// verifier.
-fn own_properties(js: Js, instance: Value, options: Value) -> Result<()> {
+fn own_properties<'s>(js: Js<'s>, instance: Value<'s>, options: Value<'s>) -> Result<()> {
     js.set(instance, c"options", options)?;
     js.set(
         instance,
@@ -152,8 +156,12 @@ fn own_properties(js: Js, instance: Value, options: Value) -> Result<()> {
     ts_return_type = "number | Error"
 )]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
-pub fn p_hash_distance(env: Env, first: Unknown, second: Unknown) -> Result<Value> {
-    let js = Js::of(&env);
+pub fn p_hash_distance<'s>(
+    env: &'s Env,
+    first: Unknown<'s>,
+    second: Unknown<'s>,
+) -> Result<Value<'s>> {
+    let js = Js::of(env);
     let distance =
         sync_methods::distance_between(&Node::new(js), Value::of(&first), Value::of(&second))
             .map_err(|_| pending(js))?;
@@ -170,13 +178,13 @@ pub fn p_hash_distance(env: Env, first: Unknown, second: Unknown) -> Result<Valu
     ts_return_type = "{ timestamp: number, event: WebhookEvent }"
 )]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
-pub fn verify_webhook_event(
-    env: Env,
-    payload: Unknown,
-    signature_header: Unknown,
-    secret: Unknown,
-) -> Result<Value> {
-    let js = Js::of(&env);
+pub fn verify_webhook_event<'s>(
+    env: &'s Env,
+    payload: Unknown<'s>,
+    signature_header: Unknown<'s>,
+    secret: Unknown<'s>,
+) -> Result<Value<'s>> {
+    let js = Js::of(env);
     let (timestamp, body) = sync_methods::verify_event(
         &Node::new(js),
         Value::of(&payload),
@@ -195,24 +203,28 @@ pub fn verify_webhook_event(
 /// body with `Buffer.from` once the header passed).
 #[napi(skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
-pub fn check_webhook_signature(env: Env, signature_header: Unknown) -> Result<()> {
-    let js = Js::of(&env);
+pub fn check_webhook_signature<'s>(env: &'s Env, signature_header: Unknown<'s>) -> Result<()> {
+    let js = Js::of(env);
     sync_methods::signature_header(&Node::new(js), Value::of(&signature_header))
         .map(drop)
         .map_err(|invalid| throw_invalid(js, invalid))
 }
 
 /// `url()`'s native half: builds the URL from the options `imagekit.js` read, in the wire
-/// form of `url_wire` (with a private key that is not a string given beside it). A free function
+/// form of `imagekit::url::wire` (with a private key that is not a string given beside it). A free function
 /// rather than a method: napi-rs's per-call bookkeeping for `&self` methods cost a tenth
 /// of the whole call, and the URL needs nothing from the instance.
 #[napi(js_name = "buildUrl", skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
-pub fn build_url_from_wire(env: Env, wire: Unknown, key: Unknown) -> Result<String> {
+pub fn build_url_from_wire<'s>(
+    env: &'s Env,
+    wire: Unknown<'s>,
+    key: Unknown<'s>,
+) -> Result<String> {
     thread_local! {
         static WIRE: std::cell::RefCell<(Vec<u16>, Scratch)> = std::cell::RefCell::new(Default::default());
     }
-    let js = Js::of(&env);
+    let js = Js::of(env);
     let key_bytes = match js.type_of(Value::of(&key))? {
         ValueType::Undefined => None,
         // Converted as `crypto.createHmac` converts a key, with its TypeError.
@@ -225,7 +237,8 @@ pub fn build_url_from_wire(env: Env, wire: Unknown, key: Unknown) -> Result<Stri
         let len = js.utf16_value(Value::of(&wire), units)?;
         let units = units.get(..len).ok_or(WireError);
         Ok::<_, napi::Error>(
-            units.and_then(|units| build_url(units, scratch, key_bytes.as_deref())),
+            units
+                .and_then(|units| wire::build(units, scratch, key_bytes.as_deref(), now_seconds())),
         )
     })?;
     match built {
@@ -235,63 +248,9 @@ pub fn build_url_from_wire(env: Env, wire: Unknown, key: Unknown) -> Result<Stri
     }
 }
 
-#[cfg_attr(test, allow(dead_code))]
-fn build_url(
-    wire: &[u16],
-    scratch: &mut Scratch,
-    key_bytes: Option<&[u8]>,
-) -> std::result::Result<std::result::Result<String, ik_url::InvalidUrl>, WireError> {
-    let wire = Reader::new(wire, scratch)?;
-    let from_path = wire.flag("p")?;
-    let base = wire.field()?;
-    let path = wire.field()?;
-    let transformation_in_query = wire.flag("q")?;
-    let signed = wire.flag("1")?;
-    let expire_seconds = wire.field()?.parse::<f64>().unwrap_or(f64::NAN);
-    let endpoint = wire.field()?;
-    let prefix = match endpoint.split_at_checked(1) {
-        Some(("s", endpoint)) => Some(signature::endpoint_prefix(endpoint)),
-        Some(("1", prefix)) => Some(prefix.to_owned()),
-        _ => None,
-    };
-    let key = wire.field()?;
-    let private_key = match key.strip_prefix('1') {
-        Some(key) => Some(key.as_bytes()),
-        None if key == "v" => key_bytes,
-        None => None,
-    };
-    let query_parameters = wire.pairs()?;
-    let transformation = wire.transformation()?;
-
-    let base_url = match ik_url::parse_cached(base) {
-        Ok(url) => url,
-        Err(e) => return Ok(Err(e)),
-    };
-    let source = if from_path {
-        Source::Path {
-            url_endpoint: base_url,
-            path,
-        }
-    } else {
-        Source::Src(base_url)
-    };
-    Ok(Ok(ik_url::build(UrlRequest {
-        source,
-        transformation: &transformation,
-        transformation_in_query,
-        query_parameters: &query_parameters,
-        signing: signed.then(|| Signing {
-            private_key,
-            endpoint_prefix: prefix.as_deref(),
-            expire_seconds,
-            now_seconds: now_seconds(),
-        }),
-    })))
-}
-
 /// Node's `ERR_INVALID_URL` TypeError, as `new URL()` throws it.
 #[cfg_attr(test, allow(dead_code))]
-fn throw_invalid_url(js: Js, input: &str) -> napi::Error {
+fn throw_invalid_url<'s>(js: Js<'s>, input: &str) -> napi::Error {
     let error = match js.type_error("Invalid URL", Some("ERR_INVALID_URL")) {
         Ok(error) => error,
         Err(e) => return e,

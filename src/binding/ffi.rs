@@ -1,34 +1,66 @@
 //! Raw N-API access with JavaScript's own conversion rules (`String()`, truthiness, `for…in`
 //! keys): the binding's only `unsafe` code, for what napi-rs's safe API lacks or makes
-//! slow (lifetime-free handles, conversions without copies). Every call checks its
-//! status; a JavaScript exception (a throwing getter or `toString`) stays pending and
-//! surfaces as the caller's exception, and a failed status becomes a JavaScript error.
+//! slow (conversions without copies, reads that keep JavaScript's semantics). Every call
+//! checks its status; a JavaScript exception (a throwing getter or `toString`) stays
+//! pending and surfaces as the caller's exception, and a failed status becomes a
+//! JavaScript error.
+//!
+//! The invariants every `unsafe` block here relies on, kept by the types:
+//! - a [`Js<'s>`] is made only from the `Env` of the native call running now (or of the
+//!   callback napi-rs runs on the JavaScript thread), and its lifetime `'s` is that call's:
+//!   it cannot be kept beyond it;
+//! - a [`Value<'s>`] is a handle made in that call's handle scope, so it cannot outlive the
+//!   scope either; a value kept across calls is a [`Reference`], which owns an N-API
+//!   reference and deletes it when dropped, on every path.
 
 use std::ffi::{c_char, CStr};
+use std::marker::PhantomData;
 use std::ptr;
 
 use bytes::Bytes;
 use napi::bindgen_prelude::{Env, FromNapiValue, ToNapiValue, TypeName, Uint8Array, Unknown};
 use napi::{sys, Error, JsValue, Result, Status, ValueType};
 
-/// A value handle, valid while the native call that received or made it runs (N-API's
-/// handle scope): it is never stored across calls (see [`Js::reference`] for that).
-#[derive(Clone, Copy)]
-pub struct Value(sys::napi_value);
+/// Calls the N-API function `$f` with the env of `$js` first and checks its status.
+macro_rules! napi {
+    ($js:expr, $f:ident($($arg:expr),* $(,)?)) => {{
+        let js: &Js = $js;
+        // SAFETY: the env is the running call's (a `Js<'s>` cannot outlive it); every
+        // `napi_value` passed is a `Value<'s>` of the same call's scope, or a handle N-API
+        // just returned in it; every other pointer is to a live local (or a `CStr`) that
+        // the function reads or writes once before it returns.
+        js.check(unsafe { sys::$f(js.0, $($arg),*) })
+    }};
+}
 
-impl Value {
-    pub fn of<'env>(value: &impl JsValue<'env>) -> Self {
-        Value(value.raw())
+/// [`napi!`] for a function whose last argument is where it writes its result: the result.
+macro_rules! napi_out {
+    ($js:expr, $f:ident($($arg:expr),* $(,)?) => $init:expr) => {{
+        let mut out = $init;
+        napi!($js, $f($($arg,)* &mut out)).map(|()| out)
+    }};
+}
+
+/// A value handle, valid while the native call that received or made it runs (N-API's
+/// handle scope), which its lifetime `'s` stands for.
+#[derive(Clone, Copy)]
+pub struct Value<'s>(sys::napi_value, PhantomData<&'s ()>);
+
+impl<'s> Value<'s> {
+    pub fn of(value: &impl JsValue<'s>) -> Self {
+        Value(value.raw(), PhantomData)
     }
 }
 
-impl ToNapiValue for Value {
+impl ToNapiValue for Value<'_> {
+    /// # Safety
+    /// napi-rs calls it with the env of the call that made the handle, which it returns.
     unsafe fn to_napi_value(_env: sys::napi_env, value: Self) -> Result<sys::napi_value> {
         Ok(value.0)
     }
 }
 
-impl TypeName for Value {
+impl TypeName for Value<'_> {
     fn type_name() -> &'static str {
         "unknown"
     }
@@ -38,15 +70,92 @@ impl TypeName for Value {
     }
 }
 
+/// The running call's environment.
 #[derive(Clone, Copy)]
-pub struct Js(sys::napi_env);
+pub struct Js<'s>(sys::napi_env, PhantomData<&'s ()>);
+
+/// A value kept alive across calls: a strong N-API reference, deleted when this is
+/// dropped. Dropped only on the JavaScript thread: it is neither `Send` nor `Sync`, and
+/// napi-rs runs and drops a settling callback on that thread.
+pub struct Reference {
+    env: sys::napi_env,
+    raw: sys::napi_ref,
+}
+
+impl Reference {
+    pub fn new(js: Js, value: Value) -> Result<Self> {
+        let mut raw = ptr::null_mut();
+        napi!(&js, napi_create_reference(value.0, 1, &mut raw))?;
+        Ok(Self { env: js.0, raw })
+    }
+
+    pub fn optional(js: Js, value: Option<Value>) -> Result<Option<Self>> {
+        value.map(|value| Self::new(js, value)).transpose()
+    }
+
+    /// The value kept, as a handle of the running call.
+    pub fn value<'s>(&self, js: Js<'s>) -> Result<Value<'s>> {
+        referenced(js, self.raw)
+    }
+
+    /// The value kept; the reference is released.
+    pub fn take<'s>(self, js: Js<'s>) -> Result<Value<'s>> {
+        self.value(js)
+    }
+
+    /// Kept for the environment's life: the environment deletes the reference when it is
+    /// torn down (a thread-local's destructor, which may run after that, must not).
+    pub fn keep(self) -> Kept {
+        let kept = Kept(self.raw);
+        std::mem::forget(self);
+        kept
+    }
+}
+
+/// A reference kept for the environment's life (see [`Reference::keep`]).
+#[derive(Clone, Copy)]
+pub struct Kept(sys::napi_ref);
+
+impl Kept {
+    pub fn value<'s>(self, js: Js<'s>) -> Result<Value<'s>> {
+        referenced(js, self.0)
+    }
+}
+
+fn referenced<'s>(js: Js<'s>, raw: sys::napi_ref) -> Result<Value<'s>> {
+    let mut value = ptr::null_mut();
+    napi!(&js, napi_get_reference_value(raw, &mut value))?;
+    if value.is_null() {
+        return Err(Error::new(
+            Status::InvalidArg,
+            "the referenced value is gone",
+        ));
+    }
+    Ok(Value(value, PhantomData))
+}
+
+impl Drop for Reference {
+    fn drop(&mut self) {
+        // SAFETY: `env` made `raw` and is alive: a reference lives in a call's settling
+        // state or in the environment's registered functions, both dropped on the
+        // JavaScript thread before the environment is torn down.
+        let status = unsafe { sys::napi_delete_reference(self.env, self.raw) };
+        // Nothing can be reported from a drop; a reference that could not be deleted
+        // only keeps its value alive until the environment ends.
+        debug_assert_eq!(status, sys::Status::napi_ok);
+    }
+}
 
 /// Strings up to this many bytes are read with a single N-API call.
 const STACK_STRING: usize = 256;
 
-impl Js {
-    pub fn of(env: &Env) -> Self {
-        Js(env.raw())
+impl<'s> Js<'s> {
+    pub fn of(env: &'s Env) -> Self {
+        Js(env.raw(), PhantomData)
+    }
+
+    fn value(&self, raw: sys::napi_value) -> Value<'s> {
+        Value(raw, PhantomData)
     }
 
     fn check(&self, status: sys::napi_status) -> Result<()> {
@@ -54,7 +163,7 @@ impl Js {
             return Ok(());
         }
         let mut pending = false;
-        // SAFETY: `self.0` is the env of the current call.
+        // SAFETY: `self.0` is the env of the current call; `pending` is a live local.
         let queried = unsafe { sys::napi_is_exception_pending(self.0, &mut pending) };
         if queried == sys::Status::napi_ok && pending {
             Err(Error::new(Status::PendingException, ""))
@@ -63,26 +172,25 @@ impl Js {
         }
     }
 
-    pub fn type_of(&self, value: Value) -> Result<ValueType> {
-        let mut kind = 0;
-        self.check(unsafe { sys::napi_typeof(self.0, value.0, &mut kind) })?;
+    pub fn type_of(&self, value: Value<'s>) -> Result<ValueType> {
+        let kind = napi_out!(self, napi_typeof(value.0) => 0)?;
         Ok(ValueType::from(kind))
     }
 
     /// `!!value`.
-    pub fn truthy(&self, value: Value) -> Result<bool> {
-        let mut coerced = ptr::null_mut();
-        self.check(unsafe { sys::napi_coerce_to_bool(self.0, value.0, &mut coerced) })?;
-        let mut result = false;
-        self.check(unsafe { sys::napi_get_value_bool(self.0, coerced, &mut result) })?;
-        Ok(result)
+    pub fn truthy(&self, value: Value<'s>) -> Result<bool> {
+        let coerced = napi_out!(self, napi_coerce_to_bool(value.0) => ptr::null_mut())?;
+        napi_out!(self, napi_get_value_bool(coerced) => false)
     }
 
     /// The UTF-8 contents of a string value (lone surrogates become U+FFFD, as in
     /// `Buffer.from(string)` and the WHATWG URL parser).
-    pub fn string_value(&self, value: Value) -> Result<String> {
+    pub fn string_value(&self, value: Value<'s>) -> Result<String> {
         let mut buffer = [0u8; STACK_STRING];
         let mut len = 0;
+        // SAFETY: the env and `value` are this call's (see the module's invariants); `buffer`
+        // is a live local of STACK_STRING bytes, the size passed, and N-API writes at most
+        // that many, the terminating NUL included.
         self.check(unsafe {
             sys::napi_get_value_string_utf8(
                 self.0,
@@ -97,10 +205,12 @@ impl Js {
         if len + 4 < STACK_STRING {
             return Ok(String::from_utf8_lossy(buffer.get(..len).unwrap_or_default()).into_owned());
         }
+        // SAFETY: as above; a null buffer asks only for the length, written to a live local.
         self.check(unsafe {
             sys::napi_get_value_string_utf8(self.0, value.0, ptr::null_mut(), 0, &mut len)
         })?;
         let mut heap = vec![0u8; len + 1];
+        // SAFETY: as above; `heap` holds `heap.len()` bytes, the size passed.
         self.check(unsafe {
             sys::napi_get_value_string_utf8(
                 self.0,
@@ -117,7 +227,7 @@ impl Js {
 
     /// The UTF-16 contents of a string value, read into `buffer` (reused across calls and
     /// kept at its full length, so it is not zeroed again); returns the number of units.
-    pub fn utf16_value(&self, value: Value, buffer: &mut Vec<u16>) -> Result<usize> {
+    pub fn utf16_value(&self, value: Value<'s>, buffer: &mut Vec<u16>) -> Result<usize> {
         // Give back what one huge string took rather than keep it for the thread's life.
         if buffer.len() > 1 << 16 {
             buffer.truncate(STACK_STRING);
@@ -127,6 +237,8 @@ impl Js {
             buffer.resize(STACK_STRING, 0);
         }
         let mut len = 0;
+        // SAFETY: the env and `value` are this call's; `buffer` holds `buffer.len()` units, the
+        // size passed, and N-API writes at most that many, the terminating NUL included.
         self.check(unsafe {
             sys::napi_get_value_string_utf16(
                 self.0,
@@ -139,10 +251,12 @@ impl Js {
         if len + 1 < buffer.len() {
             return Ok(len);
         }
+        // SAFETY: as above; a null buffer asks only for the length, written to a live local.
         self.check(unsafe {
             sys::napi_get_value_string_utf16(self.0, value.0, ptr::null_mut(), 0, &mut len)
         })?;
         buffer.resize(len + 1, 0);
+        // SAFETY: as above; `buffer` was just resized to hold the string and its NUL.
         self.check(unsafe {
             sys::napi_get_value_string_utf16(
                 self.0,
@@ -157,17 +271,16 @@ impl Js {
 
     /// ECMAScript `ToString`: what template literals, `concat` and `new URL()` apply.
     /// Throws the engine's own TypeError for a Symbol.
-    pub fn js_to_string(&self, value: Value) -> Result<String> {
+    pub fn js_to_string(&self, value: Value<'s>) -> Result<String> {
         if self.type_of(value)? == ValueType::String {
             return self.string_value(value);
         }
-        let mut coerced = ptr::null_mut();
-        self.check(unsafe { sys::napi_coerce_to_string(self.0, value.0, &mut coerced) })?;
-        self.string_value(Value(coerced))
+        let coerced = napi_out!(self, napi_coerce_to_string(value.0) => ptr::null_mut())?;
+        self.string_value(self.value(coerced))
     }
 
     /// `String(value)`, which, unlike `ToString`, describes a Symbol instead of throwing.
-    pub fn string_of(&self, value: Value) -> Result<String> {
+    pub fn string_of(&self, value: Value<'s>) -> Result<String> {
         if self.type_of(value)? != ValueType::Symbol {
             return self.js_to_string(value);
         }
@@ -179,29 +292,24 @@ impl Js {
     }
 
     /// `object[name]`, getters and prototype included. `object` must not be null or undefined.
-    pub fn get(&self, object: Value, name: &CStr) -> Result<Value> {
-        let mut result = ptr::null_mut();
-        self.check(unsafe {
-            sys::napi_get_named_property(self.0, object.0, name.as_ptr(), &mut result)
-        })?;
-        Ok(Value(result))
+    pub fn get(&self, object: Value<'s>, name: &CStr) -> Result<Value<'s>> {
+        napi_out!(self, napi_get_named_property(object.0, name.as_ptr()) => ptr::null_mut())
+            .map(|raw| self.value(raw))
     }
 
-    pub fn get_key(&self, object: Value, key: Value) -> Result<Value> {
-        let mut result = ptr::null_mut();
-        self.check(unsafe { sys::napi_get_property(self.0, object.0, key.0, &mut result) })?;
-        Ok(Value(result))
+    pub fn get_key(&self, object: Value<'s>, key: Value<'s>) -> Result<Value<'s>> {
+        napi_out!(self, napi_get_property(object.0, key.0) => ptr::null_mut())
+            .map(|raw| self.value(raw))
     }
 
     /// The keys `for (key in value)` visits, as key values; none for null and undefined.
-    pub fn for_in_keys(&self, value: Value) -> Result<Vec<Value>> {
+    pub fn for_in_keys(&self, value: Value<'s>) -> Result<Vec<Value<'s>>> {
         let object = match self.type_of(value)? {
             ValueType::Undefined | ValueType::Null => return Ok(Vec::new()),
             ValueType::Object | ValueType::Function => value,
             _ => {
-                let mut object = ptr::null_mut();
-                self.check(unsafe { sys::napi_coerce_to_object(self.0, value.0, &mut object) })?;
-                Value(object)
+                let object = napi_out!(self, napi_coerce_to_object(value.0) => ptr::null_mut())?;
+                self.value(object)
             }
         };
         self.enumerable_names(object, sys::KeyCollectionMode::include_prototypes)
@@ -210,81 +318,54 @@ impl Js {
     /// Enumerable string keys of an object, own only or with its prototypes'.
     fn enumerable_names(
         &self,
-        object: Value,
+        object: Value<'s>,
         mode: sys::napi_key_collection_mode,
-    ) -> Result<Vec<Value>> {
-        let mut names = ptr::null_mut();
-        self.check(unsafe {
-            sys::napi_get_all_property_names(
-                self.0,
-                object.0,
-                mode,
-                sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
-                sys::KeyConversion::numbers_to_strings,
-                &mut names,
-            )
-        })?;
-        self.elements(Value(names))
+    ) -> Result<Vec<Value<'s>>> {
+        let filter = sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols;
+        let numbers = sys::KeyConversion::numbers_to_strings;
+        let names = napi_out!(self, napi_get_all_property_names(object.0, mode, filter, numbers) => ptr::null_mut())?;
+        self.elements(self.value(names))
     }
 
     /// `value === globalThis`.
-    pub fn is_global(&self, value: Value) -> Result<bool> {
-        let mut global = ptr::null_mut();
-        self.check(unsafe { sys::napi_get_global(self.0, &mut global) })?;
-        let mut equal = false;
-        self.check(unsafe { sys::napi_strict_equals(self.0, value.0, global, &mut equal) })?;
-        Ok(equal)
+    pub fn is_global(&self, value: Value<'s>) -> Result<bool> {
+        let global = napi_out!(self, napi_get_global() => ptr::null_mut())?;
+        napi_out!(self, napi_strict_equals(value.0, global) => false)
     }
 
     /// `name in object`.
-    pub fn has(&self, object: Value, name: &CStr) -> Result<bool> {
-        let mut result = false;
-        self.check(unsafe {
-            sys::napi_has_named_property(self.0, object.0, name.as_ptr(), &mut result)
-        })?;
-        Ok(result)
+    pub fn has(&self, object: Value<'s>, name: &CStr) -> Result<bool> {
+        napi_out!(self, napi_has_named_property(object.0, name.as_ptr()) => false)
     }
 
-    pub fn is_array(&self, value: Value) -> Result<bool> {
-        let mut result = false;
-        self.check(unsafe { sys::napi_is_array(self.0, value.0, &mut result) })?;
-        Ok(result)
+    pub fn is_array(&self, value: Value<'s>) -> Result<bool> {
+        napi_out!(self, napi_is_array(value.0) => false)
     }
 
     /// Whether the object's prototype is not null.
-    pub fn has_prototype(&self, object: Value) -> Result<bool> {
-        let mut prototype = ptr::null_mut();
-        self.check(unsafe { sys::napi_get_prototype(self.0, object.0, &mut prototype) })?;
-        Ok(self.type_of(Value(prototype))? != ValueType::Null)
+    pub fn has_prototype(&self, object: Value<'s>) -> Result<bool> {
+        let prototype = napi_out!(self, napi_get_prototype(object.0) => ptr::null_mut())?;
+        Ok(self.type_of(self.value(prototype))? != ValueType::Null)
     }
 
     /// Whether the object has an own enumerable property, symbols included.
-    pub fn has_own_enumerable_keys(&self, object: Value) -> Result<bool> {
-        let mut names = ptr::null_mut();
-        self.check(unsafe {
-            sys::napi_get_all_property_names(
-                self.0,
-                object.0,
-                sys::KeyCollectionMode::own_only,
-                sys::KeyFilter::enumerable,
-                sys::KeyConversion::keep_numbers,
-                &mut names,
-            )
-        })?;
-        let mut len = 0;
-        self.check(unsafe { sys::napi_get_array_length(self.0, names, &mut len) })?;
-        Ok(len > 0)
+    pub fn has_own_enumerable_keys(&self, object: Value<'s>) -> Result<bool> {
+        let (own, numbers) = (
+            sys::KeyCollectionMode::own_only,
+            sys::KeyConversion::keep_numbers,
+        );
+        let all = sys::KeyFilter::enumerable;
+        let names = napi_out!(self, napi_get_all_property_names(object.0, own, all, numbers) => ptr::null_mut())?;
+        napi_out!(self, napi_get_array_length(names) => 0).map(|out| out > 0)
     }
 
     /// The elements of an array (holes read as undefined).
-    pub fn elements(&self, array: Value) -> Result<Vec<Value>> {
-        let mut len = 0;
-        self.check(unsafe { sys::napi_get_array_length(self.0, array.0, &mut len) })?;
+    pub fn elements(&self, array: Value<'s>) -> Result<Vec<Value<'s>>> {
+        let len = napi_out!(self, napi_get_array_length(array.0) => 0)?;
         (0..len)
             .map(|i| {
-                let mut element = ptr::null_mut();
-                self.check(unsafe { sys::napi_get_element(self.0, array.0, i, &mut element) })?;
-                Ok(Value(element))
+                napi_out!(self, napi_get_element(array.0, i) => ptr::null_mut())
+                    .map(|raw| self.value(raw))
             })
             .collect()
     }
@@ -292,10 +373,9 @@ impl Js {
     /// A typed array's element type, element count and data; `None` for any other value.
     fn typed_array(
         &self,
-        value: Value,
+        value: Value<'s>,
     ) -> Result<Option<(sys::napi_typedarray_type, usize, *mut std::ffi::c_void)>> {
-        let mut is_typed_array = false;
-        self.check(unsafe { sys::napi_is_typedarray(self.0, value.0, &mut is_typed_array) })?;
+        let is_typed_array = napi_out!(self, napi_is_typedarray(value.0) => false)?;
         if !is_typed_array {
             return Ok(None);
         }
@@ -304,67 +384,53 @@ impl Js {
         let mut data = ptr::null_mut();
         let mut buffer = ptr::null_mut();
         let mut offset = 0;
-        self.check(unsafe {
-            sys::napi_get_typedarray_info(
-                self.0,
-                value.0,
-                &mut kind,
-                &mut length,
-                &mut data,
-                &mut buffer,
-                &mut offset,
-            )
-        })?;
+        let info = (&mut kind, &mut length, &mut data, &mut buffer, &mut offset);
+        napi!(
+            self,
+            napi_get_typedarray_info(value.0, info.0, info.1, info.2, info.3, info.4)
+        )?;
         Ok(Some((kind, length, data)))
     }
 
     /// Whether the value is a Uint8Array (a Buffer among them).
-    pub fn is_uint8_array(&self, value: Value) -> Result<bool> {
+    pub fn is_uint8_array(&self, value: Value<'s>) -> Result<bool> {
         Ok(
             matches!(self.typed_array(value)?, Some((kind, _, _)) if kind == sys::TypedarrayType::uint8_array),
         )
     }
 
     /// The bytes of a Buffer, another ArrayBuffer view or an ArrayBuffer; `None` otherwise.
-    pub fn view_bytes(&self, value: Value) -> Result<Option<Vec<u8>>> {
+    pub fn view_bytes(&self, value: Value<'s>) -> Result<Option<Vec<u8>>> {
         if let Some((kind, length, data)) = self.typed_array(value)? {
             let width = typed_array_element_size(kind);
             return Ok(Some(copy_bytes(data, length * width)));
         }
-        let mut is_array_buffer = false;
-        self.check(unsafe { sys::napi_is_arraybuffer(self.0, value.0, &mut is_array_buffer) })?;
+        let is_array_buffer = napi_out!(self, napi_is_arraybuffer(value.0) => false)?;
         if is_array_buffer {
             let mut data = ptr::null_mut();
-            let mut length = 0;
-            self.check(unsafe {
-                sys::napi_get_arraybuffer_info(self.0, value.0, &mut data, &mut length)
-            })?;
+            let length = napi_out!(self, napi_get_arraybuffer_info(value.0, &mut data) => 0)?;
             return Ok(Some(copy_bytes(data, length)));
         }
-        let mut is_data_view = false;
-        self.check(unsafe { sys::napi_is_dataview(self.0, value.0, &mut is_data_view) })?;
+        let is_data_view = napi_out!(self, napi_is_dataview(value.0) => false)?;
         if is_data_view {
             let mut length = 0;
             let mut data = ptr::null_mut();
             let mut buffer = ptr::null_mut();
             let mut offset = 0;
-            self.check(unsafe {
-                sys::napi_get_dataview_info(
-                    self.0,
-                    value.0,
-                    &mut length,
-                    &mut data,
-                    &mut buffer,
-                    &mut offset,
-                )
-            })?;
+            let info = (&mut length, &mut data, &mut buffer, &mut offset);
+            napi!(
+                self,
+                napi_get_dataview_info(value.0, info.0, info.1, info.2, info.3)
+            )?;
             return Ok(Some(copy_bytes(data, length)));
         }
         Ok(None)
     }
 
-    pub fn string(&self, s: &str) -> Result<Value> {
+    pub fn string(&self, s: &str) -> Result<Value<'s>> {
         let mut result = ptr::null_mut();
+        // SAFETY: the env is this call's; the pointer and length are those of `s`, valid UTF-8
+        // that N-API copies before it returns.
         self.check(unsafe {
             sys::napi_create_string_utf8(
                 self.0,
@@ -373,44 +439,38 @@ impl Js {
                 &mut result,
             )
         })?;
-        Ok(Value(result))
+        Ok(self.value(result))
     }
 
-    pub fn number(&self, n: f64) -> Result<Value> {
-        let mut result = ptr::null_mut();
-        self.check(unsafe { sys::napi_create_double(self.0, n, &mut result) })?;
-        Ok(Value(result))
+    pub fn number(&self, n: f64) -> Result<Value<'s>> {
+        napi_out!(self, napi_create_double(n) => ptr::null_mut()).map(|raw| self.value(raw))
     }
 
-    pub fn object(&self) -> Result<Value> {
-        let mut result = ptr::null_mut();
-        self.check(unsafe { sys::napi_create_object(self.0, &mut result) })?;
-        Ok(Value(result))
+    pub fn object(&self) -> Result<Value<'s>> {
+        napi_out!(self, napi_create_object() => ptr::null_mut()).map(|raw| self.value(raw))
     }
 
-    pub fn set(&self, object: Value, name: &CStr, value: Value) -> Result<()> {
-        self.check(unsafe {
-            sys::napi_set_named_property(self.0, object.0, name.as_ptr(), value.0)
-        })
+    pub fn set(&self, object: Value<'s>, name: &CStr, value: Value<'s>) -> Result<()> {
+        napi!(
+            self,
+            napi_set_named_property(object.0, name.as_ptr(), value.0)
+        )
     }
 
-    pub fn set_key(&self, object: Value, key: Value, value: Value) -> Result<()> {
-        self.check(unsafe { sys::napi_set_property(self.0, object.0, key.0, value.0) })
+    pub fn set_key(&self, object: Value<'s>, key: Value<'s>, value: Value<'s>) -> Result<()> {
+        napi!(self, napi_set_property(object.0, key.0, value.0))
     }
 
     /// `new Error(message)`, without the `code` napi-rs would add.
-    pub fn error(&self, message: &str) -> Result<Value> {
+    pub fn error(&self, message: &str) -> Result<Value<'s>> {
         let message = self.string(message)?;
-        let mut result = ptr::null_mut();
-        self.check(unsafe {
-            sys::napi_create_error(self.0, ptr::null_mut(), message.0, &mut result)
-        })?;
-        Ok(Value(result))
+        napi_out!(self, napi_create_error(ptr::null_mut(), message.0) => ptr::null_mut())
+            .map(|raw| self.value(raw))
     }
 
     /// Throws `value` and returns the error that lets it propagate to JavaScript.
-    pub fn throw(&self, value: Value) -> Error {
-        match self.check(unsafe { sys::napi_throw(self.0, value.0) }) {
+    pub fn throw(&self, value: Value<'s>) -> Error {
+        match napi!(self, napi_throw(value.0)) {
             Ok(()) => Error::new(Status::PendingException, ""),
             Err(e) => e,
         }
@@ -426,80 +486,73 @@ impl Js {
     }
 
     /// The pending JavaScript exception, cleared.
-    pub fn take_exception(&self) -> Result<Option<Value>> {
-        let mut pending = false;
-        self.check(unsafe { sys::napi_is_exception_pending(self.0, &mut pending) })?;
+    pub fn take_exception(&self) -> Result<Option<Value<'s>>> {
+        let pending = napi_out!(self, napi_is_exception_pending() => false)?;
         if !pending {
             return Ok(None);
         }
-        let mut exception = ptr::null_mut();
-        self.check(unsafe { sys::napi_get_and_clear_last_exception(self.0, &mut exception) })?;
-        Ok(Some(Value(exception)))
+        let exception = napi_out!(self, napi_get_and_clear_last_exception() => ptr::null_mut())?;
+        Ok(Some(self.value(exception)))
     }
 
     /// A promise already rejected with `reason`.
-    pub fn rejected(&self, reason: Value) -> Result<Value> {
+    pub fn rejected(&self, reason: Value<'s>) -> Result<Value<'s>> {
         let mut deferred = ptr::null_mut();
-        let mut promise = ptr::null_mut();
-        self.check(unsafe { sys::napi_create_promise(self.0, &mut deferred, &mut promise) })?;
-        self.check(unsafe { sys::napi_reject_deferred(self.0, deferred, reason.0) })?;
-        Ok(Value(promise))
+        let promise = napi_out!(self, napi_create_promise(&mut deferred) => ptr::null_mut())?;
+        napi!(self, napi_reject_deferred(deferred, reason.0))?;
+        Ok(self.value(promise))
     }
 
     /// The error that rejects a promise napi-rs settles with `reason` itself.
-    pub fn rejection(&self, reason: Value) -> Error {
+    pub fn rejection(&self, reason: Value<'s>) -> Error {
+        // SAFETY: `reason` is a handle of this call's scope in this env, which is what
+        // `from_raw_unchecked` requires; the error takes a reference to it.
         Error::from_unknown_without_coercion(unsafe {
             Unknown::from_raw_unchecked(self.0, reason.0)
         })
     }
 
     /// `Object(value)` for a primitive.
-    pub fn coerce_to_object(&self, value: Value) -> Result<Value> {
-        let mut object = ptr::null_mut();
-        self.check(unsafe { sys::napi_coerce_to_object(self.0, value.0, &mut object) })?;
-        Ok(Value(object))
+    pub fn coerce_to_object(&self, value: Value<'s>) -> Result<Value<'s>> {
+        napi_out!(self, napi_coerce_to_object(value.0) => ptr::null_mut())
+            .map(|raw| self.value(raw))
     }
 
     /// `Object.getPrototypeOf(object)`.
-    pub fn prototype(&self, object: Value) -> Result<Value> {
-        let mut prototype = ptr::null_mut();
-        self.check(unsafe { sys::napi_get_prototype(self.0, object.0, &mut prototype) })?;
-        Ok(Value(prototype))
+    pub fn prototype(&self, object: Value<'s>) -> Result<Value<'s>> {
+        napi_out!(self, napi_get_prototype(object.0) => ptr::null_mut()).map(|raw| self.value(raw))
     }
 
-    pub fn is_date(&self, value: Value) -> Result<bool> {
-        let mut is_date = false;
-        self.check(unsafe { sys::napi_is_date(self.0, value.0, &mut is_date) })?;
-        Ok(is_date)
+    pub fn is_date(&self, value: Value<'s>) -> Result<bool> {
+        napi_out!(self, napi_is_date(value.0) => false)
     }
 
     /// `Object.prototype.hasOwnProperty.call(object, name)`.
-    pub fn has_own(&self, object: Value, name: &str) -> Result<bool> {
+    pub fn has_own(&self, object: Value<'s>, name: &str) -> Result<bool> {
         let key = self.string(name)?;
-        let mut own = false;
-        self.check(unsafe { sys::napi_has_own_property(self.0, object.0, key.0, &mut own) })?;
-        Ok(own)
+        napi_out!(self, napi_has_own_property(object.0, key.0) => false)
     }
 
     /// The value of a number.
-    pub fn double(&self, value: Value) -> Result<f64> {
-        let mut number = 0.0;
-        self.check(unsafe { sys::napi_get_value_double(self.0, value.0, &mut number) })?;
-        Ok(number)
+    pub fn double(&self, value: Value<'s>) -> Result<f64> {
+        napi_out!(self, napi_get_value_double(value.0) => 0.0)
     }
 
     /// A Uint8Array's bytes (a Buffer's), shared with JavaScript rather than copied.
-    pub fn uint8_bytes(&self, value: Value) -> Result<Option<Bytes>> {
+    pub fn uint8_bytes(&self, value: Value<'s>) -> Result<Option<Bytes>> {
         if !self.is_uint8_array(value)? {
             return Ok(None);
         }
+        // SAFETY: `value` is a Uint8Array of this call (checked just above); napi-rs keeps a
+        // reference to it, so the bytes stay valid for the `Bytes` that owns the array.
         let array = unsafe { Uint8Array::from_napi_value(self.0, value.0)? };
         Ok(Some(Bytes::from_owner(array)))
     }
 
     /// A native class instance (or any Rust value napi-rs converts) as a JavaScript value.
-    pub fn native<T: ToNapiValue>(&self, value: T) -> Result<Value> {
-        Ok(Value(unsafe { T::to_napi_value(self.0, value)? }))
+    pub fn native<T: ToNapiValue>(&self, value: T) -> Result<Value<'s>> {
+        // SAFETY: the env is this call's, which is all `to_napi_value` requires.
+        Ok(self.value(unsafe { T::to_napi_value(self.0, value)? }))
     }
 
     /// Throws `new Error(message)`.
@@ -510,40 +563,15 @@ impl Js {
         }
     }
 
-    /// A strong reference to `value`, which keeps it alive across calls.
-    pub fn reference(&self, value: Value) -> Result<sys::napi_ref> {
-        let mut reference = ptr::null_mut();
-        self.check(unsafe { sys::napi_create_reference(self.0, value.0, 1, &mut reference) })?;
-        Ok(reference)
-    }
-
-    /// The value a reference keeps.
-    pub fn reference_value(&self, reference: sys::napi_ref) -> Result<Value> {
-        let mut value = ptr::null_mut();
-        self.check(unsafe { sys::napi_get_reference_value(self.0, reference, &mut value) })?;
-        if value.is_null() {
-            return Err(Error::new(
-                Status::InvalidArg,
-                "the referenced value is gone",
-            ));
-        }
-        Ok(Value(value))
-    }
-
-    pub fn delete_reference(&self, reference: sys::napi_ref) -> Result<()> {
-        self.check(unsafe { sys::napi_delete_reference(self.0, reference) })
-    }
-
     /// `new TypeError(message)`, with a Node-style `code` when one is given.
-    pub fn type_error(&self, message: &str, code: Option<&str>) -> Result<Value> {
+    pub fn type_error(&self, message: &str, code: Option<&str>) -> Result<Value<'s>> {
         let message = self.string(message)?;
         let code = match code {
             Some(code) => self.string(code)?.0,
             None => ptr::null_mut(),
         };
-        let mut result = ptr::null_mut();
-        self.check(unsafe { sys::napi_create_type_error(self.0, code, message.0, &mut result) })?;
-        Ok(Value(result))
+        napi_out!(self, napi_create_type_error(code, message.0) => ptr::null_mut())
+            .map(|raw| self.value(raw))
     }
 
     /// Throws a `TypeError`, with a Node-style `code` when one is given.
@@ -554,15 +582,14 @@ impl Js {
         }
     }
 
-    fn json_function(&self, name: &CStr) -> Result<(Value, Value)> {
-        let mut global = ptr::null_mut();
-        self.check(unsafe { sys::napi_get_global(self.0, &mut global) })?;
-        let json = self.get(Value(global), c"JSON")?;
+    fn json_function(&self, name: &CStr) -> Result<(Value<'s>, Value<'s>)> {
+        let global = napi_out!(self, napi_get_global() => ptr::null_mut())?;
+        let json = self.get(self.value(global), c"JSON")?;
         Ok((json, self.get(json, name)?))
     }
 
     /// `JSON.stringify(value)`; `None` where JavaScript gives `undefined`.
-    pub fn json_stringify(&self, value: Value) -> Result<Option<String>> {
+    pub fn json_stringify(&self, value: Value<'s>) -> Result<Option<String>> {
         let (json, stringify) = self.json_function(c"stringify")?;
         let result = self.call(json, stringify, &[value])?;
         match self.type_of(result)? {
@@ -572,7 +599,7 @@ impl Js {
     }
 
     /// `JSON.parse(text)`, or `None` (and no pending exception) when it throws.
-    pub fn try_json_parse(&self, text: &str) -> Result<Option<Value>> {
+    pub fn try_json_parse(&self, text: &str) -> Result<Option<Value<'s>>> {
         match self.json_parse(text) {
             Ok(value) => Ok(Some(value)),
             Err(e) if e.status == Status::PendingException => {
@@ -583,9 +610,16 @@ impl Js {
         }
     }
 
-    pub fn call(&self, this: Value, function: Value, args: &[Value]) -> Result<Value> {
+    pub fn call(
+        &self,
+        this: Value<'s>,
+        function: Value<'s>,
+        args: &[Value<'s>],
+    ) -> Result<Value<'s>> {
         let args: Vec<sys::napi_value> = args.iter().map(|a| a.0).collect();
         let mut result = ptr::null_mut();
+        // SAFETY: the env, `this`, `function` and every argument are this call's handles;
+        // `args` is a live vector whose pointer and length are passed together.
         self.check(unsafe {
             sys::napi_call_function(
                 self.0,
@@ -596,35 +630,29 @@ impl Js {
                 &mut result,
             )
         })?;
-        Ok(Value(result))
+        Ok(self.value(result))
     }
 
-    pub fn undefined(&self) -> Result<Value> {
-        let mut result = ptr::null_mut();
-        self.check(unsafe { sys::napi_get_undefined(self.0, &mut result) })?;
-        Ok(Value(result))
+    pub fn undefined(&self) -> Result<Value<'s>> {
+        napi_out!(self, napi_get_undefined() => ptr::null_mut()).map(|raw| self.value(raw))
     }
 
-    pub fn null(&self) -> Result<Value> {
-        let mut result = ptr::null_mut();
-        self.check(unsafe { sys::napi_get_null(self.0, &mut result) })?;
-        Ok(Value(result))
+    pub fn null(&self) -> Result<Value<'s>> {
+        napi_out!(self, napi_get_null() => ptr::null_mut()).map(|raw| self.value(raw))
     }
 
-    pub fn boolean(&self, b: bool) -> Result<Value> {
-        let mut result = ptr::null_mut();
-        self.check(unsafe { sys::napi_get_boolean(self.0, b, &mut result) })?;
-        Ok(Value(result))
+    pub fn boolean(&self, b: bool) -> Result<Value<'s>> {
+        napi_out!(self, napi_get_boolean(b) => ptr::null_mut()).map(|raw| self.value(raw))
     }
 
     /// `Object.keys(value)` of an object.
-    pub fn own_keys(&self, object: Value) -> Result<Vec<Value>> {
+    pub fn own_keys(&self, object: Value<'s>) -> Result<Vec<Value<'s>>> {
         self.enumerable_names(object, sys::KeyCollectionMode::own_only)
     }
 
     /// Defines a non-enumerable, read-only property (as `Object.defineProperty` with
     /// only a value does).
-    pub fn define_hidden(&self, object: Value, name: &CStr, value: Value) -> Result<()> {
+    pub fn define_hidden(&self, object: Value<'s>, name: &CStr, value: Value<'s>) -> Result<()> {
         self.define(
             object,
             Key::Name(name),
@@ -635,7 +663,12 @@ impl Js {
 
     /// Defines `object[key] = value` (`key` a string or a symbol), neither enumerable nor
     /// writable.
-    pub fn define_hidden_key(&self, object: Value, key: Value, value: Value) -> Result<()> {
+    pub fn define_hidden_key(
+        &self,
+        object: Value<'s>,
+        key: Value<'s>,
+        value: Value<'s>,
+    ) -> Result<()> {
         self.define(
             object,
             Key::Value(key),
@@ -646,16 +679,16 @@ impl Js {
 
     /// Defines `object.name = value` as JavaScript defines an error's `cause`: writable and
     /// configurable, not enumerable.
-    pub fn define_quiet(&self, object: Value, name: &CStr, value: Value) -> Result<()> {
+    pub fn define_quiet(&self, object: Value<'s>, name: &CStr, value: Value<'s>) -> Result<()> {
         let attributes = sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable;
         self.define(object, Key::Name(name), value, attributes)
     }
 
     fn define(
         &self,
-        object: Value,
-        key: Key,
-        value: Value,
+        object: Value<'s>,
+        key: Key<'_, 's>,
+        value: Value<'s>,
         attributes: sys::napi_property_attributes,
     ) -> Result<()> {
         let (utf8name, name) = match key {
@@ -672,29 +705,26 @@ impl Js {
             attributes,
             data: ptr::null_mut(),
         };
+        // SAFETY: the env, `object` and the descriptor's value and key are this call's;
+        // `descriptor` is one live local, the count passed, and its name a `CStr` or null.
         self.check(unsafe { sys::napi_define_properties(self.0, object.0, 1, &descriptor) })
     }
 
     /// `value` as a typed function, to make a threadsafe function from.
     pub fn function<Args: napi::bindgen_prelude::JsValuesTupleIntoVec>(
         &self,
-        value: Value,
+        value: Value<'s>,
     ) -> Result<napi::bindgen_prelude::Function<'static, Args, Unknown<'static>>> {
+        // SAFETY: the env and `value` are this call's; the function is checked to be one and
+        // held by the threadsafe function made from it, not by this handle.
         unsafe { napi::bindgen_prelude::FromNapiValue::from_napi_value(self.0, value.0) }
     }
 
     /// Calls `JSON.parse(text)`, so the result and its errors are exactly JavaScript's.
-    pub fn json_parse(&self, text: &str) -> Result<Value> {
-        let mut global = ptr::null_mut();
-        self.check(unsafe { sys::napi_get_global(self.0, &mut global) })?;
-        let json = self.get(Value(global), c"JSON")?;
-        let parse = self.get(json, c"parse")?;
+    pub fn json_parse(&self, text: &str) -> Result<Value<'s>> {
+        let (json, parse) = self.json_function(c"parse")?;
         let argument = self.string(text)?;
-        let mut result = ptr::null_mut();
-        self.check(unsafe {
-            sys::napi_call_function(self.0, json.0, parse.0, 1, &argument.0, &mut result)
-        })?;
-        Ok(Value(result))
+        self.call(json, parse, &[argument])
     }
 }
 
@@ -720,7 +750,7 @@ fn copy_bytes(data: *mut std::ffi::c_void, len: usize) -> Vec<u8> {
 }
 
 /// A property's key: a name known in Rust, or a JavaScript string or symbol.
-enum Key<'a> {
+enum Key<'a, 's> {
     Name(&'a CStr),
-    Value(Value),
+    Value(Value<'s>),
 }

@@ -8,19 +8,19 @@ use bytes::Bytes;
 use napi::ValueType;
 
 use super::ffi::{Js, Value};
-use super::{node_errors, shim};
 use super::upload_stream::{self, PendingSource};
+use super::{node_errors, shim};
 use imagekit::js::{Exception, Host, HostResult, Kind};
 use imagekit::upload_source::SourceBody;
 
 /// The values of one call, and the stream it uploads from, if any.
-pub struct Node {
-    pub js: Js,
-    source: Cell<Option<PendingSource>>,
+pub struct Node<'s> {
+    pub js: Js<'s>,
+    source: Cell<Option<PendingSource<'s>>>,
 }
 
-impl Node {
-    pub fn new(js: Js) -> Self {
+impl<'s> Node<'s> {
+    pub fn new(js: Js<'s>) -> Self {
         Self {
             js,
             source: Cell::new(None),
@@ -28,7 +28,7 @@ impl Node {
     }
 
     /// The stream to read once the request is sent.
-    pub fn take_source(&self) -> Option<PendingSource> {
+    pub fn take_source(&self) -> Option<PendingSource<'s>> {
         self.source.take()
     }
 
@@ -40,10 +40,10 @@ impl Node {
     }
 }
 
-impl Host for Node {
-    type Value = Value;
+impl<'s> Host for Node<'s> {
+    type Value = Value<'s>;
 
-    fn kind(&self, value: Value) -> HostResult<Kind> {
+    fn kind(&self, value: Value<'s>) -> HostResult<Kind> {
         Ok(match self.host(self.js.type_of(value))? {
             ValueType::Undefined => Kind::Undefined,
             ValueType::Null => Kind::Null,
@@ -57,11 +57,11 @@ impl Host for Node {
         })
     }
 
-    fn truthy(&self, value: Value) -> HostResult<bool> {
+    fn truthy(&self, value: Value<'s>) -> HostResult<bool> {
         self.host(self.js.truthy(value))
     }
 
-    fn get(&self, value: Value, name: &CStr) -> HostResult<Value> {
+    fn get(&self, value: Value<'s>, name: &CStr) -> HostResult<Value<'s>> {
         let object = match self.kind(value)? {
             Kind::Object | Kind::Function => value,
             _ => self.host(self.js.coerce_to_object(value))?,
@@ -69,47 +69,47 @@ impl Host for Node {
         self.host(self.js.get(object, name))
     }
 
-    fn get_key(&self, value: Value, key: Value) -> HostResult<Value> {
+    fn get_key(&self, value: Value<'s>, key: Value<'s>) -> HostResult<Value<'s>> {
         self.host(self.js.get_key(value, key))
     }
 
-    fn has_own(&self, value: Value, name: &CStr) -> HostResult<bool> {
+    fn has_own(&self, value: Value<'s>, name: &CStr) -> HostResult<bool> {
         self.host(self.js.has_own(value, &name.to_string_lossy()))
     }
 
-    fn text(&self, value: Value) -> HostResult<String> {
+    fn text(&self, value: Value<'s>) -> HostResult<String> {
         self.host(self.js.string_value(value))
     }
 
-    fn to_string(&self, value: Value) -> HostResult<String> {
+    fn to_string(&self, value: Value<'s>) -> HostResult<String> {
         self.host(self.js.js_to_string(value))
     }
 
-    fn string_of(&self, value: Value) -> HostResult<String> {
+    fn string_of(&self, value: Value<'s>) -> HostResult<String> {
         self.host(self.js.string_of(value))
     }
 
-    fn number(&self, value: Value) -> HostResult<f64> {
+    fn number(&self, value: Value<'s>) -> HostResult<f64> {
         self.host(self.js.double(value))
     }
 
-    fn boolean(&self, value: bool) -> HostResult<Value> {
+    fn boolean(&self, value: bool) -> HostResult<Value<'s>> {
         self.host(self.js.boolean(value))
     }
 
-    fn undefined(&self) -> HostResult<Value> {
+    fn undefined(&self) -> HostResult<Value<'s>> {
         self.host(self.js.undefined())
     }
 
-    fn is_array(&self, value: Value) -> HostResult<bool> {
+    fn is_array(&self, value: Value<'s>) -> HostResult<bool> {
         self.host(self.js.is_array(value))
     }
 
-    fn elements(&self, value: Value) -> HostResult<Vec<Value>> {
+    fn elements(&self, value: Value<'s>) -> HostResult<Vec<Value<'s>>> {
         self.host(self.js.elements(value))
     }
 
-    fn keys(&self, value: Value, inherited: bool) -> HostResult<Vec<Value>> {
+    fn keys(&self, value: Value<'s>, inherited: bool) -> HostResult<Vec<Value<'s>>> {
         self.host(if inherited {
             self.js.for_in_keys(value)
         } else {
@@ -117,7 +117,7 @@ impl Host for Node {
         })
     }
 
-    fn is_plain(&self, value: Value) -> HostResult<bool> {
+    fn is_plain(&self, value: Value<'s>) -> HostResult<bool> {
         if self.is_array(value)? {
             return Ok(true);
         }
@@ -132,7 +132,7 @@ impl Host for Node {
         Ok(self.kind(grand)? == Kind::Null)
     }
 
-    fn date_iso(&self, value: Value) -> HostResult<Option<String>> {
+    fn date_iso(&self, value: Value<'s>) -> HostResult<Option<String>> {
         if !self.host(self.js.is_date(value))? {
             return Ok(None);
         }
@@ -141,11 +141,11 @@ impl Host for Node {
         Ok(Some(self.to_string(iso)?))
     }
 
-    fn stringify(&self, value: Value) -> HostResult<Option<String>> {
+    fn stringify(&self, value: Value<'s>) -> HostResult<Option<String>> {
         self.host(self.js.json_stringify(value))
     }
 
-    fn stringify_fields(&self, fields: &[(&CStr, Value)]) -> HostResult<String> {
+    fn stringify_fields(&self, fields: &[(&CStr, Value<'s>)]) -> HostResult<String> {
         let object = self.host(self.js.object())?;
         for (name, value) in fields {
             self.host(self.js.set(object, name, *value))?;
@@ -153,31 +153,31 @@ impl Host for Node {
         Ok(self.stringify(object)?.unwrap_or_default())
     }
 
-    fn new_string(&self, value: &str) -> HostResult<Value> {
+    fn new_string(&self, value: &str) -> HostResult<Value<'s>> {
         self.host(self.js.string(value))
     }
 
-    fn new_number(&self, value: f64) -> HostResult<Value> {
+    fn new_number(&self, value: f64) -> HostResult<Value<'s>> {
         self.host(self.js.number(value))
     }
 
-    fn view_bytes(&self, value: Value) -> HostResult<Option<Vec<u8>>> {
+    fn view_bytes(&self, value: Value<'s>) -> HostResult<Option<Vec<u8>>> {
         self.host(self.js.view_bytes(value))
     }
 
-    fn describe(&self, value: Value) -> HostResult<String> {
+    fn describe(&self, value: Value<'s>) -> HostResult<String> {
         self.host(node_errors::describe(self.js, value))
     }
 
-    fn bytes(&self, value: Value) -> HostResult<Option<Bytes>> {
+    fn bytes(&self, value: Value<'s>) -> HostResult<Option<Bytes>> {
         self.host(self.js.uint8_bytes(value))
     }
 
-    fn plus(&self, left: Value, right: Value) -> HostResult<Value> {
+    fn plus(&self, left: Value<'s>, right: Value<'s>) -> HostResult<Value<'s>> {
         self.host(shim::plus(self.js, left, right))
     }
 
-    fn stream(&self, value: Value) -> HostResult<SourceBody> {
+    fn stream(&self, value: Value<'s>) -> HostResult<SourceBody> {
         let (body, source) = self.host(upload_stream::prepare(self.js, value))?;
         self.source.set(Some(source));
         Ok(body)

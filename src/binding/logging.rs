@@ -8,10 +8,9 @@ use napi::bindgen_prelude::{FnArgs, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
 
-use super::ffi::Value;
-use super::host::Node;
+use super::ffi::{Js, Value};
 use super::shim;
-use imagekit::api::{self, Invalid};
+use imagekit::api::Invalid;
 use imagekit::log::{Level, Log, Record};
 
 /// The record's level, message and fields, as three arguments.
@@ -37,14 +36,12 @@ impl Log for JsLog {
     }
 }
 
-/// The call's logger, or `None` when `logLevel` is `'off'`.
-pub fn for_call(node: &Node, options: Value) -> std::result::Result<Option<Arc<JsLog>>, Invalid> {
-    let level = api::policy::log_level(node, options)?;
-    if level == Level::Off {
-        return Ok(None);
-    }
-    let logger = api::policy::logger(node, options, level)?;
-    let js = node.js;
+/// The call's logger at `level`, writing to `logger` (`None`: `console`).
+pub fn for_call<'s>(
+    js: Js<'s>,
+    level: Level,
+    logger: Option<Value<'s>>,
+) -> std::result::Result<Arc<JsLog>, Invalid> {
     let made = (|| -> napi::Result<Arc<JsLog>> {
         let logger = match logger {
             Some(logger) => logger,
@@ -59,7 +56,7 @@ pub fn for_call(node: &Node, options: Value) -> std::result::Result<Option<Arc<J
             .weak::<true>()
             .build_callback(|context| {
                 let record = context.value;
-                let fields = fields(&record);
+                let fields = record.fields();
                 Ok(FnArgs::from((
                     record.level.name().to_owned(),
                     record.message,
@@ -68,37 +65,9 @@ pub fn for_call(node: &Node, options: Value) -> std::result::Result<Option<Arc<J
             })?;
         Ok(Arc::new(JsLog { level, emit }))
     })();
-    made.map(Some).map_err(|error| {
+    made.map_err(|error| {
         // Reported as the call's error: the exception, left pending.
         js.raise(error);
         Invalid::Host
     })
-}
-
-/// The record's facts, for structured loggers.
-fn fields(record: &Record) -> serde_json::Value {
-    let mut fields = serde_json::Map::new();
-    fields.insert("method".into(), record.method.into());
-    fields.insert("path".into(), record.path.clone().into());
-    if let Some(status) = record.status {
-        fields.insert("status".into(), status.into());
-    }
-    if let Some(code) = record.code {
-        fields.insert("code".into(), code.into());
-    }
-    if let Some(duration) = record.duration {
-        fields.insert(
-            "durationMs".into(),
-            round(duration.as_secs_f64() * 1000.0).into(),
-        );
-    }
-    fields.insert("try".into(), record.try_number.into());
-    if let Some(wait) = record.wait {
-        fields.insert("waitMs".into(), round(wait.as_secs_f64() * 1000.0).into());
-    }
-    serde_json::Value::Object(fields)
-}
-
-fn round(ms: f64) -> f64 {
-    (ms * 10.0).round() / 10.0
 }

@@ -46,14 +46,14 @@ macro_rules! api_methods {
             $(
                 $(#[doc = $doc])*
                 #[napi(catch_unwind, $($attr)*)]
-                pub fn $name(
+                pub fn $name<'s>(
                     &self,
-                    env: Env,
-                    options: Unknown,
-                    signal: Unknown,
-                    $($arg: Unknown,)*
-                    callback: Unknown,
-                ) -> Result<Value> {
+                    env: &'s Env,
+                    options: Unknown<'s>,
+                    signal: Unknown<'s>,
+                    $($arg: Unknown<'s>,)*
+                    callback: Unknown<'s>,
+                ) -> Result<Value<'s>> {
                     // Bound while compiling: a name no operation declares fails the build.
                     const OPERATION: &api::Operation = api::declared($js);
                     let call = Invocation {
@@ -62,7 +62,7 @@ macro_rules! api_methods {
                         args: &[$(Value::of(&$arg)),*],
                         callback: Value::of(&callback),
                     };
-                    call::run(&env, &self.client, OPERATION, call)
+                    call::run(env, &self.client, OPERATION, call)
                 }
             )*
         }

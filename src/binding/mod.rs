@@ -16,4 +16,3 @@ mod panic_probe;
 mod shim;
 mod types;
 mod upload_stream;
-mod url_wire;

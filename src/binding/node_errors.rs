@@ -6,7 +6,7 @@ use napi::{Result, ValueType};
 use super::ffi::{Js, Value};
 
 /// Node's description of a received value (`determineSpecificType`).
-pub fn describe(js: Js, value: Value) -> Result<String> {
+pub fn describe<'s>(js: Js<'s>, value: Value<'s>) -> Result<String> {
     let kind = js.type_of(value)?;
     let inspected = match kind {
         ValueType::Undefined => return Ok("undefined".to_owned()),
@@ -61,7 +61,7 @@ pub fn describe(js: Js, value: Value) -> Result<String> {
 }
 
 /// `util.inspect(value, { depth: -1 })` for an object without a named constructor.
-fn inspect_shallow(js: Js, value: Value) -> Result<&'static str> {
+fn inspect_shallow<'s>(js: Js<'s>, value: Value<'s>) -> Result<&'static str> {
     Ok(if js.is_array(value)? {
         "[Array]"
     } else if !js.has_prototype(value)? {

@@ -23,14 +23,14 @@ const BUFFERED_CHUNKS: usize = 16;
 
 /// A stream to read once the call is sent, and the sink its chunks go to.
 #[derive(Clone, Copy)]
-pub struct PendingSource {
-    stream: Value,
-    sink: Value,
+pub struct PendingSource<'s> {
+    stream: Value<'s>,
+    sink: Value<'s>,
 }
 
 /// The body for `stream`, which is read only when [`start`] is called: a call that fails
 /// validation never touches the stream.
-pub fn prepare(js: Js, stream: Value) -> Result<(SourceBody, PendingSource)> {
+pub fn prepare<'s>(js: Js<'s>, stream: Value<'s>) -> Result<(SourceBody, PendingSource<'s>)> {
     shim::stream_reader(js)?;
     let (writer, body) = upload_source::channel(BUFFERED_CHUNKS);
     let sink = js.native(UploadSink {
@@ -40,13 +40,13 @@ pub fn prepare(js: Js, stream: Value) -> Result<(SourceBody, PendingSource)> {
 }
 
 /// Starts reading; returns the reader's state object.
-pub fn start(js: Js, source: PendingSource) -> Result<Value> {
+pub fn start<'s>(js: Js<'s>, source: PendingSource<'s>) -> Result<Value<'s>> {
     let reader = shim::stream_reader(js)?;
     js.call(js.undefined()?, reader, &[source.stream, source.sink])
 }
 
 /// The source's own error, when reading it failed.
-pub fn failure(js: Js, state: Value) -> Result<Option<Value>> {
+pub fn failure<'s>(js: Js<'s>, state: Value<'s>) -> Result<Option<Value<'s>>> {
     if js.truthy(js.get(state, c"failed")?)? {
         Ok(Some(js.get(state, c"error")?))
     } else {

@@ -52,6 +52,37 @@ pub struct Record {
     pub wait: Option<Duration>,
 }
 
+impl Record {
+    /// The record's facts, for structured loggers: `method`, `path`, `status`, `code`,
+    /// `durationMs`, `try` and `waitMs`, those it has.
+    pub fn fields(&self) -> serde_json::Value {
+        let mut fields = serde_json::Map::new();
+        fields.insert("method".into(), self.method.into());
+        fields.insert("path".into(), self.path.clone().into());
+        if let Some(status) = self.status {
+            fields.insert("status".into(), status.into());
+        }
+        if let Some(code) = self.code {
+            fields.insert("code".into(), code.into());
+        }
+        if let Some(duration) = self.duration {
+            fields.insert(
+                "durationMs".into(),
+                round(duration.as_secs_f64() * 1000.0).into(),
+            );
+        }
+        fields.insert("try".into(), self.try_number.into());
+        if let Some(wait) = self.wait {
+            fields.insert("waitMs".into(), round(wait.as_secs_f64() * 1000.0).into());
+        }
+        serde_json::Value::Object(fields)
+    }
+}
+
+fn round(ms: f64) -> f64 {
+    (ms * 10.0).round() / 10.0
+}
+
 /// Where records go.
 pub trait Log: Send + Sync {
     /// The most detailed level recorded.

@@ -27,6 +27,7 @@ pub mod options;
 pub mod origins;
 mod params;
 pub mod policy;
+pub mod report;
 pub mod saved_extensions;
 pub mod sync_methods;
 pub mod upload;

@@ -7,7 +7,7 @@ use std::ffi::CStr;
 use std::time::Duration;
 
 use super::{is_object, Invalid, Thrown, Validated};
-use crate::http::limits::{Policy, PoolSettings, DEFAULT_CONNECT_TIMEOUT, MAX_RETRIES_LIMIT};
+use crate::http::limits::{Policy, PoolSettings, MAX_RETRIES_LIMIT};
 use crate::js::{Host, Kind};
 use crate::log::Level;
 
@@ -34,9 +34,7 @@ pub fn policy<H: Host>(host: &H, options: H::Value) -> Validated<Policy> {
 
 /// The pool's settings from `options`.
 pub fn pool_settings<H: Host>(host: &H, options: H::Value) -> Validated<PoolSettings> {
-    let mut settings = PoolSettings {
-        connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
-    };
+    let mut settings = PoolSettings::default();
     if is_object(host, options)? {
         if let Some(ms) = milliseconds(host, options, c"connectTimeout")? {
             settings.connect_timeout = (ms > 0.0).then(|| duration(ms));
@@ -103,6 +101,43 @@ pub fn logger<H: Host>(host: &H, options: H::Value, level: Level) -> Validated<O
         return Err(invalid(host, c"logger", logger, &expected));
     }
     Ok(Some(logger))
+}
+
+/// What a call reads from the instance's options besides its request's endpoint, read once,
+/// in one place, once the arguments have passed: its limits, the pool's settings when the
+/// pool is still to be made, its logging, and the key it authenticates with.
+#[derive(Debug)]
+pub struct CallContext<V> {
+    pub policy: Policy,
+    /// Read only when asked for: an instance makes its pool on its first call.
+    pub pool: Option<PoolSettings>,
+    /// `None` when `logLevel` is `'off'`; else the level and the `logger` (`None`: not
+    /// given, so `console`).
+    pub log: Option<(Level, Option<V>)>,
+    pub private_key: String,
+}
+
+/// The call's context from `options` (see [`CallContext`]).
+pub fn call_context<H: Host>(
+    host: &H,
+    options: H::Value,
+    with_pool: bool,
+) -> Validated<CallContext<H::Value>> {
+    let policy = policy(host, options)?;
+    let pool = with_pool
+        .then(|| pool_settings(host, options))
+        .transpose()?;
+    let level = log_level(host, options)?;
+    let log = match level {
+        Level::Off => None,
+        _ => Some((level, logger(host, options, level)?)),
+    };
+    Ok(CallContext {
+        policy,
+        pool,
+        log,
+        private_key: super::private_key(host, options)?,
+    })
 }
 
 /// The options `withOptions` takes: the per-call limits, and a signal.
@@ -323,7 +358,7 @@ mod tests {
         let absent = model.put(V::object([]));
         assert_eq!(
             pool_settings(&model, absent).unwrap().connect_timeout,
-            Some(DEFAULT_CONNECT_TIMEOUT)
+            Some(crate::http::limits::DEFAULT_CONNECT_TIMEOUT)
         );
     }
 }

@@ -47,3 +47,11 @@ pub struct PoolSettings {
     /// `None`: no connect limit (`connectTimeout: 0`).
     pub connect_timeout: Option<Duration>,
 }
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+        }
+    }
+}

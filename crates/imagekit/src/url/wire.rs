@@ -7,7 +7,8 @@
 //! reads, string conversions) made `url()` slower than v6's whole call — 0.74× v6's ops/s
 //! for `{ path, transformation: [{ height, width }] }`, 0.64× chained. Reading them in
 //! JavaScript and handing Rust one string made it 1.5–1.7× v6 through a class method, and,
-//! through this free function with this wire form, 2.0–2.9× (`node bench/index.js sync`).
+//! through the binding's free function `buildUrl` with this wire form, 2.0–2.9×
+//! (`node bench/index.js sync`).
 //!
 //! Fields, in order: source (`p` path, `s` src), base URL, path, `q` when transformations
 //! go to the query, `1` when signed, `parseInt(expireSeconds)` as JavaScript prints it,
@@ -18,7 +19,9 @@
 //! and pairs, step count and per step a parameter count and parameters (a `d` field and
 //! the key, `r` and the value, or `n`, the key and the value).
 
-use imagekit::transformation::{self, Param};
+use super::{parse_cached, InvalidUrl, Signing, Source, UrlRequest};
+use crate::signature;
+use crate::transformation::{self, Param};
 
 /// A malformed wire string: only reachable by calling the native method directly.
 #[derive(Debug)]
@@ -130,6 +133,62 @@ impl<'a> Reader<'a> {
         }
         Ok(out)
     }
+}
+
+/// The URL the wire describes: the options `url()` read, in v6's order of conversion,
+/// built and signed (with `key_beside`, a key given beside the wire) as v6 builds them.
+pub fn build(
+    units: &[u16],
+    scratch: &mut Scratch,
+    key_beside: Option<&[u8]>,
+    now_seconds: f64,
+) -> Result<Result<String, InvalidUrl>, WireError> {
+    let wire = Reader::new(units, scratch)?;
+    let from_path = wire.flag("p")?;
+    let base = wire.field()?;
+    let path = wire.field()?;
+    let transformation_in_query = wire.flag("q")?;
+    let signed = wire.flag("1")?;
+    let expire_seconds = wire.field()?.parse::<f64>().unwrap_or(f64::NAN);
+    let endpoint = wire.field()?;
+    let prefix = match endpoint.split_at_checked(1) {
+        Some(("s", endpoint)) => Some(signature::endpoint_prefix(endpoint)),
+        Some(("1", prefix)) => Some(prefix.to_owned()),
+        _ => None,
+    };
+    let key = wire.field()?;
+    let private_key = match key.strip_prefix('1') {
+        Some(key) => Some(key.as_bytes()),
+        None if key == "v" => key_beside,
+        None => None,
+    };
+    let query_parameters = wire.pairs()?;
+    let transformation = wire.transformation()?;
+
+    let base_url = match parse_cached(base) {
+        Ok(url) => url,
+        Err(e) => return Ok(Err(e)),
+    };
+    let source = if from_path {
+        Source::Path {
+            url_endpoint: base_url,
+            path,
+        }
+    } else {
+        Source::Src(base_url)
+    };
+    Ok(Ok(super::build(UrlRequest {
+        source,
+        transformation: &transformation,
+        transformation_in_query,
+        query_parameters: &query_parameters,
+        signing: signed.then_some(Signing {
+            private_key,
+            endpoint_prefix: prefix.as_deref(),
+            expire_seconds,
+            now_seconds,
+        }),
+    })))
 }
 
 #[cfg(test)]

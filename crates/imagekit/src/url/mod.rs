@@ -8,6 +8,8 @@ use url::{form_urlencoded, Url};
 
 use crate::signature;
 
+pub mod wire;
+
 const TRANSFORMATION_PARAMETER: &str = "tr";
 const SIGNATURE_PARAMETER: &str = "ik-s";
 const TIMESTAMP_PARAMETER: &str = "ik-t";
