@@ -39,17 +39,10 @@ impl ImageKit {
         if js.is_global(instance)? {
             return Err(throw_invalid(js, api::options::called_without_new()));
         }
-        let options = js.object()?;
-        for (name, value) in api::options::DEFAULTS {
-            js.set(options, name, js.string(value)?)?;
-        }
-        let opts = Value::of(&opts);
-        for key in js.for_in_keys(opts)? {
-            js.set_key(options, key, js.get_key(opts, key)?)?;
-        }
+        let node = Node::new(js);
+        let options = api::options::merged(&node, Value::of(&opts)).map_err(|_| pending(js))?;
         own_properties(js, instance, options)?;
-        api::options::check(&Node::new(js), options)
-            .map_err(|invalid| throw_invalid(js, invalid))?;
+        api::options::check(&node, options).map_err(|invalid| throw_invalid(js, invalid))?;
         Ok(ImageKit {
             client: Default::default(),
         })
@@ -77,18 +70,7 @@ impl ImageKit {
         let (named, signal) = api::policy::call_options(&node, given)
             .map_err(|invalid| throw_invalid(js, invalid))?;
         let current = js.get(instance, c"options")?;
-        let copy = js.object()?;
-        if matches!(
-            js.type_of(current)?,
-            ValueType::Object | ValueType::Function
-        ) {
-            for key in js.for_in_keys(current)? {
-                js.set_key(copy, key, js.get_key(current, key)?)?;
-            }
-        }
-        for name in named {
-            js.set(copy, name, js.get(given, name)?)?;
-        }
+        let copy = api::options::derived(&node, current, given, &named).map_err(|_| pending(js))?;
         let derived = js.native(ImageKit {
             client: Arc::clone(&self.client),
         })?;

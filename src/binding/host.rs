@@ -8,8 +8,8 @@ use bytes::Bytes;
 use napi::ValueType;
 
 use super::ffi::{Js, Value};
+use super::shim;
 use super::upload_stream::{self, PendingSource};
-use super::{node_errors, shim};
 use imagekit::js::{Exception, Host, HostResult, Kind};
 use imagekit::upload_source::SourceBody;
 
@@ -165,8 +165,38 @@ impl<'s> Host for Node<'s> {
         self.host(self.js.view_bytes(value))
     }
 
-    fn describe(&self, value: Value<'s>) -> HostResult<String> {
-        self.host(node_errors::describe(self.js, value))
+    fn new_object(&self) -> HostResult<Value<'s>> {
+        self.host(self.js.object())
+    }
+
+    fn set(&self, object: Value<'s>, name: &CStr, value: Value<'s>) -> HostResult<()> {
+        self.host(self.js.set(object, name, value))
+    }
+
+    fn set_key(&self, object: Value<'s>, key: Value<'s>, value: Value<'s>) -> HostResult<()> {
+        self.host(self.js.set_key(object, key, value))
+    }
+
+    fn has(&self, value: Value<'s>, name: &CStr) -> HostResult<bool> {
+        match self.kind(value)? {
+            Kind::Object | Kind::Function => self.host(self.js.has(value, name)),
+            _ => {
+                let message = format!(
+                    "Cannot use 'in' operator to search for '{}' in {}",
+                    name.to_string_lossy(),
+                    self.string_of(value)?
+                );
+                self.host(Err(self.js.throw_type_error(&message, None)))
+            }
+        }
+    }
+
+    fn has_prototype(&self, object: Value<'s>) -> HostResult<bool> {
+        self.host(self.js.has_prototype(object))
+    }
+
+    fn has_own_enumerable_keys(&self, object: Value<'s>) -> HostResult<bool> {
+        self.host(self.js.has_own_enumerable_keys(object))
     }
 
     fn bytes(&self, value: Value<'s>) -> HostResult<Option<Bytes>> {

@@ -10,7 +10,6 @@ mod host;
 mod logging;
 mod media_types;
 mod methods;
-mod node_errors;
 mod outcome;
 mod panic_probe;
 mod shim;

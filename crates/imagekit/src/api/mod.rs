@@ -654,7 +654,7 @@ fn read_value<H: Host>(host: &H, read: &Read, arg: H::Value) -> Validated<H::Val
 /// Node's own functions (`crypto.createHmac`, `Buffer.from`) throw where v6 hands them a
 /// value of the wrong type.
 pub fn invalid_arg_type<H: Host>(host: &H, name: &str, expected: &str, value: H::Value) -> Invalid {
-    match host.describe(value) {
+    match crate::js::describe(host, value) {
         Ok(received) => Invalid::Thrown(
             Thrown::type_error(format!(
                 "The \"{name}\" argument must be {expected}. Received {received}"

@@ -4,9 +4,9 @@
 
 use std::ffi::CStr;
 
-use super::{Invalid, Thrown, Validated, DEFAULT_UPLOAD_ENDPOINT};
+use super::{is_object, Invalid, Thrown, Validated, DEFAULT_UPLOAD_ENDPOINT};
 use crate::errors::{self, ErrorMessage};
-use crate::js::Host;
+use crate::js::{Host, HostResult};
 
 /// What the options start from.
 pub const DEFAULTS: &[(&CStr, &str)] = &[
@@ -29,6 +29,43 @@ pub fn called_without_new() -> Invalid {
     Invalid::Thrown(Thrown::type_error(
         "Cannot set properties of undefined (setting 'options')",
     ))
+}
+
+/// `new ImageKit(opts)`'s options: v6's defaults, then every key `for…in` visits in
+/// `opts`, copied over them.
+pub fn merged<H: Host>(host: &H, opts: H::Value) -> HostResult<H::Value> {
+    let options = host.new_object()?;
+    for (name, value) in DEFAULTS {
+        host.set(options, name, host.new_string(value)?)?;
+    }
+    copy_into(host, options, opts)?;
+    Ok(options)
+}
+
+/// The options of the instance `withOptions(given)` makes: a copy of the current ones (when
+/// they are an object) with the limits `given` names.
+pub fn derived<H: Host>(
+    host: &H,
+    current: H::Value,
+    given: H::Value,
+    named: &[&CStr],
+) -> HostResult<H::Value> {
+    let copy = host.new_object()?;
+    if is_object(host, current)? {
+        copy_into(host, copy, current)?;
+    }
+    for name in named {
+        host.set(copy, name, host.get(given, name)?)?;
+    }
+    Ok(copy)
+}
+
+/// `for (key in source) target[key] = source[key]`.
+fn copy_into<H: Host>(host: &H, target: H::Value, source: H::Value) -> HostResult<()> {
+    for key in host.keys(source, true)? {
+        host.set_key(target, key, host.get_key(source, key)?)?;
+    }
+    Ok(())
 }
 
 /// The merged options must hold a truthy `publicKey`, `privateKey` and `urlEndpoint`; the
@@ -71,5 +108,32 @@ mod tests {
             ("urlEndpoint", V::str("https://ik.imagekit.io/demo")),
         ]);
         assert_eq!(check(&model, model.put(complete)), Ok(()));
+    }
+
+    #[test]
+    fn defaults_then_the_callers_keys_and_a_derived_copy() {
+        let model = Values::default();
+        let given = model.put(V::object([
+            ("publicKey", V::str("p")),
+            ("transformationPosition", V::str("query")),
+        ]));
+        let options = merged(&model, given).unwrap();
+        let text = |value, name: &CStr| model.to_string(model.get(value, name).unwrap()).unwrap();
+        assert_eq!(text(options, c"publicKey"), "p");
+        assert_eq!(text(options, c"transformationPosition"), "query");
+        assert_eq!(text(options, c"uploadEndpoint"), DEFAULT_UPLOAD_ENDPOINT);
+        let limits = model.put(V::object([
+            ("timeout", V::Number(5.0)),
+            ("maxRetries", V::Number(2.0)),
+        ]));
+        let copy = derived(&model, options, limits, &[c"timeout"]).unwrap();
+        assert_eq!(text(copy, c"publicKey"), "p");
+        assert_eq!(text(copy, c"timeout"), "5");
+        assert_eq!(text(copy, c"maxRetries"), "undefined");
+        assert_eq!(
+            text(options, c"timeout"),
+            "undefined",
+            "the original is untouched"
+        );
     }
 }

@@ -156,7 +156,7 @@ pub fn call_options<H: Host>(
     given: H::Value,
 ) -> Validated<(Vec<&'static CStr>, Option<H::Value>)> {
     if !is_object(host, given)? {
-        let received = host.describe(given)?;
+        let received = crate::js::describe(host, given)?;
         return Err(Invalid::Thrown(
             Thrown::type_error(format!(
                 "The \"options\" argument of withOptions must be an object. Received {received}"
@@ -196,7 +196,7 @@ pub fn call_options<H: Host>(
             Some(signal)
         }
         _ => {
-            let received = host.describe(signal)?;
+            let received = crate::js::describe(host, signal)?;
             return Err(Invalid::Thrown(
                 Thrown::type_error(format!(
                     "The \"signal\" option must be an AbortSignal. Received {received}"
@@ -252,7 +252,7 @@ fn number<H: Host>(host: &H, options: H::Value, name: &CStr) -> Validated<Option
 
 /// Node's style of an invalid option: `ERR_INVALID_ARG_VALUE`, naming what was given.
 fn invalid<H: Host>(host: &H, name: &CStr, value: H::Value, expected: &str) -> Invalid {
-    let received = host.describe(value).unwrap_or_default();
+    let received = crate::js::describe(host, value).unwrap_or_default();
     Invalid::Thrown(
         Thrown::type_error(format!(
             "The \"{}\" option of ImageKit must be {expected}. Received {received}",
@@ -360,5 +360,34 @@ mod tests {
             pool_settings(&model, absent).unwrap().connect_timeout,
             Some(crate::http::limits::DEFAULT_CONNECT_TIMEOUT)
         );
+    }
+
+    #[test]
+    fn a_calls_context_is_read_once_with_the_pool_only_when_asked() {
+        let model = Values::default();
+        let options = model.put(V::object([
+            ("privateKey", V::str("private_k")),
+            ("timeout", V::Number(1500.0)),
+            ("connectTimeout", V::Number(0.0)),
+        ]));
+        let context = call_context(&model, options, false).unwrap();
+        assert_eq!(context.private_key, "private_k");
+        assert_eq!(context.policy.timeout, Some(Duration::from_millis(1500)));
+        assert!(context.pool.is_none() && context.log.is_none());
+        let first = call_context(&model, options, true).unwrap();
+        assert_eq!(
+            first.pool,
+            Some(PoolSettings {
+                connect_timeout: None
+            })
+        );
+        let logging = model.put(V::object([("logLevel", V::str("info"))]));
+        let context = call_context(&model, logging, false).unwrap();
+        assert!(matches!(context.log, Some((Level::Info, None))));
+        let bad = model.put(V::object([("maxRetries", V::Number(99.0))]));
+        assert!(matches!(
+            call_context(&model, bad, false),
+            Err(Invalid::Thrown(_))
+        ));
     }
 }

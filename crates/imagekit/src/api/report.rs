@@ -83,3 +83,57 @@ impl Failure {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::{Stage, TransportError};
+
+    #[test]
+    fn each_failure_in_v6s_shape() {
+        let message = Failure::Invalid(Invalid::Argument(&crate::errors::FILE_ID_MISSING));
+        assert!(
+            matches!(message.report(), Report::Message(m) if m.message.starts_with("Missing fileId"))
+        );
+        let refused = Failure::Transport(TransportError {
+            code: "ECONNREFUSED",
+            message: "connect ECONNREFUSED".into(),
+            stage: Stage::NotSent,
+        });
+        assert!(matches!(
+            refused.report(),
+            Report::NoAnswer {
+                code: "ECONNREFUSED",
+                ..
+            }
+        ));
+        let limited = super::super::answer(Ok(ApiResponse::with_headers(
+            429,
+            &[("x-ratelimit-limit", "10"), ("x-ratelimit-reset", "1500")],
+        )))
+        .unwrap_err();
+        let Report::Answer {
+            response,
+            rate_limit: Some(fields),
+        } = limited.report()
+        else {
+            panic!("an answer with the rate limit's fields");
+        };
+        assert_eq!(response.status, 429);
+        let names: Vec<_> = fields
+            .iter()
+            .map(|(name, _)| name.to_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "X-RateLimit-Limit",
+                "X-RateLimit-Reset",
+                "X-RateLimit-Interval"
+            ]
+        );
+        assert_eq!((fields[0].1, fields[1].1), (10.0, 1500.0));
+        assert!(fields[2].1.is_nan());
+        assert_eq!(body_text(response), None);
+    }
+}

@@ -358,18 +358,44 @@ impl Host for Values {
         })
     }
 
-    fn describe(&self, value: usize) -> HostResult<String> {
-        Ok(match self.value(value)? {
-            V::Undefined => "undefined".to_owned(),
-            V::Null => "null".to_owned(),
-            V::Number(n) => format!("type number ({})", crate::ecma::number_to_string(n)),
-            V::Bool(b) => format!("type boolean ({b})"),
-            V::Str(s) => format!("type string ('{s}')"),
-            V::Function => "function ".to_owned(),
-            V::Array(_) => "an instance of Array".to_owned(),
-            V::Object(_) | V::Stream(_) => "an instance of Object".to_owned(),
-            V::Bytes(_) => "an instance of Uint8Array".to_owned(),
-        })
+    fn new_object(&self) -> HostResult<usize> {
+        Ok(self.put(V::Object(Vec::new())))
+    }
+
+    fn set(&self, object: usize, name: &CStr, value: usize) -> HostResult<()> {
+        let name = name.to_str().map_err(|_| Exception)?.to_owned();
+        let value = self.value(value)?;
+        let mut values = self.values.borrow_mut();
+        let Some(V::Object(entries)) = values.get_mut(object) else {
+            return Err(Exception);
+        };
+        match entries.iter_mut().find(|(k, _)| *k == name) {
+            Some(entry) => entry.1 = value,
+            None => entries.push((name, value)),
+        }
+        Ok(())
+    }
+
+    fn set_key(&self, object: usize, key: usize, value: usize) -> HostResult<()> {
+        let name = std::ffi::CString::new(self.text(key)?).map_err(|_| Exception)?;
+        self.set(object, &name, value)
+    }
+
+    fn has(&self, value: usize, name: &CStr) -> HostResult<bool> {
+        match self.value(value)? {
+            V::Object(_) | V::Array(_) | V::Function | V::Bytes(_) | V::Stream(_) => {
+                Ok(self.kind(self.get(value, name)?)? != Kind::Undefined)
+            }
+            _ => Err(Exception),
+        }
+    }
+
+    fn has_prototype(&self, _object: usize) -> HostResult<bool> {
+        Ok(true)
+    }
+
+    fn has_own_enumerable_keys(&self, object: usize) -> HostResult<bool> {
+        Ok(!self.keys(object, false)?.is_empty())
     }
 
     fn bytes(&self, value: usize) -> HostResult<Option<Bytes>> {

@@ -261,4 +261,71 @@ mod tests {
             .and_then(|_| r.transformation())
             .is_err());
     }
+
+    #[test]
+    fn builds_and_signs_what_the_wire_describes() {
+        let mut scratch = Scratch::default();
+        let unsigned = wire(&[
+            "p",
+            "https://ik.imagekit.io/demo",
+            "/a.jpg",
+            "",
+            "0",
+            "NaN",
+            "0",
+            "0",
+            "1",
+            "v",
+            "1",
+            "1",
+            "2",
+            "n",
+            "width",
+            "300",
+            "n",
+            "height",
+            "200",
+        ]);
+        assert_eq!(
+            build(&unsigned, &mut scratch, None, 0.0).unwrap().unwrap(),
+            "https://ik.imagekit.io/demo/tr:w-300,h-200/a.jpg?v=1"
+        );
+        let signed = |endpoint: &str, key: &str, key_beside: Option<&[u8]>| {
+            let units = wire(&[
+                "p",
+                "https://ik.imagekit.io/demo",
+                "/a.jpg",
+                "",
+                "1",
+                "0",
+                endpoint,
+                key,
+                "0",
+                "0",
+            ]);
+            build(&units, &mut Scratch::default(), key_beside, 0.0)
+                .unwrap()
+                .unwrap()
+        };
+        let expected = format!(
+            "https://ik.imagekit.io/demo/a.jpg?ik-s={}",
+            signature::url_signature(
+                b"k",
+                "https://ik.imagekit.io/demo/a.jpg",
+                "https://ik.imagekit.io/demo/",
+                "9999999999"
+            )
+        );
+        // A string endpoint gets v6's trailing slash; a key given beside the wire signs too.
+        assert_eq!(signed("shttps://ik.imagekit.io/demo", "1k", None), expected);
+        assert_eq!(
+            signed("shttps://ik.imagekit.io/demo", "v", Some(b"k")),
+            expected
+        );
+        assert_eq!(
+            signed("1https://ik.imagekit.io/demo/", "1k", None),
+            expected
+        );
+        assert!(build(&wire(&["p"]), &mut scratch, None, 0.0).is_err());
+    }
 }
