@@ -9,9 +9,9 @@ use futures_util::FutureExt;
 use napi::bindgen_prelude::Env;
 use napi::{Result, ValueType};
 
+use super::class::SharedClient;
 use super::ffi::{Js, Reference, Value};
 use super::host::Node;
-use super::methods::SharedClient;
 use super::outcome::{error_value, result, throw_invalid};
 use super::{abort, logging, panic_probe, upload_stream};
 use imagekit::api::{self, Failure, Invalid, Operation, Thrown};

@@ -1,7 +1,7 @@
 //! The `ImageKit` class. Configuration lives where v6 keeps it, in the plain
 //! `imagekit.options` object, and every call reads it from there.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use napi::bindgen_prelude::{Env, This, Unknown};
@@ -13,6 +13,7 @@ use super::host::Node;
 use super::outcome::{pending, throw_invalid};
 use super::shim;
 use imagekit::api::{self, sync_methods};
+use imagekit::http::Client;
 use imagekit::url::wire::{self, Scratch, WireError};
 use imagekit::url::{self as ik_url};
 
@@ -22,10 +23,14 @@ fn now_seconds() -> f64 {
         .map_or(0.0, |d| d.as_secs() as f64)
 }
 
+/// Clients are created on first use and shared by every call of one `ImageKit`.
+/// (`withOptions` makes instances that share it.)
+pub type SharedClient = OnceLock<std::result::Result<Arc<Client>, String>>;
+
 /// ImageKit.io SDK: URL generation and signing, upload and media management.
 #[napi]
 pub struct ImageKit {
-    pub(super) client: Arc<super::methods::SharedClient>,
+    pub(super) client: Arc<SharedClient>,
 }
 
 #[napi]

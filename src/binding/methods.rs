@@ -8,7 +8,6 @@
 //! `this.options` as v6 does and passes it first, then the instance's `AbortSignal`, if any.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
 
 use napi::bindgen_prelude::{Env, Unknown};
 use napi::Result;
@@ -18,11 +17,6 @@ use super::call::{self, Invocation};
 use super::class::ImageKit;
 use super::ffi::Value;
 use imagekit::api;
-use imagekit::http::Client;
-
-/// Clients are created on first use and shared by every call of one `ImageKit`.
-/// (`withOptions` makes instances that share it.)
-pub type SharedClient = OnceLock<std::result::Result<Arc<Client>, String>>;
 
 /// Internal: each API method's name and its number of arguments before the callback.
 #[napi(skip_typescript, catch_unwind)]

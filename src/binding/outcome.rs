@@ -8,8 +8,8 @@ use imagekit::api::report::{
     body_text, Report, HEADERS, RESPONSE_METADATA, STATUS_CODE, TEXT_BODY,
 };
 use imagekit::api::{Failure, Invalid, Thrown};
-use imagekit::errors::ErrorMessage;
 use imagekit::http::ApiResponse;
+use imagekit::messages::ErrorMessage;
 
 /// The error a failure is reported with: v6's `{ message, help }` for its argument errors,
 /// the very exception reading the arguments threw, an `Error` with a Node-style `code` when

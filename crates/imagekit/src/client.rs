@@ -21,7 +21,7 @@ use crate::http::{self, ApiRequest, ApiResponse};
 use crate::log::Log;
 use crate::transformation::{self, Step};
 use crate::upload_source::{self, SourceWriter};
-use crate::{errors, phash, signature, url, webhook};
+use crate::{messages, phash, signature, url, webhook};
 
 const UPLOAD: &Operation = api::declared("upload");
 const LIST_FILES: &Operation = api::declared("listFiles");
@@ -223,11 +223,14 @@ impl ImageKit {
     /// A client with `options`: the keys and URL endpoint are required, as in the Node SDK.
     pub fn new(options: Options) -> Result<Self, Error> {
         for (value, missing) in [
-            (&options.public_key, &errors::MANDATORY_PUBLIC_KEY_MISSING),
-            (&options.private_key, &errors::MANDATORY_PRIVATE_KEY_MISSING),
+            (&options.public_key, &messages::MANDATORY_PUBLIC_KEY_MISSING),
+            (
+                &options.private_key,
+                &messages::MANDATORY_PRIVATE_KEY_MISSING,
+            ),
             (
                 &options.url_endpoint,
-                &errors::MANDATORY_URL_ENDPOINT_KEY_MISSING,
+                &messages::MANDATORY_URL_ENDPOINT_KEY_MISSING,
             ),
         ] {
             if value.is_empty() {

@@ -24,7 +24,7 @@
 //!
 //! The layers, each depending only on those above it:
 //! - domain: [`url`], [`transformation`], [`signature`], [`phash`], [`webhook`], [`media`],
-//!   [`ecma`] (the ECMAScript conversions v6's strings depend on) and [`errors`] (v6's
+//!   [`ecma`] (the ECMAScript conversions v6's strings depend on) and [`messages`] (v6's
 //!   messages): pure functions of Rust values;
 //! - transport: [`http`] (one client per account: TLS, retries, timeouts, limits),
 //!   [`log`] and [`upload_source`] (an upload's body streamed from its source);
@@ -36,11 +36,11 @@ pub mod api;
 mod client;
 pub mod ecma;
 mod error;
-pub mod errors;
 pub mod http;
 pub mod js;
 pub mod log;
 pub mod media;
+pub mod messages;
 pub mod phash;
 pub mod signature;
 pub mod transformation;

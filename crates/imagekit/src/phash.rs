@@ -1,19 +1,19 @@
 //! `pHashDistance`: the Hamming distance between two perceptual hashes written in hex.
 
-use crate::errors::ErrorMessage;
+use crate::messages::ErrorMessage;
 
 /// Distance in bits, or v6's error for missing, non-hex or unequal-length input.
 /// `None` stands for a value that is missing (falsy in JavaScript).
 pub fn distance(first: Option<&str>, second: Option<&str>) -> Result<u32, &'static ErrorMessage> {
     let (Some(first), Some(second)) = (first, second) else {
-        return Err(&crate::errors::MISSING_PHASH_VALUE);
+        return Err(&crate::messages::MISSING_PHASH_VALUE);
     };
     if !is_hex(first) || !is_hex(second) {
-        return Err(&crate::errors::INVALID_PHASH_VALUE);
+        return Err(&crate::messages::INVALID_PHASH_VALUE);
     }
     // JavaScript compares lengths in UTF-16 units; for hex digits that is the byte count.
     if first.len() != second.len() {
-        return Err(&crate::errors::UNEQUAL_STRING_LENGTH);
+        return Err(&crate::messages::UNEQUAL_STRING_LENGTH);
     }
     Ok(first
         .bytes()

@@ -4,7 +4,7 @@
 use subtle::ConstantTimeEq;
 
 use crate::ecma;
-use crate::errors::{self, ErrorMessage};
+use crate::messages::{self, ErrorMessage};
 use crate::signature::hmac_sha256_hex;
 
 /// The largest time value a JavaScript `Date` holds; v6 signs `NaN` past it.
@@ -26,14 +26,14 @@ fn item<'a>(header: &'a str, key: &str) -> Option<Option<&'a str>> {
 pub fn parse_header(header: &str) -> Result<SignatureHeader<'_>, &'static ErrorMessage> {
     let timestamp = item(header, "t")
         .flatten()
-        .ok_or(&errors::VERIFY_WEBHOOK_EVENT_TIMESTAMP_MISSING)?;
+        .ok_or(&messages::VERIFY_WEBHOOK_EVENT_TIMESTAMP_MISSING)?;
     let timestamp = ecma::parse_int(timestamp);
     if timestamp.is_nan() || timestamp < 0.0 {
-        return Err(&errors::VERIFY_WEBHOOK_EVENT_TIMESTAMP_INVALID);
+        return Err(&messages::VERIFY_WEBHOOK_EVENT_TIMESTAMP_INVALID);
     }
     let v1 = item(header, "v1")
         .flatten()
-        .ok_or(&errors::VERIFY_WEBHOOK_EVENT_SIGNATURE_MISSING)?;
+        .ok_or(&messages::VERIFY_WEBHOOK_EVENT_SIGNATURE_MISSING)?;
     Ok(SignatureHeader { timestamp, v1 })
 }
 
@@ -47,7 +47,7 @@ pub fn verify(body: &str, header: &str, secret: &[u8]) -> Result<f64, &'static E
     };
     let expected = hmac_sha256_hex(secret, format!("{signed_time}.{body}").as_bytes());
     if v1.len() != expected.len() || !bool::from(v1.as_bytes().ct_eq(expected.as_bytes())) {
-        return Err(&errors::VERIFY_WEBHOOK_EVENT_SIGNATURE_INCORRECT);
+        return Err(&messages::VERIFY_WEBHOOK_EVENT_SIGNATURE_INCORRECT);
     }
     Ok(timestamp)
 }

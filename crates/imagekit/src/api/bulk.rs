@@ -1,14 +1,14 @@
 //! Bulk operations on files: deletion by ids, adding and removing tags and AI tags.
 
 use super::{check, field, Field, Method, Operation, Payload, Query, Read, Segment, Step, Test};
-use crate::errors;
+use crate::messages;
 
 /// `(fileIds, tags)`: two non-empty arrays of strings.
 const IDS_AND_TAGS: &[Step] = &[
     Step::Read(Read::arg(0)),
     Step::Read(Read::arg(1)),
-    check(0, Test::StringArray, &errors::INVALID_FILEIDS_VALUE),
-    check(1, Test::StringArray, &errors::BULK_ADD_TAGS_INVALID),
+    check(0, Test::StringArray, &messages::INVALID_FILEIDS_VALUE),
+    check(1, Test::StringArray, &messages::BULK_ADD_TAGS_INVALID),
 ];
 const TAGS: &[Field] = &[field(c"fileIds", 0), field(c"tags", 1)];
 const AI_TAGS: &[Field] = &[field(c"fileIds", 0), field(c"AITags", 1)];
@@ -33,7 +33,7 @@ pub const OPERATIONS: &[Operation] = &[
         Method::Post,
         &[
             Step::Read(Read::arg(0)),
-            check(0, Test::StringArray, &errors::INVALID_FILEIDS_VALUE),
+            check(0, Test::StringArray, &messages::INVALID_FILEIDS_VALUE),
         ],
         &[Segment::Literal("files/batch/deleteByFileIds")],
         Query::None,
@@ -56,8 +56,8 @@ pub const OPERATIONS: &[Operation] = &[
 mod tests {
     use super::super::values::{Sent, Values, V};
     use super::super::Invalid;
-    use crate::errors;
     use crate::http::Method;
+    use crate::messages;
 
     #[test]
     fn tags_go_to_their_route_under_their_name() {
@@ -104,18 +104,18 @@ mod tests {
         let model = Values::default();
         assert_eq!(
             model.call("bulkAddTags", [V::array([]), V::array([V::str("t")])]),
-            Err(Invalid::Argument(&errors::INVALID_FILEIDS_VALUE))
+            Err(Invalid::Argument(&messages::INVALID_FILEIDS_VALUE))
         );
         assert_eq!(
             model.call(
                 "bulkAddTags",
                 [V::array([V::str("a")]), V::array([V::Number(1.0)])]
             ),
-            Err(Invalid::Argument(&errors::BULK_ADD_TAGS_INVALID))
+            Err(Invalid::Argument(&messages::BULK_ADD_TAGS_INVALID))
         );
         assert_eq!(
             model.call("bulkDeleteFiles", [V::str("a")]),
-            Err(Invalid::Argument(&errors::INVALID_FILEIDS_VALUE))
+            Err(Invalid::Argument(&messages::INVALID_FILEIDS_VALUE))
         );
     }
 }

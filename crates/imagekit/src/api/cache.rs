@@ -1,7 +1,7 @@
 //! The CDN cache: purging a URL and the status of a purge.
 
 use super::{check, field, Method, Operation, Payload, Query, Read, Segment, Step, Test};
-use crate::errors;
+use crate::messages;
 
 pub const OPERATIONS: &[Operation] = &[
     Operation::table(
@@ -10,7 +10,7 @@ pub const OPERATIONS: &[Operation] = &[
         Method::Post,
         &[
             Step::Read(Read::arg(0)),
-            check(0, Test::TruthyOrLength, &errors::CACHE_PURGE_URL_MISSING),
+            check(0, Test::TruthyOrLength, &messages::CACHE_PURGE_URL_MISSING),
         ],
         &[Segment::Literal("files/purge")],
         Query::None,
@@ -24,12 +24,12 @@ pub const OPERATIONS: &[Operation] = &[
             check(
                 0,
                 Test::TruthyOrLength,
-                &errors::CACHE_PURGE_STATUS_ID_MISSING,
+                &messages::CACHE_PURGE_STATUS_ID_MISSING,
             ),
         ],
         &[
             Segment::Literal("files/purge/"),
-            Segment::Id(0, &errors::CACHE_PURGE_STATUS_ID_MISSING),
+            Segment::Id(0, &messages::CACHE_PURGE_STATUS_ID_MISSING),
         ],
     ),
 ];
@@ -38,8 +38,8 @@ pub const OPERATIONS: &[Operation] = &[
 mod tests {
     use super::super::values::{Sent, Values, V};
     use super::super::{Invalid, Thrown};
-    use crate::errors;
     use crate::http::Method;
+    use crate::messages;
 
     #[test]
     fn purge_and_its_status() {
@@ -65,7 +65,7 @@ mod tests {
         let model = Values::default();
         assert_eq!(
             model.call("purgeCache", [V::str("")]),
-            Err(Invalid::Argument(&errors::CACHE_PURGE_URL_MISSING))
+            Err(Invalid::Argument(&messages::CACHE_PURGE_URL_MISSING))
         );
         assert_eq!(
             model.call("getPurgeCacheStatus", [V::Undefined]),

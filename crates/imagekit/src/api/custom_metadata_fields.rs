@@ -4,17 +4,17 @@ use super::{
     check, field, Field, FieldValue, Method, Operation, Payload, Query, Read, Segment, Step, Test,
     When,
 };
-use crate::errors;
+use crate::messages;
 
 /// One argument, a field id that must be a non-empty string.
 const FIELD_ID: &[Step] = &[
     Step::Read(Read::arg(0)),
-    check(0, Test::NonEmptyString, &errors::CMF_FIELD_ID_MISSING),
+    check(0, Test::NonEmptyString, &messages::CMF_FIELD_ID_MISSING),
 ];
 
 const FIELD: &[Segment] = &[
     Segment::Literal("customMetadataFields/"),
-    Segment::Id(0, &errors::CMF_FIELD_ID_MISSING),
+    Segment::Id(0, &messages::CMF_FIELD_ID_MISSING),
 ];
 
 const fn if_truthy(name: &'static std::ffi::CStr, read: usize) -> Field {
@@ -34,10 +34,10 @@ pub const OPERATIONS: &[Operation] = &[
             Step::Read(Read::field(0, c"name")),
             Step::Read(Read::field(0, c"label")),
             Step::Read(Read::field(0, c"schema")),
-            check(0, Test::HasLength, &errors::CMF_NAME_MISSING),
-            check(1, Test::HasLength, &errors::CMF_LABEL_MISSING),
-            check(2, Test::Truthy, &errors::CMF_SCHEMA_MISSING),
-            check(2, Test::HasTruthy(c"type"), &errors::CMF_SCHEMA_INVALID),
+            check(0, Test::HasLength, &messages::CMF_NAME_MISSING),
+            check(1, Test::HasLength, &messages::CMF_LABEL_MISSING),
+            check(2, Test::Truthy, &messages::CMF_SCHEMA_MISSING),
+            check(2, Test::HasTruthy(c"type"), &messages::CMF_SCHEMA_INVALID),
         ],
         &[Segment::Literal("customMetadataFields")],
         Query::None,
@@ -60,10 +60,14 @@ pub const OPERATIONS: &[Operation] = &[
         Method::Patch,
         &[
             Step::Read(Read::arg(0)),
-            check(0, Test::NonEmptyString, &errors::CMF_FIELD_ID_MISSING),
+            check(0, Test::NonEmptyString, &messages::CMF_FIELD_ID_MISSING),
             Step::Read(Read::field(1, c"label")),
             Step::Read(Read::field(1, c"schema")),
-            check(1, Test::EitherTruthy(2), &errors::CMF_LABEL_SCHEMA_MISSING),
+            check(
+                1,
+                Test::EitherTruthy(2),
+                &messages::CMF_LABEL_SCHEMA_MISSING,
+            ),
         ],
         FIELD,
         Query::None,
@@ -77,8 +81,8 @@ pub const OPERATIONS: &[Operation] = &[
 mod tests {
     use super::super::values::{Sent, Values, V};
     use super::super::{Invalid, Thrown};
-    use crate::errors;
     use crate::http::Method;
+    use crate::messages;
 
     fn schema() -> V {
         V::object([("type", V::str("Number"))])
@@ -150,7 +154,7 @@ mod tests {
                 "createCustomMetadataField",
                 [V::object([("name", V::str("n"))])]
             ),
-            Err(Invalid::Argument(&errors::CMF_LABEL_MISSING))
+            Err(Invalid::Argument(&messages::CMF_LABEL_MISSING))
         );
         let no_type = V::object([
             ("name", V::str("n")),
@@ -159,15 +163,15 @@ mod tests {
         ]);
         assert_eq!(
             model.call("createCustomMetadataField", [no_type]),
-            Err(Invalid::Argument(&errors::CMF_SCHEMA_INVALID))
+            Err(Invalid::Argument(&messages::CMF_SCHEMA_INVALID))
         );
         assert_eq!(
             model.call("updateCustomMetadataField", [V::Number(1.0), V::object([])]),
-            Err(Invalid::Argument(&errors::CMF_FIELD_ID_MISSING))
+            Err(Invalid::Argument(&messages::CMF_FIELD_ID_MISSING))
         );
         assert_eq!(
             model.call("updateCustomMetadataField", [V::str("f1"), V::object([])]),
-            Err(Invalid::Argument(&errors::CMF_LABEL_SCHEMA_MISSING))
+            Err(Invalid::Argument(&messages::CMF_LABEL_SCHEMA_MISSING))
         );
         assert_eq!(
             model.call("updateCustomMetadataField", [V::str("f1"), V::Undefined]),

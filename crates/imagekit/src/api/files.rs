@@ -4,18 +4,18 @@ use super::{
     check, field, transfer, Field, FieldValue, Operation, Payload, Query, Read, Segment, Step,
     Test, When,
 };
-use crate::errors;
 use crate::http::Method;
+use crate::messages;
 
 /// One argument, a file id that must be truthy.
 pub(super) const FILE_ID: &[Step] = &[
     Step::Read(Read::arg(0)),
-    check(0, Test::Truthy, &errors::FILE_ID_MISSING),
+    check(0, Test::Truthy, &messages::FILE_ID_MISSING),
 ];
 
 const DETAILS: &[Segment] = &[
     Segment::Literal("files/"),
-    Segment::Id(0, &errors::FILE_ID_MISSING),
+    Segment::Id(0, &messages::FILE_ID_MISSING),
     Segment::Literal("/details"),
 ];
 
@@ -35,7 +35,7 @@ pub const OPERATIONS: &[Operation] = &[
         Method::Get,
         &[
             Step::Read(Read::arg(0)),
-            check(0, Test::FalsyOrObject, &errors::INVALID_LIST_OPTIONS),
+            check(0, Test::FalsyOrObject, &messages::INVALID_LIST_OPTIONS),
         ],
         &[Segment::Literal("files/")],
         Query::ListOptions(0),
@@ -49,8 +49,8 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             Step::Read(Read::arg(0)),
             Step::Read(Read::arg(1)),
-            check(0, Test::Truthy, &errors::FILE_ID_MISSING),
-            check(1, Test::Object, &errors::UPDATE_DATA_MISSING),
+            check(0, Test::Truthy, &messages::FILE_ID_MISSING),
+            check(1, Test::Object, &messages::UPDATE_DATA_MISSING),
         ],
         DETAILS,
         Query::None,
@@ -70,21 +70,21 @@ pub const OPERATIONS: &[Operation] = &[
         FILE_ID,
         &[
             Segment::Literal("files/"),
-            Segment::Id(0, &errors::FILE_ID_MISSING),
+            Segment::Id(0, &messages::FILE_ID_MISSING),
         ],
     ),
     transfer!(
         "copyFile",
         "files/copy",
         c"sourceFilePath",
-        &errors::INVALID_SOURCE_FILE_PATH,
+        &messages::INVALID_SOURCE_FILE_PATH,
         copy
     ),
     transfer!(
         "moveFile",
         "files/move",
         c"sourceFilePath",
-        &errors::INVALID_SOURCE_FILE_PATH,
+        &messages::INVALID_SOURCE_FILE_PATH,
         move
     ),
     Operation::table(
@@ -95,9 +95,9 @@ pub const OPERATIONS: &[Operation] = &[
             Step::Read(Read::field(0, c"filePath")),
             Step::Read(Read::field(0, c"newFileName")),
             Step::Read(Read::field(0, c"purgeCache").or_false()),
-            check(0, Test::NonEmptyString, &errors::INVALID_FILE_PATH),
-            check(1, Test::NonEmptyString, &errors::INVALID_NEW_FILE_NAME),
-            check(2, Test::Boolean, &errors::INVALID_PURGE_CACHE),
+            check(0, Test::NonEmptyString, &messages::INVALID_FILE_PATH),
+            check(1, Test::NonEmptyString, &messages::INVALID_NEW_FILE_NAME),
+            check(2, Test::Boolean, &messages::INVALID_PURGE_CACHE),
         ],
         &[Segment::Literal("files/rename")],
         Query::None,
@@ -113,8 +113,8 @@ pub const OPERATIONS: &[Operation] = &[
 mod tests {
     use super::super::values::{Sent, Values, V};
     use super::super::{Invalid, Thrown};
-    use crate::errors;
     use crate::http::Method;
+    use crate::messages;
 
     #[test]
     fn list_files_sends_options_as_the_query() {
@@ -142,7 +142,7 @@ mod tests {
         );
         assert_eq!(
             model.call("listFiles", [V::str("x")]),
-            Err(Invalid::Argument(&errors::INVALID_LIST_OPTIONS))
+            Err(Invalid::Argument(&messages::INVALID_LIST_OPTIONS))
         );
     }
 
@@ -163,11 +163,11 @@ mod tests {
         );
         assert_eq!(
             model.call("deleteFile", [V::str("..")]),
-            Err(Invalid::Argument(&errors::FILE_ID_MISSING))
+            Err(Invalid::Argument(&messages::FILE_ID_MISSING))
         );
         assert_eq!(
             model.call("getFileDetails", [V::str("")]),
-            Err(Invalid::Argument(&errors::FILE_ID_MISSING))
+            Err(Invalid::Argument(&messages::FILE_ID_MISSING))
         );
     }
 
@@ -191,11 +191,11 @@ mod tests {
         );
         assert_eq!(
             model.call("updateFileDetails", [V::str("f1"), V::str("x")]),
-            Err(Invalid::Argument(&errors::UPDATE_DATA_MISSING))
+            Err(Invalid::Argument(&messages::UPDATE_DATA_MISSING))
         );
         assert_eq!(
             model.call("updateFileDetails", [V::Undefined, V::Undefined]),
-            Err(Invalid::Argument(&errors::FILE_ID_MISSING))
+            Err(Invalid::Argument(&messages::FILE_ID_MISSING))
         );
     }
 
@@ -231,13 +231,13 @@ mod tests {
         ]);
         assert_eq!(
             model.call("copyFile", [bad_versions.clone()]),
-            Err(Invalid::Argument(&errors::INVALID_INCLUDE_VERSION))
+            Err(Invalid::Argument(&messages::INVALID_INCLUDE_VERSION))
         );
         // moveFile has no includeFileVersions to check.
         assert!(model.call("moveFile", [bad_versions]).is_ok());
         assert_eq!(
             model.call("moveFile", [V::object([("destinationPath", V::str("/d"))])]),
-            Err(Invalid::Argument(&errors::INVALID_SOURCE_FILE_PATH))
+            Err(Invalid::Argument(&messages::INVALID_SOURCE_FILE_PATH))
         );
         assert_eq!(
             model.call("moveFile", [V::Null]),
@@ -269,7 +269,7 @@ mod tests {
         ]);
         assert_eq!(
             model.call("renameFile", [options]),
-            Err(Invalid::Argument(&errors::INVALID_PURGE_CACHE))
+            Err(Invalid::Argument(&messages::INVALID_PURGE_CACHE))
         );
     }
 }

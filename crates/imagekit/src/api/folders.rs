@@ -1,8 +1,8 @@
 //! Folders and the bulk jobs that copy, move and rename them.
 
 use super::{check, field, transfer, Operation, Payload, Query, Read, Segment, Step, Test};
-use crate::errors;
 use crate::http::Method;
+use crate::messages;
 
 pub const OPERATIONS: &[Operation] = &[
     Operation::table(
@@ -12,8 +12,12 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             Step::Read(Read::field(0, c"folderName")),
             Step::Read(Read::field(0, c"parentFolderPath")),
-            check(0, Test::NonEmptyString, &errors::INVALID_FOLDER_NAME),
-            check(1, Test::NonEmptyString, &errors::INVALID_PARENT_FOLDER_PATH),
+            check(0, Test::NonEmptyString, &messages::INVALID_FOLDER_NAME),
+            check(
+                1,
+                Test::NonEmptyString,
+                &messages::INVALID_PARENT_FOLDER_PATH,
+            ),
         ],
         &[Segment::Literal("folder")],
         Query::None,
@@ -25,7 +29,7 @@ pub const OPERATIONS: &[Operation] = &[
         Method::Delete,
         &[
             Step::Read(Read::arg(0)),
-            check(0, Test::NonEmptyString, &errors::INVALID_FOLDER_PATH),
+            check(0, Test::NonEmptyString, &messages::INVALID_FOLDER_PATH),
         ],
         &[Segment::Literal("folder")],
         Query::None,
@@ -35,14 +39,14 @@ pub const OPERATIONS: &[Operation] = &[
         "copyFolder",
         "bulkJobs/copyFolder",
         c"sourceFolderPath",
-        &errors::INVALID_SOURCE_FOLDER_PATH,
+        &messages::INVALID_SOURCE_FOLDER_PATH,
         copy
     ),
     transfer!(
         "moveFolder",
         "bulkJobs/moveFolder",
         c"sourceFolderPath",
-        &errors::INVALID_SOURCE_FOLDER_PATH,
+        &messages::INVALID_SOURCE_FOLDER_PATH,
         move
     ),
     // Not in v6: its options are read as `(options || {})`, and sent as written.
@@ -55,9 +59,9 @@ pub const OPERATIONS: &[Operation] = &[
             Step::Read(Read::field_or_empty(0, c"folderPath")),
             Step::Read(Read::field_or_empty(0, c"newFolderName")),
             Step::Read(Read::field_or_empty(0, c"purgeCache")),
-            check(1, Test::NonEmptyString, &errors::INVALID_FOLDER_PATH),
-            check(2, Test::NonEmptyString, &errors::INVALID_NEW_FOLDER_NAME),
-            check(3, Test::OptionalBoolean, &errors::INVALID_PURGE_CACHE),
+            check(1, Test::NonEmptyString, &messages::INVALID_FOLDER_PATH),
+            check(2, Test::NonEmptyString, &messages::INVALID_NEW_FOLDER_NAME),
+            check(3, Test::OptionalBoolean, &messages::INVALID_PURGE_CACHE),
         ],
         &[Segment::Literal("bulkJobs/renameFolder")],
         Query::None,
@@ -68,11 +72,11 @@ pub const OPERATIONS: &[Operation] = &[
         Method::Get,
         &[
             Step::Read(Read::arg(0)),
-            check(0, Test::Truthy, &errors::JOB_ID_MISSING),
+            check(0, Test::Truthy, &messages::JOB_ID_MISSING),
         ],
         &[
             Segment::Literal("bulkJobs/"),
-            Segment::Id(0, &errors::JOB_ID_MISSING),
+            Segment::Id(0, &messages::JOB_ID_MISSING),
         ],
     ),
 ];
@@ -81,8 +85,8 @@ pub const OPERATIONS: &[Operation] = &[
 mod tests {
     use super::super::values::{Sent, Values, V};
     use super::super::Invalid;
-    use crate::errors;
     use crate::http::Method;
+    use crate::messages;
 
     #[test]
     fn folders_and_jobs() {
@@ -153,11 +157,11 @@ mod tests {
         );
         assert_eq!(
             model.call("renameFolder", [V::Undefined]),
-            Err(Invalid::Argument(&errors::INVALID_FOLDER_PATH))
+            Err(Invalid::Argument(&messages::INVALID_FOLDER_PATH))
         );
         assert_eq!(
             model.call("renameFolder", [V::object([("folderPath", V::str("/a"))])]),
-            Err(Invalid::Argument(&errors::INVALID_NEW_FOLDER_NAME))
+            Err(Invalid::Argument(&messages::INVALID_NEW_FOLDER_NAME))
         );
         let bad_purge = V::object([
             ("folderPath", V::str("/a")),
@@ -166,7 +170,7 @@ mod tests {
         ]);
         assert_eq!(
             model.call("renameFolder", [bad_purge]),
-            Err(Invalid::Argument(&errors::INVALID_PURGE_CACHE))
+            Err(Invalid::Argument(&messages::INVALID_PURGE_CACHE))
         );
     }
 
@@ -175,22 +179,24 @@ mod tests {
         let model = Values::default();
         assert_eq!(
             model.call("createFolder", [V::object([("folderName", V::str("n"))])]),
-            Err(Invalid::Argument(&errors::INVALID_PARENT_FOLDER_PATH))
+            Err(Invalid::Argument(&messages::INVALID_PARENT_FOLDER_PATH))
         );
         assert_eq!(
             model.call("deleteFolder", [V::Number(1.0)]),
-            Err(Invalid::Argument(&errors::INVALID_FOLDER_PATH))
+            Err(Invalid::Argument(&messages::INVALID_FOLDER_PATH))
         );
         assert_eq!(
             model.call(
                 "moveFolder",
                 [V::object([("sourceFolderPath", V::str("/a"))])]
             ),
-            Err(Invalid::Argument(&errors::INVALID_DESTINATION_FOLDER_PATH))
+            Err(Invalid::Argument(
+                &messages::INVALID_DESTINATION_FOLDER_PATH
+            ))
         );
         assert_eq!(
             model.call("getBulkJobStatus", [V::Number(0.0)]),
-            Err(Invalid::Argument(&errors::JOB_ID_MISSING))
+            Err(Invalid::Argument(&messages::JOB_ID_MISSING))
         );
     }
 }

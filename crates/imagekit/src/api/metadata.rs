@@ -1,10 +1,10 @@
 //! File metadata (dimensions, EXIF, pHash...) of a stored file, or of any remote image.
 
 use super::{api_url, is_string, Build, Invalid, Operation, Repeat, Thrown, Validated};
-use crate::errors;
 use crate::http::{ApiRequest, Body, Method};
 use crate::js::Host;
 use crate::media;
+use crate::messages;
 
 pub const OPERATIONS: &[Operation] = &[Operation {
     name: "getFileMetadata",
@@ -17,7 +17,7 @@ pub const OPERATIONS: &[Operation] = &[Operation {
 /// unencoded as v6 does (the URL parser then normalises it); anything else is a file id.
 pub fn request<H: Host>(host: &H, options: H::Value, target: H::Value) -> Validated<ApiRequest> {
     if !host.truthy(target)? {
-        return Err(Invalid::Argument(&errors::FILE_ID_OR_URL_MISSING));
+        return Err(Invalid::Argument(&messages::FILE_ID_OR_URL_MISSING));
     }
     if !is_string(host, target)? {
         return Err(Invalid::Thrown(Thrown::type_error(
@@ -26,13 +26,13 @@ pub fn request<H: Host>(host: &H, options: H::Value, target: H::Value) -> Valida
     }
     let text = host.text(target)?;
     if text.trim_matches(crate::ecma::is_js_whitespace).is_empty() {
-        return Err(Invalid::Argument(&errors::FILE_ID_OR_URL_MISSING));
+        return Err(Invalid::Argument(&messages::FILE_ID_OR_URL_MISSING));
     }
     let url = if text.starts_with("http") {
         format!("{}?url={text}", api_url(host, options, "metadata")?)
     } else {
-        let id =
-            media::path_segment(&text).ok_or(Invalid::Argument(&errors::FILE_ID_OR_URL_MISSING))?;
+        let id = media::path_segment(&text)
+            .ok_or(Invalid::Argument(&messages::FILE_ID_OR_URL_MISSING))?;
         api_url(host, options, &format!("files/{id}/metadata"))?
     };
     Ok(ApiRequest {
@@ -46,8 +46,8 @@ pub fn request<H: Host>(host: &H, options: H::Value, target: H::Value) -> Valida
 mod tests {
     use super::super::values::{Sent, Values, V};
     use super::super::{Invalid, Thrown};
-    use crate::errors;
     use crate::http::Method;
+    use crate::messages;
 
     #[test]
     fn a_url_or_a_file_id() {
@@ -71,7 +71,7 @@ mod tests {
         );
         assert_eq!(
             model.call("getFileMetadata", [V::str("  ")]),
-            Err(Invalid::Argument(&errors::FILE_ID_OR_URL_MISSING))
+            Err(Invalid::Argument(&messages::FILE_ID_OR_URL_MISSING))
         );
         assert_eq!(
             model.call("getFileMetadata", [V::Number(5.0)]),

@@ -9,11 +9,11 @@
 
 use std::ffi::CStr;
 
-use crate::errors::ErrorMessage;
 pub use crate::http::retry::Repeat;
 use crate::http::{ApiRequest, Body, Method};
 use crate::js::{Exception, Host, HostResult, Kind};
 use crate::media;
+use crate::messages::ErrorMessage;
 
 pub mod bulk;
 pub mod cache;
@@ -371,7 +371,7 @@ macro_rules! transfer {
     ($name:literal, $route:literal, $source:literal, $invalid:expr, copy) => {
         transfer!(@ $name, $route, $source, $invalid,
             [$crate::api::Step::Read($crate::api::Read::field(0, c"includeFileVersions").or_false())],
-            [$crate::api::check(2, $crate::api::Test::Boolean, &$crate::errors::INVALID_INCLUDE_VERSION)],
+            [$crate::api::check(2, $crate::api::Test::Boolean, &$crate::messages::INVALID_INCLUDE_VERSION)],
             [$crate::api::field(c"includeFileVersions", 2)])
     };
     ($name:literal, $route:literal, $source:literal, $invalid:expr, move) => {
@@ -391,7 +391,7 @@ macro_rules! transfer {
                 $crate::api::check(
                     1,
                     $crate::api::Test::NonEmptyString,
-                    &$crate::errors::INVALID_DESTINATION_FOLDER_PATH,
+                    &$crate::messages::INVALID_DESTINATION_FOLDER_PATH,
                 ),
                 $($check,)?
             ],
@@ -817,7 +817,7 @@ pub(crate) fn join<H: Host>(host: &H, array: H::Value) -> HostResult<String> {
 mod tests {
     use super::values::{Values, V};
     use super::*;
-    use crate::errors;
+    use crate::messages;
 
     #[test]
     fn every_method_is_declared_once() {
@@ -955,7 +955,7 @@ mod tests {
         // `(options || {}).fileId` reads nothing from null.
         assert_eq!(
             model.call("getFileVersionDetails", [V::Null]),
-            Err(Invalid::Argument(&errors::FILE_ID_MISSING))
+            Err(Invalid::Argument(&messages::FILE_ID_MISSING))
         );
     }
 }

@@ -2,16 +2,16 @@
 //! URLs as `tr:n-<name>`.
 
 use super::{resource, Operation};
-use crate::errors;
+use crate::messages;
 
 pub const OPERATIONS: &[Operation] = &resource! {
     route: "named-transformations",
-    id: &errors::NAMED_TRANSFORMATION_ID_MISSING,
-    data: &errors::NAMED_TRANSFORMATION_DATA_MISSING,
+    id: &messages::NAMED_TRANSFORMATION_ID_MISSING,
+    data: &messages::NAMED_TRANSFORMATION_DATA_MISSING,
     list: "listNamedTransformations",
     create: "createNamedTransformation" {
-        c"name": NonEmptyString => &errors::NAMED_TRANSFORMATION_NAME_MISSING,
-        c"transformation": NonEmptyString => &errors::NAMED_TRANSFORMATION_TRANSFORMATION_MISSING,
+        c"name": NonEmptyString => &messages::NAMED_TRANSFORMATION_NAME_MISSING,
+        c"transformation": NonEmptyString => &messages::NAMED_TRANSFORMATION_TRANSFORMATION_MISSING,
     },
     get: "getNamedTransformation",
     update: "updateNamedTransformation" Patch {},
@@ -22,8 +22,8 @@ pub const OPERATIONS: &[Operation] = &resource! {
 mod tests {
     use super::super::values::{Sent, Values, V};
     use super::super::Invalid;
-    use crate::errors;
     use crate::http::Method;
+    use crate::messages;
 
     const ROOT: &str = "http://api.test/v1/named-transformations";
 
@@ -83,7 +83,7 @@ mod tests {
                 [V::object([("transformation", V::str("w-1"))])]
             ),
             Err(Invalid::Argument(
-                &errors::NAMED_TRANSFORMATION_NAME_MISSING
+                &messages::NAMED_TRANSFORMATION_NAME_MISSING
             ))
         );
         assert_eq!(
@@ -95,13 +95,13 @@ mod tests {
                 ])]
             ),
             Err(Invalid::Argument(
-                &errors::NAMED_TRANSFORMATION_TRANSFORMATION_MISSING
+                &messages::NAMED_TRANSFORMATION_TRANSFORMATION_MISSING
             ))
         );
         assert_eq!(
             model.call("updateNamedTransformation", [V::str("t1"), V::str("w-1")]),
             Err(Invalid::Argument(
-                &errors::NAMED_TRANSFORMATION_DATA_MISSING
+                &messages::NAMED_TRANSFORMATION_DATA_MISSING
             ))
         );
     }

@@ -5,8 +5,8 @@
 use std::ffi::CStr;
 
 use super::{is_object, Invalid, Thrown, Validated, DEFAULT_UPLOAD_ENDPOINT};
-use crate::errors::{self, ErrorMessage};
 use crate::js::{Host, HostResult};
+use crate::messages::{self, ErrorMessage};
 
 /// What the options start from.
 pub const DEFAULTS: &[(&CStr, &str)] = &[
@@ -18,9 +18,12 @@ pub const DEFAULTS: &[(&CStr, &str)] = &[
 ];
 
 const REQUIRED: &[(&CStr, &ErrorMessage)] = &[
-    (c"publicKey", &errors::MANDATORY_PUBLIC_KEY_MISSING),
-    (c"privateKey", &errors::MANDATORY_PRIVATE_KEY_MISSING),
-    (c"urlEndpoint", &errors::MANDATORY_URL_ENDPOINT_KEY_MISSING),
+    (c"publicKey", &messages::MANDATORY_PUBLIC_KEY_MISSING),
+    (c"privateKey", &messages::MANDATORY_PRIVATE_KEY_MISSING),
+    (
+        c"urlEndpoint",
+        &messages::MANDATORY_URL_ENDPOINT_KEY_MISSING,
+    ),
 ];
 
 /// `ImageKit(options)` without `new`: the receiver is the global object, where v6 (a

@@ -3,21 +3,21 @@
 //! Storage, Azure Blob Storage, Akeneo PIM). An update replaces the whole origin.
 
 use super::{resource, Operation};
-use crate::errors;
+use crate::messages;
 
 pub const OPERATIONS: &[Operation] = &resource! {
     route: "accounts/origins",
-    id: &errors::ORIGIN_ID_MISSING,
-    data: &errors::ORIGIN_DATA_MISSING,
+    id: &messages::ORIGIN_ID_MISSING,
+    data: &messages::ORIGIN_DATA_MISSING,
     list: "listOrigins",
     create: "createOrigin" {
-        c"type": NonEmptyString => &errors::ORIGIN_TYPE_MISSING,
-        c"name": NonEmptyString => &errors::ORIGIN_NAME_MISSING,
+        c"type": NonEmptyString => &messages::ORIGIN_TYPE_MISSING,
+        c"name": NonEmptyString => &messages::ORIGIN_NAME_MISSING,
     },
     get: "getOrigin",
     update: "updateOrigin" Put {
-        c"type": NonEmptyString => &errors::ORIGIN_TYPE_MISSING,
-        c"name": NonEmptyString => &errors::ORIGIN_NAME_MISSING,
+        c"type": NonEmptyString => &messages::ORIGIN_TYPE_MISSING,
+        c"name": NonEmptyString => &messages::ORIGIN_NAME_MISSING,
     },
     delete: "deleteOrigin",
 };
@@ -26,8 +26,8 @@ pub const OPERATIONS: &[Operation] = &resource! {
 mod tests {
     use super::super::values::{Sent, Values, V};
     use super::super::Invalid;
-    use crate::errors;
     use crate::http::Method;
+    use crate::messages;
 
     const ROOT: &str = "http://api.test/v1/accounts/origins";
 
@@ -72,18 +72,18 @@ mod tests {
         let model = Values::default();
         assert_eq!(
             model.call("createOrigin", [V::object([("name", V::str("n"))])]),
-            Err(Invalid::Argument(&errors::ORIGIN_TYPE_MISSING))
+            Err(Invalid::Argument(&messages::ORIGIN_TYPE_MISSING))
         );
         assert_eq!(
             model.call(
                 "updateOrigin",
                 [V::str("o1"), V::object([("type", V::str("S3"))])]
             ),
-            Err(Invalid::Argument(&errors::ORIGIN_NAME_MISSING))
+            Err(Invalid::Argument(&messages::ORIGIN_NAME_MISSING))
         );
         assert_eq!(
             model.call("updateOrigin", [V::str(""), web_folder()]),
-            Err(Invalid::Argument(&errors::ORIGIN_ID_MISSING))
+            Err(Invalid::Argument(&messages::ORIGIN_ID_MISSING))
         );
     }
 }

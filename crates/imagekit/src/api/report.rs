@@ -8,8 +8,8 @@ use std::borrow::Cow;
 use std::ffi::CStr;
 
 use super::{Failure, Invalid, Thrown};
-use crate::errors::ErrorMessage;
 use crate::http::ApiResponse;
+use crate::messages::ErrorMessage;
 
 /// Where v6 puts an answer's status and headers: a property that is neither enumerable nor
 /// writable, on the result or the error.
@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn each_failure_in_v6s_shape() {
-        let message = Failure::Invalid(Invalid::Argument(&crate::errors::FILE_ID_MISSING));
+        let message = Failure::Invalid(Invalid::Argument(&crate::messages::FILE_ID_MISSING));
         assert!(
             matches!(message.report(), Report::Message(m) if m.message.starts_with("Missing fileId"))
         );

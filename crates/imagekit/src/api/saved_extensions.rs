@@ -2,17 +2,17 @@
 //! removal) stored under a name and referred to by id on upload or update.
 
 use super::{resource, Operation};
-use crate::errors;
+use crate::messages;
 
 pub const OPERATIONS: &[Operation] = &resource! {
     route: "saved-extensions",
-    id: &errors::SAVED_EXTENSION_ID_MISSING,
-    data: &errors::SAVED_EXTENSION_DATA_MISSING,
+    id: &messages::SAVED_EXTENSION_ID_MISSING,
+    data: &messages::SAVED_EXTENSION_DATA_MISSING,
     list: "listSavedExtensions",
     create: "createSavedExtension" {
-        c"name": NonEmptyString => &errors::SAVED_EXTENSION_NAME_MISSING,
-        c"description": NonEmptyString => &errors::SAVED_EXTENSION_DESCRIPTION_MISSING,
-        c"config": Object => &errors::SAVED_EXTENSION_CONFIG_MISSING,
+        c"name": NonEmptyString => &messages::SAVED_EXTENSION_NAME_MISSING,
+        c"description": NonEmptyString => &messages::SAVED_EXTENSION_DESCRIPTION_MISSING,
+        c"config": Object => &messages::SAVED_EXTENSION_CONFIG_MISSING,
     },
     get: "getSavedExtension",
     update: "updateSavedExtension" Patch {},
@@ -23,8 +23,8 @@ pub const OPERATIONS: &[Operation] = &resource! {
 mod tests {
     use super::super::values::{Sent, Values, V};
     use super::super::Invalid;
-    use crate::errors;
     use crate::http::Method;
+    use crate::messages;
 
     const ROOT: &str = "http://api.test/v1/saved-extensions";
 
@@ -81,7 +81,7 @@ mod tests {
         let model = Values::default();
         assert_eq!(
             model.call("createSavedExtension", [V::Undefined]),
-            Err(Invalid::Argument(&errors::SAVED_EXTENSION_NAME_MISSING))
+            Err(Invalid::Argument(&messages::SAVED_EXTENSION_NAME_MISSING))
         );
         assert_eq!(
             model.call(
@@ -91,23 +91,23 @@ mod tests {
                     ("description", V::str("d"))
                 ])]
             ),
-            Err(Invalid::Argument(&errors::SAVED_EXTENSION_CONFIG_MISSING))
+            Err(Invalid::Argument(&messages::SAVED_EXTENSION_CONFIG_MISSING))
         );
         assert_eq!(
             model.call("getSavedExtension", [V::str("")]),
-            Err(Invalid::Argument(&errors::SAVED_EXTENSION_ID_MISSING))
+            Err(Invalid::Argument(&messages::SAVED_EXTENSION_ID_MISSING))
         );
         assert_eq!(
             model.call("updateSavedExtension", [V::Undefined, V::Undefined]),
-            Err(Invalid::Argument(&errors::SAVED_EXTENSION_ID_MISSING))
+            Err(Invalid::Argument(&messages::SAVED_EXTENSION_ID_MISSING))
         );
         assert_eq!(
             model.call("updateSavedExtension", [V::str("e1"), V::Undefined]),
-            Err(Invalid::Argument(&errors::SAVED_EXTENSION_DATA_MISSING))
+            Err(Invalid::Argument(&messages::SAVED_EXTENSION_DATA_MISSING))
         );
         assert_eq!(
             model.call("deleteSavedExtension", [V::Number(1.0)]),
-            Err(Invalid::Argument(&errors::SAVED_EXTENSION_ID_MISSING))
+            Err(Invalid::Argument(&messages::SAVED_EXTENSION_ID_MISSING))
         );
     }
 }

@@ -4,8 +4,8 @@
 //! ([`crate::phash`], [`crate::signature`], [`crate::webhook`]).
 
 use super::{invalid_arg_type, Invalid, Thrown, Validated};
-use crate::errors::ErrorMessage;
 use crate::js::{Host, HostResult, Kind};
+use crate::messages::ErrorMessage;
 use crate::phash::{distance, is_hex};
 use crate::signature::authentication_signature;
 use crate::webhook::{parse_header, verify};
@@ -39,7 +39,7 @@ pub fn distance_between<H: Host>(
         if is_hex(&first) {
             distance(Some(&first), Some(&host.to_string(second)?))
         } else {
-            Err(&crate::errors::INVALID_PHASH_VALUE)
+            Err(&crate::messages::INVALID_PHASH_VALUE)
         }
     };
     Ok(result.map_err(|message| format!("{}: {}", message.message, message.help)))

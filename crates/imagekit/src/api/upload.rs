@@ -9,10 +9,10 @@ use super::{
     is_object, is_string, join, option, prop, Build, Invalid, Operation, Repeat, Thrown, Validated,
     DEFAULT_UPLOAD_ENDPOINT,
 };
-use crate::errors;
 use crate::http::{ApiRequest, Body, FileData, FormField, Method};
 use crate::js::{Host, HostResult, Kind};
 use crate::media;
+use crate::messages;
 
 pub const OPERATIONS: &[Operation] = &[Operation {
     name: "upload",
@@ -23,16 +23,16 @@ pub const OPERATIONS: &[Operation] = &[Operation {
 
 pub fn request<H: Host>(host: &H, options: H::Value, upload: H::Value) -> Validated<ApiRequest> {
     if !is_object(host, upload)? {
-        return Err(Invalid::Argument(&errors::MISSING_UPLOAD_DATA));
+        return Err(Invalid::Argument(&messages::MISSING_UPLOAD_DATA));
     }
     let file = host.get(upload, c"file")?;
     if !host.truthy(file)? {
-        return Err(Invalid::Argument(&errors::MISSING_UPLOAD_FILE_PARAMETER));
+        return Err(Invalid::Argument(&messages::MISSING_UPLOAD_FILE_PARAMETER));
     }
     let file_name = host.get(upload, c"fileName")?;
     if !host.truthy(file_name)? {
         return Err(Invalid::Argument(
-            &errors::MISSING_UPLOAD_FILENAME_PARAMETER,
+            &messages::MISSING_UPLOAD_FILENAME_PARAMETER,
         ));
     }
     check_transformation(host, host.get(upload, c"transformation")?)?;
@@ -99,16 +99,16 @@ fn check_transformation<H: Host>(host: &H, transformation: H::Value) -> Validate
             Err(Invalid::Argument(error))
         }
     };
-    require(has("pre") || has("post"), &errors::INVALID_TRANSFORMATION)?;
+    require(has("pre") || has("post"), &messages::INVALID_TRANSFORMATION)?;
     if has("pre") {
         require(
             host.truthy(host.get(transformation, c"pre")?)?,
-            &errors::INVALID_PRE_TRANSFORMATION,
+            &messages::INVALID_PRE_TRANSFORMATION,
         )?;
     }
     if has("post") {
         let post = host.get(transformation, c"post")?;
-        require(host.is_array(post)?, &errors::INVALID_POST_TRANSFORMATION)?;
+        require(host.is_array(post)?, &messages::INVALID_POST_TRANSFORMATION)?;
         for step in host.elements(post)? {
             let kind = prop(host, step, c"type")?;
             let kind = if is_string(host, kind)? {
@@ -121,10 +121,10 @@ fn check_transformation<H: Host>(host: &H, transformation: H::Value) -> Validate
                 let protocol = prop(host, step, c"protocol")?;
                 require(
                     host.truthy(protocol)? || host.truthy(value)?,
-                    &errors::INVALID_POST_TRANSFORMATION,
+                    &messages::INVALID_POST_TRANSFORMATION,
                 )?;
             } else if kind == "transformation" {
-                require(host.truthy(value)?, &errors::INVALID_POST_TRANSFORMATION)?;
+                require(host.truthy(value)?, &messages::INVALID_POST_TRANSFORMATION)?;
             }
         }
     }
@@ -274,8 +274,8 @@ fn response_content_type<H: Host>(host: &H, file: H::Value) -> HostResult<Option
 mod tests {
     use super::super::values::{Values, V};
     use super::super::{operation, request, Invalid, Thrown};
-    use crate::errors;
     use crate::http::{Body, FileData, FormField};
+    use crate::messages;
 
     fn fields(model: &Values, options: V) -> Result<Vec<FormField>, Invalid> {
         let args = [model.put(options)];
@@ -355,16 +355,16 @@ mod tests {
         let with_file = |file: V| V::object([("file", file), ("fileName", V::str("a"))]);
         assert_eq!(
             fields(&model, V::str("x")).err(),
-            Some(Invalid::Argument(&errors::MISSING_UPLOAD_DATA))
+            Some(Invalid::Argument(&messages::MISSING_UPLOAD_DATA))
         );
         assert_eq!(
             fields(&model, V::object([("fileName", V::str("a"))])).err(),
-            Some(Invalid::Argument(&errors::MISSING_UPLOAD_FILE_PARAMETER))
+            Some(Invalid::Argument(&messages::MISSING_UPLOAD_FILE_PARAMETER))
         );
         assert_eq!(
             fields(&model, V::object([("file", V::str("x"))])).err(),
             Some(Invalid::Argument(
-                &errors::MISSING_UPLOAD_FILENAME_PARAMETER
+                &messages::MISSING_UPLOAD_FILENAME_PARAMETER
             ))
         );
         assert_eq!(
@@ -405,16 +405,16 @@ mod tests {
         };
         assert_eq!(
             fields(&model, with(V::object([]))).err(),
-            Some(Invalid::Argument(&errors::INVALID_TRANSFORMATION))
+            Some(Invalid::Argument(&messages::INVALID_TRANSFORMATION))
         );
         assert_eq!(
             fields(&model, with(V::object([("post", V::str("x"))]))).err(),
-            Some(Invalid::Argument(&errors::INVALID_POST_TRANSFORMATION))
+            Some(Invalid::Argument(&messages::INVALID_POST_TRANSFORMATION))
         );
         let abs = V::array([V::object([("type", V::str("abs"))])]);
         assert_eq!(
             fields(&model, with(V::object([("post", abs)]))).err(),
-            Some(Invalid::Argument(&errors::INVALID_POST_TRANSFORMATION))
+            Some(Invalid::Argument(&messages::INVALID_POST_TRANSFORMATION))
         );
         assert!(fields(&model, with(V::object([("pre", V::str("w-100"))]))).is_ok());
     }

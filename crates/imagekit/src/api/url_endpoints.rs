@@ -3,19 +3,19 @@
 //! whole endpoint.
 
 use super::{resource, Operation};
-use crate::errors;
+use crate::messages;
 
 pub const OPERATIONS: &[Operation] = &resource! {
     route: "accounts/url-endpoints",
-    id: &errors::URL_ENDPOINT_ID_MISSING,
-    data: &errors::URL_ENDPOINT_DATA_MISSING,
+    id: &messages::URL_ENDPOINT_ID_MISSING,
+    data: &messages::URL_ENDPOINT_DATA_MISSING,
     list: "listUrlEndpoints",
     create: "createUrlEndpoint" {
-        c"description": NonEmptyString => &errors::URL_ENDPOINT_DESCRIPTION_MISSING,
+        c"description": NonEmptyString => &messages::URL_ENDPOINT_DESCRIPTION_MISSING,
     },
     get: "getUrlEndpoint",
     update: "updateUrlEndpoint" Put {
-        c"description": NonEmptyString => &errors::URL_ENDPOINT_DESCRIPTION_MISSING,
+        c"description": NonEmptyString => &messages::URL_ENDPOINT_DESCRIPTION_MISSING,
     },
     delete: "deleteUrlEndpoint",
 };
@@ -24,8 +24,8 @@ pub const OPERATIONS: &[Operation] = &resource! {
 mod tests {
     use super::super::values::{Sent, Values, V};
     use super::super::Invalid;
-    use crate::errors;
     use crate::http::Method;
+    use crate::messages;
 
     const ROOT: &str = "http://api.test/v1/accounts/url-endpoints";
 
@@ -67,15 +67,19 @@ mod tests {
         let model = Values::default();
         assert_eq!(
             model.call("createUrlEndpoint", [V::object([])]),
-            Err(Invalid::Argument(&errors::URL_ENDPOINT_DESCRIPTION_MISSING))
+            Err(Invalid::Argument(
+                &messages::URL_ENDPOINT_DESCRIPTION_MISSING
+            ))
         );
         assert_eq!(
             model.call("updateUrlEndpoint", [V::str("u1"), V::object([])]),
-            Err(Invalid::Argument(&errors::URL_ENDPOINT_DESCRIPTION_MISSING))
+            Err(Invalid::Argument(
+                &messages::URL_ENDPOINT_DESCRIPTION_MISSING
+            ))
         );
         assert_eq!(
             model.call("getUrlEndpoint", [V::Null]),
-            Err(Invalid::Argument(&errors::URL_ENDPOINT_ID_MISSING))
+            Err(Invalid::Argument(&messages::URL_ENDPOINT_ID_MISSING))
         );
     }
 }

@@ -2,14 +2,14 @@
 //! excluded) and the CDN's traffic analytics (`getUsageAnalytics`, both dates included).
 
 use super::{check, field, Method, Operation, Payload, Query, Read, Segment, Step, Test};
-use crate::errors;
+use crate::messages;
 
 /// `{ startDate, endDate }`, each a `YYYY-MM-DD` string, checked in that order.
 const RANGE: &[Step] = &[
     Step::Read(Read::field_or_empty(0, c"startDate")),
     Step::Read(Read::field_or_empty(0, c"endDate")),
-    check(0, Test::CalendarDate, &errors::INVALID_USAGE_START_DATE),
-    check(1, Test::CalendarDate, &errors::INVALID_USAGE_END_DATE),
+    check(0, Test::CalendarDate, &messages::INVALID_USAGE_START_DATE),
+    check(1, Test::CalendarDate, &messages::INVALID_USAGE_END_DATE),
 ];
 
 const DATES: Query = Query::Fields(&[field(c"startDate", 0), field(c"endDate", 1)]);
@@ -39,8 +39,8 @@ pub const OPERATIONS: &[Operation] = &[
 mod tests {
     use super::super::values::{Sent, Values, V};
     use super::super::Invalid;
-    use crate::errors;
     use crate::http::Method;
+    use crate::messages;
 
     fn range(start: &str, end: &str) -> V {
         V::object([("startDate", V::str(start)), ("endDate", V::str(end))])
@@ -73,7 +73,7 @@ mod tests {
         let model = Values::default();
         assert_eq!(
             model.call("getUsage", [V::Undefined]),
-            Err(Invalid::Argument(&errors::INVALID_USAGE_START_DATE))
+            Err(Invalid::Argument(&messages::INVALID_USAGE_START_DATE))
         );
         for bad in [
             "2026-11-1",
@@ -84,7 +84,7 @@ mod tests {
         ] {
             assert_eq!(
                 model.call("getUsage", [range("2026-11-01", bad)]),
-                Err(Invalid::Argument(&errors::INVALID_USAGE_END_DATE)),
+                Err(Invalid::Argument(&messages::INVALID_USAGE_END_DATE)),
                 "{bad}"
             );
         }
@@ -93,7 +93,7 @@ mod tests {
                 "getUsageAnalytics",
                 [V::object([("startDate", V::Number(20261101.0))])]
             ),
-            Err(Invalid::Argument(&errors::INVALID_USAGE_START_DATE))
+            Err(Invalid::Argument(&messages::INVALID_USAGE_START_DATE))
         );
     }
 }

@@ -2,21 +2,21 @@
 
 use super::files::FILE_ID;
 use super::{check, Method, Operation, Read, Segment, Step, Test};
-use crate::errors;
+use crate::messages;
 
 /// `(options || {}).fileId` and `.versionId`, each required.
 const FILE_AND_VERSION: &[Step] = &[
     Step::Read(Read::field_or_empty(0, c"fileId")),
     Step::Read(Read::field_or_empty(0, c"versionId")),
-    check(0, Test::Truthy, &errors::FILE_ID_MISSING),
-    check(1, Test::Truthy, &errors::FILE_VERSION_ID_MISSING),
+    check(0, Test::Truthy, &messages::FILE_ID_MISSING),
+    check(1, Test::Truthy, &messages::FILE_VERSION_ID_MISSING),
 ];
 
 const VERSION: &[Segment] = &[
     Segment::Literal("files/"),
-    Segment::Id(0, &errors::FILE_ID_MISSING),
+    Segment::Id(0, &messages::FILE_ID_MISSING),
     Segment::Literal("/versions/"),
-    Segment::Id(1, &errors::FILE_VERSION_ID_MISSING),
+    Segment::Id(1, &messages::FILE_VERSION_ID_MISSING),
 ];
 
 pub const OPERATIONS: &[Operation] = &[
@@ -26,7 +26,7 @@ pub const OPERATIONS: &[Operation] = &[
         FILE_ID,
         &[
             Segment::Literal("files/"),
-            Segment::Id(0, &errors::FILE_ID_MISSING),
+            Segment::Id(0, &messages::FILE_ID_MISSING),
             Segment::Literal("/versions"),
         ],
     ),
@@ -48,9 +48,9 @@ pub const OPERATIONS: &[Operation] = &[
         FILE_AND_VERSION,
         &[
             Segment::Literal("files/"),
-            Segment::Id(0, &errors::FILE_ID_MISSING),
+            Segment::Id(0, &messages::FILE_ID_MISSING),
             Segment::Literal("/versions/"),
-            Segment::Id(1, &errors::FILE_VERSION_ID_MISSING),
+            Segment::Id(1, &messages::FILE_VERSION_ID_MISSING),
             Segment::Literal("/restore"),
         ],
     ),
@@ -60,8 +60,8 @@ pub const OPERATIONS: &[Operation] = &[
 mod tests {
     use super::super::values::{Sent, Values, V};
     use super::super::Invalid;
-    use crate::errors;
     use crate::http::Method;
+    use crate::messages;
 
     fn ids(file: &str, version: &str) -> V {
         V::object([("fileId", V::str(file)), ("versionId", V::str(version))])
@@ -103,15 +103,15 @@ mod tests {
         let model = Values::default();
         assert_eq!(
             model.call("restoreFileVersion", [V::Undefined]),
-            Err(Invalid::Argument(&errors::FILE_ID_MISSING))
+            Err(Invalid::Argument(&messages::FILE_ID_MISSING))
         );
         assert_eq!(
             model.call("deleteFileVersion", [V::object([("fileId", V::str("f"))])]),
-            Err(Invalid::Argument(&errors::FILE_VERSION_ID_MISSING))
+            Err(Invalid::Argument(&messages::FILE_VERSION_ID_MISSING))
         );
         assert_eq!(
             model.call("getFileVersionDetails", [ids("f", ".")]),
-            Err(Invalid::Argument(&errors::FILE_VERSION_ID_MISSING))
+            Err(Invalid::Argument(&messages::FILE_VERSION_ID_MISSING))
         );
     }
 }
