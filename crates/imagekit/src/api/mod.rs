@@ -5,7 +5,7 @@
 //! depend on (truthiness, `typeof`, `String()`, property reads, `JSON.stringify`), declared
 //! in [`crate::js`]. The N-API layer implements it once over Node's values; the typed Rust
 //! client ([`crate::ImageKit`]) and the tests here implement it over Rust values
-//! ([`values`]), so each operation's request is built, and checked, without Node.
+//! (`values`), so each operation's request is built, and checked, without Node.
 
 use std::ffi::CStr;
 
