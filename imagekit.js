@@ -146,28 +146,36 @@ function encodeAndBuild(o, fromPath, base) {
   }
 
   let head = field(fromPath ? 'p' : 's') + field(base) + field(path) + field(inQuery ? 'q' : '')
-  let keyValue
+  let key
   if (o.signed === true) {
-    const e = o.expireSeconds
-    const key = o.privateKey
-    const endpoint = o.urlEndpoint
-    let endpointWire = '0'
-    let keyWire = '0'
-    if (key && endpoint) {
-      // v6 strips the endpoint from the URL it signs: the core adds the trailing slash v6 adds
-      // to a string; another value is stripped as its text.
-      endpointWire = typeof endpoint === 'string' ? 's' + endpoint : '1' + `${endpoint}`
-      if (typeof key === 'string') keyWire = '1' + key
-      else {
-        keyWire = 'v'
-        keyValue = secretKey(key)
-      }
-    }
-    head += ONE + field(e ? String(parseInt(String(e), 10)) : '0') + field(endpointWire) + field(keyWire)
+    const signing = signingWire(o)
+    head += signing.wire
+    key = signing.key
   } else {
     head += UNSIGNED
   }
-  return buildUrl(head + wire, keyValue)
+  return buildUrl(head + wire, key)
+}
+
+/** The wire's signing fields: the expiry, the URL endpoint and the key (one that is not a string goes beside the wire). */
+function signingWire(o) {
+  const e = o.expireSeconds
+  const key = o.privateKey
+  const endpoint = o.urlEndpoint
+  let endpointWire = '0'
+  let keyWire = '0'
+  let keyBeside
+  if (key && endpoint) {
+    // v6 strips the endpoint from the URL it signs: the core adds the trailing slash v6 adds
+    // to a string; another value is stripped as its text.
+    endpointWire = typeof endpoint === 'string' ? 's' + endpoint : '1' + `${endpoint}`
+    if (typeof key === 'string') keyWire = '1' + key
+    else {
+      keyWire = 'v'
+      keyBeside = secretKey(key)
+    }
+  }
+  return { wire: ONE + field(e ? String(parseInt(String(e), 10)) : '0') + field(endpointWire) + field(keyWire), key: keyBeside }
 }
 
 const nativeAuthenticationParameters = ImageKit.prototype.getAuthenticationParameters

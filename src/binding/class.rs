@@ -203,15 +203,11 @@ pub fn check_webhook_signature<'s>(env: &'s Env, signature_header: Unknown<'s>) 
 /// of the whole call, and the URL needs nothing from the instance.
 #[napi(js_name = "buildUrl", skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
-pub fn build_url_from_wire<'s>(
-    env: &'s Env,
-    wire: Unknown<'s>,
-    key: Unknown<'s>,
-) -> Result<String> {
+pub fn build_url_from_wire(env: Env, wire: Unknown, key: Unknown) -> Result<String> {
     thread_local! {
         static WIRE: std::cell::RefCell<(Vec<u16>, Scratch)> = std::cell::RefCell::new(Default::default());
     }
-    let js = Js::of(env);
+    let js = Js::of(&env);
     let key_bytes = match js.type_of(Value::of(&key))? {
         ValueType::Undefined => None,
         // Converted as `crypto.createHmac` converts a key, with its TypeError.
