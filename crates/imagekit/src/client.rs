@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use serde::{Deserialize, Serialize};
 
 use crate::api::values::{Values, V};
@@ -340,25 +340,9 @@ impl ImageKit {
         file: UploadFile,
         options: &UploadOptions,
     ) -> Result<FileObject, Error> {
-        let mut form = vec![("file".to_owned(), V::Undefined)];
-        if let V::Object(fields) = json_value(options)? {
-            form.extend(fields);
-        }
-        let (request, reader) = match file {
-            UploadFile::Bytes(bytes) => {
-                form[0].1 = V::Bytes(bytes);
-                (
-                    self.request(UPLOAD, &Values::default(), [V::Object(form)])?,
-                    None,
-                )
-            }
-            UploadFile::Text(text) => {
-                form[0].1 = V::Str(text);
-                (
-                    self.request(UPLOAD, &Values::default(), [V::Object(form)])?,
-                    None,
-                )
-            }
+        let (file, values, reader) = match file {
+            UploadFile::Bytes(bytes) => (V::Bytes(bytes), Values::default(), None),
+            UploadFile::Text(text) => (V::Str(text), Values::default(), None),
             UploadFile::Path(path) => {
                 let opened =
                     tokio::fs::File::open(&path)
@@ -368,14 +352,17 @@ impl ImageKit {
                             help: String::new(),
                         })?;
                 let (writer, body) = upload_source::channel(FILE_CHUNKS_AHEAD);
-                form[0].1 = V::Stream(Some(path.to_string_lossy().into_owned()));
-                let values = Values::with_source(body);
-                (
-                    self.request(UPLOAD, &values, [V::Object(form)])?,
-                    Some((opened, writer)),
-                )
+                let file = V::Stream(Some(path.to_string_lossy().into_owned()));
+                (file, Values::with_source(body), Some((opened, writer)))
             }
         };
+        let mut form = vec![("file".to_owned(), file)];
+        if let V::Object(fields) = json_value(options)? {
+            form.extend(fields);
+        }
+        let request = self.request(UPLOAD, &values, [V::Object(form)])?;
+        drop(values);
+        // Read only once the request is built: a refused upload never reads the file.
         if let Some((opened, writer)) = reader {
             tokio::spawn(read_into(opened, writer));
         }
@@ -501,12 +488,13 @@ async fn read_into(mut file: tokio::fs::File, mut writer: SourceWriter) {
         return;
     };
     loop {
-        let mut buffer = vec![0; FILE_CHUNK];
-        match file.read(&mut buffer).await {
+        // Read into spare capacity: nothing is zeroed first, and each chunk is handed on
+        // without a copy.
+        let mut buffer = BytesMut::with_capacity(FILE_CHUNK);
+        match file.read_buf(&mut buffer).await {
             Ok(0) => return writer.end(),
-            Ok(read) => {
-                buffer.truncate(read);
-                if !chunks.send(Bytes::from(buffer)).await {
+            Ok(_) => {
+                if !chunks.send(buffer.freeze()).await {
                     // The request is gone (failed or aborted): nothing to read for.
                     return;
                 }

@@ -256,3 +256,16 @@ fn urls_signatures_and_hashes_without_a_network() {
         Err(Error::Invalid { ref message, .. }) if message == "Incorrect signature"
     ));
 }
+
+/// Every call's future can be spawned on a multi-threaded runtime (compiled, not run).
+#[allow(dead_code)]
+fn futures_are_send(imagekit: &ImageKit) {
+    fn send<T: Send>(_: T) {}
+    let options = UploadOptions::default();
+    send(imagekit.upload(UploadFile::Path("a".into()), &options));
+    send(imagekit.list_files(&ListFiles::default()));
+    send(imagekit.get_file_details("id"));
+    send(imagekit.delete_file("id"));
+    send(imagekit.create_folder("a", "/"));
+    send(imagekit.call("getFileVersions", &[]));
+}
