@@ -258,18 +258,32 @@ native.registerShim(
 )
 
 /**
- * What a call's records go to: `logger[level](message, fields)`, `console` by default. A
- * logger that throws never fails the call; the exception becomes a process warning.
+ * What a call's records go to, `console` by default: `logger[level](message, fields)`, as
+ * console and winston take them, or `logger[level](fields, message)` for pino and bunyan,
+ * which read an object first as the record's fields. A logger that throws never fails the
+ * call; the exception becomes a process warning.
  */
 function logSink(logger) {
   const target = logger == null ? console : logger
+  const send = fieldsFirst(target)
+    ? (level, message, fields) => target[level](fields, message)
+    : (level, message, fields) => target[level](message, fields)
   return (level, message, fields) => {
     try {
-      target[level](`imagekit: ${message}`, fields)
+      send(level, `imagekit: ${message}`, fields)
     } catch (error) {
       process.emitWarning(`the logger given to imagekit threw: ${error && error.message}`, 'ImageKitLoggerWarning')
     }
   }
+}
+
+/**
+ * Whether a logger takes its fields before its message: a pino logger (its serializers are
+ * under a registered symbol, children's too) or a bunyan one (its streams and `addStream`).
+ */
+function fieldsFirst(logger) {
+  if (logger === null || (typeof logger !== 'object' && typeof logger !== 'function')) return false
+  return Symbol.for('pino.serializers') in logger || (Array.isArray(logger.streams) && typeof logger.addStream === 'function')
 }
 
 /** Calls `handle.abort()` when `signal` aborts, until the returned function is called. */

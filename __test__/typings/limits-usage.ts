@@ -32,3 +32,10 @@ async function limits(): Promise<void> {
 }
 
 limits();
+
+// The loggers people pass: pino's and winston's own types are accepted as `logger`.
+import pino from "pino";
+import * as winston from "winston";
+new ImageKit({ publicKey: "p", privateKey: "k", urlEndpoint: "https://ik.imagekit.io/demo", logLevel: "debug", logger: pino() });
+new ImageKit({ publicKey: "p", privateKey: "k", urlEndpoint: "https://ik.imagekit.io/demo", logLevel: "debug", logger: pino().child({ request: "r1" }) });
+new ImageKit({ publicKey: "p", privateKey: "k", urlEndpoint: "https://ik.imagekit.io/demo", logLevel: "debug", logger: winston.createLogger() });

@@ -44,7 +44,8 @@ pub struct ImageKitOptions {
     /// signature.
     #[napi(ts_type = "'off' | 'error' | 'warn' | 'info' | 'debug'")]
     pub log_level: Option<String>,
-    /// Where records go (not in v6): `logger[level](message, fields)`; `console` by default.
+    /// Where records go (not in v6): `logger[level](message, fields)`, or `(fields, message)` to
+    /// a pino or bunyan logger; `console` by default.
     #[napi(ts_type = "Pick<Console, 'error' | 'warn' | 'info' | 'debug'>")]
     pub logger: Option<napi::bindgen_prelude::Unknown<'static>>,
 }

@@ -49,12 +49,16 @@ pub struct Record {
     pub code: Option<&'static str>,
     pub duration: Option<Duration>,
     pub try_number: u32,
+    /// The wait before the next try; on a call's last record, the wait that was not taken.
     pub wait: Option<Duration>,
+    /// Why a call that could have been retried was not: `"timeout"` when the next try would
+    /// have begun after the call's `timeout`.
+    pub retry_stopped: Option<&'static str>,
 }
 
 impl Record {
     /// The record's facts, for structured loggers: `method`, `path`, `status`, `code`,
-    /// `durationMs`, `try` and `waitMs`, those it has.
+    /// `durationMs`, `try`, `waitMs` and `retryStopped`, those it has.
     pub fn fields(&self) -> serde_json::Value {
         let mut fields = serde_json::Map::new();
         fields.insert("method".into(), self.method.into());
@@ -74,6 +78,9 @@ impl Record {
         fields.insert("try".into(), self.try_number.into());
         if let Some(wait) = self.wait {
             fields.insert("waitMs".into(), round(wait.as_secs_f64() * 1000.0).into());
+        }
+        if let Some(why) = self.retry_stopped {
+            fields.insert("retryStopped".into(), why.into());
         }
         serde_json::Value::Object(fields)
     }

@@ -7,7 +7,7 @@ pub mod retry;
 pub mod tls;
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use base64::Engine;
@@ -214,6 +214,7 @@ impl Client {
             log,
             tries: AtomicU32::new(0),
             started: log.map(|_| std::time::Instant::now()),
+            unretried: OnceLock::new(),
         };
         let outcome = match policy.timeout {
             None => self.tries(request, &call, repeat, None).await,
@@ -279,7 +280,9 @@ impl Client {
             };
             let resume = tokio::time::Instant::now() + wait;
             if deadline.is_some_and(|deadline| resume >= deadline) {
-                // The wait would outlast the call's timeout: this answer is the call's.
+                // The wait would outlast the call's timeout: this answer is the call's, and
+                // its record says why it was not retried.
+                let _ = call.unretried.set(wait);
                 return outcome;
             }
             call.log_retry(&outcome, wait);
@@ -520,6 +523,9 @@ struct Call<'a> {
     tries: AtomicU32,
     /// When the call began, when it logs.
     started: Option<std::time::Instant>,
+    /// The wait before a retry that was not made because it would have outlasted the
+    /// call's timeout.
+    unretried: OnceLock<Duration>,
 }
 
 impl Call<'_> {
@@ -539,6 +545,7 @@ impl Call<'_> {
             duration: None,
             try_number: self.tries.load(Ordering::Relaxed),
             wait: None,
+            retry_stopped: None,
         };
         what(&mut record);
         log.record(record);
@@ -604,6 +611,15 @@ impl Call<'_> {
                 record.try_number,
                 log::milliseconds(took)
             );
+            if let (Some(&wait), Some(timeout)) = (self.unretried.get(), self.policy.timeout) {
+                record.wait = Some(wait);
+                record.retry_stopped = Some("timeout");
+                record.message.push_str(&format!(
+                    "; not retried: the next try, in {}, would begin after the call's {} ms timeout",
+                    log::milliseconds(wait),
+                    timeout.as_millis()
+                ));
+            }
         });
     }
 }
