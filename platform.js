@@ -1,12 +1,22 @@
 'use strict'
 // Which platform package this process needs, and the error a user sees when it is missing.
-// The main package carries no binary: each platform's addon and local server come in the
-// package `imagekit-native-<platform>` (npm/<platform>/ in the repository), which npm
-// installs from the main package's optionalDependencies (added when it is published).
+//
+// Two packages carry no binary and take it from a package per platform, which npm installs
+// from their optionalDependencies (added when they are published):
+// - `imagekit-native`, the SDK: the addon, from `imagekit-native-<platform>` (npm/<platform>/);
+// - `imagekit-native-tools`, the development tools: the local server, from
+//   `imagekit-native-tools-<platform>` (tools/npm/<platform>/).
+// This file is in both (the tools package gets a copy when it is packed), and reads the
+// package.json beside it to know which one it is in. In a checkout of the repository it is
+// the SDK's, and the server is the one `cargo build --release -p imagekit-local-server` makes.
 
 const fs = require('fs')
 const path = require('path')
 const pkg = require('./package.json')
+
+/** The SDK's name, from either package. */
+const SDK = pkg.name.replace(/-tools$/, '')
+const TOOLS = `${SDK}-tools`
 
 /** napi-rs's name for a Rust target: x86_64-unknown-linux-musl → linux-x64-musl. */
 function platformOfTriple(triple) {
@@ -19,7 +29,7 @@ function platformOfTriple(triple) {
   return `${system.split('-').pop()}-${cpu}`
 }
 
-/** The platforms a package is built for (package.json's napi.targets). */
+/** The platforms the packages are built for (package.json's napi.targets). */
 const SUPPORTED = pkg.napi.targets.map(platformOfTriple)
 
 function isMusl() {
@@ -40,46 +50,96 @@ function currentPlatform() {
   return base
 }
 
+/** The SDK's platform package (the addon) for a platform. */
 function packageOf(platform) {
-  return `${pkg.name}-${platform}`
+  return `${SDK}-${platform}`
 }
 
-/** Whether the platform package is installed where this package can require it. */
-function installed(name) {
+/** The tools' platform package (the local server) for a platform. */
+function toolsPackageOf(platform) {
+  return `${TOOLS}-${platform}`
+}
+
+/** The folder a package is installed in, when this package can require it. */
+function installedDir(name) {
   try {
-    require.resolve(`${name}/package.json`)
-    return true
+    return path.dirname(require.resolve(`${name}/package.json`))
   } catch {
-    return false
+    return null
   }
 }
 
 /**
- * The error thrown when the addon cannot be loaded: it names the platform, the package that
- * carries its binary, the supported platforms and the two fixes. `cause` is what the loader
- * tried (`error.cause` of napi-rs's loader error, one entry per candidate).
+ * How this copy of the package came here, which decides the fix for a missing binary:
+ * `checkout` (the repository itself, whose binaries are built in it), `published` (from npm,
+ * whose manifest lists the platform packages) or `unpublished` (a tarball or a folder, which
+ * list none, so npm had no platform package to install).
  */
-function missingBinaryError(cause) {
+function origin() {
+  if (fs.existsSync(path.join(__dirname, 'Cargo.toml'))) return 'checkout'
+  return Object.keys(pkg.optionalDependencies || {}).length > 0 ? 'published' : 'unpublished'
+}
+
+const PACK =
+  `in a checkout of ${SDK}'s repository, run \`npm ci && npm run pack\` (Rust needed), which writes the ` +
+  'tarballs of every package and prints the `npm install` line that installs them together'
+
+/** Each binary: what it is, which package carries it, and how to get it in each situation. */
+const BINARIES = {
+  addon: {
+    what: 'native addon',
+    package: packageOf,
+    build: `run \`npm run build\` in ${__dirname} (Rust needed)`,
+    install: (name) => `npm install ${name}@${pkg.version}`,
+    fromSource:
+      `build it from source with Rust: clone ${SDK}'s repository, run \`npm ci && npm run build\`, ` +
+      'and set NAPI_RS_NATIVE_LIBRARY_PATH to the .node file it makes',
+  },
+  server: {
+    what: 'local server',
+    package: toolsPackageOf,
+    build: `run \`cargo build --release -p imagekit-local-server\` in ${__dirname}, or start it with \`npm run server\``,
+    install: (name) => `npm install --save-dev ${name}@${pkg.version}`,
+    fromSource:
+      `build it from source with Rust: clone ${SDK}'s repository, run ` +
+      '`cargo build --release -p imagekit-local-server`, and run target/release/imagekit-local-server',
+  },
+}
+
+/**
+ * The error thrown when a binary is missing: it names the platform, the package that carries
+ * the binary, the supported platforms, and the fix that works where this copy came from.
+ * `cause` is what the loader tried (`error.cause` of napi-rs's loader error, one entry per
+ * candidate).
+ */
+function missingError(kind, cause) {
+  const binary = BINARIES[kind]
   const platform = currentPlatform()
-  const name = packageOf(platform)
-  const fromSource =
-    `build it from source with Rust: clone ${pkg.name}'s repository, run \`npm ci && npm run build\`, ` +
-    'and set NAPI_RS_NATIVE_LIBRARY_PATH to the .node file it makes'
+  const name = binary.package(platform)
+  const from = origin()
+  const supported = `Supported platforms: ${SUPPORTED.join(', ')}.`
   let message
-  if (!SUPPORTED.includes(platform)) {
+  if (from === 'checkout') {
     message =
-      `${pkg.name} has no native binary for this platform (${platform}). ` +
-      `Supported platforms: ${SUPPORTED.join(', ')}. To run here, ${fromSource}.`
-  } else if (!installed(name)) {
+      `${pkg.name} could not find its ${binary.what} for ${platform}: this is a checkout of the repository, ` +
+      `where it is built: ${binary.build}.`
+  } else if (!SUPPORTED.includes(platform)) {
+    message = `${pkg.name} has no ${binary.what} for this platform (${platform}). ${supported} To run here, ${binary.fromSource}.`
+  } else if (installedDir(name) !== null) {
     message =
-      `${pkg.name} could not load its native binary for ${platform}: the package ${name} is not installed. ` +
-      `Install it with \`npm install ${name}@${pkg.version}\` (npm leaves optional dependencies out with ` +
-      '--omit=optional, or when the lock file was made on another platform: https://github.com/npm/cli/issues/4828), ' +
-      `or ${fromSource}. Supported platforms: ${SUPPORTED.join(', ')}.`
+      `${pkg.name} could not load its ${binary.what} from ${name} (${platform}); see \`cause\`. ` +
+      `Reinstall ${name}@${pkg.version}, or ${binary.fromSource}. ${supported}`
+  } else if (from === 'unpublished') {
+    message =
+      `${pkg.name} could not load its ${binary.what} for ${platform}: the package ${name} is not installed. ` +
+      `This copy of ${pkg.name} was installed from a tarball or a folder, not from npm, so npm had no ` +
+      `platform package to add: ${PACK}. ${supported}`
   } else {
     message =
-      `${pkg.name} could not load its native binary from ${name} (${platform}); see \`cause\`. ` +
-      `Reinstall ${name}@${pkg.version}, or ${fromSource}. Supported platforms: ${SUPPORTED.join(', ')}.`
+      `${pkg.name} could not load its ${binary.what} for ${platform}: the package ${name} is not installed. ` +
+      `Install it with \`${binary.install(name)}\` (npm leaves optional dependencies out with ` +
+      '--omit=optional, or when the lock file was made on another platform: https://github.com/npm/cli/issues/4828), ' +
+      `or ${binary.fromSource}. ${supported}`
   }
   const error = new Error(message)
   error.code = 'ERR_IMAGEKIT_NO_BINARY'
@@ -90,18 +150,34 @@ function missingBinaryError(cause) {
   return error
 }
 
+/** The error thrown when the addon cannot be loaded (see `missingError`). */
+function missingBinaryError(cause) {
+  return missingError('addon', cause)
+}
+
 /**
- * The local server's binary: from the platform package, or, in the repository, the one
+ * The local server's binary: from the tools' platform package, or, in a checkout, the one
  * `cargo build --release -p imagekit-local-server` makes.
  */
 function serverBinary() {
   const platform = currentPlatform()
   const file = process.platform === 'win32' ? 'imagekit-local-server.exe' : 'imagekit-local-server'
-  const name = packageOf(platform)
-  if (installed(name)) return path.join(path.dirname(require.resolve(`${name}/package.json`)), file)
-  const built = path.join(__dirname, 'target', 'release', file)
-  if (fs.existsSync(built)) return built
-  throw missingBinaryError()
+  const dir = installedDir(toolsPackageOf(platform))
+  if (dir !== null && fs.existsSync(path.join(dir, file))) return path.join(dir, file)
+  if (origin() === 'checkout') {
+    const built = path.join(__dirname, 'target', 'release', file)
+    if (fs.existsSync(built)) return built
+  }
+  throw missingError('server')
 }
 
-module.exports = { SUPPORTED, currentPlatform, platformOfTriple, packageOf, missingBinaryError, serverBinary }
+module.exports = {
+  SUPPORTED,
+  currentPlatform,
+  platformOfTriple,
+  packageOf,
+  toolsPackageOf,
+  origin,
+  missingBinaryError,
+  serverBinary,
+}

@@ -1,13 +1,15 @@
 'use strict'
-// The package as users get it: `npm pack` of the main package and of this machine's platform
-// package (npm/linux-x64-gnu with the addon and the local server put in, as the release
-// workflow's `napi artifacts` step does), installed from the tarballs into fresh projects
-// whose PATH has no cargo, with nothing from the registry. In the first: a v6 TypeScript
-// program (type-checked under `tsc --strict` against v6's typings and ours) and a program
-// importing the types of all 24 of v6's interface paths, require and ESM import, the local
-// server started from the installed package, and the runtime smoke script against it. In the
-// second, without the platform package: the error naming the platform, the package and the
-// fix. Needs `npm run build` and the release server first.
+// The packages as users get them: the four tarballs `npm run pack` writes (scripts/pack.js:
+// the SDK, its platform package with the addon, the tools package and its platform package
+// with the local server), installed into fresh projects whose PATH has no cargo, with nothing
+// from the registry. The production install (the SDK and its addon) holds no server and
+// stays within 6 MB on disk. In a project with the tools as dev dependencies: a v6
+// TypeScript program (type-checked under `tsc --strict` against v6's typings and ours) and a
+// program importing the types of all 24 of v6's interface paths, require and ESM import, the
+// local server started with the tools' bin, and the runtime smoke script against it. Without
+// a platform package: the error naming the platform, the package and the fix that works for
+// where the package came from (a tarball: the pack command; npm: installing the platform
+// package). Needs `npm run build` and the release server first.
 
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
@@ -140,7 +142,8 @@ main().catch((error) => {
 `
 
 const pkg = require('../package.json')
-const { currentPlatform, packageOf, SUPPORTED } = require('../platform.js')
+const { currentPlatform, packageOf, toolsPackageOf, SUPPORTED } = require('../platform.js')
+const { packAll, installLines } = require('../scripts/pack.js')
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
 const SMOKE = path.join(__dirname, 'runtimes', 'smoke.cjs')
 
@@ -162,19 +165,40 @@ function writeJson(file, value) {
   fs.writeFileSync(file, JSON.stringify(value, null, 2))
 }
 
-function packIn(dir, destination) {
-  const [packed] = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', destination], { cwd: dir }))
-  return { files: packed.files.map((f) => f.path).sort(), tarball: path.join(destination, packed.filename) }
-}
-
-/** A fresh project with the given tarballs installed (the main one as `imagekit`, the npm alias). */
-function project(work, name, tarballs, env) {
+/** A fresh project, with each `npm install` line given run in it. */
+function project(work, name, installs, env) {
   const dir = path.join(work, name)
   fs.mkdirSync(dir)
   writeJson(path.join(dir, 'package.json'), { name: `v6-user-${name}`, private: true })
-  const [main, ...others] = tarballs
-  run(npm, ['install', '--offline', '--no-audit', '--no-fund', `imagekit@file:${main}`, ...others], { cwd: dir, env })
+  for (const line of installs) {
+    const [command, verb, ...args] = line.split(' ')
+    assert.deepEqual([command, verb], ['npm', 'install'], line)
+    run(npm, ['install', '--offline', '--no-audit', '--no-fund', ...args], { cwd: dir, env })
+  }
   return dir
+}
+
+/** Bytes on disk under `dir` (du's measure: whole blocks), and every file's path in it. */
+function disk(dir) {
+  const usage = Number(run('du', ['-sk', dir]).split('\t')[0]) * 1024
+  const files = []
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name)
+      if (entry.isDirectory()) walk(full)
+      else files.push(path.relative(dir, full))
+    }
+  }
+  walk(dir)
+  return { usage, files }
+}
+
+/** Rewrites an installed package's manifest as npm's registry copy has it: listing its platform packages. */
+function asPublished(dir, platformPackage) {
+  const file = path.join(dir, 'package.json')
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8'))
+  manifest.optionalDependencies = { [platformPackage]: manifest.version }
+  writeJson(file, manifest)
 }
 
 function tsconfig(extra, files) {
@@ -241,28 +265,37 @@ test('installed from its tarballs without Rust: v6 programs, every type path, re
   t.after(() => fs.rmSync(work, { recursive: true, force: true }))
   const platform = currentPlatform()
 
-  // The main package carries no binary; the platform package carries the addon and the server.
-  const main = packIn(root, work)
-  assert.ok(!main.files.some((f) => f.endsWith('.node') || f.includes('imagekit-local-server')), `no binary in the main package: ${main.files}`)
+  // The SDK carries no binary; its platform package only the addon; the tools package no
+  // binary; its platform package only the server.
+  const packed = packAll(path.join(work, 'packed'))
+  const { main } = packed
+  assert.ok(!main.files.some((f) => f.endsWith('.node') || f.includes('imagekit-local-server') || f.startsWith('bin/')), `no binary and no bin in the main package: ${main.files}`)
   const exports = v6InterfaceExports()
   assert.equal(Object.keys(exports).length, 24)
-  for (const file of ['imagekit.js', 'imagekit.d.ts', 'index.js', 'index.d.ts', 'platform.js', 'bin/imagekit-native-server.js', 'package.json']) {
+  for (const file of ['imagekit.js', 'imagekit.d.ts', 'index.js', 'index.d.ts', 'platform.js', 'package.json']) {
     assert.ok(main.files.includes(file), `${file} is packed`)
   }
   for (const file of Object.keys(exports)) {
     for (const ext of ['.d.ts', '.js']) assert.ok(main.files.includes(`dist/libs/interfaces/${file}${ext}`), `${file}${ext} is packed`)
   }
-  const staged = path.join(work, 'platform-package')
-  fs.mkdirSync(staged)
-  fs.copyFileSync(path.join(root, 'npm', platform, 'package.json'), path.join(staged, 'package.json'))
-  fs.copyFileSync(path.join(root, `imagekit.${platform}.node`), path.join(staged, `imagekit.${platform}.node`))
-  fs.copyFileSync(path.join(root, 'target', 'release', 'imagekit-local-server'), path.join(staged, 'imagekit-local-server'))
-  fs.chmodSync(path.join(staged, 'imagekit-local-server'), 0o755)
-  const native = packIn(staged, work)
-  assert.deepEqual(native.files, [`imagekit.${platform}.node`, 'imagekit-local-server', 'package.json'].sort())
+  assert.deepEqual(packed.platform.files, [`imagekit.${platform}.node`, 'README.md', 'package.json'].sort())
+  assert.deepEqual(packed.tools.files, ['README.md', 'bin/imagekit-native-server.js', 'package.json', 'platform.js'])
+  assert.deepEqual(packed.toolsPlatform.files, ['README.md', 'imagekit-local-server', 'package.json'])
+  const [sdkLine, toolsLine] = installLines(packed)
 
-  const dir = project(work, 'with-platform', [main.tarball, native.tarball], env)
+  // The production install: the SDK and its addon, nothing else, within 6 MB.
+  const production = project(work, 'production', [sdkLine], env)
+  const installed = disk(path.join(production, 'node_modules'))
+  assert.ok(installed.usage <= 6 * 1024 * 1024, `the production install takes ${installed.usage} bytes on disk (du), more than 6 MB`)
+  t.diagnostic(`production install: ${(installed.usage / 1024 / 1024).toFixed(2)} MiB on disk (du -sk)`)
+  assert.deepEqual(installed.files.filter((f) => /imagekit-local-server|imagekit-native-server|(^|\/)\.bin\//.test(f)), [], 'no server in production')
+  assert.deepEqual(fs.readdirSync(path.join(production, 'node_modules')).sort(), ['.package-lock.json', 'imagekit', packageOf(platform)].sort())
+
+  // A project with the tools as dev dependencies.
+  const dir = project(work, 'with-platform', [sdkLine, toolsLine], env)
   assert.equal(require(path.join(dir, 'node_modules', 'imagekit', 'package.json')).name, pkg.name, 'installed under the alias')
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))
+  assert.deepEqual(Object.keys(manifest.devDependencies).sort(), ['imagekit-native-tools', toolsPackageOf(platform)])
 
   // Module resolution as v6 users have it: no exports map, every subpath resolves.
   fs.writeFileSync(path.join(dir, 'check.js'), `
@@ -302,7 +335,7 @@ console.log(JSON.stringify({ url: ik.url({ path: '/a.jpg', transformation: [{ wi
     typeCheck(dir, `tsconfig.${name}.json`, `the installed package (moduleResolution ${name})`)
   }
 
-  // The local server through the installed package's bin.
+  // The local server through the tools' bin.
   const bin = path.join(dir, 'node_modules', '.bin', 'imagekit-native-server')
   const server = await startServer({ command: [process.execPath, bin], env, cwd: dir })
   try {
@@ -320,11 +353,13 @@ console.log(JSON.stringify({ url: ik.url({ path: '/a.jpg', transformation: [{ wi
     await server.stop()
   }
 
-  // Without the platform package: loading fails with the platform, the package and the fix.
-  const bare = project(work, 'without-platform', [main.tarball], env)
-  const missing = packageOf(platform)
-  const expectMissing = (text, how) => {
-    for (const part of [platform, `npm install ${missing}@${pkg.version}`, 'build it from source with Rust', ...SUPPORTED]) {
+  // Without the platform packages: loading fails with the platform, the package and the fix
+  // for a tarball (the pack command); in a package from npm, installing the platform package.
+  const sdkOnly = sdkLine.split(' ').slice(0, 3).join(' ') // npm install imagekit@file:<main>
+  const toolsOnly = toolsLine.split(' ').slice(0, 4).join(' ') // npm install --save-dev <tools>
+  const bare = project(work, 'without-platform', [sdkOnly, toolsOnly], env)
+  const expectMissing = (text, how, name, fix) => {
+    for (const part of [platform, name, fix, ...SUPPORTED]) {
       assert.ok(text.includes(part), `${how} names ${part}:\n${text}`)
     }
   }
@@ -332,15 +367,33 @@ console.log(JSON.stringify({ url: ik.url({ path: '/a.jpg', transformation: [{ wi
 try { require('imagekit'); console.log('{}') } catch (e) {
   console.log(JSON.stringify({ message: e.message, code: e.code, platform: e.platform, package: e.package, supported: e.supportedPlatforms, causes: Array.isArray(e.cause) || e.cause instanceof Error }))
 }`)
-  const failure = JSON.parse(run(process.execPath, ['load.js'], { cwd: bare, env }))
-  expectMissing(failure.message, 'require')
-  assert.deepEqual(
-    { code: failure.code, platform: failure.platform, package: failure.package, supported: failure.supported, causes: failure.causes },
-    { code: 'ERR_IMAGEKIT_NO_BINARY', platform, package: missing, supported: SUPPORTED, causes: true },
-  )
   fs.writeFileSync(path.join(bare, 'load.mjs'), "import('imagekit').catch((e) => console.log(JSON.stringify({ message: e.message })))\n")
-  expectMissing(JSON.parse(run(process.execPath, ['load.mjs'], { cwd: bare, env })).message, 'ESM import')
-  const server2 = spawnSync(process.execPath, [path.join(bare, 'node_modules', '.bin', 'imagekit-native-server'), '--help'], { cwd: bare, env, encoding: 'utf8' })
-  assert.equal(server2.status, 1)
-  expectMissing(server2.stderr, 'imagekit-native-server')
+  const serverBin = path.join(bare, 'node_modules', '.bin', 'imagekit-native-server')
+  for (const [published, addonFix, serverFix] of [
+    [false, 'npm ci && npm run pack', 'npm ci && npm run pack'],
+    [true, `npm install ${packageOf(platform)}@${pkg.version}`, `npm install --save-dev ${toolsPackageOf(platform)}@${pkg.version}`],
+  ]) {
+    if (published) {
+      asPublished(path.join(bare, 'node_modules', 'imagekit'), packageOf(platform))
+      asPublished(path.join(bare, 'node_modules', 'imagekit-native-tools'), toolsPackageOf(platform))
+    }
+    const how = published ? 'from npm' : 'from a tarball'
+    const failure = JSON.parse(run(process.execPath, ['load.js'], { cwd: bare, env }))
+    expectMissing(failure.message, `require (${how})`, packageOf(platform), addonFix)
+    assert.deepEqual(
+      { code: failure.code, platform: failure.platform, package: failure.package, supported: failure.supported, causes: failure.causes },
+      { code: 'ERR_IMAGEKIT_NO_BINARY', platform, package: packageOf(platform), supported: SUPPORTED, causes: true },
+    )
+    expectMissing(JSON.parse(run(process.execPath, ['load.mjs'], { cwd: bare, env })).message, `ESM import (${how})`, packageOf(platform), addonFix)
+    const noServer = spawnSync(process.execPath, [serverBin, '--help'], { cwd: bare, env, encoding: 'utf8' })
+    assert.equal(noServer.status, 1)
+    expectMissing(noServer.stderr, `imagekit-native-server (${how})`, toolsPackageOf(platform), serverFix)
+  }
+})
+
+test('in a checkout, a missing binary is built: the error says how', () => {
+  const { missingBinaryError, origin, serverBinary } = require('../platform.js')
+  assert.equal(origin(), 'checkout')
+  assert.match(missingBinaryError().message, /this is a checkout of the repository, where it is built: run `npm run build` in /)
+  assert.equal(serverBinary(), path.join(root, 'target', 'release', process.platform === 'win32' ? 'imagekit-local-server.exe' : 'imagekit-local-server'))
 })

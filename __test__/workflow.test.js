@@ -296,19 +296,30 @@ test('every napi target is built, the addon and the local server, by one artifac
   assert.deepEqual([...built].sort(), [...pkg.napi.targets].sort(), 'built targets vs package.json napi.targets')
 })
 
-test('every npm/<platform> package is a built target and ships the addon and the server', () => {
-  const dirs = fs
-    .readdirSync(path.join(ROOT, 'npm'))
-    .filter((name) => fs.statSync(path.join(ROOT, 'npm', name)).isDirectory())
-    .sort()
-  assert.deepEqual(dirs, TARGETS.map((target) => target.platformArchABI).sort(), 'npm/ dirs vs napi targets')
+test('every npm/<platform> package is a built target and ships the addon alone; tools/npm/<platform> ships its server', () => {
+  const platformDirs = (root) =>
+    fs
+      .readdirSync(root)
+      .filter((name) => fs.statSync(path.join(root, name)).isDirectory())
+      .sort()
+  const platforms = TARGETS.map((target) => target.platformArchABI).sort()
+  assert.deepEqual(platformDirs(path.join(ROOT, 'npm')), platforms, 'npm/ dirs vs napi targets')
+  assert.deepEqual(platformDirs(path.join(ROOT, 'tools', 'npm')), platforms, 'tools/npm/ dirs vs napi targets')
+  const tools = require(path.join(ROOT, 'tools', 'package.json'))
+  assert.equal(tools.version, pkg.version, 'the tools are released with the SDK')
+  assert.deepEqual(tools.napi.targets, pkg.napi.targets, "the tools' targets are the SDK's")
+  assert.deepEqual(tools.bin, { 'imagekit-native-server': 'bin/imagekit-native-server.js' })
+  assert.equal(pkg.bin, undefined, 'the SDK installs no command')
   for (const target of TARGETS) {
-    const manifest = require(path.join(ROOT, 'npm', target.platformArchABI, 'package.json'))
+    const sdk = require(path.join(ROOT, 'npm', target.platformArchABI, 'package.json'))
     const server = target.platform === 'win32' ? 'imagekit-local-server.exe' : 'imagekit-local-server'
-    assert.equal(manifest.name, `${pkg.name}-${target.platformArchABI}`)
-    for (const file of [`${pkg.napi.binaryName}.${target.platformArchABI}.node`, server]) {
-      assert.ok(manifest.files.includes(file), `npm/${target.platformArchABI} does not ship ${file}`)
-    }
+    assert.equal(sdk.name, `${pkg.name}-${target.platformArchABI}`)
+    assert.deepEqual(sdk.files, [`${pkg.napi.binaryName}.${target.platformArchABI}.node`], `npm/${target.platformArchABI} ships the addon alone`)
+    const binaries = require(path.join(ROOT, 'tools', 'npm', target.platformArchABI, 'package.json'))
+    assert.equal(binaries.name, `${tools.name}-${target.platformArchABI}`)
+    assert.deepEqual(binaries.files, [server], `tools/npm/${target.platformArchABI} ships the server alone`)
+    assert.equal(binaries.version, pkg.version)
+    for (const field of ['os', 'cpu', 'libc']) assert.deepEqual(binaries[field], sdk[field], `tools/npm/${target.platformArchABI}: ${field}`)
   }
 })
 
@@ -396,11 +407,27 @@ test('publishing runs only on version tags, after every test, with provenance', 
   const all = publish.steps.map((s) => `${s.run || ''}\n${Object.values(s.env || {}).join('\n')}`).join('\n')
   assert.match(all, /napi artifacts/, 'the addons are not moved into npm/')
   assert.match(all, /napi create-npm-dirs/, 'npm/ is not checked against napi create-npm-dirs')
-  assert.match(all, /cp .*imagekit-local-server|imagekit-local-server[\s\S]*\bcp\b/, 'the servers are not copied into npm/')
+  assert.match(all, /cp .*imagekit-local-server|imagekit-local-server[\s\S]*\bcp\b/, 'the servers are not copied into tools/npm/')
+  assert.match(all, /cp [^\n]*"tools\/npm\/\$platform\/"/, 'the servers are copied elsewhere than tools/npm/<platform>/')
+  assert.match(all, /napi create-npm-dirs --package-json-path tools\/package\.json/, 'tools/npm/ is not checked against napi create-npm-dirs')
   assert.match(all, /chmod \+x/, 'the servers are not made executable')
   assert.match(all, /npm pkg set [^\n]*repository\.url=/, 'repository.url is not set for provenance')
   assert.match(all, /\$\{\{ github\.server_url \}\}\/\$\{\{ github\.repository \}\}/, 'repository.url does not come from this repository')
   assert.ok(publish.steps.some((s) => uses(s, 'actions/download-artifact') && !(s.with && s.with.name)), 'not every artifact is downloaded')
+
+  // The tools: every tools/npm/<platform> package, then the staged tools package listing
+  // them, with provenance, after the SDK.
+  const toolsStep = publish.steps.find((s) => runs(s, /scripts\/pack\.js stage-tools/))
+  assert.ok(toolsStep, 'the tools package is not staged (node scripts/pack.js stage-tools)')
+  assert.ok(publish.steps.indexOf(toolsStep) > publish.steps.indexOf(step), 'the tools are published before the SDK')
+  assert.match(toolsStep.run, /stage-tools (\S+) --optional-dependencies/, 'the staged tools package lists no platform packages')
+  const stagedDir = /stage-tools (\S+)/.exec(toolsStep.run)[1]
+  assert.match(toolsStep.run, /for dir in tools\/npm\/\*\/; do\s*\(cd "\$dir" && npm publish --provenance --access public\)/, 'the tools platform packages are not published')
+  assert.ok(toolsStep.run.includes(`(cd ${stagedDir} && npm publish --provenance --access public)`), 'the staged tools package is not published')
+  assert.ok(toolsStep.run.indexOf('tools/npm/*/') < toolsStep.run.indexOf('stage-tools'), 'the tools package is published before its platform packages')
+  assert.equal(String((toolsStep.env || {}).NPM_CONFIG_PROVENANCE), 'true')
+  assert.match(String((toolsStep.env || {}).NODE_AUTH_TOKEN), /^\$\{\{\s*secrets\.\w+\s*\}\}$/)
+  assert.match(all, /for dir in [^\n]*tools\/ tools\/npm\/\*\/; do\s*\(cd "\$dir" && npm pkg set [^\n]*repository\.url=/, 'repository.url is not set on the tools packages')
 })
 
 test('actions are pinned to major versions; every job has a timeout; runs are grouped', () => {
@@ -420,12 +447,13 @@ test('every script the workflow runs is in the repository', () => {
   const referenced = new Set()
   for (const [, job] of jobs()) {
     for (const step of job.steps) {
-      for (const match of String(step.run || '').matchAll(/(?:\.github\/scripts|__test__)\/[\w./-]+\.(?:c?js|mjs|sh)\b/g)) {
+      for (const match of String(step.run || '').matchAll(/(?:\.github\/scripts|__test__|(?<![\w./])scripts)\/[\w./-]+\.(?:c?js|mjs|sh)\b/g)) {
         referenced.add(match[0])
       }
     }
   }
   assert.ok(referenced.has('.github/scripts/smoke.js'))
+  assert.ok(referenced.has('scripts/pack.js'))
   const absent = [...referenced].filter((file) => !fs.existsSync(path.join(ROOT, file)))
   assert.deepEqual(absent, [], 'referenced by release.yml but not in the repository')
 })
@@ -454,8 +482,8 @@ test('.github/scripts/smoke.js hands the server to the command and passes its st
 
 // The publish job's `npm publish` runs prepublishOnly (`napi pre-publish`), which refuses a
 // platform package missing any file its `files` names. With every package staged as the
-// publish job stages it, the dry run passes; without one server binary it names that file.
-test('napi pre-publish accepts the staged platform packages and refuses one without its server', (t) => {
+// publish job stages it, the dry run passes; without one addon it names that file.
+test('napi pre-publish accepts the staged platform packages and refuses one without its addon', (t) => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'imagekit-prepublish-'))
   t.after(() => fs.rmSync(work, { recursive: true, force: true }))
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(work, 'package.json'))
@@ -472,8 +500,8 @@ test('napi pre-publish accepts the staged platform packages and refuses one with
   const prePublish = () => spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js'), 'pre-publish', '-t', 'npm', '--no-gh-release', '--dry-run'], { cwd: work, encoding: 'utf8' })
   const passed = prePublish()
   assert.equal(passed.status, 0, `${passed.stdout}${passed.stderr}`)
-  fs.rmSync(path.join(work, 'npm', 'linux-arm64-musl', 'imagekit-local-server'))
+  fs.rmSync(path.join(work, 'npm', 'linux-arm64-musl', 'imagekit.linux-arm64-musl.node'))
   const refused = prePublish()
   assert.notEqual(refused.status, 0)
-  assert.match(`${refused.stdout}${refused.stderr}`, /imagekit-native-linux-arm64-musl is incomplete: missing imagekit-local-server/)
+  assert.match(`${refused.stdout}${refused.stderr}`, /imagekit-native-linux-arm64-musl is incomplete: missing imagekit\.linux-arm64-musl\.node/)
 })
