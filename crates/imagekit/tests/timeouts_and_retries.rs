@@ -567,3 +567,51 @@ async fn each_try_and_retry_is_recorded_at_its_level() {
         (Level::Error, Some("ECONNREFUSED"))
     );
 }
+
+#[tokio::test]
+async fn a_retry_past_the_timeout_is_not_made_and_the_last_record_says_why() {
+    let (port, _) = server(|_, socket| {
+        answer(
+            socket,
+            "503 Service Unavailable",
+            &["retry-after-ms: 5000"],
+            "{}",
+        );
+    });
+    let kept = Kept(Default::default(), Some(Level::Warn));
+    let outcome = client()
+        .send(
+            request(Method::Get, port, Body::Empty),
+            "private_key",
+            &policy(Some(2000), 2, None),
+            Repeat::Idempotent,
+            Some(&kept),
+        )
+        .await;
+    assert_eq!(outcome.expect("an answer").status, 503);
+    let records = kept.0.into_inner().unwrap();
+    assert_eq!(records.len(), 1);
+    let record = &records[0];
+    assert_eq!(
+        (
+            record.level,
+            record.try_number,
+            record.retry_stopped,
+            record.wait
+        ),
+        (
+            Level::Warn,
+            1,
+            Some("timeout"),
+            Some(Duration::from_millis(5000))
+        )
+    );
+    assert!(
+        record.message.ends_with(
+            "; not retried: the next try, in 5000.0 ms, would begin after the call's 2000 ms timeout"
+        ),
+        "{}",
+        record.message
+    );
+    assert_eq!(record.fields()["retryStopped"], "timeout");
+}
