@@ -712,7 +712,10 @@ export interface ImageKitOptions {
    * signature.
    */
   logLevel?: 'off' | 'error' | 'warn' | 'info' | 'debug'
-  /** Where records go (not in v6): `logger[level](message, fields)`; `console` by default. */
+  /**
+   * Where records go (not in v6): `logger[level](message, fields)`, or `(fields, message)` to
+   * a pino or bunyan logger; `console` by default.
+   */
   logger?: Pick<Console, 'error' | 'warn' | 'info' | 'debug'>
 }
 
