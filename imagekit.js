@@ -283,7 +283,12 @@ function logSink(logger) {
  */
 function fieldsFirst(logger) {
   if (logger === null || (typeof logger !== 'object' && typeof logger !== 'function')) return false
-  return Symbol.for('pino.serializers') in logger || (Array.isArray(logger.streams) && typeof logger.addStream === 'function')
+  try {
+    return Symbol.for('pino.serializers') in logger || (Array.isArray(logger.streams) && typeof logger.addStream === 'function')
+  } catch {
+    // A proxy that refuses to be asked is taken as any other logger.
+    return false
+  }
 }
 
 /** Calls `handle.abort()` when `signal` aborts, until the returned function is called. */

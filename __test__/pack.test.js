@@ -193,6 +193,18 @@ function disk(dir) {
   return { usage, files }
 }
 
+/** Whether an ELF64 file (little-endian, as on x64 and arm64 Linux) still has its symbol table. */
+function hasSymbolTable(file) {
+  const elf = fs.readFileSync(file)
+  assert.equal(elf.toString('latin1', 0, 4), '\x7fELF', `${file} is not ELF`)
+  assert.deepEqual([elf[4], elf[5]], [2, 1], `${file} is not ELF64 little-endian`)
+  const offset = Number(elf.readBigUInt64LE(0x28))
+  const size = elf.readUInt16LE(0x3a)
+  const count = elf.readUInt16LE(0x3c)
+  const SHT_SYMTAB = 2
+  return Array.from({ length: count }, (_, i) => elf.readUInt32LE(offset + i * size + 4)).includes(SHT_SYMTAB)
+}
+
 /** Rewrites an installed package's manifest as npm's registry copy has it: listing its platform packages. */
 function asPublished(dir, platformPackage) {
   const file = path.join(dir, 'package.json')
@@ -286,8 +298,12 @@ test('installed from its tarballs without Rust: v6 programs, every type path, re
   // The production install: the SDK and its addon, nothing else, within 6 MB.
   const production = project(work, 'production', [sdkLine], env)
   const installed = disk(path.join(production, 'node_modules'))
-  assert.ok(installed.usage <= 6 * 1024 * 1024, `the production install takes ${installed.usage} bytes on disk (du), more than 6 MB`)
-  t.diagnostic(`production install: ${(installed.usage / 1024 / 1024).toFixed(2)} MiB on disk (du -sk)`)
+  assert.ok(installed.usage <= 6_000_000, `the production install takes ${installed.usage} bytes on disk (du), more than 6 MB`)
+  t.diagnostic(`production install: ${installed.usage} bytes (${(installed.usage / 1024 / 1024).toFixed(2)} MiB) on disk (du -sk)`)
+  if (process.platform === 'linux') {
+    const addon = path.join(production, 'node_modules', packageOf(platform), `imagekit.${platform}.node`)
+    assert.equal(hasSymbolTable(addon), false, 'the addon is stripped')
+  }
   assert.deepEqual(installed.files.filter((f) => /imagekit-local-server|imagekit-native-server|(^|\/)\.bin\//.test(f)), [], 'no server in production')
   assert.deepEqual(fs.readdirSync(path.join(production, 'node_modules')).sort(), ['.package-lock.json', 'imagekit', packageOf(platform)].sort())
 
@@ -296,6 +312,11 @@ test('installed from its tarballs without Rust: v6 programs, every type path, re
   assert.equal(require(path.join(dir, 'node_modules', 'imagekit', 'package.json')).name, pkg.name, 'installed under the alias')
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))
   assert.deepEqual(Object.keys(manifest.devDependencies).sort(), ['imagekit-native-tools', toolsPackageOf(platform)])
+  if (process.platform === 'linux') {
+    const server = path.join(dir, 'node_modules', toolsPackageOf(platform), 'imagekit-local-server')
+    assert.equal(hasSymbolTable(server), false, 'the server is stripped')
+    assert.equal(hasSymbolTable(process.execPath), true, 'the check finds a symbol table where there is one')
+  }
 
   // Module resolution as v6 users have it: no exports map, every subpath resolves.
   fs.writeFileSync(path.join(dir, 'check.js'), `
