@@ -127,7 +127,7 @@ function missingError(kind, cause) {
     message = `${pkg.name} has no ${binary.what} for this platform (${platform}). ${supported} To run here, ${binary.fromSource}.`
   } else if (installedDir(name) !== null) {
     message =
-      `${pkg.name} could not load its ${binary.what} from ${name} (${platform}); see \`cause\`. ` +
+      `${pkg.name} could not load its ${binary.what} from ${name} (${platform})${cause === undefined ? '' : '; see `cause`'}. ` +
       `Reinstall ${name}@${pkg.version}, or ${binary.fromSource}. ${supported}`
   } else if (from === 'unpublished') {
     message =

@@ -115,6 +115,7 @@ function main(args) {
     return
   }
   const outAt = args.indexOf('--out')
+  if (outAt >= 0 && !args[outAt + 1]) throw new Error('usage: node scripts/pack.js [--no-build] [--out DIR]')
   const out = path.resolve(outAt >= 0 ? args[outAt + 1] : path.join(ROOT, 'packed'))
   if (!args.includes('--no-build')) {
     run(npm, ['run', 'build'], { stdio: 'inherit' })
