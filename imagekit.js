@@ -190,6 +190,9 @@ Object.defineProperty(ImageKit.prototype, 'getAuthenticationParameters', {
   },
 })
 
+// v7's `helper` and `webhooks`, as getters on the prototype (helper.js).
+require('./helper.js').install(ImageKit, native, secretKey, ImageKit.prototype.getAuthenticationParameters)
+
 /**
  * v6's `verifyWebhookEvent`: an own property of every instance (the constructor sets it),
  * one function that needs no `this`, so it works taken off the instance.

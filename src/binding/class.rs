@@ -233,7 +233,7 @@ pub fn build_url_from_wire(env: Env, wire: Unknown, key: Unknown) -> Result<Stri
 
 /// Node's `ERR_INVALID_URL` TypeError, as `new URL()` throws it.
 #[cfg_attr(test, allow(dead_code))]
-fn throw_invalid_url<'s>(js: Js<'s>, input: &str) -> napi::Error {
+pub(super) fn throw_invalid_url<'s>(js: Js<'s>, input: &str) -> napi::Error {
     let error = match js.type_error("Invalid URL", Some("ERR_INVALID_URL")) {
         Ok(error) => error,
         Err(e) => return e,

@@ -583,6 +583,26 @@ impl<'s> Js<'s> {
         }
     }
 
+    /// Throws `new globalThis[constructor](message)`: an engine error class N-API has no
+    /// function for, such as `URIError`.
+    pub fn throw_global_error(&self, constructor: &CStr, message: &str) -> Error {
+        let made = (|| {
+            let global = napi_out!(self, napi_get_global() => ptr::null_mut())?;
+            let class = self.get(self.value(global), constructor)?;
+            let message = self.string(message)?;
+            let args = [message.0];
+            let mut error = ptr::null_mut();
+            // SAFETY: the env, the constructor and the argument are this call's handles;
+            // `args` is a live array whose pointer and length are passed together.
+            self.check(unsafe { sys::napi_new_instance(self.0, class.0, args.len(), args.as_ptr(), &mut error) })?;
+            Ok::<_, Error>(self.value(error))
+        })();
+        match made {
+            Ok(error) => self.throw(error),
+            Err(e) => e,
+        }
+    }
+
     fn json_function(&self, name: &CStr) -> Result<(Value<'s>, Value<'s>)> {
         let global = napi_out!(self, napi_get_global() => ptr::null_mut())?;
         let json = self.get(self.value(global), c"JSON")?;

@@ -6,6 +6,7 @@ mod account_types;
 mod call;
 mod class;
 mod ffi;
+mod helper;
 mod host;
 mod logging;
 mod media_types;

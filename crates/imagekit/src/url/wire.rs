@@ -28,16 +28,20 @@ use crate::transformation::{self, Param};
 pub struct WireError;
 
 /// Appends UTF-16 as UTF-8; lone surrogates become U+FFFD, as in Node's URL and crypto.
-fn push_utf16(out: &mut Vec<u8>, units: &[u16]) {
+/// Returns whether there was one.
+fn push_utf16(out: &mut Vec<u8>, units: &[u16]) -> bool {
     // The common all-ASCII field narrows in one vectorised pass.
     if units.iter().fold(0, |acc, &u| acc | u) < 0x80 {
         out.extend(units.iter().map(|&u| u as u8));
-        return;
+        return false;
     }
     let mut buffer = [0u8; 4];
+    let mut lossy = false;
     for c in char::decode_utf16(units.iter().copied()) {
+        lossy |= c.is_err();
         out.extend_from_slice(c.unwrap_or('\u{fffd}').encode_utf8(&mut buffer).as_bytes());
     }
+    lossy
 }
 
 /// Buffers a `Reader` decodes into, kept between calls so that a call allocates nothing
@@ -46,6 +50,8 @@ fn push_utf16(out: &mut Vec<u8>, units: &[u16]) {
 pub struct Scratch {
     text: Vec<u8>,
     fields: Vec<(usize, usize)>,
+    /// The fields that held a lone surrogate.
+    lossy: Vec<usize>,
 }
 
 /// The wire decoded once into UTF-8 text, read field by field.
@@ -53,14 +59,20 @@ pub struct Reader<'a> {
     text: &'a str,
     /// Byte ranges of the fields in `text`.
     fields: &'a [(usize, usize)],
+    lossy: &'a [usize],
     next: std::cell::Cell<usize>,
 }
 
 impl<'a> Reader<'a> {
     pub fn new(units: &[u16], scratch: &'a mut Scratch) -> Result<Self, WireError> {
-        let Scratch { text, fields } = scratch;
+        let Scratch {
+            text,
+            fields,
+            lossy,
+        } = scratch;
         text.clear();
         fields.clear();
+        lossy.clear();
         let mut at = 0;
         while let Some(&first) = units.get(at) {
             let (len, header) = if first == 0xffff {
@@ -74,7 +86,9 @@ impl<'a> Reader<'a> {
             let end_unit = start_unit.checked_add(len).ok_or(WireError)?;
             let field = units.get(start_unit..end_unit).ok_or(WireError)?;
             let start = text.len();
-            push_utf16(text, field);
+            if push_utf16(text, field) {
+                lossy.push(fields.len());
+            }
             fields.push((start, text.len()));
             at = end_unit;
         }
@@ -86,8 +100,16 @@ impl<'a> Reader<'a> {
         Ok(Self {
             text,
             fields,
+            lossy,
             next: std::cell::Cell::new(0),
         })
+    }
+
+    /// The next field, and whether it held a lone surrogate (now U+FFFD).
+    pub fn field_checked(&self) -> Result<(&'a str, bool), WireError> {
+        let index = self.next.get();
+        let field = self.field()?;
+        Ok((field, self.lossy.contains(&index)))
     }
 
     pub fn field(&self) -> Result<&'a str, WireError> {
