@@ -47,6 +47,15 @@ function textOf(cx, v) {
   }
 }
 
+/** `String(value)`, which unlike a template literal converts a symbol. */
+function stringOf(cx, v) {
+  try {
+    return field('=' + String(v))
+  } catch (error) {
+    return kept(cx, error)
+  }
+}
+
 function joinedOf(cx, v) {
   try {
     return field('=' + v.join('_'))
@@ -180,7 +189,7 @@ function srcWire(cx, options, o, src, endpoint, transformation) {
   let pairs = ''
   let n = 0
   for (const k in qp) {
-    pairs += field(k) + field(String(qp[k]))
+    pairs += field(k) + stringOf(cx, qp[k])
     n++
   }
   w += field(String(n)) + pairs + transformationWire(cx, transformation)

@@ -134,6 +134,35 @@ const TRANSFORMATION_PLACEHOLDER: &str = "PLEASEREPLACEJUSTBEFORESIGN";
 /// The expiry v7 signs a URL that never expires with.
 pub const DEFAULT_TIMESTAMP: &str = "9999999999";
 
+/// JavaScript's `haystack.replace(needle, replacement)` with a string needle: the first
+/// occurrence replaced, with the replacement's `$$`, `$&`, `` $` `` and `$'` patterns
+/// expanded (a needle string has no groups, so any other `$` is itself).
+pub fn replace_first(haystack: &str, needle: &str, replacement: &str) -> String {
+    let Some(at) = haystack.find(needle) else {
+        return haystack.to_owned();
+    };
+    let (before, after) = (&haystack[..at], &haystack[at + needle.len()..]);
+    let mut out = String::with_capacity(haystack.len() + replacement.len());
+    out.push_str(before);
+    let mut rest = replacement;
+    while let Some(dollar) = rest.find('$') {
+        out.push_str(&rest[..dollar]);
+        let pattern = &rest[dollar..];
+        let (expansion, taken) = match pattern.as_bytes().get(1) {
+            Some(b'$') => ("$", 2),
+            Some(b'&') => (needle, 2),
+            Some(b'`') => (before, 2),
+            Some(b'\'') => (after, 2),
+            _ => ("$", 1),
+        };
+        out.push_str(expansion);
+        rest = &pattern[taken..];
+    }
+    out.push_str(rest);
+    out.push_str(after);
+    out
+}
+
 /// `buildSrc`'s options, as JavaScript converted them.
 pub struct SrcRequest<'a> {
     /// `src` starts with `http://` or `https://`.
@@ -144,7 +173,8 @@ pub struct SrcRequest<'a> {
     pub src: &'a str,
     /// `transformationPosition` is `query` (its default).
     pub transformation_in_query: bool,
-    pub query_parameters: Vec<(&'a str, &'a str)>,
+    /// Names and values (`String(value)`, or what converting it threw).
+    pub query_parameters: Vec<(&'a str, Conv<'a>)>,
     pub transformation: Option<Vec<Step<'a>>>,
     pub signing: Option<SrcSigning<'a>>,
 }
@@ -208,11 +238,18 @@ struct Base {
     endpoint_path: Option<String>,
 }
 
-fn base(request: &SrcRequest) -> Option<Base> {
-    let mut url = crate::url::parse_cached(request.base).ok()?;
+fn base(request: &SrcRequest) -> Result<Option<Base>, HelperError> {
+    let Ok(mut url) = crate::url::parse_cached(request.base) else {
+        return Ok(None);
+    };
     let endpoint_path = (!request.absolute).then(|| url.path().to_owned());
-    append_query(&mut url, &request.query_parameters);
-    Some(Base { url, endpoint_path })
+    let pairs = request
+        .query_parameters
+        .iter()
+        .map(|(name, value)| Ok((*name, value.get()?)))
+        .collect::<Result<Vec<_>, HelperError>>()?;
+    append_query(&mut url, &pairs);
+    Ok(Some(Base { url, endpoint_path }))
 }
 
 /// The URL from its base and transformation string, signed if asked.
@@ -242,7 +279,7 @@ fn finish(
         out.push_str(TRANSFORMATION_PLACEHOLDER);
     }
     if !transformation.is_empty() {
-        out = out.replacen(TRANSFORMATION_PLACEHOLDER, transformation, 1);
+        out = replace_first(&out, TRANSFORMATION_PLACEHOLDER, transformation);
     }
     let Some(signing) = &request.signing else {
         return Ok(out);
@@ -266,7 +303,7 @@ fn finish(
 
 /// v7's `buildSrc`.
 pub fn build_src(request: &SrcRequest) -> Result<String, HelperError> {
-    let Some(base) = base(request) else {
+    let Some(base) = base(request)? else {
         return Ok(String::new());
     };
     let transformation = transformation::build(request.transformation.as_deref())?;
@@ -396,7 +433,7 @@ pub fn responsive(
 ) -> Result<Responsive, HelperError> {
     let (candidates, descriptor) =
         candidate_widths(device_breakpoints, image_breakpoints, width, sizes);
-    let base = base(request);
+    let base = base(request)?;
     let steps = match &base {
         Some(_) => transformation::build(request.transformation.as_deref())?,
         None => String::new(),

@@ -76,6 +76,20 @@ fn short_key(key: &str) -> Option<&'static str> {
         "fontShadow" => "fsh",
         "color" => "co",
         "raw" => "raw",
+        // v7 looks keys up in a plain object, where Object.prototype's members are found
+        // too; the key is then the member's text.
+        "constructor" => "function Object() { [native code] }",
+        "__defineGetter__" => "function __defineGetter__() { [native code] }",
+        "__defineSetter__" => "function __defineSetter__() { [native code] }",
+        "hasOwnProperty" => "function hasOwnProperty() { [native code] }",
+        "__lookupGetter__" => "function __lookupGetter__() { [native code] }",
+        "__lookupSetter__" => "function __lookupSetter__() { [native code] }",
+        "isPrototypeOf" => "function isPrototypeOf() { [native code] }",
+        "propertyIsEnumerable" => "function propertyIsEnumerable() { [native code] }",
+        "toString" => "function toString() { [native code] }",
+        "valueOf" => "function valueOf() { [native code] }",
+        "toLocaleString" => "function toLocaleString() { [native code] }",
+        "__proto__" => "[object Object]",
         _ => return None,
     })
 }
@@ -151,7 +165,7 @@ impl Val<'_> {
 }
 
 impl Conv<'_> {
-    fn get(&self) -> Result<&str, HelperError> {
+    pub(super) fn get(&self) -> Result<&str, HelperError> {
         match self {
             Conv::Text(text) => Ok(text),
             Conv::Throws(index) => Err(HelperError::Captured(*index)),

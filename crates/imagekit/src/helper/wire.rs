@@ -17,7 +17,7 @@
 //!   index), the timing (`p` and three values, or the same), its transformation.
 //! - `buildSrc`'s options: `a` (absolute `src`) or `r`, the base URL text, the relative
 //!   `src`, `q` when transformations go to the query, the query parameter count and
-//!   pairs, the transformation, then `0`, or `1` (signed) with the expiry, the endpoint
+//!   pairs (a name, then `String(value)` as a conversion field), the transformation, then `0`, or `1` (signed) with the expiry, the endpoint
 //!   to strip (`0`, `s` and a string endpoint, or `1` and another value's text) and the
 //!   key (`0`, `1` and a string key, or `v`: a key given beside the wire).
 
@@ -128,7 +128,9 @@ pub fn src_request<'a>(
     let base = r.field()?;
     let src = r.field()?;
     let transformation_in_query = r.flag("q")?;
-    let query_parameters = r.pairs()?;
+    let query_parameters = (0..r.count()?)
+        .map(|_| Ok((r.field()?, conversion(r.field()?)?)))
+        .collect::<Result<Vec<_>, WireError>>()?;
     let transformation = transformation(r)?;
     let signing = if r.flag("1")? {
         let expiry = r.field()?;

@@ -1,0 +1,18 @@
+const IK = require('../imagekit.js')
+const V7 = require('@imagekit/nodejs').default
+const c = new V7({ privateKey: 'private_key_test' })
+const ik = new IK({ publicKey: 'p', privateKey: 'private_key_test', urlEndpoint: 'https://ik.imagekit.io/demo' })
+const o = () => ({ src: '/a.jpg', urlEndpoint: 'https://ik.imagekit.io/demo', transformation: [{ width: 300, height: 200, overlay: { type: 'text', text: 'Hi there!', transformation: [{ fontSize: 20 }] } }, { aiRemoveBackground: true, sharpen: 10 }] })
+function run(name, f, N) { for (let i=0;i<N/4;i++) f(); const t=process.hrtime.bigint(); for (let i=0;i<N;i++) f(); console.log(name, (Number(process.hrtime.bigint()-t)/N).toFixed(0), 'ns/op') }
+run('v7 buildSrc', () => c.helper.buildSrc(o()), 200000)
+run('ik buildSrc', () => ik.helper.buildSrc(o()), 200000)
+const {getResponsiveImageAttributes} = require('@imagekit/javascript')
+const r = () => ({ src: '/a.jpg', urlEndpoint: 'https://ik.imagekit.io/demo', width: 400, sizes: '(min-width: 768px) 50vw, 100vw', transformation:[{quality:80}] })
+run('js responsive', () => getResponsiveImageAttributes(r()), 20000)
+run('ik responsive', () => ik.helper.getResponsiveImageAttributes(r()), 20000)
+run('ik buildTransformationString', () => ik.helper.buildTransformationString(o().transformation), 200000)
+run('v7 buildTransformationString', () => c.helper.buildTransformationString(o().transformation), 200000)
+run('ik url', () => ik.url({path: '/a.jpg', transformation: [{width: 300, height: 200}]}), 200000)
+run('ik buildSrc plain', () => ik.helper.buildSrc({src: '/a.jpg', transformation: [{width: 300, height: 200}]}), 200000)
+run('v7 buildSrc plain', () => c.helper.buildSrc({src: '/a.jpg', urlEndpoint: 'https://ik.imagekit.io/demo', transformation: [{width: 300, height: 200}]}), 200000)
+run('o() alone', () => o(), 200000)
