@@ -494,3 +494,27 @@ test("ImageKit.prototype has every v6 prototype method, each a function with v6'
   assert.deepEqual(missing, [], 'v6 prototype names missing from ours')
   assertSameAsV6(ours, reference)
 })
+
+test('helper and webhooks (v7’s) are getters on the prototype: instances keep v6’s own keys, copies and JSON', () => {
+  // v6 has neither: nothing for the self-check to compare.
+  if (process.env.OBJECT_MODEL_SELF_CHECK) return
+  const ours = new Ours({ ...OPTS })
+  const ref = new Reference({ ...OPTS })
+  // Used first, so that nothing they make could become an own property.
+  ours.helper.buildSrc({ src: '/a.jpg' })
+  ours.webhooks.unsafeUnwrap('{}')
+  assert.deepEqual(Object.getOwnPropertyNames(ours), Object.getOwnPropertyNames(ref))
+  assert.equal(JSON.stringify(ours), JSON.stringify(ref))
+  assert.deepEqual(Object.keys(Object.assign({}, ours)), Object.keys(Object.assign({}, ref)))
+  for (const name of ['helper', 'webhooks']) {
+    const descriptor = Object.getOwnPropertyDescriptor(Ours.prototype, name)
+    assert.equal(typeof descriptor.get, 'function', name)
+    assert.equal(descriptor.enumerable, false, name)
+    assert.equal(ours[name], ours[name], `${name} is made once per instance`)
+  }
+  assert.notEqual(ours.helper, new Ours({ ...OPTS }).helper)
+  // Each instance's helper reads that instance's options when called, as v6's methods do.
+  const { buildSrc } = ours.helper
+  ours.options.urlEndpoint = 'https://ik.imagekit.io/other'
+  assert.equal(buildSrc({ src: '/a.jpg' }), 'https://ik.imagekit.io/other/a.jpg')
+})
