@@ -53,4 +53,60 @@ export interface ImageKit {
    * query parameters and an optional signature.
    */
   url(urlOptions: UrlOptions): string
+  /**
+   * v7's helper (`@imagekit/nodejs` 7.11): URLs from typed transformations and overlays,
+   * responsive image attributes, client-upload parameters. A getter on the prototype, so
+   * an instance's own keys stay v6's.
+   */
+  readonly helper: ImageKitHelper
+  /** v7's Standard Webhooks verification. A getter on the prototype, like `helper`. */
+  readonly webhooks: ImageKitWebhooks
 }
+
+/** A layer of a transformation step: one of v7's five overlay types, by `type`. */
+export type Overlay = TextOverlay | ImageOverlay | VideoOverlay | SubtitleOverlay | SolidColorOverlay
+
+/** A streaming resolution of `streamingResolutions`. */
+export type StreamingResolution = '240' | '360' | '480' | '720' | '1080' | '1440' | '2160'
+
+/** `imagekit.helper`: v7's helper, reading this instance's `urlEndpoint` and `privateKey`. */
+export interface ImageKitHelper {
+  /** v7's `buildSrc`: the URL of `src` with its transformation, query parameters and signature. */
+  buildSrc(options: SrcOptions): string
+  /** v7's `buildTransformationString`: `w-300,l-text,…,l-end` for the steps given. */
+  buildTransformationString(transformation?: Array<HelperTransformation>): string
+  /** v7's `getAuthenticationParameters`: throws without a private key (v6's returns empty values). */
+  getAuthenticationParameters(token?: string, expire?: number): { token: string, expire: number, signature: string }
+  /**
+   * `src`, `srcSet`, `sizes` and `width` for an `<img>`, as `@imagekit/javascript` 5.5
+   * computes them; with `signed` or `expiresIn`, every candidate is signed.
+   */
+  getResponsiveImageAttributes(options: GetImageAttributesOptions): ResponsiveImageAttributes
+}
+
+/** `imagekit.webhooks`: v7's Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`). */
+export interface ImageKitWebhooks {
+  /**
+   * Verifies the raw body against the headers (the key: `key`, else the `webhookSecret`
+   * option, else `IMAGEKIT_WEBHOOK_SECRET`) and returns the parsed event; throws a
+   * `WebhookVerificationError` when it is not genuine or more than five minutes off.
+   */
+  unwrap(body: string | Buffer, options: { headers: Record<string, string>, key?: string }): UnwrapWebhookEvent
+  /** Parses the body without verifying it. */
+  unsafeUnwrap(body: string | Buffer): UnwrapWebhookEvent
+}
+
+/** An event `webhooks.unwrap` returns: v6's events and the file events v7 adds, by `type`. */
+export type UnwrapWebhookEvent =
+  | WebhookEventVideoTransformationAccepted
+  | WebhookEventVideoTransformationReady
+  | WebhookEventVideoTransformationError
+  | WebhookEventUploadPreTransformationSuccess
+  | WebhookEventUploadPreTransformationError
+  | WebhookEventUploadPostTransformationSuccess
+  | WebhookEventUploadPostTransformationError
+  | WebhookEventFileCreated
+  | WebhookEventFileUpdated
+  | WebhookEventFileDeleted
+  | WebhookEventFileVersionCreated
+  | WebhookEventFileVersionDeleted

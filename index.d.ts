@@ -53,7 +53,63 @@ export interface ImageKit {
    * query parameters and an optional signature.
    */
   url(urlOptions: UrlOptions): string
+  /**
+   * v7's helper (`@imagekit/nodejs` 7.11): URLs from typed transformations and overlays,
+   * responsive image attributes, client-upload parameters. A getter on the prototype, so
+   * an instance's own keys stay v6's.
+   */
+  readonly helper: ImageKitHelper
+  /** v7's Standard Webhooks verification. A getter on the prototype, like `helper`. */
+  readonly webhooks: ImageKitWebhooks
 }
+
+/** A layer of a transformation step: one of v7's five overlay types, by `type`. */
+export type Overlay = TextOverlay | ImageOverlay | VideoOverlay | SubtitleOverlay | SolidColorOverlay
+
+/** A streaming resolution of `streamingResolutions`. */
+export type StreamingResolution = '240' | '360' | '480' | '720' | '1080' | '1440' | '2160'
+
+/** `imagekit.helper`: v7's helper, reading this instance's `urlEndpoint` and `privateKey`. */
+export interface ImageKitHelper {
+  /** v7's `buildSrc`: the URL of `src` with its transformation, query parameters and signature. */
+  buildSrc(options: SrcOptions): string
+  /** v7's `buildTransformationString`: `w-300,l-text,…,l-end` for the steps given. */
+  buildTransformationString(transformation?: Array<HelperTransformation>): string
+  /** v7's `getAuthenticationParameters`: throws without a private key (v6's returns empty values). */
+  getAuthenticationParameters(token?: string, expire?: number): { token: string, expire: number, signature: string }
+  /**
+   * `src`, `srcSet`, `sizes` and `width` for an `<img>`, as `@imagekit/javascript` 5.5
+   * computes them; with `signed` or `expiresIn`, every candidate is signed.
+   */
+  getResponsiveImageAttributes(options: GetImageAttributesOptions): ResponsiveImageAttributes
+}
+
+/** `imagekit.webhooks`: v7's Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`). */
+export interface ImageKitWebhooks {
+  /**
+   * Verifies the raw body against the headers (the key: `key`, else the `webhookSecret`
+   * option, else `IMAGEKIT_WEBHOOK_SECRET`) and returns the parsed event; throws a
+   * `WebhookVerificationError` when it is not genuine or more than five minutes off.
+   */
+  unwrap(body: string | Buffer, options: { headers: Record<string, string>, key?: string }): UnwrapWebhookEvent
+  /** Parses the body without verifying it. */
+  unsafeUnwrap(body: string | Buffer): UnwrapWebhookEvent
+}
+
+/** An event `webhooks.unwrap` returns: v6's events and the file events v7 adds, by `type`. */
+export type UnwrapWebhookEvent =
+  | WebhookEventVideoTransformationAccepted
+  | WebhookEventVideoTransformationReady
+  | WebhookEventVideoTransformationError
+  | WebhookEventUploadPreTransformationSuccess
+  | WebhookEventUploadPreTransformationError
+  | WebhookEventUploadPostTransformationSuccess
+  | WebhookEventUploadPostTransformationError
+  | WebhookEventFileCreated
+  | WebhookEventFileUpdated
+  | WebhookEventFileDeleted
+  | WebhookEventFileVersionCreated
+  | WebhookEventFileVersionDeleted
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -667,10 +723,175 @@ export interface GetCustomMetadataFieldsOptions {
   includeDeleted?: boolean
 }
 
+/**
+ * `helper.getResponsiveImageAttributes`'s options: `buildSrc`'s, and what the image is
+ * shown at (`@imagekit/javascript`'s `GetImageAttributesOptions`).
+ */
+export interface GetImageAttributesOptions {
+  src: string
+  urlEndpoint?: string
+  transformation?: Array<HelperTransformation>
+  transformationPosition?: TransformationPosition
+  queryParameters?: { [key: string]: string | number | boolean }
+  /**
+   * Signs every candidate URL (not in `@imagekit/javascript`, which runs where no
+   * private key may be).
+   */
+  signed?: boolean
+  expiresIn?: number
+  /** The width the image is shown at, in CSS pixels: candidates for 1x and 2x screens. */
+  width?: number
+  /** The `<img>`'s `sizes`: candidates from the smallest `vw` share of the smallest device. */
+  sizes?: string
+  /** Screen widths; defaults to `[640, 750, 828, 1080, 1200, 1920, 2048, 3840]`. */
+  deviceBreakpoints?: Array<number>
+  /** Widths for small images; defaults to `[16, 32, 48, 64, 96, 128, 256, 384]`. */
+  imageBreakpoints?: Array<number>
+}
+
 /** A `post` transformation turning a GIF into a video, or making a thumbnail. */
 export interface GifToVideoOrThumbnailObject {
   type: "gif-to-video" | "thumbnail"
   value?: string
+}
+
+/**
+ * One step of a transformation as v7 writes it (v7's `Transformation`): typed keys, each
+ * written as ImageKit's short parameter. A key not listed here is written as it is.
+ */
+export interface HelperTransformation {
+  /** Width: `w`. A number, or an expression such as `iw_div_2`. */
+  width?: number | string
+  /** Height: `h`. */
+  height?: number | string
+  /** Aspect ratio, such as `4-3` or an expression: `ar`. */
+  aspectRatio?: number | string
+  /** Background colour, blurred or generative fill for padding: `bg`. */
+  background?: string
+  /** Border, `<width>_<hex colour>`: `b`. */
+  border?: string
+  /** Crop strategy: `c`. */
+  crop?: 'force' | 'at_max' | 'at_max_enlarge' | 'at_least' | 'maintain_ratio' | 'maintain_ratio_no_enlarge'
+  /** Crop mode: `cm`. */
+  cropMode?: 'pad_resize' | 'extract' | 'pad_extract' | 'pad_resize_no_enlarge' | 'pad_extract_no_shrink'
+  /** Device pixel ratio: `dpr`. */
+  dpr?: number
+  /** Focus point for crops (`center`, `face`, an object name…): `fo`. */
+  focus?: string
+  /** Quality, 1 to 100: `q`. */
+  quality?: number
+  /** Horizontal offset of a crop: `x`. */
+  x?: number | string
+  /** Horizontal centre of a crop: `xc`. */
+  xCenter?: number | string
+  /** Vertical offset of a crop: `y`. */
+  y?: number | string
+  /** Vertical centre of a crop: `yc`. */
+  yCenter?: number | string
+  /** Output format: `f`. */
+  format?: 'auto' | 'webp' | 'jpg' | 'jpeg' | 'png' | 'gif' | 'svg' | 'mp4' | 'webm' | 'avif' | 'orig'
+  /** Video codec: `vc`. */
+  videoCodec?: 'h264' | 'vp9' | 'av1' | 'none'
+  /** Audio codec: `ac`. */
+  audioCodec?: 'aac' | 'opus' | 'none'
+  /** Corner radius: `r`. */
+  radius?: number | 'max' | string
+  /** Rotation in degrees, or `auto`: `rt`. */
+  rotation?: number | string
+  /** Gaussian blur: `bl`. */
+  blur?: number
+  /** A named transformation: `n`. */
+  named?: string
+  /** Image shown when the file is missing (its path; `/` is written `@@`): `di`. */
+  defaultImage?: string
+  /** Flip: `fl`. */
+  flip?: 'h' | 'v' | 'h_v' | 'v_h'
+  /** Deliver the original file: `orig`. */
+  original?: boolean
+  /** Video start, in seconds: `so`. */
+  startOffset?: number | string
+  /** Video end, in seconds: `eo`. */
+  endOffset?: number | string
+  /** Video duration, in seconds: `du`. */
+  duration?: number | string
+  /** Adaptive streaming resolutions, joined with `_`: `sr`. */
+  streamingResolutions?: Array<StreamingResolution>
+  /** Grayscale: `e-grayscale`. */
+  grayscale?: true
+  /** AI upscaling: `e-upscale`. */
+  aiUpscale?: true
+  /** AI retouch: `e-retouch`. */
+  aiRetouch?: true
+  /** AI variation: `e-genvar`. */
+  aiVariation?: true
+  /** AI drop shadow, with optional parameters: `e-dropshadow`. */
+  aiDropShadow?: true | string
+  /** AI background change from a prompt: `e-changebg`. */
+  aiChangeBackground?: string
+  /** AI background removal: `e-bgremove`. */
+  aiRemoveBackground?: true
+  /** Background removal by remove.bg: `e-removedotbg`. */
+  aiRemoveBackgroundExternal?: true
+  /** AI edit from a prompt: `e-edit`. */
+  aiEdit?: string
+  /** Contrast stretch: `e-contrast`. */
+  contrastStretch?: true
+  /** Shadow, with optional parameters: `e-shadow`. */
+  shadow?: true | string
+  /** Sharpen, with an optional amount: `e-sharpen`. */
+  sharpen?: true | number
+  /** Unsharp mask, with optional parameters: `e-usm`. */
+  unsharpMask?: true | string
+  /** Gradient, with optional parameters: `e-gradient`. */
+  gradient?: true | string
+  /** Colour replacement: `cr`. */
+  colorReplace?: string
+  /** Colourise: `e-colorize`. */
+  colorize?: string
+  /** Perspective or arc distortion: `e-distort`. */
+  distort?: string
+  /** Progressive JPEG: `pr`. */
+  progressive?: boolean
+  /** Lossless WebP or PNG: `lo`. */
+  lossless?: boolean
+  /** Keep the colour profile: `cp`. */
+  colorProfile?: boolean
+  /** Keep the metadata: `md`. */
+  metadata?: boolean
+  /** Opacity, 0 to 100: `o`. */
+  opacity?: number
+  /** Trim a solid border, with an optional threshold: `t`. */
+  trim?: true | number
+  /** Zoom for face crops: `z`. */
+  zoom?: number
+  /** Page or layer of a PDF, PSD or AI file: `pg`. */
+  page?: number | string
+  /** Text overlay font size: `fs`. */
+  fontSize?: number | string
+  /** Text overlay font (a name, or a font file's path): `ff`. */
+  fontFamily?: string
+  /** Text overlay colour: `co`. */
+  fontColor?: string
+  /** Text overlay alignment: `ia`. */
+  innerAlignment?: 'left' | 'right' | 'center'
+  /** Text overlay padding: `pa`. */
+  padding?: number | string
+  /** Text overlay transparency, 1 to 9: `al`. */
+  alpha?: number
+  /** Text overlay typography (`b`, `i`, `b_i`): `tg`. */
+  typography?: string
+  /** Text overlay line height: `lh`. */
+  lineHeight?: number | string
+  /** Subtitle outline: `fol`. */
+  fontOutline?: string
+  /** Subtitle shadow: `fsh`. */
+  fontShadow?: string
+  /** Subtitle text colour: `co`. */
+  color?: string
+  /** Parameters written as they are, for what has no key here. */
+  raw?: string
+  /** A layer: text, image, video, subtitles or a solid colour. */
+  overlay?: Overlay
 }
 
 /** The callback every asynchronous method takes last: an error, or the result. */
@@ -717,6 +938,24 @@ export interface ImageKitOptions {
    * a pino or bunyan logger; `console` by default.
    */
   logger?: Pick<Console, 'error' | 'warn' | 'info' | 'debug'>
+  /**
+   * The key `webhooks.unwrap` verifies Standard Webhooks with when none is given (not in
+   * v6; v7's option); else `IMAGEKIT_WEBHOOK_SECRET`.
+   */
+  webhookSecret?: string | null
+}
+
+/** An image layer: a file of the media library, by path. */
+export interface ImageOverlay {
+  type: 'image'
+  /** The file's path (`/` is written `@@`). */
+  input: string
+  /** `plain` (`i-`), `base64` (`ie-`), or `auto` (the default). */
+  encoding?: 'auto' | 'plain' | 'base64'
+  layerMode?: 'multiply' | 'cutter' | 'cutout' | 'displace'
+  position?: OverlayPosition
+  timing?: OverlayTiming
+  transformation?: Array<HelperTransformation>
 }
 
 /** Filters, search and paging of `listFiles`. */
@@ -811,6 +1050,32 @@ export interface Origin {
   container?: string
 }
 
+/** Where a layer goes. */
+export interface OverlayPosition {
+  /** From the left: `lx`. */
+  x?: number | string
+  /** From the top: `ly`. */
+  y?: number | string
+  /** Centre, horizontally: `lxc`. */
+  xCenter?: number | string
+  /** Centre, vertically: `lyc`. */
+  yCenter?: number | string
+  /** Position relative to the base: `lfo`. */
+  focus?: 'center' | 'top' | 'left' | 'bottom' | 'right' | 'top_left' | 'top_right' | 'bottom_left' | 'bottom_right'
+  /** The layer's own point placed at the position: `lap`. */
+  anchorPoint?: 'top' | 'left' | 'right' | 'bottom' | 'top_left' | 'top_right' | 'bottom_left' | 'bottom_right' | 'center'
+}
+
+/** When a layer shows, in a video. */
+export interface OverlayTiming {
+  /** Start, in seconds: `lso`. */
+  start?: number | string
+  /** End, in seconds: `leo`. */
+  end?: number | string
+  /** Duration, in seconds: `ldu`. */
+  duration?: number | string
+}
+
 /** Hamming distance between two hex pHash strings, or an `Error` (returned, not thrown). */
 export declare function pHashDistance(firstPHash: string, secondPHash: string): number | Error
 
@@ -882,6 +1147,16 @@ export interface ResponseMetadata {
   statusCode: number
   /** Header names in lower case. */
   headers: Record<string, string | number | boolean>
+}
+
+/** The attributes of an `<img>`. */
+export interface ResponsiveImageAttributes {
+  /** The largest candidate's URL. */
+  src: string
+  /** `url 640w, …` or `url 1x, url 2x`; absent with no candidate. */
+  srcSet?: string
+  sizes?: string
+  width?: number
 }
 
 /** Which version `restoreFileVersion` makes the current one. */
@@ -960,6 +1235,64 @@ export interface SavedExtension {
 
 /** The extension a saved extension holds. */
 export type SavedExtensionConfig = SavedBgRemoval | SavedAutoTag | SavedAutoDescription | SavedAiTasks
+
+/** A solid colour block. */
+export interface SolidColorOverlay {
+  type: 'solidColor'
+  /** RGB or RGBA hex, or a colour name. */
+  color: string
+  layerMode?: 'multiply' | 'cutter' | 'cutout' | 'displace'
+  position?: OverlayPosition
+  timing?: OverlayTiming
+  /** Size, radius, transparency or gradient of the block. */
+  transformation?: Array<HelperTransformation>
+}
+
+/** `helper.buildSrc`'s options (v7's `SrcOptions`). */
+export interface SrcOptions {
+  /** A path under `urlEndpoint`, or an absolute URL (`http://` or `https://`). */
+  src: string
+  /** Defaults to the instance's `urlEndpoint` (v7 requires it). */
+  urlEndpoint?: string
+  transformation?: Array<HelperTransformation>
+  /** `query` (the default here, as in v7) or `path`; an absolute `src` always gets a query. */
+  transformationPosition?: TransformationPosition
+  queryParameters?: { [key: string]: string | number | boolean }
+  /** Signs the URL with the instance's private key. */
+  signed?: boolean
+  /** Seconds until a signed URL expires (and signs it). */
+  expiresIn?: number
+}
+
+/** A subtitles layer, on a video. */
+export interface SubtitleOverlay {
+  type: 'subtitle'
+  /** The subtitle file's path. */
+  input: string
+  encoding?: 'auto' | 'plain' | 'base64'
+  layerMode?: 'multiply' | 'cutter' | 'cutout' | 'displace'
+  position?: OverlayPosition
+  timing?: OverlayTiming
+  /** Font, size, colours, outline and shadow of the subtitles. */
+  transformation?: Array<HelperTransformation>
+}
+
+/** A text layer. */
+export interface TextOverlay {
+  type: 'text'
+  /** The text. */
+  text: string
+  /**
+   * `plain` (`i-`, URI-encoded), `base64` (`ie-`), or `auto` (the default: plain for
+   * letters, digits, `-`, `.`, `_` and spaces).
+   */
+  encoding?: 'auto' | 'plain' | 'base64'
+  layerMode?: 'multiply' | 'cutter' | 'cutout' | 'displace'
+  position?: OverlayPosition
+  timing?: OverlayTiming
+  /** The layer's own transformation (font size, colour, padding…). */
+  transformation?: Array<HelperTransformation>
+}
 
 /** One transformation step: parameter names (v6's table or any other) to values. */
 export type Transformation = Record<string, string | boolean | number>
@@ -1178,6 +1511,18 @@ export interface VersionInfo {
   id: string
 }
 
+/** A video layer, on a video. */
+export interface VideoOverlay {
+  type: 'video'
+  /** The file's path. */
+  input: string
+  encoding?: 'auto' | 'plain' | 'base64'
+  layerMode?: 'multiply' | 'cutter' | 'cutout' | 'displace'
+  position?: OverlayPosition
+  timing?: OverlayTiming
+  transformation?: Array<HelperTransformation>
+}
+
 /** A web server's folder (`WEB_FOLDER`). */
 export interface WebFolderOriginOptions {
   type: 'WEB_FOLDER'
@@ -1193,6 +1538,46 @@ export interface WebFolderOriginOptions {
  * (events ImageKit adds later).
  */
 export type WebhookEvent = WebhookEventVideoTransformationAccepted | WebhookEventVideoTransformationReady | WebhookEventVideoTransformationError | WebhookEventUploadPreTransformationSuccess | WebhookEventUploadPreTransformationError | WebhookEventUploadPostTransformationSuccess | WebhookEventUploadPostTransformationError | object
+
+/** `file.created`: a file was added to the media library. */
+export interface WebhookEventFileCreated {
+  type: 'file.created'
+  id: string
+  created_at: string
+  data: FileObject
+}
+
+/** `file.deleted`: a file was deleted. */
+export interface WebhookEventFileDeleted {
+  type: 'file.deleted'
+  id: string
+  created_at: string
+  data: { fileId: string }
+}
+
+/** `file.updated`: a file's details changed. */
+export interface WebhookEventFileUpdated {
+  type: 'file.updated'
+  id: string
+  created_at: string
+  data: FileObject
+}
+
+/** `file-version.created`: a file got a new version. */
+export interface WebhookEventFileVersionCreated {
+  type: 'file-version.created'
+  id: string
+  created_at: string
+  data: FileObject
+}
+
+/** `file-version.deleted`: a version of a file was deleted. */
+export interface WebhookEventFileVersionDeleted {
+  type: 'file-version.deleted'
+  id: string
+  created_at: string
+  data: { fileId: string; versionId: string }
+}
 
 /** `upload.post-transform.error`: a post-transformation of an upload failed. */
 export interface WebhookEventUploadPostTransformationError {

@@ -7,6 +7,7 @@ mod call;
 mod class;
 mod ffi;
 mod helper;
+mod helper_types;
 mod host;
 mod logging;
 mod media_types;

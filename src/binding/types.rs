@@ -48,6 +48,10 @@ pub struct ImageKitOptions {
     /// a pino or bunyan logger; `console` by default.
     #[napi(ts_type = "Pick<Console, 'error' | 'warn' | 'info' | 'debug'>")]
     pub logger: Option<napi::bindgen_prelude::Unknown<'static>>,
+    /// The key `webhooks.unwrap` verifies Standard Webhooks with when none is given (not in
+    /// v6; v7's option); else `IMAGEKIT_WEBHOOK_SECRET`.
+    #[napi(ts_type = "string | null")]
+    pub webhook_secret: Option<String>,
 }
 
 /// What `imagekit.withOptions()` applies to the calls of the instance it returns (not in
