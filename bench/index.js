@@ -8,7 +8,7 @@
 // A suite is a row of SUITES: a name and an (async) function printing its own table.
 
 const SUITES = [
-  { name: 'sync', about: 'url(), getAuthenticationParameters, verifyWebhookEvent', run: (o) => require('./sync.js').runSyncBench(o) },
+  { name: 'sync', about: 'url(), getAuthenticationParameters, verifyWebhookEvent, helper, webhooks', run: (o) => require('./sync.js').runSyncBench(o) },
   { name: 'http', about: 'upload and the media API against the local server', run: (o) => require('./http.js').runHttpBench(o) },
 ]
 
