@@ -273,12 +273,8 @@ function makeHelper(instance, authenticationParameters) {
       const devices = [...deviceBreakpoints]
       const images = [...imageBreakpoints]
       const steps = [...transformation]
-      let sizesField = 'u'
-      if (sizes != null) {
-        if (sizes && typeof sizes !== 'string' && typeof sizes.match !== 'function') {
-          throw new TypeError('sizesAttr.match is not a function')
-        }
-        sizesField = 's' + (sizes ? String(sizes) : '')
+      if (sizes && typeof sizes !== 'string' && typeof sizes.match !== 'function') {
+        throw new TypeError('sizesAttr.match is not a function')
       }
       const options = instance.options
       const cx = context()
@@ -291,8 +287,14 @@ function makeHelper(instance, authenticationParameters) {
         numbersWire(devices, 'deviceBreakpoints') +
         numbersWire(images, 'imageBreakpoints') +
         field(typeof width === 'number' ? String(width) : '') +
-        field(sizesField)
-      const attributes = native.helperResponsive(wire, built.key, cx.errors)
+        field(sizes ? String(sizes) : '')
+      // The descriptor, whether there is a srcSet, src's length and a colon, src, srcSet.
+      const r = native.helperResponsive(wire, built.key, cx.errors)
+      const colon = r.indexOf(':', 2)
+      const end = colon + 1 + Number(r.slice(2, colon))
+      const attributes = { src: r.slice(colon + 1, end), srcSet: r[1] === '1' ? r.slice(end) : undefined }
+      const finalSizes = sizes ?? (r[0] === 'w' ? '100vw' : undefined)
+      if (finalSizes) attributes.sizes = finalSizes
       if (width !== undefined) attributes.width = width
       return attributes
     },

@@ -100,17 +100,13 @@ fn numbers(r: &Reader) -> std::result::Result<Vec<f64>, WireError> {
 
 /// `helper.getResponsiveImageAttributes`'s native half: the `buildSrc` wire, then the
 /// device and image breakpoints, the width (empty when it is not a number) and `sizes`
-/// (`u` when nullish, else `s` and its text, empty when falsy). Returns `{ src, srcSet }`
-/// with `sizes` when there is one to give; `imagekit.js` adds `width`.
+/// (empty when falsy). Returns one string, which `imagekit.js` makes the attributes of:
+/// the descriptor (`w` or `x`), `1` when there is a `srcSet` (else `0`), the length of
+/// `src` in UTF-16 units and `:`, `src`, then `srcSet`.
 #[napi(js_name = "helperResponsive", skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
-pub fn responsive<'s>(
-    env: &'s Env,
-    wire: Unknown<'s>,
-    key: Unknown<'s>,
-    errors: Unknown<'s>,
-) -> Result<Value<'s>> {
-    let js = Js::of(env);
+pub fn responsive(env: Env, wire: Unknown, key: Unknown, errors: Unknown) -> Result<String> {
+    let js = Js::of(&env);
     let key = key_beside(js, key)?;
     let built = with_wire(js, wire, |r| {
         let request = helper_wire::src_request(r, key.as_deref())?;
@@ -121,32 +117,22 @@ pub fn responsive<'s>(
             text => Some(text.parse().map_err(|_| WireError)?),
         };
         let sizes = r.field()?;
-        let sizes = match sizes.split_at_checked(1) {
-            Some(("s", text)) => Some(text.to_owned()),
-            Some(("u", "")) => None,
-            _ => return Err(WireError),
-        };
-        let attributes = helper::responsive(&request, &devices, &images, width, sizes.as_deref());
-        Ok(attributes.map(|a| (a, sizes)))
+        Ok(helper::responsive(&request, &devices, &images, width, Some(sizes)))
     })?;
-    let (attributes, sizes) = built.map_err(|error| throw_helper_error(js, errors, error))?;
-    let result = js.object()?;
-    js.set(result, c"src", js.string(&attributes.src)?)?;
-    let src_set = match &attributes.src_set {
-        Some(src_set) => js.string(src_set)?,
-        None => js.undefined()?,
-    };
-    js.set(result, c"srcSet", src_set)?;
-    // `sizes ?? (w descriptors ? '100vw' : undefined)`, given when truthy.
-    let sizes = match sizes {
-        Some(sizes) => Some(sizes),
-        None if attributes.descriptor == Descriptor::Width => Some("100vw".to_owned()),
-        None => None,
-    };
-    if let Some(sizes) = sizes.filter(|s| !s.is_empty()) {
-        js.set(result, c"sizes", js.string(&sizes)?)?;
-    }
-    Ok(result)
+    let attributes = built.map_err(|error| throw_helper_error(js, errors, error))?;
+    let src_set = attributes.src_set.as_deref();
+    let mut out = String::with_capacity(attributes.src.len() + src_set.map_or(0, str::len) + 8);
+    out.push(match attributes.descriptor {
+        Descriptor::Width => 'w',
+        Descriptor::Density => 'x',
+    });
+    out.push(if src_set.is_some() { '1' } else { '0' });
+    // Its length in UTF-16 units (JavaScript's), in decimal, and a colon.
+    out.push_str(&attributes.src.encode_utf16().count().to_string());
+    out.push(':');
+    out.push_str(&attributes.src);
+    out.push_str(src_set.unwrap_or_default());
+    Ok(out)
 }
 
 /// `webhooks.unwrap`'s verification: `undefined` when the webhook is genuine, else the

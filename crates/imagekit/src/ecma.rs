@@ -3,6 +3,11 @@
 
 /// `String(number)`.
 pub fn number_to_string(n: f64) -> String {
+    // Integers (breakpoints, widths, timestamps) print their digits, as below 1e21 ryu-js
+    // would; -0 prints as 0.
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        return (n as i64).to_string();
+    }
     let mut buffer = ryu_js::Buffer::new();
     buffer.format(n).to_owned()
 }

@@ -144,13 +144,26 @@ pub fn replace_first(haystack: &str, needle: &str, replacement: &str) -> String 
     let (before, after) = (&haystack[..at], &haystack[at + needle.len()..]);
     let mut out = String::with_capacity(haystack.len() + replacement.len());
     out.push_str(before);
+    push_substitution_of(&mut out, needle, replacement, before, after);
+    out.push_str(after);
+    out
+}
+
+/// The replacement of the placeholder, its `$` patterns expanded.
+fn push_substitution(out: &mut String, replacement: &str, before: &str, after: &str) {
+    push_substitution_of(out, TRANSFORMATION_PLACEHOLDER, replacement, before, after);
+}
+
+/// `GetSubstitution` for a string pattern (no groups): `$$`, `$&` (`matched`), `` $` ``
+/// (`before`) and `$'` (`after`).
+fn push_substitution_of(out: &mut String, matched: &str, replacement: &str, before: &str, after: &str) {
     let mut rest = replacement;
     while let Some(dollar) = rest.find('$') {
         out.push_str(&rest[..dollar]);
         let pattern = &rest[dollar..];
         let (expansion, taken) = match pattern.as_bytes().get(1) {
             Some(b'$') => ("$", 2),
-            Some(b'&') => (needle, 2),
+            Some(b'&') => (matched, 2),
             Some(b'`') => (before, 2),
             Some(b'\'') => (after, 2),
             _ => ("$", 1),
@@ -159,8 +172,6 @@ pub fn replace_first(haystack: &str, needle: &str, replacement: &str) -> String 
         rest = &pattern[taken..];
     }
     out.push_str(rest);
-    out.push_str(after);
-    out
 }
 
 /// `buildSrc`'s options, as JavaScript converted them.
@@ -252,52 +263,92 @@ fn base(request: &SrcRequest) -> Result<Option<Base>, HelperError> {
     Ok(Some(Base { url, endpoint_path }))
 }
 
-/// The URL from its base and transformation string, signed if asked.
-fn finish(
-    base: &Base,
-    request: &SrcRequest,
-    transformation: &str,
-) -> Result<String, HelperError> {
+/// The URL before its transformation string goes in: v7's `href` with the placeholder where
+/// the transformation goes (none when there is no transformation). It depends on nothing
+/// else of the transformation, so one template serves every candidate of a responsive image.
+fn template(base: &Base, request: &SrcRequest, has_transformation: bool) -> Template {
     let in_query = request.transformation_in_query || request.absolute;
+    let Some(endpoint_path) = &base.endpoint_path else {
+        return with_query_placeholder(base.url.as_str(), &base.url, has_transformation && in_query);
+    };
     let mut url = base.url.clone();
-    if let Some(endpoint_path) = &base.endpoint_path {
-        let tr;
-        let mut parts = vec![endpoint_path.as_str()];
-        if !transformation.is_empty() && !in_query {
-            tr = format!("tr:{TRANSFORMATION_PLACEHOLDER}");
-            parts.push(&tr);
+    let tr = format!("tr:{TRANSFORMATION_PLACEHOLDER}");
+    let mut parts = [endpoint_path.as_str(), &tr, request.src].to_vec();
+    if !has_transformation || in_query {
+        parts.remove(1);
+    }
+    if !url.cannot_be_a_base() {
+        url.set_path(&path_join(&parts));
+    }
+    with_query_placeholder(url.as_str(), &url, has_transformation && in_query)
+}
+
+fn with_query_placeholder(href: &str, url: &Url, in_query: bool) -> Template {
+    let mut text = String::with_capacity(href.len() + 64);
+    text.push_str(href);
+    if in_query {
+        text.push(if has_search_params(url) { '&' } else { '?' });
+        text.push_str("tr=");
+        text.push_str(TRANSFORMATION_PLACEHOLDER);
+    }
+    // The first occurrence, which is where v7's `replace` puts the transformation (an
+    // endpoint or path may hold the placeholder's text before it).
+    let placeholder = text.find(TRANSFORMATION_PLACEHOLDER);
+    Template { text, placeholder }
+}
+
+/// A URL with the placeholder where its transformation goes.
+struct Template {
+    text: String,
+    placeholder: Option<usize>,
+}
+
+/// Whether `new URL(url).searchParams` is not empty, read from the text where the URL
+/// parser would not change it (no fragment, no whitespace or control character to strip).
+fn final_url_has_search_params(url: &str) -> Result<bool, HelperError> {
+    if !url.bytes().any(|b| b == b'#' || b <= b' ') {
+        return Ok(match url.split_once('?') {
+            Some((_, query)) => form_urlencoded::parse(query.as_bytes()).next().is_some(),
+            None => false,
+        });
+    }
+    let parsed = Url::parse(url).map_err(|_| HelperError::InvalidUrl(url.to_owned()))?;
+    Ok(has_search_params(&parsed))
+}
+
+/// The URL from its template and transformation string, signed if asked.
+fn complete(template: &Template, request: &SrcRequest, transformation: &str) -> Result<String, HelperError> {
+    let mut out = match template.placeholder {
+        Some(at) if !transformation.is_empty() => {
+            let (before, after) = template.text.split_at(at);
+            let after = &after[TRANSFORMATION_PLACEHOLDER.len()..];
+            let mut out = String::with_capacity(template.text.len() + transformation.len() + 64);
+            out.push_str(before);
+            push_substitution(&mut out, transformation, before, after);
+            out.push_str(after);
+            out
         }
-        parts.push(request.src);
-        if !url.cannot_be_a_base() {
-            url.set_path(&path_join(&parts));
-        }
-    }
-    let mut out = String::from(url.as_str());
-    if !transformation.is_empty() && in_query {
-        out.push(if has_search_params(&url) { '&' } else { '?' });
-        out.push_str("tr=");
-        out.push_str(TRANSFORMATION_PLACEHOLDER);
-    }
-    if !transformation.is_empty() {
-        out = replace_first(&out, TRANSFORMATION_PLACEHOLDER, transformation);
-    }
+        _ => template.text.clone(),
+    };
     let Some(signing) = &request.signing else {
         return Ok(out);
     };
     let signature = match (signing.key, &signing.endpoint_prefix) {
         (Some(key), Some(prefix)) => {
-            let to_sign = format!("{}{}", out.replacen(prefix.as_ref(), "", 1), signing.expiry);
+            let mut to_sign = out.replacen(prefix.as_ref(), "", 1);
+            to_sign.push_str(signing.expiry);
             hmac_sha1_hex(key, to_sign.as_bytes())
         }
         _ => String::new(),
     };
-    let parsed = Url::parse(&out).map_err(|_| HelperError::InvalidUrl(out.clone()))?;
-    let separator = if has_search_params(&parsed) { '&' } else { '?' };
+    out.push(if final_url_has_search_params(&out)? { '&' } else { '?' });
     if signing.expiry != DEFAULT_TIMESTAMP {
-        out.push_str(&format!("{separator}ik-t={}&ik-s={signature}", signing.expiry));
-    } else {
-        out.push_str(&format!("{separator}ik-s={signature}"));
+        out.push_str("ik-t=");
+        out.push_str(signing.expiry);
+        out.push('&');
     }
+    out.push_str("ik-s=");
+    out.push_str(&signature);
     Ok(out)
 }
 
@@ -307,7 +358,7 @@ pub fn build_src(request: &SrcRequest) -> Result<String, HelperError> {
         return Ok(String::new());
     };
     let transformation = transformation::build(request.transformation.as_deref())?;
-    finish(&base, request, &transformation)
+    complete(&template(&base, request, !transformation.is_empty()), request, &transformation)
 }
 
 /// How `srcSet` describes its candidates.
@@ -438,11 +489,15 @@ pub fn responsive(
         Some(_) => transformation::build(request.transformation.as_deref())?,
         None => String::new(),
     };
-    let url_for = |w: Option<f64>| -> Result<String, HelperError> {
-        let Some(base) = &base else {
+    // Every candidate has a transformation (its `c-at_max` at least).
+    let template = base.as_ref().map(|base| template(base, request, true));
+    let mut tr = String::with_capacity(steps.len() + 24);
+    let mut url_for = |w: Option<f64>| -> Result<String, HelperError> {
+        let Some(template) = &template else {
             return Ok(String::new());
         };
-        let mut tr = steps.clone();
+        tr.clear();
+        tr.push_str(&steps);
         if !tr.is_empty() {
             tr.push(':');
         }
@@ -452,7 +507,7 @@ pub fn responsive(
             tr.push(',');
         }
         tr.push_str("c-at_max");
-        finish(base, request, &tr)
+        complete(template, request, &tr)
     };
     let mut src_set = String::new();
     for (i, &w) in candidates.iter().enumerate() {

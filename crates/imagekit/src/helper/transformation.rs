@@ -175,74 +175,110 @@ impl Conv<'_> {
 
 /// `buildTransformationString`: `None` (not an array) is `''`.
 pub fn build(steps: Option<&[Step]>) -> Result<String, HelperError> {
-    let mut out = String::new();
-    let Some(steps) = steps else {
-        return Ok(out);
-    };
-    let mut first_step = true;
-    let mut parts: Vec<String> = Vec::new();
-    for step in steps {
-        parts.clear();
-        for param in &step.params {
-            match param {
-                Param::Overlay(overlay) => {
-                    if let Some(overlay) = build_overlay(overlay)? {
-                        if !js_trim(&overlay).is_empty() {
-                            parts.push(overlay);
-                        }
-                    }
-                }
-                Param::Value { key, value } => {
-                    if let Some(part) = build_param(key, value)? {
-                        parts.push(part);
-                    }
-                }
-            }
-        }
-        if !parts.is_empty() {
-            if !first_step {
-                out.push(':');
-            }
-            first_step = false;
-            out.push_str(&parts.join(","));
-        }
-    }
+    let mut out = String::with_capacity(128);
+    write(&mut out, steps)?;
     Ok(out)
 }
 
-fn build_param(key: &str, value: &Val) -> Result<Option<String>, HelperError> {
+/// [`build`], appended to `out`: every part is written in place, and a step, parameter or
+/// overlay that comes to nothing is cut off again.
+pub fn write(out: &mut String, steps: Option<&[Step]>) -> Result<(), HelperError> {
+    let Some(steps) = steps else {
+        return Ok(());
+    };
+    let mut emitted = false;
+    for step in steps {
+        let step_start = out.len();
+        if emitted {
+            out.push(':');
+        }
+        let mut parts = 0;
+        for param in &step.params {
+            let mark = out.len();
+            if parts > 0 {
+                out.push(',');
+            }
+            let wrote = match param {
+                Param::Overlay(overlay) => write_overlay(out, overlay)?,
+                Param::Value { key, value } => write_param(out, key, value)?,
+            };
+            if wrote {
+                parts += 1;
+            } else {
+                out.truncate(mark);
+            }
+        }
+        if parts == 0 {
+            out.truncate(step_start);
+        } else {
+            emitted = true;
+        }
+    }
+    Ok(())
+}
+
+/// One parameter: `name` or `name-value`; `false` when it is left out.
+fn write_param(out: &mut String, key: &str, value: &Val) -> Result<bool, HelperError> {
     let name = transform_key(key).unwrap_or(key);
     if name.is_empty() {
-        return Ok(None);
+        return Ok(false);
     }
     let is_true = matches!(value, Val::Bool(true)) || value.is_str("true");
     if FLAG_EFFECTS.contains(&name) {
-        return Ok((is_true || value.is_str("-")).then(|| name.to_owned()));
+        if is_true || value.is_str("-") {
+            out.push_str(name);
+            return Ok(true);
+        }
+        return Ok(false);
     }
     if OPTIONAL_VALUE_EFFECTS.contains(&name) && (value.blank()? || is_true) {
-        return Ok(Some(name.to_owned()));
+        out.push_str(name);
+        return Ok(true);
     }
     if key == "raw" {
-        return Ok(Some(value.text()?.to_owned()));
+        out.push_str(value.text()?);
+        return Ok(true);
     }
-    let text = match name {
+    match name {
         "di" | "ff" => {
-            if !value.truthy() {
-                String::new()
+            let text = if !value.truthy() {
+                ""
             } else if let Val::Str { text, .. } = value {
-                trim_slashes(text).replace('/', "@@")
+                trim_slashes(text)
             } else {
                 return Err(HelperError::Type("value.replace is not a function".into()));
-            }
+            };
+            out.push_str(name);
+            out.push('-');
+            push_path(out, text);
         }
-        "sr" => match value {
-            Val::Array { joined, .. } => joined.get()?.to_owned(),
-            other => other.text()?.to_owned(),
-        },
-        "t" if value.blank()? => "true".to_owned(),
-        _ => value.text()?.to_owned(),
-    };
-    Ok(Some(format!("{name}-{text}")))
+        "sr" => {
+            let text = match value {
+                Val::Array { joined, .. } => joined.get()?,
+                other => other.text()?,
+            };
+            push_pair(out, name, text);
+        }
+        "t" if value.blank()? => push_pair(out, name, "true"),
+        _ => push_pair(out, name, value.text()?),
+    }
+    Ok(true)
+}
+
+fn push_pair(out: &mut String, name: &str, text: &str) {
+    out.push_str(name);
+    out.push('-');
+    out.push_str(text);
+}
+
+/// A path with every `/` written `@@`.
+fn push_path(out: &mut String, path: &str) {
+    for (i, piece) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push_str("@@");
+        }
+        out.push_str(piece);
+    }
 }
 
 /// One leading and one trailing `/` removed.
@@ -251,62 +287,68 @@ fn trim_slashes(s: &str) -> &str {
     s.strip_suffix('/').unwrap_or(s)
 }
 
-fn build_overlay(overlay: &Overlay) -> Result<Option<String>, HelperError> {
-    let mut entries: Vec<String> = Vec::with_capacity(6);
+/// An overlay's entries, joined with `,` and closed with `l-end`; `false` when v7 writes
+/// no overlay (no type, or no text, input or colour).
+fn write_overlay(out: &mut String, overlay: &Overlay) -> Result<bool, HelperError> {
     match overlay.kind {
-        OverlayType::None => return Ok(None),
+        OverlayType::None => return Ok(false),
         OverlayType::Text => {
             if !overlay.text.value.truthy() {
-                return Ok(None);
+                return Ok(false);
             }
-            entries.push("l-text".into());
-            entries.push(text_entry(&overlay.text, overlay.encoding)?);
+            out.push_str("l-text,");
+            write_text(out, &overlay.text, overlay.encoding)?;
+            out.push(',');
         }
         OverlayType::Image | OverlayType::Video | OverlayType::Subtitle => {
             if !overlay.input.value.truthy() {
-                return Ok(None);
+                return Ok(false);
             }
-            entries.push(
-                match overlay.kind {
-                    OverlayType::Image => "l-image",
-                    OverlayType::Video => "l-video",
-                    _ => "l-subtitles",
-                }
-                .into(),
-            );
-            entries.push(input_entry(&overlay.input, overlay.encoding)?);
+            out.push_str(match overlay.kind {
+                OverlayType::Image => "l-image,",
+                OverlayType::Video => "l-video,",
+                _ => "l-subtitles,",
+            });
+            write_input(out, &overlay.input, overlay.encoding)?;
+            out.push(',');
         }
         OverlayType::SolidColor => {
             if !overlay.color.truthy() {
-                return Ok(None);
+                return Ok(false);
             }
-            entries.push("l-image".into());
-            entries.push("i-ik_canvas".into());
-            entries.push(format!("bg-{}", overlay.color.text()?));
+            out.push_str("l-image,i-ik_canvas,bg-");
+            out.push_str(overlay.color.text()?);
+            out.push(',');
         }
         OverlayType::Other => {}
     }
     if overlay.layer_mode.truthy() {
-        entries.push(format!("lm-{}", overlay.layer_mode.text()?));
+        push_pair(out, "lm", overlay.layer_mode.text()?);
+        out.push(',');
     }
     let position = overlay.position.values()?;
     for (prefix, value) in ["lx", "ly", "lxc", "lyc", "lfo", "lap"].iter().zip(position) {
         if value.truthy() {
-            entries.push(format!("{prefix}-{}", value.text()?));
+            push_pair(out, prefix, value.text()?);
+            out.push(',');
         }
     }
     let timing = overlay.timing.values()?;
     for (prefix, value) in ["lso", "leo", "ldu"].iter().zip(timing) {
         if value.truthy() {
-            entries.push(format!("{prefix}-{}", value.text()?));
+            push_pair(out, prefix, value.text()?);
+            out.push(',');
         }
     }
-    let nested = build(overlay.transformation.as_deref())?;
-    if !js_trim(&nested).is_empty() {
-        entries.push(nested);
+    let nested = out.len();
+    write(out, overlay.transformation.as_deref())?;
+    if js_trim(&out[nested..]).is_empty() {
+        out.truncate(nested);
+    } else {
+        out.push(',');
     }
-    entries.push("l-end".into());
-    Ok(Some(entries.join(",")))
+    out.push_str("l-end");
+    Ok(true)
 }
 
 /// The overlay's encoding: `plain`, `base64`, or anything else (`auto`).
@@ -335,21 +377,23 @@ fn simple(s: &str, path: bool) -> bool {
 }
 
 /// A text overlay's `i-` (URI-encoded) or `ie-` (base64) entry.
-fn text_entry(payload: &Payload, encoding: Encoding) -> Result<String, HelperError> {
+fn write_text(out: &mut String, payload: &Payload, encoding: Encoding) -> Result<(), HelperError> {
     let plain = match encoding {
         Encoding::Plain => true,
         Encoding::Base64 => false,
         Encoding::Auto => simple(payload.value.text()?, false),
     };
     if plain {
-        Ok(format!("i-{}", encode_uri_component(&payload.value)?))
+        out.push_str("i-");
+        encode_uri_component(out, &payload.value)
     } else {
-        Ok(format!("ie-{}", base64_entry(payload, payload.value.text_if_str())?))
+        out.push_str("ie-");
+        write_base64(out, payload, payload.value.text_if_str())
     }
 }
 
 /// An image, video or subtitle overlay's path: `i-` with `/` as `@@`, or `ie-` (base64).
-fn input_entry(payload: &Payload, encoding: Encoding) -> Result<String, HelperError> {
+fn write_input(out: &mut String, payload: &Payload, encoding: Encoding) -> Result<(), HelperError> {
     let path = payload.value.text_if_str().map(trim_slashes);
     let plain = match encoding {
         Encoding::Plain => true,
@@ -363,12 +407,13 @@ fn input_entry(payload: &Payload, encoding: Encoding) -> Result<String, HelperEr
         ),
     };
     if plain {
-        match path {
-            Some(path) => Ok(format!("i-{}", path.replace('/', "@@"))),
-            None => Err(HelperError::Type("str.replace is not a function".into())),
-        }
+        let path = path.ok_or_else(|| HelperError::Type("str.replace is not a function".into()))?;
+        out.push_str("i-");
+        push_path(out, path);
+        Ok(())
     } else {
-        Ok(format!("ie-{}", base64_entry(payload, path)?))
+        out.push_str("ie-");
+        write_base64(out, payload, path)
     }
 }
 
@@ -383,31 +428,44 @@ impl<'a> Val<'a> {
 
 /// `encodeURIComponent(Buffer.from(value).toString('base64'))`: a string's UTF-8 bytes,
 /// or the bytes JavaScript made of another value.
-fn base64_entry(payload: &Payload, text: Option<&str>) -> Result<String, HelperError> {
+fn write_base64(out: &mut String, payload: &Payload, text: Option<&str>) -> Result<(), HelperError> {
+    let owned;
     let encoded = match text {
-        Some(text) => base64::engine::general_purpose::STANDARD.encode(text.as_bytes()),
+        Some(text) => {
+            owned = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+            owned.as_str()
+        }
         None => match &payload.base64 {
-            Some(conv) => conv.get()?.to_owned(),
-            None => String::new(),
+            Some(conv) => conv.get()?,
+            None => "",
         },
     };
-    Ok(encoded.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D"))
+    for c in encoded.chars() {
+        match c {
+            '+' => out.push_str("%2B"),
+            '/' => out.push_str("%2F"),
+            '=' => out.push_str("%3D"),
+            c => out.push(c),
+        }
+    }
+    Ok(())
 }
 
 /// JavaScript's `encodeURIComponent` of the value's text, with its `URIError` for a lone
 /// surrogate.
-fn encode_uri_component(value: &Val) -> Result<String, HelperError> {
+fn encode_uri_component(out: &mut String, value: &Val) -> Result<(), HelperError> {
     if matches!(value, Val::Str { lossy: true, .. }) {
         return Err(HelperError::UriMalformed);
     }
-    let text = value.text()?;
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in value.text()?.bytes() {
         if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
             out.push(byte as char);
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            out.push('%');
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 15)] as char);
         }
     }
-    Ok(out)
+    Ok(())
 }
