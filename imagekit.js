@@ -179,6 +179,7 @@ function signingWire(o) {
 }
 
 const nativeAuthenticationParameters = ImageKit.prototype.getAuthenticationParameters
+const { randomUUID } = require('crypto')
 
 Object.defineProperty(ImageKit.prototype, 'getAuthenticationParameters', {
   configurable: true,
@@ -186,6 +187,20 @@ Object.defineProperty(ImageKit.prototype, 'getAuthenticationParameters', {
   value: function getAuthenticationParameters(token, expire) {
     const options = this.options
     const key = options == null ? undefined : options.privateKey
+    // Almost every call (a string key; a token that is a string or absent; an expiry that
+    // is a number, a string or absent) has v6's defaults (a random UUID, now plus 30
+    // minutes) and a string to sign, `token + expire`: signed in one native call. Anything
+    // else is read by the core with v6's conversions and errors.
+    if (
+      typeof key === 'string' &&
+      key !== '' &&
+      (token === undefined || typeof token === 'string') &&
+      (expire === undefined || typeof expire === 'number' || typeof expire === 'string')
+    ) {
+      const t = token || randomUUID()
+      const e = expire || Math.floor(Date.now() / 1000) + 1800
+      return { token: t, expire: e, signature: native.hmacSha1Hex(key, t + e) }
+    }
     return nativeAuthenticationParameters.call(this, secretKey(key), token, expire)
   },
 })
@@ -205,7 +220,10 @@ function verifyWebhookEvent(payload, signature, secret) {
     native.checkWebhookSignature(signature)
     payload = Buffer.from(payload)
   }
-  return native.verifyWebhookEvent(payload, signature, secretKey(secret))
+  const timestamp = native.verifyWebhookEvent(payload, signature, secretKey(secret))
+  // v6 parses the body as UTF-8 text (a string as it is); parsed here, where the text is.
+  const text = typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')
+  return { timestamp, event: JSON.parse(text) }
 }
 
 // v6's pHashDistance uses no `this` either.

@@ -1502,7 +1502,11 @@ export interface UsageVideoProcessing {
   durationSeconds: number
 }
 
-/** Verifies an `x-ik-signature` header against the raw body and returns the parsed event. */
+/**
+ * Verifies an `x-ik-signature` header against the raw body and returns the parsed event.
+ * (Natively, the verified timestamp: the instance's `verifyWebhookEvent` in `imagekit.js`
+ * parses the body itself, which JavaScript does without copying it back.)
+ */
 export declare function verifyWebhookEvent(payload: string | Uint8Array, signature: string, secret: string): { timestamp: number, event: WebhookEvent }
 
 /** Name and id of a file version. */

@@ -159,6 +159,8 @@ pub fn p_hash_distance<'s>(
 }
 
 /// Verifies an `x-ik-signature` header against the raw body and returns the parsed event.
+/// (Natively, the verified timestamp: the instance's `verifyWebhookEvent` in `imagekit.js`
+/// parses the body itself, which JavaScript does without copying it back.)
 #[napi(
     catch_unwind,
     ts_args_type = "payload: string | Uint8Array, signature: string, secret: string",
@@ -172,17 +174,22 @@ pub fn verify_webhook_event<'s>(
     secret: Unknown<'s>,
 ) -> Result<Value<'s>> {
     let js = Js::of(env);
-    let (timestamp, body) = sync_methods::verify_event(
+    let (timestamp, _body) = sync_methods::verify_event(
         &Node::new(js),
         Value::of(&payload),
         Value::of(&signature_header),
         Value::of(&secret),
     )
     .map_err(|invalid| throw_invalid(js, invalid))?;
-    let result = js.object()?;
-    js.set(result, c"timestamp", js.number(timestamp)?)?;
-    js.set(result, c"event", js.json_parse(&body)?)?;
-    Ok(result)
+    js.number(timestamp)
+}
+
+/// HMAC-SHA1 of `data` with `key`, in hex: `getAuthenticationParameters`'s signature for
+/// the call `imagekit.js` signs directly (a string key, token and expiry).
+#[napi(js_name = "hmacSha1Hex", skip_typescript, catch_unwind)]
+#[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
+pub fn hmac_sha1_hex(key: String, data: String) -> String {
+    imagekit::signature::hmac_sha1_hex(key.as_bytes(), data.as_bytes())
 }
 
 /// v6's reading of the `x-ik-signature` header alone: throws what v6 throws for it, which

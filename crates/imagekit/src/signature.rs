@@ -8,7 +8,18 @@ type HmacSha1 = Hmac<Sha1>;
 pub fn hmac_sha1_hex(key: &[u8], message: &[u8]) -> String {
     let mut mac = HmacSha1::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(message);
-    hex::encode(mac.finalize().into_bytes())
+    lower_hex(&mac.finalize().into_bytes())
+}
+
+/// Bytes as lower-case hex, as `digest('hex')` writes them.
+fn lower_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    out
 }
 
 /// `encodeURI`, applied by v6 to a string to sign when it holds non-ASCII characters.
@@ -56,7 +67,7 @@ pub fn url_signature(private_key: &[u8], url: &str, prefix: &str, expiry: &str) 
 pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(message);
-    hex::encode(mac.finalize().into_bytes())
+    lower_hex(&mac.finalize().into_bytes())
 }
 
 /// Authentication parameters for client-side uploads: HMAC-SHA1 of `token + expire`.
