@@ -594,7 +594,9 @@ impl<'s> Js<'s> {
             let mut error = ptr::null_mut();
             // SAFETY: the env, the constructor and the argument are this call's handles;
             // `args` is a live array whose pointer and length are passed together.
-            self.check(unsafe { sys::napi_new_instance(self.0, class.0, args.len(), args.as_ptr(), &mut error) })?;
+            self.check(unsafe {
+                sys::napi_new_instance(self.0, class.0, args.len(), args.as_ptr(), &mut error)
+            })?;
             Ok::<_, Error>(self.value(error))
         })();
         match made {

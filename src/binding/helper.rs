@@ -117,7 +117,13 @@ pub fn responsive(env: Env, wire: Unknown, key: Unknown, errors: Unknown) -> Res
             text => Some(text.parse().map_err(|_| WireError)?),
         };
         let sizes = r.field()?;
-        Ok(helper::responsive(&request, &devices, &images, width, Some(sizes)))
+        Ok(helper::responsive(
+            &request,
+            &devices,
+            &images,
+            width,
+            Some(sizes),
+        ))
     })?;
     let attributes = built.map_err(|error| throw_helper_error(js, errors, error))?;
     let src_set = attributes.src_set.as_deref();

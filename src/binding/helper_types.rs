@@ -28,10 +28,14 @@ pub struct HelperTransformation {
     #[napi(ts_type = "string")]
     pub border: Option<Unknown<'static>>,
     /// Crop strategy: `c`.
-    #[napi(ts_type = "'force' | 'at_max' | 'at_max_enlarge' | 'at_least' | 'maintain_ratio' | 'maintain_ratio_no_enlarge'")]
+    #[napi(
+        ts_type = "'force' | 'at_max' | 'at_max_enlarge' | 'at_least' | 'maintain_ratio' | 'maintain_ratio_no_enlarge'"
+    )]
     pub crop: Option<Unknown<'static>>,
     /// Crop mode: `cm`.
-    #[napi(ts_type = "'pad_resize' | 'extract' | 'pad_extract' | 'pad_resize_no_enlarge' | 'pad_extract_no_shrink'")]
+    #[napi(
+        ts_type = "'pad_resize' | 'extract' | 'pad_extract' | 'pad_resize_no_enlarge' | 'pad_extract_no_shrink'"
+    )]
     pub crop_mode: Option<Unknown<'static>>,
     /// Device pixel ratio: `dpr`.
     #[napi(ts_type = "number")]
@@ -55,7 +59,9 @@ pub struct HelperTransformation {
     #[napi(ts_type = "number | string")]
     pub y_center: Option<Unknown<'static>>,
     /// Output format: `f`.
-    #[napi(ts_type = "'auto' | 'webp' | 'jpg' | 'jpeg' | 'png' | 'gif' | 'svg' | 'mp4' | 'webm' | 'avif' | 'orig'")]
+    #[napi(
+        ts_type = "'auto' | 'webp' | 'jpg' | 'jpeg' | 'png' | 'gif' | 'svg' | 'mp4' | 'webm' | 'avif' | 'orig'"
+    )]
     pub format: Option<Unknown<'static>>,
     /// Video codec: `vc`.
     #[napi(ts_type = "'h264' | 'vp9' | 'av1' | 'none'")]

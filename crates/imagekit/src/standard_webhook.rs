@@ -116,12 +116,22 @@ mod tests {
         let good = sign(b"secret", "msg_1", "1700000000", "{}");
         let list = format!("v2,abc v1,bad {good}");
         assert_eq!(
-            verify(b"secret", &headers("msg_1", "1700000000", &list), Some("{}"), 1_700_000_100.0),
+            verify(
+                b"secret",
+                &headers("msg_1", "1700000000", &list),
+                Some("{}"),
+                1_700_000_100.0
+            ),
             Ok(())
         );
         // parseInt reads the timestamp: the text signed is the number's.
         assert_eq!(
-            verify(b"secret", &headers("msg_1", "01700000000x", &good), Some("{}"), 1_700_000_000.0),
+            verify(
+                b"secret",
+                &headers("msg_1", "01700000000x", &good),
+                Some("{}"),
+                1_700_000_000.0
+            ),
             Ok(())
         );
     }
@@ -130,11 +140,41 @@ mod tests {
     fn refuses_in_the_order_v7_checks() {
         let good = sign(b"secret", "msg_1", "1700000000", "{}");
         let check = |h: Headers, body: Option<&str>, now: f64| verify(b"secret", &h, body, now);
-        assert_eq!(check(headers("", "1", "v1,x"), Some("{}"), 0.0), Err(Refusal::MissingHeaders));
-        assert_eq!(check(headers("a", "x1", "v1,x"), Some("{}"), 0.0), Err(Refusal::InvalidTimestamp));
-        assert_eq!(check(headers("msg_1", "1700000000", &good), Some("{}"), 1_700_000_301.0), Err(Refusal::TooOld));
-        assert_eq!(check(headers("msg_1", "1700000000", &good), Some("{}"), 1_699_999_699.0), Err(Refusal::TooNew));
-        assert_eq!(check(headers("msg_1", "1700000000", &good), None, 1_700_000_000.0), Err(Refusal::PayloadType));
-        assert_eq!(check(headers("msg_1", "1700000000", &good), Some("{ }"), 1_700_000_000.0), Err(Refusal::NoMatch));
+        assert_eq!(
+            check(headers("", "1", "v1,x"), Some("{}"), 0.0),
+            Err(Refusal::MissingHeaders)
+        );
+        assert_eq!(
+            check(headers("a", "x1", "v1,x"), Some("{}"), 0.0),
+            Err(Refusal::InvalidTimestamp)
+        );
+        assert_eq!(
+            check(
+                headers("msg_1", "1700000000", &good),
+                Some("{}"),
+                1_700_000_301.0
+            ),
+            Err(Refusal::TooOld)
+        );
+        assert_eq!(
+            check(
+                headers("msg_1", "1700000000", &good),
+                Some("{}"),
+                1_699_999_699.0
+            ),
+            Err(Refusal::TooNew)
+        );
+        assert_eq!(
+            check(headers("msg_1", "1700000000", &good), None, 1_700_000_000.0),
+            Err(Refusal::PayloadType)
+        );
+        assert_eq!(
+            check(
+                headers("msg_1", "1700000000", &good),
+                Some("{ }"),
+                1_700_000_000.0
+            ),
+            Err(Refusal::NoMatch)
+        );
     }
 }

@@ -22,12 +22,18 @@ pub enum Val<'a> {
     /// `undefined` or `null`.
     Missing,
     /// A string; `lossy` when it held a lone surrogate (here U+FFFD).
-    Str { text: &'a str, lossy: bool },
+    Str {
+        text: &'a str,
+        lossy: bool,
+    },
     /// A number's or bigint's text, as `String()` writes it.
     Num(&'a str),
     Bool(bool),
     /// An array: its text (`join(',')`) and `join('_')`.
-    Array { text: Conv<'a>, joined: Conv<'a> },
+    Array {
+        text: Conv<'a>,
+        joined: Conv<'a>,
+    },
     /// An object or function: its text.
     Object(Conv<'a>),
     /// A symbol: converting it to text throws.
@@ -156,7 +162,13 @@ fn push_substitution(out: &mut String, replacement: &str, before: &str, after: &
 
 /// `GetSubstitution` for a string pattern (no groups): `$$`, `$&` (`matched`), `` $` ``
 /// (`before`) and `$'` (`after`).
-fn push_substitution_of(out: &mut String, matched: &str, replacement: &str, before: &str, after: &str) {
+fn push_substitution_of(
+    out: &mut String,
+    matched: &str,
+    replacement: &str,
+    before: &str,
+    after: &str,
+) {
     let mut rest = replacement;
     while let Some(dollar) = rest.find('$') {
         out.push_str(&rest[..dollar]);
@@ -269,7 +281,11 @@ fn base(request: &SrcRequest) -> Result<Option<Base>, HelperError> {
 fn template(base: &Base, request: &SrcRequest, has_transformation: bool) -> Template {
     let in_query = request.transformation_in_query || request.absolute;
     let Some(endpoint_path) = &base.endpoint_path else {
-        return with_query_placeholder(base.url.as_str(), &base.url, has_transformation && in_query);
+        return with_query_placeholder(
+            base.url.as_str(),
+            &base.url,
+            has_transformation && in_query,
+        );
     };
     let mut url = base.url.clone();
     let tr = format!("tr:{TRANSFORMATION_PLACEHOLDER}");
@@ -317,7 +333,11 @@ fn final_url_has_search_params(url: &str) -> Result<bool, HelperError> {
 }
 
 /// The URL from its template and transformation string, signed if asked.
-fn complete(template: &Template, request: &SrcRequest, transformation: &str) -> Result<String, HelperError> {
+fn complete(
+    template: &Template,
+    request: &SrcRequest,
+    transformation: &str,
+) -> Result<String, HelperError> {
     let mut out = match template.placeholder {
         Some(at) if !transformation.is_empty() => {
             let (before, after) = template.text.split_at(at);
@@ -341,7 +361,11 @@ fn complete(template: &Template, request: &SrcRequest, transformation: &str) -> 
         }
         _ => String::new(),
     };
-    out.push(if final_url_has_search_params(&out)? { '&' } else { '?' });
+    out.push(if final_url_has_search_params(&out)? {
+        '&'
+    } else {
+        '?'
+    });
     if signing.expiry != DEFAULT_TIMESTAMP {
         out.push_str("ik-t=");
         out.push_str(signing.expiry);
@@ -358,7 +382,11 @@ pub fn build_src(request: &SrcRequest) -> Result<String, HelperError> {
         return Ok(String::new());
     };
     let transformation = transformation::build(request.transformation.as_deref())?;
-    complete(&template(&base, request, !transformation.is_empty()), request, &transformation)
+    complete(
+        &template(&base, request, !transformation.is_empty()),
+        request,
+        &transformation,
+    )
 }
 
 /// How `srcSet` describes its candidates.
@@ -392,9 +420,13 @@ pub fn candidate_widths(
         let Some(smallest) = shares.iter().copied().min() else {
             return (all.into_iter().map(Some).collect(), Descriptor::Width);
         };
-        let min_required = devices.first().copied().unwrap_or(f64::NAN) * (f64::from(smallest) / 100.0);
+        let min_required =
+            devices.first().copied().unwrap_or(f64::NAN) * (f64::from(smallest) / 100.0);
         return (
-            all.into_iter().filter(|&w| w >= min_required).map(Some).collect(),
+            all.into_iter()
+                .filter(|&w| w >= min_required)
+                .map(Some)
+                .collect(),
             Descriptor::Width,
         );
     }
@@ -415,7 +447,11 @@ pub fn candidate_widths(
         (None, None) => true,
         _ => false,
     };
-    let candidates = if same { vec![first] } else { vec![first, second] };
+    let candidates = if same {
+        vec![first]
+    } else {
+        vec![first, second]
+    };
     (candidates, Descriptor::Density)
 }
 
@@ -428,8 +464,15 @@ fn vw_shares(sizes: &str) -> Vec<u32> {
     while at < chars.len() {
         // A token starts at the input's start (`^`, tried first) or after one whitespace
         // character, which the match takes in.
-        let starts = [(at == 0).then_some(0), whitespace_at(&chars, at).then_some(at + 1)];
-        match starts.into_iter().flatten().find_map(|digits| vw_token(&chars, digits)) {
+        let starts = [
+            (at == 0).then_some(0),
+            whitespace_at(&chars, at).then_some(at + 1),
+        ];
+        match starts
+            .into_iter()
+            .flatten()
+            .find_map(|digits| vw_token(&chars, digits))
+        {
             Some((value, end)) => {
                 shares.push(value);
                 at = end;
@@ -441,7 +484,9 @@ fn vw_shares(sizes: &str) -> Vec<u32> {
 }
 
 fn whitespace_at(chars: &[char], at: usize) -> bool {
-    chars.get(at).is_some_and(|&c| crate::ecma::is_js_whitespace(c))
+    chars
+        .get(at)
+        .is_some_and(|&c| crate::ecma::is_js_whitespace(c))
 }
 
 /// `1?\d{1,2}vw` at `at`, with the regular expression's backtracking: the value and where
@@ -552,7 +597,10 @@ mod tests {
         let device = [640.0, 750.0, 828.0, 1080.0, 1200.0, 1920.0, 2048.0, 3840.0];
         let image = [16.0, 32.0, 48.0, 64.0, 96.0, 128.0, 256.0, 384.0];
         let (c, d) = candidate_widths(&device, &image, Some(400.0), None);
-        assert_eq!((c, d), (vec![Some(640.0), Some(828.0)], Descriptor::Density));
+        assert_eq!(
+            (c, d),
+            (vec![Some(640.0), Some(828.0)], Descriptor::Density)
+        );
         let (c, _) = candidate_widths(&device, &image, None, Some("50vw"));
         assert_eq!(c.first(), Some(&Some(384.0)));
         let (c, d) = candidate_widths(&[], &[], Some(10.0), None);
@@ -563,6 +611,9 @@ mod tests {
 
     #[test]
     fn paths_join_with_single_slashes() {
-        assert_eq!(path_join(&["/demo/", "tr:x", "//a.jpg"]), "/demo/tr:x/a.jpg");
+        assert_eq!(
+            path_join(&["/demo/", "tr:x", "//a.jpg"]),
+            "/demo/tr:x/a.jpg"
+        );
     }
 }

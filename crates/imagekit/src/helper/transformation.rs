@@ -119,8 +119,13 @@ const FLAG_EFFECTS: [&str; 7] = [
 ];
 
 /// Effects with an optional value: written bare for `true`, `'true'` or a blank value.
-const OPTIONAL_VALUE_EFFECTS: [&str; 5] =
-    ["e-sharpen", "e-shadow", "e-gradient", "e-usm", "e-dropshadow"];
+const OPTIONAL_VALUE_EFFECTS: [&str; 5] = [
+    "e-sharpen",
+    "e-shadow",
+    "e-gradient",
+    "e-usm",
+    "e-dropshadow",
+];
 
 /// JavaScript's `String.prototype.trim`.
 pub(super) fn js_trim(s: &str) -> &str {
@@ -327,7 +332,10 @@ fn write_overlay(out: &mut String, overlay: &Overlay) -> Result<bool, HelperErro
         out.push(',');
     }
     let position = overlay.position.values()?;
-    for (prefix, value) in ["lx", "ly", "lxc", "lyc", "lfo", "lap"].iter().zip(position) {
+    for (prefix, value) in ["lx", "ly", "lxc", "lyc", "lfo", "lap"]
+        .iter()
+        .zip(position)
+    {
         if value.truthy() {
             push_pair(out, prefix, value.text()?);
             out.push(',');
@@ -372,8 +380,9 @@ impl Encoding {
 /// `[a-zA-Z0-9-._ ]`, and `/` for paths: what a text or path may hold to be written plain
 /// under `auto`.
 fn simple(s: &str, path: bool) -> bool {
-    s.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b' ') || (path && b == b'/'))
+    s.bytes().all(|b| {
+        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b' ') || (path && b == b'/')
+    })
 }
 
 /// A text overlay's `i-` (URI-encoded) or `ie-` (base64) entry.
@@ -428,7 +437,11 @@ impl<'a> Val<'a> {
 
 /// `encodeURIComponent(Buffer.from(value).toString('base64'))`: a string's UTF-8 bytes,
 /// or the bytes JavaScript made of another value.
-fn write_base64(out: &mut String, payload: &Payload, text: Option<&str>) -> Result<(), HelperError> {
+fn write_base64(
+    out: &mut String,
+    payload: &Payload,
+    text: Option<&str>,
+) -> Result<(), HelperError> {
     let owned;
     let encoded = match text {
         Some(text) => {

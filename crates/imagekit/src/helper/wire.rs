@@ -23,7 +23,9 @@
 
 use std::borrow::Cow;
 
-use super::{Conv, Encoding, Fields, Overlay, OverlayType, Param, Payload, SrcRequest, SrcSigning, Step, Val};
+use super::{
+    Conv, Encoding, Fields, Overlay, OverlayType, Param, Payload, SrcRequest, SrcSigning, Step, Val,
+};
 use crate::url::wire::{Reader, WireError};
 
 fn conversion<'a>(field: &'a str) -> Result<Conv<'a>, WireError> {
