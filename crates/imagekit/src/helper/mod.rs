@@ -140,35 +140,11 @@ const TRANSFORMATION_PLACEHOLDER: &str = "PLEASEREPLACEJUSTBEFORESIGN";
 /// The expiry v7 signs a URL that never expires with.
 pub const DEFAULT_TIMESTAMP: &str = "9999999999";
 
-/// JavaScript's `haystack.replace(needle, replacement)` with a string needle: the first
-/// occurrence replaced, with the replacement's `$$`, `$&`, `` $` `` and `$'` patterns
-/// expanded (a needle string has no groups, so any other `$` is itself).
-pub fn replace_first(haystack: &str, needle: &str, replacement: &str) -> String {
-    let Some(at) = haystack.find(needle) else {
-        return haystack.to_owned();
-    };
-    let (before, after) = (&haystack[..at], &haystack[at + needle.len()..]);
-    let mut out = String::with_capacity(haystack.len() + replacement.len());
-    out.push_str(before);
-    push_substitution_of(&mut out, needle, replacement, before, after);
-    out.push_str(after);
-    out
-}
-
-/// The replacement of the placeholder, its `$` patterns expanded.
+/// The transformation put where the placeholder was, as JavaScript's `replace` with a
+/// string pattern puts a replacement (`GetSubstitution`, no groups): `$$` is `$`, `$&` the
+/// placeholder, `` $` `` what precedes it and `$'` what follows it.
 fn push_substitution(out: &mut String, replacement: &str, before: &str, after: &str) {
-    push_substitution_of(out, TRANSFORMATION_PLACEHOLDER, replacement, before, after);
-}
-
-/// `GetSubstitution` for a string pattern (no groups): `$$`, `$&` (`matched`), `` $` ``
-/// (`before`) and `$'` (`after`).
-fn push_substitution_of(
-    out: &mut String,
-    matched: &str,
-    replacement: &str,
-    before: &str,
-    after: &str,
-) {
+    let matched = TRANSFORMATION_PLACEHOLDER;
     let mut rest = replacement;
     while let Some(dollar) = rest.find('$') {
         out.push_str(&rest[..dollar]);
@@ -607,6 +583,88 @@ mod tests {
         assert_eq!((c, d), (vec![None], Descriptor::Density));
         let (c, _) = candidate_widths(&[], &image, None, Some("10vw"));
         assert!(c.is_empty());
+    }
+
+    fn text_overlay<'a>(text: &'a str, nested: Vec<Step<'a>>) -> Param<'a> {
+        let missing = || Payload {
+            value: Val::Missing,
+            base64: None,
+        };
+        Param::Overlay(Box::new(Overlay {
+            kind: OverlayType::Text,
+            text: Payload {
+                value: Val::Str { text, lossy: false },
+                base64: None,
+            },
+            input: missing(),
+            color: Val::Missing,
+            encoding: Encoding::Auto,
+            layer_mode: Val::Missing,
+            position: Fields::Values(std::array::from_fn(|_| Val::Missing)),
+            timing: Fields::Values(std::array::from_fn(|_| Val::Missing)),
+            transformation: Some(nested),
+        }))
+    }
+
+    fn value<'a>(key: &'a str, value: Val<'a>) -> Param<'a> {
+        Param::Value { key, value }
+    }
+
+    fn request<'a>(steps: Vec<Step<'a>>, in_query: bool) -> SrcRequest<'a> {
+        SrcRequest {
+            absolute: false,
+            base: "https://ik.imagekit.io/demo",
+            src: "/a.jpg",
+            transformation_in_query: in_query,
+            query_parameters: Vec::new(),
+            transformation: Some(steps),
+            signing: None,
+        }
+    }
+
+    #[test]
+    fn builds_v7s_url_for_a_text_overlay() {
+        let steps = vec![Step {
+            params: vec![
+                value("width", Val::Num("300")),
+                text_overlay(
+                    "Hi there!",
+                    vec![Step {
+                        params: vec![value("fontSize", Val::Num("20"))],
+                    }],
+                ),
+            ],
+        }];
+        assert_eq!(
+            build_src(&request(steps, true)).unwrap(),
+            "https://ik.imagekit.io/demo/a.jpg?tr=w-300,l-text,ie-SGkgdGhlcmUh,fs-20,l-end"
+        );
+    }
+
+    #[test]
+    fn the_transformation_goes_in_as_javascripts_replace_puts_it() {
+        // `$&` is the placeholder and `$$` a dollar, as in v7's `finalUrl.replace(…)`.
+        let steps = vec![Step {
+            params: vec![value(
+                "raw",
+                Val::Str {
+                    text: "a$$b$&",
+                    lossy: false,
+                },
+            )],
+        }];
+        assert_eq!(
+            build_src(&request(steps, false)).unwrap(),
+            "https://ik.imagekit.io/demo/tr:a$bPLEASEREPLACEJUSTBEFORESIGN/a.jpg"
+        );
+        // A value that is not a string where v7 calls a string's method: its TypeError.
+        let steps = vec![Step {
+            params: vec![value("fontFamily", Val::Num("5"))],
+        }];
+        assert!(matches!(
+            build_src(&request(steps, true)),
+            Err(HelperError::Type(_))
+        ));
     }
 
     #[test]
