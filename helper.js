@@ -16,7 +16,6 @@ const ZERO = field('0')
 const ONE = field('1')
 const EMPTY = field('')
 const NOT_AN_ARRAY = field('-')
-const KEY = field('k')
 const OVERLAY = field('o')
 const MISSING = field('u')
 const TRUE = field('t')
@@ -24,9 +23,9 @@ const FALSE = field('f')
 const ARRAY = field('a')
 const OBJECT = field('o')
 const SYMBOL = field('y')
-const FIELDS = field('p')
-const NO_POSITION = FIELDS + MISSING.repeat(6)
-const NO_TIMING = FIELDS + MISSING.repeat(3)
+// An overlay's fields and its position's and timing's, each written only when present.
+const [TEXT, INPUT, COLOR, ENCODING, LAYER_MODE, POSITION, TIMING, NESTED] = 'ticempgr'.split('').map(field)
+const [X, Y, X_CENTER, Y_CENTER, FOCUS, ANCHOR, START, END, DURATION] = 'xyXYfased'.split('').map(field)
 
 /** A call's state: the exceptions conversions threw, by index. */
 function context() {
@@ -109,7 +108,7 @@ function transformationWire(cx, t) {
     for (const key in step) {
       const v = step[key]
       if (v === undefined || v === null) continue
-      params += key === 'overlay' && typeof v === 'object' ? OVERLAY + overlayWire(cx, v) : KEY + field(key) + valueWire(cx, v)
+      params += key === 'overlay' && typeof v === 'object' ? OVERLAY + overlayWire(cx, v) : field('k' + key) + valueWire(cx, v)
       n++
     }
     w += field(String(n)) + params
@@ -118,49 +117,63 @@ function transformationWire(cx, t) {
 }
 
 function overlayWire(cx, overlay) {
-  const type = overlay.type
-  const text = overlay.text
-  const input = overlay.input
-  const encoding = overlay.encoding
-  const nested = overlay.transformation
-  return (
-    field(typeof type === 'string' ? type : type ? '\u0001' : '') +
-    valueWire(cx, text) +
-    base64Of(cx, text) +
-    valueWire(cx, input) +
-    base64Of(cx, input) +
-    valueWire(cx, overlay.color) +
-    field(typeof encoding === 'string' ? encoding : '') +
-    valueWire(cx, overlay.layerMode) +
-    positionWire(cx, overlay.position) +
-    timingWire(cx, overlay.timing) +
-    (nested === undefined ? ZERO : transformationWire(cx, nested))
-  )
-}
-
-function positionWire(cx, position) {
-  if (position === undefined) return NO_POSITION
-  try {
-    const { x, y, xCenter, yCenter, focus, anchorPoint } = position
-    return (
-      FIELDS +
-      valueWire(cx, x) +
-      valueWire(cx, y) +
-      valueWire(cx, xCenter) +
-      valueWire(cx, yCenter) +
-      valueWire(cx, focus) +
-      valueWire(cx, anchorPoint)
-    )
-  } catch (error) {
-    return kept(cx, error)
+  const { type, text, input, color, encoding, layerMode, position, timing, transformation } = overlay
+  let w = ''
+  let n = 0
+  if (text !== undefined) {
+    w += TEXT + valueWire(cx, text) + base64Of(cx, text)
+    n++
   }
+  if (input !== undefined) {
+    w += INPUT + valueWire(cx, input) + base64Of(cx, input)
+    n++
+  }
+  if (color !== undefined) {
+    w += COLOR + valueWire(cx, color)
+    n++
+  }
+  if (typeof encoding === 'string') {
+    w += ENCODING + field(encoding)
+    n++
+  }
+  if (layerMode !== undefined) {
+    w += LAYER_MODE + valueWire(cx, layerMode)
+    n++
+  }
+  if (position !== undefined) {
+    w += POSITION + fieldsWire(cx, position, POSITION_FIELDS)
+    n++
+  }
+  if (timing !== undefined) {
+    w += TIMING + fieldsWire(cx, timing, TIMING_FIELDS)
+    n++
+  }
+  if (transformation !== undefined) {
+    w += NESTED + transformationWire(cx, transformation)
+    n++
+  }
+  return field(typeof type === 'string' ? type : type ? '\u0001' : '') + field(String(n)) + w
 }
 
-function timingWire(cx, timing) {
-  if (timing === undefined) return NO_TIMING
+const POSITION_FIELDS = [['x', X], ['y', Y], ['xCenter', X_CENTER], ['yCenter', Y_CENTER], ['focus', FOCUS], ['anchorPoint', ANCHOR]]
+const TIMING_FIELDS = [['start', START], ['end', END], ['duration', DURATION]]
+
+/**
+ * A position's or timing's fields that are present, or the exception reading them threw
+ * (v7 destructures them, which fails for `null`).
+ */
+function fieldsWire(cx, object, names) {
   try {
-    const { start, end, duration } = timing
-    return FIELDS + valueWire(cx, start) + valueWire(cx, end) + valueWire(cx, duration)
+    let w = ''
+    let n = 0
+    for (const [name, code] of names) {
+      const v = object[name]
+      if (v !== undefined) {
+        w += code + valueWire(cx, v)
+        n++
+      }
+    }
+    return field(String(n)) + w
   } catch (error) {
     return kept(cx, error)
   }

@@ -9,12 +9,14 @@
 //!   (symbol) followed by one. A conversion field is `=` and the text, or `!` and the
 //!   index of the exception it threw.
 //! - A transformation is `-` (not an array), or its step count and per step a parameter
-//!   count and parameters: `k`, the key and the value, or `o` and an overlay.
-//! - An overlay: the type (`''` when falsy, a string, or U+0001 for another value), the
-//!   text (value, then `Buffer.from(value)`'s base64 as a conversion field for a value
-//!   other than a string, else empty), the input (the same), the colour, the encoding (a
-//!   string, else empty), the layer mode, the position (`p` and six values, or `!` and an
-//!   index), the timing (`p` and three values, or the same), its transformation.
+//!   count and parameters: `k` followed by the key, then the value; or `o`, then an overlay.
+//! - An overlay: the type (`''` when falsy, a string, or U+0001 for another value), then
+//!   the count of the fields present and each one's letter and content: `t` the text (the
+//!   value, then `Buffer.from(value)`'s base64 as a conversion field for a value other than
+//!   a string, else empty), `i` the input (the same), `c` the colour, `e` the encoding (a
+//!   string), `m` the layer mode, `p` the position and `g` the timing (the count of their
+//!   fields present and each one's letter, `xyXYfa` and `sed`, and value; or `!` and the
+//!   index of what reading them threw), `r` its transformation.
 //! - `buildSrc`'s options: `a` (absolute `src`) or `r`, the base URL text, the relative
 //!   `src`, `q` when transformations go to the query, the query parameter count and
 //!   pairs (a name, then `String(value)` as a conversion field), the transformation, then `0`, or `1` (signed) with the expiry, the endpoint
@@ -64,33 +66,53 @@ fn payload<'a>(r: &Reader<'a>) -> Result<Payload<'a>, WireError> {
     Ok(Payload { value, base64 })
 }
 
-fn fields<'a, const N: usize>(r: &Reader<'a>) -> Result<Fields<'a, N>, WireError> {
+/// A position's or timing's fields that are present, each a one-letter name of `names`
+/// and a value; or `!` and the index of what reading them threw.
+fn fields<'a, const N: usize>(r: &Reader<'a>, names: &[u8; N]) -> Result<Fields<'a, N>, WireError> {
     let field = r.field()?;
     if let Some(index) = field.strip_prefix('!') {
         return index.parse().map(Fields::Throws).map_err(|_| WireError);
     }
-    if field != "p" {
-        return Err(WireError);
+    let count: usize = field.parse().map_err(|_| WireError)?;
+    let mut values: [Val<'a>; N] = std::array::from_fn(|_| Val::Missing);
+    for _ in 0..count {
+        let name = r.field()?.as_bytes();
+        let slot = names.iter().position(|n| name == [*n]).ok_or(WireError)?;
+        values[slot] = value(r)?;
     }
-    let mut values = Vec::with_capacity(N);
-    for _ in 0..N {
-        values.push(value(r)?);
-    }
-    values.try_into().map(Fields::Values).map_err(|_| WireError)
+    Ok(Fields::Values(values))
 }
 
 fn overlay<'a>(r: &Reader<'a>) -> Result<Overlay<'a>, WireError> {
-    Ok(Overlay {
+    let missing = || Payload {
+        value: Val::Missing,
+        base64: None,
+    };
+    let mut overlay = Overlay {
         kind: OverlayType::of(r.field()?),
-        text: payload(r)?,
-        input: payload(r)?,
-        color: value(r)?,
-        encoding: Encoding::of(r.field()?),
-        layer_mode: value(r)?,
-        position: fields(r)?,
-        timing: fields(r)?,
-        transformation: transformation(r)?,
-    })
+        text: missing(),
+        input: missing(),
+        color: Val::Missing,
+        encoding: Encoding::Auto,
+        layer_mode: Val::Missing,
+        position: Fields::Values(std::array::from_fn(|_| Val::Missing)),
+        timing: Fields::Values(std::array::from_fn(|_| Val::Missing)),
+        transformation: Some(Vec::new()),
+    };
+    for _ in 0..r.count()? {
+        match r.field()? {
+            "t" => overlay.text = payload(r)?,
+            "i" => overlay.input = payload(r)?,
+            "c" => overlay.color = value(r)?,
+            "e" => overlay.encoding = Encoding::of(r.field()?),
+            "m" => overlay.layer_mode = value(r)?,
+            "p" => overlay.position = fields(r, b"xyXYfa")?,
+            "g" => overlay.timing = fields(r, b"sed")?,
+            "r" => overlay.transformation = transformation(r)?,
+            _ => return Err(WireError),
+        }
+    }
+    Ok(overlay)
 }
 
 /// A transformation: `None` when it is not an array.
@@ -107,12 +129,13 @@ pub fn transformation<'a>(r: &Reader<'a>) -> Result<Option<Vec<Step<'a>>>, WireE
             params: Vec::with_capacity(params.min(1024)),
         };
         for _ in 0..params {
-            step.params.push(match r.field()? {
-                "k" => Param::Value {
-                    key: r.field()?,
+            let head = r.field()?;
+            step.params.push(match head.split_at_checked(1) {
+                Some(("k", key)) => Param::Value {
+                    key,
                     value: value(r)?,
                 },
-                "o" => Param::Overlay(Box::new(overlay(r)?)),
+                Some(("o", "")) => Param::Overlay(Box::new(overlay(r)?)),
                 _ => return Err(WireError),
             });
         }
