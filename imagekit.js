@@ -220,9 +220,10 @@ function verifyWebhookEvent(payload, signature, secret) {
     native.checkWebhookSignature(signature)
     payload = Buffer.from(payload)
   }
-  const timestamp = native.verifyWebhookEvent(payload, signature, secretKey(secret))
-  // v6 parses the body as UTF-8 text (a string as it is); parsed here, where the text is.
+  // v6 signs and parses the body as UTF-8 text (a string as it is): decoded once, here,
+  // where the event is parsed.
   const text = typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')
+  const timestamp = native.verifyWebhookEvent(text, signature, secretKey(secret))
   return { timestamp, event: JSON.parse(text) }
 }
 

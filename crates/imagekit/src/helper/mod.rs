@@ -506,9 +506,10 @@ pub fn responsive(
     let (candidates, descriptor) =
         candidate_widths(device_breakpoints, image_breakpoints, width, sizes);
     let base = base(request)?;
-    let steps = match &base {
-        Some(_) => transformation::build(request.transformation.as_deref())?,
-        None => String::new(),
+    let mut steps = String::new();
+    let emitted = match &base {
+        Some(_) => transformation::write(&mut steps, request.transformation.as_deref())?,
+        None => 0,
     };
     // Every candidate has a transformation (its `c-at_max` at least).
     let template = base.as_ref().map(|base| template(base, request, true));
@@ -519,7 +520,7 @@ pub fn responsive(
         };
         tr.clear();
         tr.push_str(&steps);
-        if !tr.is_empty() {
+        if emitted > 0 {
             tr.push(':');
         }
         if let Some(w) = w {

@@ -186,15 +186,16 @@ pub fn build(steps: Option<&[Step]>) -> Result<String, HelperError> {
 }
 
 /// [`build`], appended to `out`: every part is written in place, and a step, parameter or
-/// overlay that comes to nothing is cut off again.
-pub fn write(out: &mut String, steps: Option<&[Step]>) -> Result<(), HelperError> {
+/// overlay that comes to nothing is cut off again. Returns how many steps were written (a
+/// step may be written as nothing, `{ raw: '' }`, and still take its `:`).
+pub fn write(out: &mut String, steps: Option<&[Step]>) -> Result<usize, HelperError> {
     let Some(steps) = steps else {
-        return Ok(());
+        return Ok(0);
     };
-    let mut emitted = false;
+    let mut emitted = 0;
     for step in steps {
         let step_start = out.len();
-        if emitted {
+        if emitted > 0 {
             out.push(':');
         }
         let mut parts = 0;
@@ -216,10 +217,10 @@ pub fn write(out: &mut String, steps: Option<&[Step]>) -> Result<(), HelperError
         if parts == 0 {
             out.truncate(step_start);
         } else {
-            emitted = true;
+            emitted += 1;
         }
     }
-    Ok(())
+    Ok(emitted)
 }
 
 /// One parameter: `name` or `name-value`; `false` when it is left out.

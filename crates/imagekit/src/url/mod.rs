@@ -170,6 +170,9 @@ pub fn build(request: UrlRequest) -> String {
         let segment = format!("{TRANSFORMATION_PARAMETER}:{}", request.transformation);
         posix_join(&[pathname(&url), &segment, path])
     };
+    if let Some(prefix) = plain_prefix(&url, &new_path) {
+        return build_plain(prefix, &new_path, params, request.signing.as_ref());
+    }
     set_pathname(&mut url, &new_path);
     if !pathname(&url).starts_with('/') {
         let with_slash = format!("/{}", pathname(&url));
@@ -192,6 +195,88 @@ pub fn build(request: UrlRequest) -> String {
         set_search(&mut url, &params);
     }
     url.into()
+}
+
+/// The endpoint's text before its path (`https://host[:port]`) when setting `new_path` and
+/// a query is plain text work: an `http` or `https` URL without a fragment, and a path the
+/// URL parser would keep as it is but for the few characters it percent-encodes (every
+/// byte ASCII and printable, no backslash, no dot segment, a leading `/`). Anything else
+/// goes through the URL parser.
+fn plain_prefix<'u>(url: &'u Url, new_path: &str) -> Option<&'u str> {
+    if !matches!(url.scheme(), "http" | "https") || url.fragment().is_some() {
+        return None;
+    }
+    let bytes = new_path.as_bytes();
+    if bytes.first() != Some(&b'/')
+        || bytes
+            .iter()
+            .any(|&b| !(0x20..0x7f).contains(&b) || b == b'\\')
+        || new_path.contains("/.")
+        || new_path.contains("%2e")
+        || new_path.contains("%2E")
+    {
+        return None;
+    }
+    let text = url.as_str();
+    let end = text.len() - url.query().map_or(0, |q| q.len() + 1);
+    text.get(..end.checked_sub(url.path().len())?)
+}
+
+/// What the path percent-encode set changes in a printable ASCII path (`?` and `#` too, as
+/// `URL.pathname`'s setter encodes them).
+fn push_plain_path(out: &mut String, path: &str) {
+    for c in path.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '"' => out.push_str("%22"),
+            '#' => out.push_str("%23"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '?' => out.push_str("%3F"),
+            '`' => out.push_str("%60"),
+            '{' => out.push_str("%7B"),
+            '}' => out.push_str("%7D"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn push_search(out: &mut String, params: &Params) {
+    if !params.is_empty() {
+        out.push('?');
+        let start = out.len();
+        let mut query = form_urlencoded::Serializer::for_suffix(std::mem::take(out), start);
+        query.extend_pairs(params);
+        *out = query.finish();
+    }
+}
+
+/// [`build`]'s URL from its parts as text, for a [`plain_prefix`].
+fn build_plain(
+    prefix: &str,
+    new_path: &str,
+    mut params: Params,
+    signing: Option<&Signing>,
+) -> String {
+    let mut out = String::with_capacity(prefix.len() + new_path.len() + 64);
+    out.push_str(prefix);
+    push_plain_path(&mut out, new_path);
+    let base = out.len();
+    push_search(&mut out, &params);
+    if let Some(signing) = signing {
+        let expiry = expiry_timestamp(signing.expire_seconds, signing.now_seconds);
+        let signature = match (signing.private_key, signing.endpoint_prefix) {
+            (Some(key), Some(prefix)) => signature::url_signature(key, &out, prefix, &expiry),
+            _ => String::new(),
+        };
+        if expiry != DEFAULT_TIMESTAMP {
+            set_param(&mut params, TIMESTAMP_PARAMETER, Cow::Owned(expiry));
+        }
+        set_param(&mut params, SIGNATURE_PARAMETER, Cow::Owned(signature));
+        out.truncate(base);
+        push_search(&mut out, &params);
+    }
+    out
 }
 
 /// `now + expireSeconds`, printed as JavaScript prints the sum.
