@@ -2,7 +2,3 @@
 //! client's core, the `imagekit` crate (`crates/imagekit`).
 
 mod binding;
-
-/// mimalloc for every allocation of the addon (Node's own stay with its allocator).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
