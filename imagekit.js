@@ -222,7 +222,12 @@ function verifyWebhookEvent(payload, signature, secret) {
   }
   // v6 signs and parses the body as UTF-8 text (a string as it is): decoded once, here,
   // where the event is parsed.
-  const text = typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')
+  const text =
+    typeof payload === 'string'
+      ? payload
+      : Buffer.isBuffer(payload)
+        ? payload.toString('utf8')
+        : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')
   const timestamp = native.verifyWebhookEvent(text, signature, secretKey(secret))
   return { timestamp, event: JSON.parse(text) }
 }
