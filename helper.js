@@ -213,19 +213,22 @@ function srcWire(cx, options, o, src, endpoint, transformation) {
     const seconds = parseInt(String(expiresIn), 10)
     if (seconds) expiry = Math.floor(Date.now() / 1000) + seconds
   }
-  const key = options == null ? undefined : options.privateKey
-  let prefix = '0'
-  let keyField = '0'
-  let keyBeside
-  if (key && endpoint) {
-    prefix = typeof endpoint === 'string' ? 's' + endpoint : '1' + `${endpoint}`
-    if (typeof key === 'string') keyField = '1' + key
-    else {
-      keyField = 'v'
-      keyBeside = secretKey(key)
-    }
-  }
-  return { wire: w + ONE + field(String(expiry)) + field(prefix) + field(keyField), key: keyBeside }
+  const signing = signingKeys(options == null ? undefined : options.privateKey, endpoint, secretKey)
+  return { wire: w + ONE + field(String(expiry)) + field(signing.endpoint) + field(signing.key), key: signing.beside }
+}
+
+/**
+ * The signing fields `url()` and `buildSrc` share: the URL endpoint to strip before signing
+ * (`s` and a string endpoint, to which the core adds the trailing slash both SDKs add; `1` and
+ * another value's text, stripped as it is) and the key (`1` and a string key, or `v` for one
+ * passed beside the wire, converted by `keyOf`); `0` for each when there is no key or no
+ * endpoint, which signs with an empty signature.
+ */
+function signingKeys(key, endpoint, keyOf) {
+  if (!key || !endpoint) return { endpoint: '0', key: '0', beside: undefined }
+  const endpointField = typeof endpoint === 'string' ? 's' + endpoint : '1' + `${endpoint}`
+  if (typeof key === 'string') return { endpoint: endpointField, key: '1' + key, beside: undefined }
+  return { endpoint: endpointField, key: 'v', beside: keyOf(key) }
 }
 
 let native
@@ -412,4 +415,4 @@ function install(ImageKit, nativeModule, keyOf, authenticationParameters) {
   getter('webhooks', makeWebhooks)
 }
 
-module.exports = { install }
+module.exports = { install, field, signingKeys }

@@ -29,10 +29,8 @@ function loadNative() {
   }
 }
 
-// A wire field: its length as one UTF-16 unit (or U+FFFF and two units for 65535 and
-// more), then the text. See crates/imagekit/src/url/wire.rs.
-const field = (s) =>
-  s.length < 0xffff ? String.fromCharCode(s.length) + s : '\uffff' + String.fromCharCode(s.length >>> 16, s.length & 0xffff) + s
+// A wire field and the signing fields: see helper.js and crates/imagekit/src/url/wire.rs.
+const { field, signingKeys, install: installHelper } = require('./helper.js')
 const ZERO = field('0')
 const ONE = field('1')
 const FLAG = field('d')
@@ -157,25 +155,14 @@ function encodeAndBuild(o, fromPath, base) {
   return buildUrl(head + wire, key)
 }
 
-/** The wire's signing fields: the expiry, the URL endpoint and the key (one that is not a string goes beside the wire). */
+/** The wire's signing fields: the expiry, then the URL endpoint and the key (helper.js). */
 function signingWire(o) {
   const e = o.expireSeconds
-  const key = o.privateKey
-  const endpoint = o.urlEndpoint
-  let endpointWire = '0'
-  let keyWire = '0'
-  let keyBeside
-  if (key && endpoint) {
-    // v6 strips the endpoint from the URL it signs: the core adds the trailing slash v6 adds
-    // to a string; another value is stripped as its text.
-    endpointWire = typeof endpoint === 'string' ? 's' + endpoint : '1' + `${endpoint}`
-    if (typeof key === 'string') keyWire = '1' + key
-    else {
-      keyWire = 'v'
-      keyBeside = secretKey(key)
-    }
+  const signing = signingKeys(o.privateKey, o.urlEndpoint, secretKey)
+  return {
+    wire: ONE + field(e ? String(parseInt(String(e), 10)) : '0') + field(signing.endpoint) + field(signing.key),
+    key: signing.beside,
   }
-  return { wire: ONE + field(e ? String(parseInt(String(e), 10)) : '0') + field(endpointWire) + field(keyWire), key: keyBeside }
 }
 
 const nativeAuthenticationParameters = ImageKit.prototype.getAuthenticationParameters
@@ -206,7 +193,7 @@ Object.defineProperty(ImageKit.prototype, 'getAuthenticationParameters', {
 })
 
 // v7's `helper` and `webhooks`, as getters on the prototype (helper.js).
-require('./helper.js').install(ImageKit, native, secretKey, ImageKit.prototype.getAuthenticationParameters)
+installHelper(ImageKit, native, secretKey, ImageKit.prototype.getAuthenticationParameters)
 
 /**
  * v6's `verifyWebhookEvent`: an own property of every instance (the constructor sets it),

@@ -123,6 +123,28 @@ pub struct Overlay<'a> {
     pub transformation: Option<Vec<Step<'a>>>,
 }
 
+impl<'a> Overlay<'a> {
+    /// An overlay of this type with none of its fields given (v7's defaults: no position,
+    /// no timing, an empty transformation).
+    pub fn new(kind: OverlayType) -> Self {
+        let missing = || Payload {
+            value: Val::Missing,
+            base64: None,
+        };
+        Overlay {
+            kind,
+            text: missing(),
+            input: missing(),
+            color: Val::Missing,
+            encoding: Encoding::Auto,
+            layer_mode: Val::Missing,
+            position: Fields::Values(std::array::from_fn(|_| Val::Missing)),
+            timing: Fields::Values(std::array::from_fn(|_| Val::Missing)),
+            transformation: Some(Vec::new()),
+        }
+    }
+}
+
 /// What v7 throws.
 #[derive(Debug, PartialEq)]
 pub enum HelperError {
@@ -587,24 +609,10 @@ mod tests {
     }
 
     fn text_overlay<'a>(text: &'a str, nested: Vec<Step<'a>>) -> Param<'a> {
-        let missing = || Payload {
-            value: Val::Missing,
-            base64: None,
-        };
-        Param::Overlay(Box::new(Overlay {
-            kind: OverlayType::Text,
-            text: Payload {
-                value: Val::Str { text, lossy: false },
-                base64: None,
-            },
-            input: missing(),
-            color: Val::Missing,
-            encoding: Encoding::Auto,
-            layer_mode: Val::Missing,
-            position: Fields::Values(std::array::from_fn(|_| Val::Missing)),
-            timing: Fields::Values(std::array::from_fn(|_| Val::Missing)),
-            transformation: Some(nested),
-        }))
+        let mut overlay = Overlay::new(OverlayType::Text);
+        overlay.text.value = Val::Str { text, lossy: false };
+        overlay.transformation = Some(nested);
+        Param::Overlay(Box::new(overlay))
     }
 
     fn value<'a>(key: &'a str, value: Val<'a>) -> Param<'a> {

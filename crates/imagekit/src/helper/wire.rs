@@ -84,21 +84,7 @@ fn fields<'a, const N: usize>(r: &Reader<'a>, names: &[u8; N]) -> Result<Fields<
 }
 
 fn overlay<'a>(r: &Reader<'a>) -> Result<Overlay<'a>, WireError> {
-    let missing = || Payload {
-        value: Val::Missing,
-        base64: None,
-    };
-    let mut overlay = Overlay {
-        kind: OverlayType::of(r.field()?),
-        text: missing(),
-        input: missing(),
-        color: Val::Missing,
-        encoding: Encoding::Auto,
-        layer_mode: Val::Missing,
-        position: Fields::Values(std::array::from_fn(|_| Val::Missing)),
-        timing: Fields::Values(std::array::from_fn(|_| Val::Missing)),
-        transformation: Some(Vec::new()),
-    };
+    let mut overlay = Overlay::new(OverlayType::of(r.field()?));
     for _ in 0..r.count()? {
         match r.field()? {
             "t" => overlay.text = payload(r)?,
