@@ -269,7 +269,34 @@ native.registerShim(
   listen,
   logSink,
   (a, b) => a + b,
+  progressSink,
 )
+
+/**
+ * An upload's `onProgress`, called with `{ loaded, total }` (the request body's bytes the
+ * connection has taken, and its size or null) at most every 100 ms until the call
+ * settles: the last report comes just before it does, and none after. A callback that throws is not
+ * called again; its exception becomes an unhandled rejection, as a throw in the call's own
+ * callback does.
+ */
+function progressSink(onProgress) {
+  let open = true
+  let previous = -Infinity
+  return (loaded, total, last) => {
+    if (!open) return
+    // Reports queued while this thread was busy arrive together: one in 100 ms is made.
+    const now = performance.now()
+    if (!last && now - previous < 100) return
+    previous = now
+    if (last) open = false
+    try {
+      onProgress({ loaded, total })
+    } catch (error) {
+      open = false
+      Promise.reject(error)
+    }
+  }
+}
 
 /**
  * What a call's records go to, `console` by default: `logger[level](message, fields)`, as

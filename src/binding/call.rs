@@ -13,7 +13,7 @@ use super::class::SharedClient;
 use super::ffi::{Js, Reference, Value};
 use super::host::Node;
 use super::outcome::{error_value, result, throw_invalid};
-use super::{abort, logging, panic_probe, upload_stream};
+use super::{abort, logging, panic_probe, progress, upload_stream};
 use imagekit::api::{self, Failure, Invalid, Operation, Thrown};
 use imagekit::http::limits::PoolSettings;
 use imagekit::http::Client;
@@ -102,6 +102,11 @@ pub fn run<'s>(
         Some(source) => Some(Reference::new(js, upload_stream::start(js, source)?)?),
         None => None,
     };
+    let (reporter, last_report) = match operation.build {
+        api::Build::Upload => progress::for_call(js, args.first().copied())?,
+        _ => None,
+    }
+    .unzip();
     let callback = Reference::optional(js, callback)?;
     let returns_promise = callback.is_none();
     let repeat = operation.repeat;
@@ -111,9 +116,12 @@ pub fn run<'s>(
         let sent = Box::pin(async move {
             panic_probe::at(panic_probe::Stage::Send);
             let log = log.as_deref().map(|log| log as &dyn Log);
-            client
-                .send(request, &private_key, &policy, repeat, log)
-                .await
+            let counted = reporter.as_ref().map(|reporter| &reporter.progress);
+            let send = client.send(request, &private_key, &policy, repeat, log, counted);
+            match &reporter {
+                Some(reporter) => reporter.during(send).await,
+                None => send.await,
+            }
         });
         let sent = AssertUnwindSafe(sent).catch_unwind();
         // None: the signal aborted, and the request was dropped wherever it was.
@@ -124,6 +132,9 @@ pub fn run<'s>(
     };
     let promise = env.spawn_future_with_callback(future, move |env, outcome| {
         let js = Js::of(env);
+        if let Some(last) = last_report {
+            progress::finish(last, js);
+        }
         let settled = guarded(js, || {
             panic_probe::at(panic_probe::Stage::Settle);
             let signal = match listening {

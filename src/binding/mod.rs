@@ -14,6 +14,7 @@ mod media_types;
 mod methods;
 mod outcome;
 mod panic_probe;
+mod progress;
 mod shim;
 mod types;
 mod upload_stream;

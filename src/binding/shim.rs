@@ -20,6 +20,7 @@ struct Shim {
     listen: Kept,
     log_sink: Kept,
     plus: Kept,
+    progress_sink: Kept,
 }
 
 thread_local! {
@@ -30,7 +31,8 @@ thread_local! {
 /// sink; the `verifyWebhookEvent` function every instance gets; the symbol an instance's
 /// signal is kept under; `(signal, handle) => unlisten`, which calls `handle.abort()`
 /// when the signal aborts; `(logger) => (level, message, fields) => void`, which logs to
-/// `logger` (or `console`); and `(a, b) => a + b`, JavaScript's `+`.
+/// `logger` (or `console`); `(a, b) => a + b`, JavaScript's `+`; and `(onProgress) =>
+/// (loaded, total, last) => void`, which reports an upload's progress until its last report.
 #[napi(skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
 pub fn register_shim<'s>(
@@ -41,6 +43,7 @@ pub fn register_shim<'s>(
     listen: Unknown<'s>,
     log_sink: Unknown<'s>,
     plus: Unknown<'s>,
+    progress_sink: Unknown<'s>,
 ) -> Result<()> {
     let js = Js::of(env);
     let shim = Shim {
@@ -50,6 +53,7 @@ pub fn register_shim<'s>(
         listen: Reference::new(js, Value::of(&listen))?.keep(),
         log_sink: Reference::new(js, Value::of(&log_sink))?.keep(),
         plus: Reference::new(js, Value::of(&plus))?.keep(),
+        progress_sink: Reference::new(js, Value::of(&progress_sink))?.keep(),
     };
     SHIM.with(|cell| cell.set(Some(shim)));
     Ok(())
@@ -80,6 +84,10 @@ pub fn listen<'s>(js: Js<'s>) -> Result<Value<'s>> {
 
 pub fn log_sink<'s>(js: Js<'s>) -> Result<Value<'s>> {
     registered(js, |shim| shim.log_sink)
+}
+
+pub fn progress_sink<'s>(js: Js<'s>) -> Result<Value<'s>> {
+    registered(js, |shim| shim.progress_sink)
 }
 
 /// `left + right`, by JavaScript's own operator.

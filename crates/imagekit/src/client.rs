@@ -458,6 +458,7 @@ impl ImageKit {
                 &self.options.limits,
                 operation.repeat,
                 self.log.as_deref(),
+                None,
             )
             .await;
         api::answer(outcome).map_err(Error::from)

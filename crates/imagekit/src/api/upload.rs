@@ -21,6 +21,10 @@ pub const OPERATIONS: &[Operation] = &[Operation {
     repeat: Repeat::Once,
 }];
 
+/// The upload option holding a progress callback (a function there is not sent; any other
+/// value is a form field, as v6 sends it).
+pub const PROGRESS_OPTION: &str = "onProgress";
+
 pub fn request<H: Host>(host: &H, options: H::Value, upload: H::Value) -> Validated<ApiRequest> {
     if !is_object(host, upload)? {
         return Err(Invalid::Argument(&messages::MISSING_UPLOAD_DATA));
@@ -45,6 +49,10 @@ pub fn request<H: Host>(host: &H, options: H::Value, upload: H::Value) -> Valida
         }
         let value = host.get_key(upload, key_value)?;
         let kind = host.kind(value)?;
+        if key == PROGRESS_OPTION && kind == Kind::Function {
+            // The caller's progress callback: an option of this SDK, never a form field.
+            continue;
+        }
         let text = match key.as_str() {
             "file" if kind != Kind::String => {
                 fields.push(file_field(host, value, file_name)?);

@@ -156,6 +156,46 @@ impl TransportError {
 /// written counts as bytes moving for the idle timeout.
 const BODY_CHUNK: usize = 64 * 1024;
 
+/// How much of a multipart body the connection has taken, read while it is sent (an
+/// upload's progress). Each try starts again from zero: a retried upload sends its body
+/// again.
+#[derive(Debug, Default)]
+pub struct Progress {
+    loaded: AtomicU64,
+    /// The body's size; [`UNKNOWN`] for a stream of unknown length or before the first try.
+    total: AtomicU64,
+}
+
+const UNKNOWN: u64 = u64::MAX;
+
+impl Progress {
+    pub fn new() -> Self {
+        Self {
+            loaded: AtomicU64::new(0),
+            total: AtomicU64::new(UNKNOWN),
+        }
+    }
+
+    /// Bytes of the body handed to the connection so far in this try.
+    pub fn loaded(&self) -> u64 {
+        self.loaded.load(Ordering::Relaxed)
+    }
+
+    /// The body's size, when it is known.
+    pub fn total(&self) -> Option<u64> {
+        Some(self.total.load(Ordering::Relaxed)).filter(|&total| total != UNKNOWN)
+    }
+
+    fn start(&self, total: Option<u64>) {
+        self.loaded.store(0, Ordering::Relaxed);
+        self.total.store(total.unwrap_or(UNKNOWN), Ordering::Relaxed);
+    }
+
+    fn add(&self, bytes: usize) {
+        self.loaded.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+}
+
 /// One connection pool per `ImageKit` instance.
 pub struct Client {
     inner: reqwest::Client,
@@ -182,7 +222,8 @@ impl Client {
     }
 
     /// Sends `request`, tried again as `policy` and `repeat` allow, within the policy's
-    /// timeout. The outcome is the last try's.
+    /// timeout. The outcome is the last try's. `progress`, when given, counts a multipart
+    /// body's bytes as the connection takes them.
     pub async fn send(
         &self,
         request: ApiRequest,
@@ -190,6 +231,7 @@ impl Client {
         policy: &Policy,
         repeat: Repeat,
         log: Option<&dyn Log>,
+        progress: Option<&Arc<Progress>>,
     ) -> Result<ApiResponse, TransportError> {
         let url = reqwest::Url::parse(&request.url).map_err(|_| {
             TransportError::new(
@@ -215,6 +257,7 @@ impl Client {
             tries: AtomicU32::new(0),
             started: log.map(|_| std::time::Instant::now()),
             unretried: OnceLock::new(),
+            progress,
         };
         let outcome = match policy.timeout {
             None => self.tries(request, &call, repeat, None).await,
@@ -366,11 +409,16 @@ impl Client {
                     reqwest::header::CONTENT_TYPE,
                     format!("multipart/form-data; boundary={}", form.boundary),
                 );
-                let builder = match form.length() {
+                let length = form.length();
+                let builder = match length {
                     Some(length) => builder.header(reqwest::header::CONTENT_LENGTH, length),
                     None => builder,
                 };
-                builder.body(form.into_body(Arc::clone(activity)))
+                let progress = call.progress.cloned();
+                if let Some(progress) = &progress {
+                    progress.start(length);
+                }
+                builder.body(form.into_body(Arc::clone(activity), progress))
             }
         };
         let failed = |e: reqwest::Error| transport_error(request.method, url, &e);
@@ -526,6 +574,8 @@ struct Call<'a> {
     /// The wait before a retry that was not made because it would have outlasted the
     /// call's timeout.
     unretried: OnceLock<Duration>,
+    /// Where a multipart body's bytes are counted.
+    progress: Option<&'a Arc<Progress>>,
 }
 
 impl Call<'_> {
@@ -796,8 +846,8 @@ impl Multipart {
     }
 
     /// The parts in order, a large one in [`BODY_CHUNK`]s (slices of the same bytes);
-    /// each chunk the connection takes counts as activity.
-    fn into_body(self, activity: Arc<Activity>) -> reqwest::Body {
+    /// each chunk the connection takes counts as activity, and as progress when asked.
+    fn into_body(self, activity: Arc<Activity>, progress: Option<Arc<Progress>>) -> reqwest::Body {
         let chunks = futures_util::stream::iter(self.segments)
             .map(|segment| match segment {
                 FileData::Bytes(bytes) => futures_util::stream::iter(Chunks(bytes))
@@ -806,7 +856,12 @@ impl Multipart {
                 FileData::Stream(body, _) => body.into_stream().boxed(),
             })
             .flatten()
-            .inspect(move |_| activity.touch());
+            .inspect(move |chunk| {
+                activity.touch();
+                if let (Some(progress), Ok(chunk)) = (&progress, chunk) {
+                    progress.add(chunk.len());
+                }
+            });
         reqwest::Body::wrap_stream(chunks)
     }
 }
