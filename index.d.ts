@@ -1358,6 +1358,21 @@ export interface UploadOptions {
   /** Server-side checks the upload must pass. */
   checks?: string
   isPublished?: boolean
+  /**
+   * Called with the request body's bytes the connection has taken so far and the body's
+   * size (`null` for a stream of unknown length), at most every 100 ms while the upload
+   * is sent, and once more with the final count just before the call settles; never
+   * after it. A retried upload counts again from 0. Not sent to ImageKit.
+   */
+  onProgress?: (progress: UploadProgress) => void
+}
+
+/** How much of an upload has been sent. */
+export interface UploadProgress {
+  /** Bytes of the request body handed to the connection (the file and the form around it). */
+  loaded: number
+  /** The body's size; `null` when the file is a stream of unknown length. */
+  total: number | null
 }
 
 /** The uploaded file. */

@@ -446,6 +446,22 @@ pub struct UploadOptions {
     /// Server-side checks the upload must pass.
     pub checks: Option<String>,
     pub is_published: Option<bool>,
+    /// Called with the request body's bytes the connection has taken so far and the body's
+    /// size (`null` for a stream of unknown length), at most every 100 ms while the upload
+    /// is sent, and once more with the final count just before the call settles; never
+    /// after it. A retried upload counts again from 0. Not sent to ImageKit.
+    #[napi(ts_type = "(progress: UploadProgress) => void")]
+    pub on_progress: Option<String>,
+}
+
+/// How much of an upload has been sent.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct UploadProgress {
+    /// Bytes of the request body handed to the connection (the file and the form around it).
+    pub loaded: f64,
+    /// The body's size; `null` when the file is a stream of unknown length.
+    #[napi(ts_type = "number | null")]
+    pub total: f64,
 }
 
 /// The uploaded file.

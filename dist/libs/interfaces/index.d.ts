@@ -88,4 +88,6 @@ export type {
   WebhookEventFileDeleted,
   WebhookEventFileVersionCreated,
   WebhookEventFileVersionDeleted,
+  // Upload progress.
+  UploadProgress,
 } from '../../../index'
