@@ -258,19 +258,19 @@ Object.defineProperty(ImageKit, 'length', { value: 1 })
 // request body has room (see src/binding/upload_stream.rs). Only `end()` completes the
 // body; when reading fails, the state carries the source's own error, which the call
 // rejects with, and `fail()` aborts the request so the server never gets a whole body.
-native.registerShim(
-  (source, sink) => {
+native.registerShim({
+  streamReader(source, sink) {
     const state = { failed: false, error: undefined }
     pump(source, sink, state)
     return state
   },
   verifyWebhookEvent,
-  SIGNAL,
+  signalKey: SIGNAL,
   listen,
   logSink,
-  (a, b) => a + b,
+  plus: (a, b) => a + b,
   progressSink,
-)
+})
 
 /**
  * An upload's `onProgress`, called with `{ loaded, total }` (the request body's bytes the

@@ -60,7 +60,11 @@ pub fn for_call<'s>(js: Js<'s>, upload: Option<Value<'s>>) -> Result<Option<(Rep
         .weak::<true>()
         .build_callback(|context| {
             let (loaded, total) = context.value;
-            Ok(FnArgs::from((loaded as f64, total.map(|t| t as f64), false)))
+            Ok(FnArgs::from((
+                loaded as f64,
+                total.map(|t| t as f64),
+                false,
+            )))
         })?;
     let progress = Arc::new(Progress::new());
     let last = Last {
@@ -89,7 +93,6 @@ impl Reporter {
             }
         }
     }
-
 }
 
 /// The last report, with the final count, on the JavaScript thread. It never fails the

@@ -4,6 +4,7 @@
 //! which an instance made by `withOptions` keeps its signal.
 
 use std::cell::Cell;
+use std::ffi::CStr;
 
 use napi::bindgen_prelude::{Env, Unknown};
 use napi::Result;
@@ -27,33 +28,28 @@ thread_local! {
     static SHIM: Cell<Option<Shim>> = const { Cell::new(None) };
 }
 
-/// Internal: registers `(stream, sink) => state`, which pumps a stream into an upload
-/// sink; the `verifyWebhookEvent` function every instance gets; the symbol an instance's
-/// signal is kept under; `(signal, handle) => unlisten`, which calls `handle.abort()`
-/// when the signal aborts; `(logger) => (level, message, fields) => void`, which logs to
-/// `logger` (or `console`); `(a, b) => a + b`, JavaScript's `+`; and `(onProgress) =>
-/// (loaded, total, last) => void`, which reports an upload's progress until its last report.
+/// Internal: registers, from one object, `streamReader: (stream, sink) => state`, which
+/// pumps a stream into an upload sink; `verifyWebhookEvent`, the function every instance
+/// gets; `signalKey`, the symbol an instance's signal is kept under; `listen: (signal,
+/// handle) => unlisten`, which calls `handle.abort()` when the signal aborts; `logSink:
+/// (logger) => (level, message, fields) => void`, which logs to `logger` (or `console`);
+/// `plus: (a, b) => a + b`, JavaScript's `+`; and `progressSink: (onProgress) => (loaded,
+/// total, last) => void`, which reports an upload's progress until its last report.
 #[napi(skip_typescript, catch_unwind)]
 #[cfg_attr(test, allow(dead_code))] // only JavaScript calls it
-pub fn register_shim<'s>(
-    env: &'s Env,
-    stream_reader: Unknown<'s>,
-    verify_webhook_event: Unknown<'s>,
-    signal_key: Unknown<'s>,
-    listen: Unknown<'s>,
-    log_sink: Unknown<'s>,
-    plus: Unknown<'s>,
-    progress_sink: Unknown<'s>,
-) -> Result<()> {
+pub fn register_shim<'s>(env: &'s Env, shims: Unknown<'s>) -> Result<()> {
     let js = Js::of(env);
+    let shims = Value::of(&shims);
+    let kept =
+        |name: &CStr| -> Result<Kept> { Ok(Reference::new(js, js.get(shims, name)?)?.keep()) };
     let shim = Shim {
-        stream_reader: Reference::new(js, Value::of(&stream_reader))?.keep(),
-        verify_webhook_event: Reference::new(js, Value::of(&verify_webhook_event))?.keep(),
-        signal_key: Reference::new(js, Value::of(&signal_key))?.keep(),
-        listen: Reference::new(js, Value::of(&listen))?.keep(),
-        log_sink: Reference::new(js, Value::of(&log_sink))?.keep(),
-        plus: Reference::new(js, Value::of(&plus))?.keep(),
-        progress_sink: Reference::new(js, Value::of(&progress_sink))?.keep(),
+        stream_reader: kept(c"streamReader")?,
+        verify_webhook_event: kept(c"verifyWebhookEvent")?,
+        signal_key: kept(c"signalKey")?,
+        listen: kept(c"listen")?,
+        log_sink: kept(c"logSink")?,
+        plus: kept(c"plus")?,
+        progress_sink: kept(c"progressSink")?,
     };
     SHIM.with(|cell| cell.set(Some(shim)));
     Ok(())

@@ -76,7 +76,7 @@ pub struct ImageKit {
     options: Options,
     /// The options as the operation declarations read them.
     declared: V,
-    http: http::Client,
+    http: Arc<http::Client>,
     log: Option<Arc<dyn Log>>,
 }
 
@@ -222,6 +222,18 @@ pub struct Response {
 impl ImageKit {
     /// A client with `options`: the keys and URL endpoint are required, as in the Node SDK.
     pub fn new(options: Options) -> Result<Self, Error> {
+        Self::check(&options)?;
+        let http = http::Client::new(&PoolSettings {
+            connect_timeout: options.connect_timeout,
+        })
+        .map_err(|error| Error::Transport {
+            code: error.code.to_owned(),
+            message: error.message,
+        })?;
+        Self::with_pool(options, Arc::new(http))
+    }
+
+    fn check(options: &Options) -> Result<(), Error> {
         for (value, missing) in [
             (&options.public_key, &messages::MANDATORY_PUBLIC_KEY_MISSING),
             (
@@ -237,13 +249,13 @@ impl ImageKit {
                 return Err(api::Invalid::Argument(missing).into());
             }
         }
-        let http = http::Client::new(&PoolSettings {
-            connect_timeout: options.connect_timeout,
-        })
-        .map_err(|error| Error::Transport {
-            code: error.code.to_owned(),
-            message: error.message,
-        })?;
+        Ok(())
+    }
+
+    /// A client with `options` sending on an existing connection pool (the Node SDK's
+    /// instance's, for a folder upload); `options.connect_timeout` is the pool's own.
+    pub fn with_pool(options: Options, http: Arc<http::Client>) -> Result<Self, Error> {
+        Self::check(&options)?;
         let mut declared = vec![("privateKey".to_owned(), V::str(&options.private_key))];
         for (name, value) in [
             ("apiEndpoint", &options.api_endpoint),
@@ -340,6 +352,16 @@ impl ImageKit {
         file: UploadFile,
         options: &UploadOptions,
     ) -> Result<FileObject, Error> {
+        self.upload_counted(file, options, None).await
+    }
+
+    /// Uploads a file, counting the request body's bytes in `progress` as they are sent.
+    pub async fn upload_counted(
+        &self,
+        file: UploadFile,
+        options: &UploadOptions,
+        progress: Option<&Arc<http::Progress>>,
+    ) -> Result<FileObject, Error> {
         let (file, values, reader) = match file {
             UploadFile::Bytes(bytes) => (V::Bytes(bytes), Values::default(), None),
             UploadFile::Text(text) => (V::Str(text), Values::default(), None),
@@ -366,7 +388,7 @@ impl ImageKit {
         if let Some((opened, writer)) = reader {
             tokio::spawn(read_into(opened, writer));
         }
-        decode(self.send(UPLOAD, request).await?)
+        decode(self.send_counted(UPLOAD, request, progress).await?)
     }
 
     /// One page of files and folders.
@@ -450,6 +472,15 @@ impl ImageKit {
     }
 
     async fn send(&self, operation: &Operation, request: ApiRequest) -> Result<ApiResponse, Error> {
+        self.send_counted(operation, request, None).await
+    }
+
+    async fn send_counted(
+        &self,
+        operation: &Operation,
+        request: ApiRequest,
+        progress: Option<&Arc<http::Progress>>,
+    ) -> Result<ApiResponse, Error> {
         let outcome = self
             .http
             .send(
@@ -458,7 +489,7 @@ impl ImageKit {
                 &self.options.limits,
                 operation.repeat,
                 self.log.as_deref(),
-                None,
+                progress,
             )
             .await;
         api::answer(outcome).map_err(Error::from)

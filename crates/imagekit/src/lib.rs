@@ -30,12 +30,14 @@
 //!   [`log`] and [`upload_source`] (an upload's body streamed from its source);
 //! - the API: [`api`], every operation of the SDK declared as data, with v6's checks, read
 //!   through [`js::Host`], the one trait that knows JavaScript's semantics;
-//! - the typed client: [`ImageKit`] and its one error, [`Error`].
+//! - the typed client: [`ImageKit`] and its one error, [`Error`]; on it, [`folder_upload`],
+//!   a local folder into the library.
 
 pub mod api;
 mod client;
 pub mod ecma;
 mod error;
+pub mod folder_upload;
 pub mod helper;
 pub mod http;
 pub mod js;

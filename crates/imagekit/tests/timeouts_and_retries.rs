@@ -113,7 +113,7 @@ async fn send(
     repeat: Repeat,
 ) -> (Result<ApiResponse, TransportError>, Duration) {
     let started = Instant::now();
-    let sending = client.send(request, "private_key", policy, repeat, None);
+    let sending = client.send(request, "private_key", policy, repeat, None, None);
     match tokio::time::timeout(Duration::from_secs(30), sending).await {
         Ok(outcome) => (outcome, started.elapsed()),
         Err(_) => panic!("no outcome within 30 s"),
@@ -525,6 +525,7 @@ async fn each_try_and_retry_is_recorded_at_its_level() {
             &policy(None, 2, None),
             Repeat::Idempotent,
             Some(&kept),
+            None,
         )
         .await;
     assert_eq!(outcome.expect("an answer").status, 404);
@@ -557,6 +558,7 @@ async fn each_try_and_retry_is_recorded_at_its_level() {
             &policy(None, 0, None),
             Repeat::Idempotent,
             Some(&quiet),
+            None,
         )
         .await;
     assert!(outcome.is_err());
@@ -586,6 +588,7 @@ async fn a_retry_past_the_timeout_is_not_made_and_the_last_record_says_why() {
             &policy(Some(2000), 2, None),
             Repeat::Idempotent,
             Some(&kept),
+            None,
         )
         .await;
     assert_eq!(outcome.expect("an answer").status, 503);

@@ -22,7 +22,7 @@ async fn get(url: &str) -> TransportError {
         body: Body::Empty,
     };
     let policy = Policy::default();
-    let sending = client.send(request, "private_key", &policy, Repeat::Once, None);
+    let sending = client.send(request, "private_key", &policy, Repeat::Once, None, None);
     match tokio::time::timeout(Duration::from_secs(15), sending).await {
         Ok(Ok(response)) => panic!("{url} answered {}", response.status),
         Ok(Err(error)) => error,

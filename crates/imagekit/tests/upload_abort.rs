@@ -104,6 +104,7 @@ async fn upload(finish: impl FnOnce(&mut SourceWriter)) -> (Result<u16, String>,
                 &Policy::default(),
                 Repeat::Once,
                 None,
+                None,
             )
             .await
             .map(|response| response.status)

@@ -188,7 +188,8 @@ impl Progress {
 
     fn start(&self, total: Option<u64>) {
         self.loaded.store(0, Ordering::Relaxed);
-        self.total.store(total.unwrap_or(UNKNOWN), Ordering::Relaxed);
+        self.total
+            .store(total.unwrap_or(UNKNOWN), Ordering::Relaxed);
     }
 
     fn add(&self, bytes: usize) {
