@@ -258,6 +258,9 @@ Object.defineProperty(ImageKit, 'length', { value: 1 })
 // request body has room (see src/binding/upload_stream.rs). Only `end()` completes the
 // body; when reading fails, the state carries the source's own error, which the call
 // rejects with, and `fail()` aborts the request so the server never gets a whole body.
+// imagekit.uploadFolder (not in v6): see folder.js.
+require('./folder.js').install(ImageKit, native, SIGNAL)
+
 native.registerShim({
   streamReader(source, sink) {
     const state = { failed: false, error: undefined }

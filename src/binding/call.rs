@@ -177,7 +177,7 @@ pub fn run<'s>(
 
 /// The instance's connection pool, made on its first call with the `connectTimeout` its
 /// options have then.
-fn client(
+pub fn client(
     pool: &SharedClient,
     settings: Option<&PoolSettings>,
 ) -> std::result::Result<Arc<Client>, Invalid> {
@@ -246,7 +246,7 @@ pub fn panic_error<'s>(js: Js<'s>, message: &str) -> Result<Value<'s>> {
     Ok(error)
 }
 
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())

@@ -6,6 +6,7 @@ mod account_types;
 mod call;
 mod class;
 mod ffi;
+mod folder;
 mod helper;
 mod helper_types;
 mod host;
