@@ -61,7 +61,25 @@ export interface ImageKit {
   readonly helper: ImageKitHelper
   /** v7's Standard Webhooks verification. A getter on the prototype, like `helper`. */
   readonly webhooks: ImageKitWebhooks
+  /**
+   * Uploads every file under `localDir` (a path or a `file:` URL) into `options.folder`,
+   * its tree kept, `concurrency` at a time on this instance's connection pool, each file
+   * streamed from disk (not in v6). A file already in the library with the same size is
+   * skipped; the others go with `useUniqueFileName: false` and `overwriteFile: false`
+   * (unless `overwrite`), so no file is ever stored twice and a re-run resumes. 5xx
+   * answers, lost answers and 429s (after their reset) are tried again. Resolves with the
+   * summary (failures included); rejects only when the run cannot start (a folder that
+   * cannot be read, an invalid glob).
+   */
+  uploadFolder(localDir: string | URL, options?: UploadFolderOptions): Promise<FolderUploadSummary>
 }
+
+/**
+ * `uploadFolder`'s options: how it runs, and the upload options every file gets (the file,
+ * its name, folder, `useUniqueFileName` and `overwriteFile` are the engine's).
+ */
+export type UploadFolderOptions = FolderUploadOptions &
+  Omit<UploadOptions, 'file' | 'fileName' | 'folder' | 'useUniqueFileName' | 'overwriteFile' | 'onProgress'>
 
 /** A layer of a transformation step: one of v7's five overlay types, by `type`. */
 export type Overlay = TextOverlay | ImageOverlay | VideoOverlay | SubtitleOverlay | SolidColorOverlay

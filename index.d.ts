@@ -61,7 +61,25 @@ export interface ImageKit {
   readonly helper: ImageKitHelper
   /** v7's Standard Webhooks verification. A getter on the prototype, like `helper`. */
   readonly webhooks: ImageKitWebhooks
+  /**
+   * Uploads every file under `localDir` (a path or a `file:` URL) into `options.folder`,
+   * its tree kept, `concurrency` at a time on this instance's connection pool, each file
+   * streamed from disk (not in v6). A file already in the library with the same size is
+   * skipped; the others go with `useUniqueFileName: false` and `overwriteFile: false`
+   * (unless `overwrite`), so no file is ever stored twice and a re-run resumes. 5xx
+   * answers, lost answers and 429s (after their reset) are tried again. Resolves with the
+   * summary (failures included); rejects only when the run cannot start (a folder that
+   * cannot be read, an invalid glob).
+   */
+  uploadFolder(localDir: string | URL, options?: UploadFolderOptions): Promise<FolderUploadSummary>
 }
+
+/**
+ * `uploadFolder`'s options: how it runs, and the upload options every file gets (the file,
+ * its name, folder, `useUniqueFileName` and `overwriteFile` are the engine's).
+ */
+export type UploadFolderOptions = FolderUploadOptions &
+  Omit<UploadOptions, 'file' | 'fileName' | 'folder' | 'useUniqueFileName' | 'overwriteFile' | 'onProgress'>
 
 /** A layer of a transformation step: one of v7's five overlay types, by `type`. */
 export type Overlay = TextOverlay | ImageOverlay | VideoOverlay | SubtitleOverlay | SolidColorOverlay
@@ -696,6 +714,28 @@ export interface FileVersionDetailsOptions {
  */
 export type FileVersionDetailsResponse = FileObject
 
+/** A file's outcome. */
+export interface FolderFileResult {
+  /** Relative to the local folder, `/`-separated. */
+  path: string
+  /** Where it is (or would be) in the library. */
+  remotePath: string
+  size: number
+  /**
+   * `uploaded`; `skipped` (already there with the same size); `failed`; `planned` (a
+   * dry run's).
+   */
+  status: 'uploaded' | 'skipped' | 'failed' | 'planned'
+  /** The library's file, when it is there. */
+  fileId?: string
+  /**
+   * Why it failed: `code` is `ERR_IMAGEKIT_API` (with ImageKit's `status`), a transport
+   * code (`ECONNRESET`...), `ERR_SIZE_MISMATCH`, `ERR_NAME_COLLISION` (two local files
+   * with one remote name: neither is uploaded), `ERR_READ` or `ABORT_ERR`.
+   */
+  error?: Error & { code: string, status?: number }
+}
+
 /** A folder in the media library (`listFiles` with folders included). */
 export interface FolderObject {
   folderId: string
@@ -704,6 +744,85 @@ export interface FolderObject {
   folderPath: string
   createdAt: string
   updatedAt: string
+}
+
+/** How `uploadFolder` runs. */
+export interface FolderUploadOptions {
+  /**
+   * The remote folder the local tree goes under; `/` by default. Folder and file names
+   * are stored as ImageKit stores them (composed; `_` for a space or any character other
+   * than a letter, mark, digit, `.`, `_` or `-`; folders also lose `.`).
+   */
+  folder?: string
+  /** Uploads at once, 1 to 64; 8 by default. */
+  concurrency?: number
+  /**
+   * Globs a file's path relative to the local folder must match one of (`*` crosses
+   * `/`: `*.jpg` matches in every folder); all files by default.
+   */
+  include?: string | string[]
+  /** Globs that leave a file out. */
+  exclude?: string | string[]
+  /**
+   * Replace a file already in the library with another size (by default it is reported
+   * as failed, `ERR_SIZE_MISMATCH`). A file with the same size is always skipped.
+   */
+  overwrite?: boolean
+  /** Decide and report (`planned`, `skipped`, `failed`) without uploading. */
+  dryRun?: boolean
+  /**
+   * Stops the run: no new file is started, those under way are aborted (reported as
+   * failed with `ABORT_ERR`), and the promise resolves with the summary (`aborted: true`).
+   * By default, the signal of an instance made by `withOptions({ signal })`.
+   */
+  signal?: AbortSignal
+  /**
+   * The totals, at most every 100 ms while the run goes on and once more, last, just
+   * before the promise settles; never after it.
+   */
+  onProgress?: (totals: FolderUploadTotals) => void
+  /**
+   * Each file's outcome, as it comes (in batches, at most every 100 ms), all of them
+   * before the promise settles.
+   */
+  onFile?: (file: FolderFileResult) => void
+}
+
+/** How a folder upload ended. */
+export interface FolderUploadSummary {
+  filesTotal: number
+  filesDone: number
+  bytesTotal: number
+  bytesDone: number
+  bytesSent: number
+  uploaded: number
+  skipped: number
+  failed: number
+  planned: number
+  /** Cancelled before every file had an outcome. */
+  aborted: boolean
+  dryRun: boolean
+  elapsedMs: number
+  /** Every failed file. */
+  failures: Array<FolderFileResult>
+}
+
+/** The counts of a folder upload so far. */
+export interface FolderUploadTotals {
+  /** Files found (after the globs). */
+  filesTotal: number
+  /** Files with an outcome. */
+  filesDone: number
+  bytesTotal: number
+  /** Bytes of the files with an outcome, and of those under way as far as they are sent. */
+  bytesDone: number
+  /** Request bytes sent by uploads (form fields included), those under way included. */
+  bytesSent: number
+  uploaded: number
+  skipped: number
+  failed: number
+  /** Files a dry run would upload. */
+  planned: number
 }
 
 /** A Google Cloud Storage bucket (`GCS`). */

@@ -9,6 +9,7 @@ const EXAMPLES = [
   'media-flow.js',
   'account-settings.js',
   'rust-client.js',
+  'upload-folder.js',
 ]
 
 async function runAll() {

@@ -31,3 +31,37 @@ async function progress(): Promise<void> {
 }
 
 void progress;
+
+import type { FolderFileResult, FolderUploadSummary, FolderUploadTotals, UploadFolderOptions } from "../../dist/libs/interfaces";
+
+async function folder(): Promise<void> {
+  const options: UploadFolderOptions = {
+    folder: "/site",
+    concurrency: 4,
+    include: ["*.jpg", "*.png"],
+    exclude: "**/tmp/**",
+    overwrite: false,
+    dryRun: true,
+    signal: new AbortController().signal,
+    tags: ["bulk"],
+    isPrivateFile: false,
+    customMetadata: { sku: "123" },
+    onProgress: (totals: FolderUploadTotals) => console.log(totals.filesDone / totals.filesTotal, totals.bytesDone),
+    onFile: (file: FolderFileResult) => {
+      if (file.status === "failed" && file.error) console.log(file.path, file.error.code, file.error.message);
+      // @ts-expect-error not a status
+      if (file.status === "done") return;
+    },
+  };
+  const summary: FolderUploadSummary = await imagekit.uploadFolder("./public", options);
+  const failed: number = summary.failures.length + summary.failed;
+  const aborted: boolean = summary.aborted;
+  await imagekit.uploadFolder(new URL("file:///tmp/x"));
+  // @ts-expect-error the file is the engine's
+  await imagekit.uploadFolder("./public", { fileName: "x" });
+  // @ts-expect-error concurrency is a number
+  await imagekit.uploadFolder("./public", { concurrency: "4" });
+  console.log(failed, aborted);
+}
+
+void folder;

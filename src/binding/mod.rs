@@ -7,6 +7,7 @@ mod call;
 mod class;
 mod ffi;
 mod folder;
+mod folder_types;
 mod helper;
 mod helper_types;
 mod host;

@@ -88,6 +88,11 @@ export type {
   WebhookEventFileDeleted,
   WebhookEventFileVersionCreated,
   WebhookEventFileVersionDeleted,
-  // Upload progress.
+  // Upload progress, and a folder into the library (imagekit.uploadFolder).
   UploadProgress,
+  UploadFolderOptions,
+  FolderUploadOptions,
+  FolderUploadTotals,
+  FolderFileResult,
+  FolderUploadSummary,
 } from '../../../index'
