@@ -12,16 +12,16 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use napi::bindgen_prelude::{Env, FnArgs, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
-use futures_util::FutureExt;
 use napi::{Result, Status, ValueType};
 use napi_derive::napi;
 use serde_json::Value as Json;
 
 use super::call::{self, panic_error, panic_message};
-use super::class::SharedClient;
 use super::class::ImageKit as JsImageKit;
+use super::class::SharedClient;
 use super::ffi::{Js, Reference, Value};
 use super::host::Node;
 use super::outcome::throw_invalid;
@@ -69,7 +69,9 @@ impl Queue {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<FileReport>> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -255,8 +257,7 @@ fn client<'s>(
         Some((level, logger)) => Some(logging::for_call(js, level, logger)? as Arc<dyn Log>),
         None => None,
     };
-    let client = ImageKit::with_pool(made, http).map_err(|error| {
-        Invalid::Thrown(Thrown::error(error.to_string()))
-    })?;
+    let client = ImageKit::with_pool(made, http)
+        .map_err(|error| Invalid::Thrown(Thrown::error(error.to_string())))?;
     Ok((client, log))
 }
