@@ -4,11 +4,11 @@
 // Two packages carry no binary and take it from a package per platform, which npm installs
 // from their optionalDependencies (added when they are published):
 // - `imagekit-native`, the SDK: the addon, from `imagekit-native-<platform>` (npm/<platform>/);
-// - `imagekit-native-tools`, the development tools: the local server, from
-//   `imagekit-native-tools-<platform>` (tools/npm/<platform>/).
+// - `imagekit-native-tools`, the development tools: the local server and the
+//   `imagekit-native` command line, from `imagekit-native-tools-<platform>` (tools/npm/<platform>/).
 // This file is in both (the tools package gets a copy when it is packed), and reads the
 // package.json beside it to know which one it is in. In a checkout of the repository it is
-// the SDK's, and the server is the one `cargo build --release -p imagekit-local-server` makes.
+// the SDK's, and the server and the command line are those `cargo build --release` makes.
 
 const fs = require('fs')
 const path = require('path')
@@ -104,6 +104,15 @@ const BINARIES = {
       `build it from source with Rust: clone ${SDK}'s repository, run ` +
       '`cargo build --release -p imagekit-local-server`, and run target/release/imagekit-local-server',
   },
+  cli: {
+    what: 'command line (imagekit-native upload)',
+    package: toolsPackageOf,
+    build: `run \`cargo build --release -p imagekit-native-cli\` in ${__dirname}`,
+    install: (name) => `npm install --save-dev ${name}@${pkg.version}`,
+    fromSource:
+      `build it from source with Rust: clone ${SDK}'s repository, run ` +
+      '`cargo build --release -p imagekit-native-cli`, and run target/release/imagekit-native',
+  },
 }
 
 /**
@@ -123,6 +132,12 @@ function missingError(kind, cause) {
     message =
       `${pkg.name} could not find its ${binary.what} for ${platform}: this is a checkout of the repository, ` +
       `where it is built: ${binary.build}.`
+  } else if (kind === 'cli' && pkg.name === SDK && installedDir(TOOLS) === null) {
+    // The SDK's bin runs the tools' binary, and the tools are not installed.
+    message =
+      `imagekit-native upload is the command line of ${TOOLS}, which is not installed here. Install it as a ` +
+      `development dependency: \`npm install --save-dev ${TOOLS}@${pkg.version}\`, or run it without ` +
+      `installing: \`npx -p ${SDK}@${pkg.version} -p ${TOOLS}@${pkg.version} imagekit-native upload …\`.`
   } else if (!SUPPORTED.includes(platform)) {
     message = `${pkg.name} has no ${binary.what} for this platform (${platform}). ${supported} To run here, ${binary.fromSource}.`
   } else if (installedDir(name) !== null) {
@@ -160,15 +175,60 @@ function missingBinaryError(cause) {
  * `cargo build --release -p imagekit-local-server` makes.
  */
 function serverBinary() {
-  const platform = currentPlatform()
-  const file = process.platform === 'win32' ? 'imagekit-local-server.exe' : 'imagekit-local-server'
-  const dir = installedDir(toolsPackageOf(platform))
+  return binary('server', 'imagekit-local-server')
+}
+
+/** The tools' binary `name` for this platform (see serverBinary and cliBinary). */
+function binary(kind, name) {
+  const file = process.platform === 'win32' ? `${name}.exe` : name
+  const dir = installedDir(toolsPackageOf(currentPlatform()))
   if (dir !== null && fs.existsSync(path.join(dir, file))) return path.join(dir, file)
   if (origin() === 'checkout') {
     const built = path.join(__dirname, 'target', 'release', file)
     if (fs.existsSync(built)) return built
   }
-  throw missingError('server')
+  throw missingError(kind)
+}
+
+/**
+ * The command line's binary (`imagekit-native`): from the tools' platform package, or, in a
+ * checkout, the one `cargo build --release -p imagekit-native-cli` makes.
+ */
+function cliBinary() {
+  return binary('cli', 'imagekit-native')
+}
+
+/**
+ * Runs the tools' binary of `kind` (`server` or `cli`) with this process's arguments, for a
+ * bin: its output is this process's, signals are passed on, and its exit status (or the
+ * signal that ended it) is this process's. A missing binary is reported with its fix.
+ */
+function runTool(kind) {
+  const { spawn } = require('child_process')
+  let file
+  try {
+    file = kind === 'server' ? serverBinary() : cliBinary()
+  } catch (error) {
+    console.error(error.message)
+    process.exit(1)
+  }
+  const child = spawn(file, process.argv.slice(2), { stdio: 'inherit' })
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => child.kill(signal))
+  }
+  child.on('error', (error) => {
+    console.error(`could not start ${file}: ${error.message}`)
+    process.exit(1)
+  })
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      // End this process the same way (without the handler above, which would only pass it on).
+      process.removeAllListeners(signal)
+      process.kill(process.pid, signal)
+    } else {
+      process.exit(code)
+    }
+  })
 }
 
 module.exports = {
@@ -180,4 +240,6 @@ module.exports = {
   origin,
   missingBinaryError,
   serverBinary,
+  cliBinary,
+  runTool,
 }

@@ -277,11 +277,13 @@ test('installed from its tarballs without Rust: v6 programs, every type path, re
   t.after(() => fs.rmSync(work, { recursive: true, force: true }))
   const platform = currentPlatform()
 
-  // The SDK carries no binary; its platform package only the addon; the tools package no
-  // binary; its platform package only the server.
+  // The SDK carries no binary, and one bin (the command line's launcher); its platform package
+  // only the addon; the tools package no binary; its platform package only the server and
+  // the command line.
   const packed = packAll(path.join(work, 'packed'))
   const { main } = packed
-  assert.ok(!main.files.some((f) => f.endsWith('.node') || f.includes('imagekit-local-server') || f.startsWith('bin/')), `no binary and no bin in the main package: ${main.files}`)
+  assert.ok(!main.files.some((f) => f.endsWith('.node') || f.includes('imagekit-local-server')), `no binary in the main package: ${main.files}`)
+  assert.deepEqual(main.files.filter((f) => f.startsWith('bin/')), ['bin/imagekit-native.js'], 'the main package has one bin')
   const exports = v6InterfaceExports()
   assert.equal(Object.keys(exports).length, 24)
   for (const file of ['imagekit.js', 'imagekit.d.ts', 'index.js', 'index.d.ts', 'platform.js', 'package.json']) {
@@ -292,7 +294,7 @@ test('installed from its tarballs without Rust: v6 programs, every type path, re
   }
   assert.deepEqual(packed.platform.files, [`imagekit.${platform}.node`, 'README.md', 'package.json'].sort())
   assert.deepEqual(packed.tools.files, ['README.md', 'bin/imagekit-native-server.js', 'package.json', 'platform.js'])
-  assert.deepEqual(packed.toolsPlatform.files, ['README.md', 'imagekit-local-server', 'package.json'])
+  assert.deepEqual(packed.toolsPlatform.files, ['README.md', 'imagekit-local-server', 'imagekit-native', 'package.json'])
   const [sdkLine, toolsLine] = installLines(packed)
 
   // The production install: the SDK and its addon, nothing else, within 6 MB.
@@ -304,8 +306,15 @@ test('installed from its tarballs without Rust: v6 programs, every type path, re
     const addon = path.join(production, 'node_modules', packageOf(platform), `imagekit.${platform}.node`)
     assert.equal(hasSymbolTable(addon), false, 'the addon is stripped')
   }
-  assert.deepEqual(installed.files.filter((f) => /imagekit-local-server|imagekit-native-server|(^|\/)\.bin\//.test(f)), [], 'no server in production')
-  assert.deepEqual(fs.readdirSync(path.join(production, 'node_modules')).sort(), ['.package-lock.json', 'imagekit', packageOf(platform)].sort())
+  assert.deepEqual(installed.files.filter((f) => /imagekit-local-server|imagekit-native-server/.test(f)), [], 'no server in production')
+  assert.deepEqual(installed.files.filter((f) => /(^|\/)\.bin\//.test(f)), ['.bin/imagekit-native'], "the SDK's one bin")
+  // Its command line needs the tools, and says so.
+  const noTools = spawnSync(process.execPath, [path.join(production, 'node_modules', '.bin', 'imagekit-native'), 'upload', '.'], { cwd: production, env, encoding: 'utf8' })
+  assert.equal(noTools.status, 1)
+  for (const part of ['imagekit-native-tools', `npm install --save-dev imagekit-native-tools@${pkg.version}`, `npx -p imagekit-native@${pkg.version} -p imagekit-native-tools@${pkg.version} imagekit-native upload`]) {
+    assert.ok(noTools.stderr.includes(part), `without the tools, imagekit-native names ${part}:\n${noTools.stderr}`)
+  }
+  assert.deepEqual(fs.readdirSync(path.join(production, 'node_modules')).sort(), ['.bin', '.package-lock.json', 'imagekit', packageOf(platform)].sort())
 
   // A project with the tools as dev dependencies.
   const dir = project(work, 'with-platform', [sdkLine, toolsLine], env)
@@ -315,6 +324,8 @@ test('installed from its tarballs without Rust: v6 programs, every type path, re
   if (process.platform === 'linux') {
     const server = path.join(dir, 'node_modules', toolsPackageOf(platform), 'imagekit-local-server')
     assert.equal(hasSymbolTable(server), false, 'the server is stripped')
+    const cli = path.join(dir, 'node_modules', toolsPackageOf(platform), 'imagekit-native')
+    assert.equal(hasSymbolTable(cli), false, 'the command line is stripped')
     assert.equal(hasSymbolTable(process.execPath), true, 'the check finds a symbol table where there is one')
   }
 
@@ -370,6 +381,20 @@ console.log(JSON.stringify({ url: ik.url({ path: '/a.jpg', transformation: [{ wi
       timeout: 60_000,
     })
     assert.equal(smoke.status, 0, `the smoke script against the installed package:\n${smoke.stdout}${smoke.stderr}`)
+
+    // The command line through the SDK's bin, from the tools' binary.
+    const folder = path.join(dir, 'to-upload')
+    fs.mkdirSync(path.join(folder, 'sub'), { recursive: true })
+    fs.writeFileSync(path.join(folder, 'a.txt'), 'a')
+    fs.writeFileSync(path.join(folder, 'sub', 'b c.txt'), 'bc')
+    const upload = spawnSync(
+      process.execPath,
+      [path.join(dir, 'node_modules', '.bin', 'imagekit-native'), 'upload', folder, '--folder', '/packed', '--json', '--api-endpoint', server.apiEndpoint, '--upload-endpoint', server.uploadEndpoint],
+      { cwd: dir, env: { ...env, IMAGEKIT_PRIVATE_KEY: server.privateKey }, encoding: 'utf8', timeout: 60_000 },
+    )
+    assert.equal(upload.status, 0, `imagekit-native upload:\n${upload.stdout}${upload.stderr}`)
+    const summary = JSON.parse(upload.stdout.trim().split('\n').pop())
+    assert.deepEqual([summary.type, summary.uploaded, summary.failed], ['summary', 2, 0])
   } finally {
     await server.stop()
   }
@@ -390,6 +415,7 @@ try { require('imagekit'); console.log('{}') } catch (e) {
 }`)
   fs.writeFileSync(path.join(bare, 'load.mjs'), "import('imagekit').catch((e) => console.log(JSON.stringify({ message: e.message })))\n")
   const serverBin = path.join(bare, 'node_modules', '.bin', 'imagekit-native-server')
+  const cliBin = path.join(bare, 'node_modules', '.bin', 'imagekit-native')
   for (const [published, addonFix, serverFix] of [
     [false, 'npm ci && npm run pack', 'npm ci && npm run pack'],
     [true, `npm install ${packageOf(platform)}@${pkg.version}`, `npm install --save-dev ${toolsPackageOf(platform)}@${pkg.version}`],
@@ -409,6 +435,9 @@ try { require('imagekit'); console.log('{}') } catch (e) {
     const noServer = spawnSync(process.execPath, [serverBin, '--help'], { cwd: bare, env, encoding: 'utf8' })
     assert.equal(noServer.status, 1)
     expectMissing(noServer.stderr, `imagekit-native-server (${how})`, toolsPackageOf(platform), serverFix)
+    const noCli = spawnSync(process.execPath, [cliBin, '--help'], { cwd: bare, env, encoding: 'utf8' })
+    assert.equal(noCli.status, 1)
+    expectMissing(noCli.stderr, `imagekit-native (${how})`, toolsPackageOf(platform), serverFix)
   }
 })
 

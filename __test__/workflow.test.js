@@ -258,19 +258,23 @@ test(`actionlint ${ACTIONLINT_VERSION} passes on every workflow`, (t) => {
   assert.equal(result.status, 0, `actionlint ${args.join(' ')} failed (${result.error || `exit ${result.status}`}):\n${result.stdout}${result.stderr}`)
 })
 
-test('every napi target is built, the addon and the local server, by one artifact each', () => {
+test('every napi target is built, the addon, the local server and the command line, by one artifact each', () => {
   const build = workflow.jobs.build
   assert.ok(build, 'release.yml has no `build` job')
   const addonStep = build.steps.find((step) => runs(step, /npm run build\b|napi build\b.*--platform/))
   const serverStep = build.steps.find((step) => runs(step, /imagekit-local-server/) && runs(step, /(--package|-p)[ =]imagekit-local-server\b/))
+  const cliStep = build.steps.find((step) => runs(step, /(--package|-p)[ =]imagekit-native-cli\b/) && runs(step, /--bin imagekit-native\b/))
   const upload = build.steps.find((step) => uses(step, 'actions/upload-artifact'))
   assert.ok(addonStep, 'no step builds the addon (npm run build / napi build --platform)')
   assert.ok(serverStep, 'no step builds the server (--package imagekit-local-server)')
+  assert.ok(cliStep, 'no step builds the command line (--package imagekit-native-cli --bin imagekit-native)')
   assert.ok(upload, 'no step uploads an artifact')
   const uploaded = String(upload.with.path)
   assert.match(uploaded, /imagekit\.\*\.node/, 'the artifact lacks the addon')
   assert.match(uploaded, /^imagekit-local-server$/m, 'the artifact lacks the server')
   assert.match(uploaded, /^imagekit-local-server\.exe$/m, 'the artifact lacks the Windows server')
+  assert.match(uploaded, /^imagekit-native$/m, 'the artifact lacks the command line')
+  assert.match(uploaded, /^imagekit-native\.exe$/m, 'the artifact lacks the Windows command line')
   assert.equal(upload.with['if-no-files-found'], 'error')
 
   const built = []
@@ -278,7 +282,7 @@ test('every napi target is built, the addon and the local server, by one artifac
     const triple = artifactTarget(upload, row)
     built.push(triple)
     const target = parseTriple(triple)
-    for (const [what, step] of [['addon', addonStep], ['server', serverStep]]) {
+    for (const [what, step] of [['addon', addonStep], ['server', serverStep], ['command line', cliStep]]) {
       const text = stepText(step, row)
       assert.match(step.run, /--target\b/, `the ${what} build passes no --target`)
       assert.ok(text.includes(triple), `the ${what} build for ${triple} does not target it`)
@@ -288,6 +292,7 @@ test('every napi target is built, the addon and the local server, by one artifac
     const addonCross = crossFlags(stepText(addonStep, row))
     const serverCross = crossFlags(stepText(serverStep, row))
     assert.deepEqual(serverCross, addonCross, `${triple}: the server is not cross-built as the addon is`)
+    assert.deepEqual(crossFlags(stepText(cliStep, row)), addonCross, `${triple}: the command line is not cross-built as the addon is`)
     const expected = target.abi === 'musl' ? ['-x'] : target.abi === 'gnu' ? ['--use-napi-cross'] : []
     assert.deepEqual([...addonCross].map((flag) => (flag === '--cross-compile' ? '-x' : flag)), expected, `${triple}: cross flags`)
     assert.ok(resolve(build['runs-on'], row), `${triple}: no runner`)
@@ -296,7 +301,7 @@ test('every napi target is built, the addon and the local server, by one artifac
   assert.deepEqual([...built].sort(), [...pkg.napi.targets].sort(), 'built targets vs package.json napi.targets')
 })
 
-test('every npm/<platform> package is a built target and ships the addon alone; tools/npm/<platform> ships its server', () => {
+test('every npm/<platform> package is a built target and ships the addon alone; tools/npm/<platform> ships the server and the command line', () => {
   const platformDirs = (root) =>
     fs
       .readdirSync(root)
@@ -309,15 +314,15 @@ test('every npm/<platform> package is a built target and ships the addon alone; 
   assert.equal(tools.version, pkg.version, 'the tools are released with the SDK')
   assert.deepEqual(tools.napi.targets, pkg.napi.targets, "the tools' targets are the SDK's")
   assert.deepEqual(tools.bin, { 'imagekit-native-server': 'bin/imagekit-native-server.js' })
-  assert.equal(pkg.bin, undefined, 'the SDK installs no command')
+  assert.deepEqual(pkg.bin, { 'imagekit-native': 'bin/imagekit-native.js' }, "the SDK's one command, whose binary is the tools'")
   for (const target of TARGETS) {
     const sdk = require(path.join(ROOT, 'npm', target.platformArchABI, 'package.json'))
-    const server = target.platform === 'win32' ? 'imagekit-local-server.exe' : 'imagekit-local-server'
+    const exe = target.platform === 'win32' ? '.exe' : ''
     assert.equal(sdk.name, `${pkg.name}-${target.platformArchABI}`)
     assert.deepEqual(sdk.files, [`${pkg.napi.binaryName}.${target.platformArchABI}.node`], `npm/${target.platformArchABI} ships the addon alone`)
     const binaries = require(path.join(ROOT, 'tools', 'npm', target.platformArchABI, 'package.json'))
     assert.equal(binaries.name, `${tools.name}-${target.platformArchABI}`)
-    assert.deepEqual(binaries.files, [server], `tools/npm/${target.platformArchABI} ships the server alone`)
+    assert.deepEqual(binaries.files, [`imagekit-local-server${exe}`, `imagekit-native${exe}`], `tools/npm/${target.platformArchABI} ships the server and the command line`)
     assert.equal(binaries.version, pkg.version)
     for (const field of ['os', 'cpu', 'libc']) assert.deepEqual(binaries[field], sdk[field], `tools/npm/${target.platformArchABI}: ${field}`)
   }
@@ -409,6 +414,7 @@ test('publishing runs only on version tags, after every test, with provenance', 
   assert.match(all, /napi create-npm-dirs/, 'npm/ is not checked against napi create-npm-dirs')
   assert.match(all, /cp .*imagekit-local-server|imagekit-local-server[\s\S]*\bcp\b/, 'the servers are not copied into tools/npm/')
   assert.match(all, /cp [^\n]*"tools\/npm\/\$platform\/"/, 'the servers are copied elsewhere than tools/npm/<platform>/')
+  assert.match(all, /"\$dir"imagekit-native "\$dir"imagekit-native\.exe/, 'the command lines are not copied into tools/npm/')
   assert.match(all, /napi create-npm-dirs --package-json-path tools\/package\.json/, 'tools/npm/ is not checked against napi create-npm-dirs')
   assert.match(all, /chmod \+x/, 'the servers are not made executable')
   assert.match(all, /npm pkg set [^\n]*repository\.url=/, 'repository.url is not set for provenance')

@@ -1,12 +1,14 @@
 'use strict'
 // `npm run pack`: the installable packages, from this checkout, before (or without) a release.
 //
-// Builds the addon and the local server for this machine (release profile, stripped), then
-// writes four tarballs into `packed/` and prints the `npm install` lines that install them:
-// - `imagekit-native`, the SDK (JavaScript and typings), with
+// Builds the addon, the local server and the command line for this machine (release profile,
+// stripped), then writes four tarballs into `packed/` and prints the `npm install` lines that
+// install them:
+// - `imagekit-native`, the SDK (JavaScript, typings and the `imagekit-native` bin), with
 // - `imagekit-native-<platform>`, its addon: the production install;
 // - `imagekit-native-tools`, the development tools (`npx imagekit-native-server`), with
-// - `imagekit-native-tools-<platform>`, the local server's binary: a dev dependency.
+// - `imagekit-native-tools-<platform>`, the binaries of the local server and of the command
+//   line (`npx imagekit-native upload`, whose bin is the SDK's): a dev dependency.
 //
 //   node scripts/pack.js [--no-build] [--out DIR]
 //   node scripts/pack.js stage-tools DIR [--optional-dependencies]
@@ -27,6 +29,7 @@ const { currentPlatform, packageOf, toolsPackageOf, platformOfTriple } = require
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 const SERVER = process.platform === 'win32' ? 'imagekit-local-server.exe' : 'imagekit-local-server'
+const CLI = process.platform === 'win32' ? 'imagekit-native.exe' : 'imagekit-native'
 
 function run(command, args, options = {}) {
   return execFileSync(command, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...options })
@@ -51,15 +54,16 @@ function stageTools(dir, { optionalDependencies = false } = {}) {
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
   copy(path.join(ROOT, 'tools', 'README.md'), path.join(dir, 'README.md'))
   copy(path.join(ROOT, 'platform.js'), path.join(dir, 'platform.js'))
-  for (const file of fs.readdirSync(path.join(ROOT, 'bin'))) copy(path.join(ROOT, 'bin', file), path.join(dir, 'bin', file), 0o755)
+  // Its own bins only (bin/ also holds the SDK's `imagekit-native`).
+  for (const file of Object.values(manifest.bin)) copy(path.join(ROOT, file), path.join(dir, file), 0o755)
   return dir
 }
 
-/** A platform package in `dir`: the manifest and README of `from` (npm/<p> or tools/npm/<p>) and its binary. */
-function stagePlatform(from, binary, dir) {
+/** A platform package in `dir`: the manifest and README of `from` (npm/<p> or tools/npm/<p>) and its binaries. */
+function stagePlatform(from, binaries, dir) {
   fs.mkdirSync(dir, { recursive: true })
   for (const file of ['package.json', 'README.md']) copy(path.join(from, file), path.join(dir, file))
-  copy(binary, path.join(dir, path.basename(binary)), 0o755)
+  for (const binary of binaries) copy(binary, path.join(dir, path.basename(binary)), 0o755)
   return dir
 }
 
@@ -82,7 +86,12 @@ function packAll(out) {
   const platform = currentPlatform()
   const addon = path.join(ROOT, `${pkg.napi.binaryName}.${platform}.node`)
   const server = path.join(ROOT, 'target', 'release', SERVER)
-  for (const [file, how] of [[addon, 'npm run build'], [server, 'cargo build --release -p imagekit-local-server']]) {
+  const cli = path.join(ROOT, 'target', 'release', CLI)
+  for (const [file, how] of [
+    [addon, 'npm run build'],
+    [server, 'cargo build --release -p imagekit-local-server'],
+    [cli, 'cargo build --release -p imagekit-native-cli'],
+  ]) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run ${how}`)
   }
   fs.mkdirSync(out, { recursive: true })
@@ -90,9 +99,9 @@ function packAll(out) {
   try {
     return {
       main: pack(ROOT, out),
-      platform: pack(stagePlatform(path.join(ROOT, 'npm', platform), addon, path.join(staging, 'platform')), out),
+      platform: pack(stagePlatform(path.join(ROOT, 'npm', platform), [addon], path.join(staging, 'platform')), out),
       tools: pack(stageTools(path.join(staging, 'tools')), out),
-      toolsPlatform: pack(stagePlatform(path.join(ROOT, 'tools', 'npm', platform), server, path.join(staging, 'tools-platform')), out),
+      toolsPlatform: pack(stagePlatform(path.join(ROOT, 'tools', 'npm', platform), [server, cli], path.join(staging, 'tools-platform')), out),
     }
   } finally {
     fs.rmSync(staging, { recursive: true, force: true })
@@ -119,7 +128,7 @@ function main(args) {
   const out = path.resolve(outAt >= 0 ? args[outAt + 1] : path.join(ROOT, 'packed'))
   if (!args.includes('--no-build')) {
     run(npm, ['run', 'build'], { stdio: 'inherit' })
-    run('cargo', ['build', '--release', '-p', 'imagekit-local-server'], { stdio: 'inherit' })
+    run('cargo', ['build', '--release', '-p', 'imagekit-local-server', '-p', 'imagekit-native-cli'], { stdio: 'inherit' })
   }
   const packed = packAll(out)
   const size = (bytes) => (bytes < 1e6 ? `${(bytes / 1e3).toFixed(0)} kB` : `${(bytes / 1e6).toFixed(1)} MB`)
@@ -128,15 +137,15 @@ function main(args) {
   for (const [what, packedAs] of Object.entries({
     [`${pkg.name} (the SDK)`]: packed.main,
     [`${packageOf(currentPlatform())} (its addon)`]: packed.platform,
-    [`${pkg.name}-tools (the local server, for development)`]: packed.tools,
-    [`${toolsPackageOf(currentPlatform())} (its binary)`]: packed.toolsPlatform,
+    [`${pkg.name}-tools (the local server and the command line, for development)`]: packed.tools,
+    [`${toolsPackageOf(currentPlatform())} (their binaries)`]: packed.toolsPlatform,
   })) {
     const { tarball, size: bytes, unpackedSize } = packedAs
     console.log(`  ${path.basename(tarball).padEnd(46)} ${size(bytes).padStart(7)} ${size(unpackedSize).padStart(9)}  ${what}`)
   }
   const [sdk, tools] = installLines(packed)
   console.log(`\nIn your project, the SDK in place of imagekit@6 (require('imagekit') keeps working):\n\n  ${sdk}\n`)
-  console.log(`and the local server for tests (then \`npx imagekit-native-server\`):\n\n  ${tools}\n`)
+  console.log(`and the tools (then \`npx imagekit-native-server\`, \`npx imagekit-native upload\`):\n\n  ${tools}\n`)
 }
 
 if (require.main === module) {

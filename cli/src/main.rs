@@ -168,17 +168,22 @@ async fn run_upload(args: Upload) -> ExitCode {
     }
 }
 
-/// Ctrl-C: the first stops the run (its summary is printed), the second ends the process.
+/// Ctrl-C: the first stops the run (its summary is printed), a later one ends the process.
+/// One arriving within half a second of the first is the same keystroke twice (the terminal
+/// signals the whole process group, and `npx`'s bin passes it on too).
 async fn interrupt(cancel: CancellationToken, output: Arc<Output>) {
     if tokio::signal::ctrl_c().await.is_err() {
         return;
     }
+    let first = std::time::Instant::now();
     output.note(
         "stopping: no new files; the uploads under way are aborted (Ctrl-C again to quit now)",
     );
     cancel.cancel();
-    if tokio::signal::ctrl_c().await.is_ok() {
-        output.clear();
-        std::process::exit(i32::from(INTERRUPTED));
+    while tokio::signal::ctrl_c().await.is_ok() {
+        if first.elapsed() >= Duration::from_millis(500) {
+            output.clear();
+            std::process::exit(i32::from(INTERRUPTED));
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use glob::{MatchOptions, Pattern};
 
 use super::names;
 use super::{FileError, FileReport};
@@ -47,40 +47,42 @@ fn shown(relative: &Path) -> String {
 /// The include and exclude globs, matched against a file's relative path (`a/b/c.jpg`).
 /// `*` crosses `/`, so `*.jpg` matches in every folder.
 pub struct Filter {
-    include: Option<GlobSet>,
-    exclude: GlobSet,
+    include: Vec<Pattern>,
+    exclude: Vec<Pattern>,
 }
+
+const MATCHING: MatchOptions = MatchOptions {
+    case_sensitive: true,
+    require_literal_separator: false,
+    require_literal_leading_dot: false,
+};
 
 impl Filter {
     pub fn new(include: &[String], exclude: &[String]) -> Result<Self, Error> {
-        let set = |globs: &[String]| -> Result<GlobSet, Error> {
-            let mut builder = GlobSetBuilder::new();
-            for glob in globs {
-                builder.add(Glob::new(glob).map_err(|error| Error::Invalid {
-                    message: format!("invalid glob {glob:?}: {}", error.kind()),
-                    help: String::new(),
-                })?);
-            }
-            builder.build().map_err(|error| Error::Invalid {
-                message: error.to_string(),
-                help: String::new(),
-            })
+        let patterns = |globs: &[String]| -> Result<Vec<Pattern>, Error> {
+            globs
+                .iter()
+                .map(|glob| {
+                    Pattern::new(glob).map_err(|error| Error::Invalid {
+                        message: format!("invalid glob {glob:?}: {}", error.msg),
+                        help: String::new(),
+                    })
+                })
+                .collect()
         };
         Ok(Self {
-            include: if include.is_empty() {
-                None
-            } else {
-                Some(set(include)?)
-            },
-            exclude: set(exclude)?,
+            include: patterns(include)?,
+            exclude: patterns(exclude)?,
         })
     }
 
     fn admits(&self, relative: &str) -> bool {
-        self.include
-            .as_ref()
-            .is_none_or(|include| include.is_match(relative))
-            && !self.exclude.is_match(relative)
+        let matches = |patterns: &[Pattern]| {
+            patterns
+                .iter()
+                .any(|pattern| pattern.matches_with(relative, MATCHING))
+        };
+        (self.include.is_empty() || matches(&self.include)) && !matches(&self.exclude)
     }
 }
 
