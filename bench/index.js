@@ -2,7 +2,7 @@
 // `npm run bench`: every benchmark suite, this package side by side with imagekit@6.0.0.
 //
 //   node bench/index.js               all suites
-//   node bench/index.js sync          only the named suites (sync, http)
+//   node bench/index.js sync          only the named suites (sync, http, folder)
 //   node bench/index.js --quick       shorter runs, for a smoke test
 //
 // A suite is a row of SUITES: a name and an (async) function printing its own table.
@@ -10,6 +10,7 @@
 const SUITES = [
   { name: 'sync', about: 'url(), getAuthenticationParameters, verifyWebhookEvent, helper, webhooks', run: (o) => require('./sync.js').runSyncBench(o) },
   { name: 'http', about: 'upload and the media API against the local server', run: (o) => require('./http.js').runHttpBench(o) },
+  { name: 'folder', about: 'a folder into the library: the command and uploadFolder against v6 loops', run: (o) => require('./folder.js').runFolderBench(o) },
 ]
 
 async function main(argv) {
