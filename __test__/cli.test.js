@@ -16,6 +16,7 @@ const { spawn, spawnSync } = require('node:child_process')
 
 const ImageKit = require('..')
 const { useServer } = require('./helpers/server.js')
+const { tree: makeTree } = require('./helpers/tree.js')
 const { Random, seedFromEnv } = require('./support/random.js')
 
 const BINARY = path.join(__dirname, '..', 'target', 'release', process.platform === 'win32' ? 'imagekit-native.exe' : 'imagekit-native')
@@ -49,14 +50,7 @@ function run(args, options = {}) {
   })
 }
 
-function tree(files) {
-  const dir = fs.mkdtempSync(path.join(tmp, 'tree-'))
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
-    fs.writeFileSync(path.join(dir, name), content)
-  }
-  return dir
-}
+const tree = (files) => makeTree(tmp, files)
 
 /** Every file under `folder` in the library, listed page by page: filePath -> { url, size }. */
 async function library(ik, folders) {

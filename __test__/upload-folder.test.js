@@ -13,6 +13,7 @@ const path = require('node:path')
 
 const ImageKit = require('..')
 const { useServer } = require('./helpers/server.js')
+const { tree: makeTree } = require('./helpers/tree.js')
 
 const server = useServer()
 let tmp
@@ -25,14 +26,7 @@ test.beforeEach(() => server().reset())
 const client = () => new ImageKit(server().options)
 
 /** A folder holding `files` (relative path -> content); its path. */
-function tree(files) {
-  const dir = fs.mkdtempSync(path.join(tmp, 'tree-'))
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
-    fs.writeFileSync(path.join(dir, name), content)
-  }
-  return dir
-}
+const tree = (files) => makeTree(tmp, files)
 
 /** Every file in the library: filePath -> the bytes served for it, as text. */
 async function library(ik) {

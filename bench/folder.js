@@ -12,12 +12,12 @@
 //
 // `runFolderBench()` is exported for bench/index.js.
 
-const { spawn, execFileSync } = require('node:child_process')
+const { spawn } = require('node:child_process')
 const crypto = require('node:crypto')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const readline = require('node:readline')
+const { startServer, printTable, suiteMain } = require('./common.js')
 
 const root = path.join(__dirname, '..')
 const MiB = 1024 * 1024
@@ -27,27 +27,6 @@ const QUICK = { small: 1000, folders: 100, bigFiles: 4, bigBytes: 16 * MiB, many
 
 const now = () => Number(process.hrtime.bigint()) / 1e6
 
-async function startServer() {
-  execFileSync('cargo', ['build', '--release', '--quiet', '-p', 'imagekit-local-server', '-p', 'imagekit-native-cli'], { cwd: root, stdio: 'inherit' })
-  const binary = path.join(root, 'target', 'release', 'imagekit-local-server')
-  const child = spawn(binary, ['--port', '0', '--exit-on-stdin-close'], { stdio: ['pipe', 'pipe', 'inherit'] })
-  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]()
-  const first = await lines.next()
-  if (first.done) throw new Error('the local server exited before printing its endpoints')
-  child.stdout.resume()
-  const server = JSON.parse(first.value)
-  const origin = new URL(server.apiEndpoint).origin
-  server.reset = async () => {
-    const response = await fetch(`${origin}/__admin/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
-    if (!response.ok) throw new Error(`reset: ${response.status}`)
-  }
-  server.stop = () =>
-    new Promise((resolve) => {
-      child.once('exit', resolve)
-      child.stdin.end()
-    })
-  return server
-}
 
 /** `count` files of 1-20 KB (random bytes) in `folders` folders under `dir`; their total size. */
 function writeSmallTree(dir, count, folders, sizes = [1024, 20 * 1024]) {
@@ -174,7 +153,7 @@ async function stored(server, folders) {
 
 async function runFolderBench({ quick = false, log = console.log } = {}) {
   const n = quick ? QUICK : FULL
-  const server = await startServer()
+  const server = await startServer(['imagekit-local-server', 'imagekit-native-cli'])
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'imagekit-folder-bench-'))
   try {
     log(`  writing ${n.small} small files in ${n.folders} folders, ${n.bigFiles} files of ${n.bigBytes / MiB} MiB...`)
@@ -229,11 +208,7 @@ async function runFolderBench({ quick = false, log = console.log } = {}) {
       rows.push([which, small, ratio, big, `${((r.big.rate / loopback) * 100).toFixed(0)}%`])
     }
     const header = ['client', `${n.small} small files: rate, peak RSS`, 'vs v6 pool', `${n.bigFiles} x ${n.bigBytes / MiB} MiB: rate, peak RSS`, 'of loopback']
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
-    const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ')
-    log(line(header))
-    log(widths.map((w) => '-'.repeat(w)).join('-|-'))
-    for (const row of rows) log(line(row))
+    printTable(log, header, rows)
     const ours = results.command
     const goals = [
       ['the command, small files', `${(ours.small.rate / pool.small.rate).toFixed(2)}x the v6 pool`, '>= 5x', ours.small.rate >= 5 * pool.small.rate],
@@ -252,17 +227,4 @@ async function runFolderBench({ quick = false, log = console.log } = {}) {
 
 module.exports = { runFolderBench }
 
-if (require.main === module) {
-  const args = process.argv.slice(2)
-  if (args[0] === '--child') {
-    childMain(args.slice(1)).catch((e) => {
-      console.error(e)
-      process.exit(1)
-    })
-  } else {
-    runFolderBench({ quick: args.includes('--quick') }).catch((e) => {
-      console.error(e)
-      process.exit(1)
-    })
-  }
-}
+suiteMain(module, runFolderBench, childMain)

@@ -9,13 +9,13 @@
 // `runHttpBench()` is exported for bench/index.js. Large uploads run in child processes that
 // sample `process.memoryUsage().rss`; the parent checks the server stored every byte.
 
-const { spawn, execFileSync } = require('node:child_process')
+const { spawn } = require('node:child_process')
 const crypto = require('node:crypto')
 const fs = require('node:fs')
 const http = require('node:http')
 const os = require('node:os')
 const path = require('node:path')
-const readline = require('node:readline')
+const { startServer, printTable, suiteMain } = require('./common.js')
 
 const root = path.join(__dirname, '..')
 const REFERENCE_API = 'https://api.imagekit.io'
@@ -69,22 +69,6 @@ function makeClients(server) {
   return { ours, reference }
 }
 
-async function startServer() {
-  execFileSync('cargo', ['build', '--release', '--quiet', '-p', 'imagekit-local-server'], { cwd: root, stdio: 'inherit' })
-  const binary = path.join(root, 'target', 'release', 'imagekit-local-server')
-  const child = spawn(binary, ['--port', '0', '--exit-on-stdin-close'], { stdio: ['pipe', 'pipe', 'inherit'] })
-  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]()
-  const first = await lines.next()
-  if (first.done) throw new Error('the local server exited before printing its endpoints')
-  child.stdout.resume()
-  const config = JSON.parse(first.value)
-  config.stop = () =>
-    new Promise((resolve) => {
-      child.once('exit', resolve)
-      child.stdin.end()
-    })
-  return config
-}
 
 // ---------------------------------------------------------------------------------------------
 // Measurement helpers
@@ -281,7 +265,7 @@ async function runHttpBench({ quick = false, log = console.log } = {}) {
       [`${mib(n.streamBytes)} ReadStream upload, peak RSS growth`, big(o.stream), big(r.stream), fasterWhenLower(o.stream.growth, r.stream.growth), '<= 64 MiB', o.stream.growth <= 64 * MiB && o.stream.intact],
       [`${(n.bufferBytes / 1e6).toFixed(0)} MB Buffer upload, peak RSS growth`, big(o.buffer), big(r.buffer), fasterWhenLower(o.buffer.growth, r.buffer.growth), '<= 32 MiB', o.buffer.growth <= 32 * MiB && o.buffer.intact],
     )
-    printTable(log, rows)
+    printHttpTable(log, rows)
     return { rows, results }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true })
@@ -289,30 +273,12 @@ async function runHttpBench({ quick = false, log = console.log } = {}) {
   }
 }
 
-function printTable(log, rows) {
+function printHttpTable(log, rows) {
   const header = ['measure', 'ours', 'imagekit@6', 'ours vs v6', 'target', 'met']
-  const body = rows.map((row) => [...row.slice(0, 5), row[5] ? 'yes' : 'NO'])
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => String(row[i]).length)))
-  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')
-  log(line(header))
-  log(widths.map((w) => '-'.repeat(w)).join('-|-'))
-  for (const row of body) log(line(row))
+  printTable(log, header, rows.map((row) => [...row.slice(0, 5), row[5] ? 'yes' : 'NO']))
   log('(ours vs v6: how many times faster, or how many times less memory, this package is)')
 }
 
 module.exports = { runHttpBench }
 
-if (require.main === module) {
-  const args = process.argv.slice(2)
-  if (args[0] === '--child') {
-    childMain(args.slice(1)).catch((e) => {
-      console.error(e)
-      process.exit(1)
-    })
-  } else {
-    runHttpBench({ quick: args.includes('--quick') }).catch((e) => {
-      console.error(e)
-      process.exit(1)
-    })
-  }
-}
+suiteMain(module, runHttpBench, childMain)

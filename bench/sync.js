@@ -245,11 +245,7 @@ function printTable(log, rows) {
     row.target,
     row.met === null ? '-' : row.met ? 'yes' : 'NO',
   ])
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => String(row[i]).length)))
-  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')
-  log(line(header))
-  log(widths.map((w) => '-'.repeat(w)).join('-|-'))
-  for (const row of body) log(line(row))
+  require('./common.js').printTable(log, header, body)
   log('(vs X: calls per second of this package divided by those of X, measured in one process)')
 }
 

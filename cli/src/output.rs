@@ -75,15 +75,7 @@ impl Output {
     /// A file's outcome.
     pub fn file(&self, report: &FileReport) {
         match &self.mode {
-            Mode::Json => {
-                let mut line = json!({ "type": "file" });
-                if let (Value::Object(line), Ok(Value::Object(fields))) =
-                    (&mut line, serde_json::to_value(report))
-                {
-                    line.extend(fields);
-                }
-                print_line(&line.to_string());
-            }
+            Mode::Json => print_line(&typed("file", report)),
             Mode::Lines => print_line(&describe(report)),
             Mode::Bar(bar) => {
                 if report.status == Status::Failed {
@@ -111,15 +103,7 @@ impl Output {
     /// The summary, last.
     pub fn finish(&self, summary: &Summary) {
         match &self.mode {
-            Mode::Json => {
-                let mut line = json!({ "type": "summary" });
-                if let (Value::Object(line), Ok(Value::Object(fields))) =
-                    (&mut line, serde_json::to_value(summary))
-                {
-                    line.extend(fields);
-                }
-                print_line(&line.to_string());
-            }
+            Mode::Json => print_line(&typed("summary", summary)),
             Mode::Lines => print_line(&summary_line(summary)),
             Mode::Bar(bar) => {
                 bar.finish_and_clear();
@@ -127,6 +111,17 @@ impl Output {
             }
         }
     }
+}
+
+/// `value`'s JSON object with `"type": kind` first.
+fn typed(kind: &str, value: &impl serde::Serialize) -> String {
+    let mut line = json!({ "type": kind });
+    if let (Value::Object(line), Ok(Value::Object(fields))) =
+        (&mut line, serde_json::to_value(value))
+    {
+        line.extend(fields);
+    }
+    line.to_string()
 }
 
 fn print_line(line: &str) {
