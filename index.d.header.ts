@@ -74,6 +74,9 @@ export interface ImageKit {
   uploadFolder(localDir: string | URL, options?: UploadFolderOptions): Promise<FolderUploadSummary>
 }
 
+/** How `uploadFolder` ended: the final totals, whether it was stopped, and every failed file. */
+export type FolderUploadSummary = FolderUploadTotals & FolderUploadOutcome
+
 /**
  * `uploadFolder`'s options: how it runs, and the upload options every file gets (the file,
  * its name, folder, `useUniqueFileName` and `overwriteFile` are the engine's).

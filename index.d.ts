@@ -74,6 +74,9 @@ export interface ImageKit {
   uploadFolder(localDir: string | URL, options?: UploadFolderOptions): Promise<FolderUploadSummary>
 }
 
+/** How `uploadFolder` ended: the final totals, whether it was stopped, and every failed file. */
+export type FolderUploadSummary = FolderUploadTotals & FolderUploadOutcome
+
 /**
  * `uploadFolder`'s options: how it runs, and the upload options every file gets (the file,
  * its name, folder, `useUniqueFileName` and `overwriteFile` are the engine's).
@@ -788,17 +791,8 @@ export interface FolderUploadOptions {
   onFile?: (file: FolderFileResult) => void
 }
 
-/** How a folder upload ended. */
-export interface FolderUploadSummary {
-  filesTotal: number
-  filesDone: number
-  bytesTotal: number
-  bytesDone: number
-  bytesSent: number
-  uploaded: number
-  skipped: number
-  failed: number
-  planned: number
+/** How a folder upload ended, besides its totals (`FolderUploadSummary` is both). */
+export interface FolderUploadOutcome {
   /** Cancelled before every file had an outcome. */
   aborted: boolean
   dryRun: boolean

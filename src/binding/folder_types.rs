@@ -84,18 +84,9 @@ pub struct FolderFileResult {
     pub error: Option<Unknown<'static>>,
 }
 
-/// How a folder upload ended.
+/// How a folder upload ended, besides its totals (`FolderUploadSummary` is both).
 #[napi(object, object_to_js = false, object_from_js = false)]
-pub struct FolderUploadSummary {
-    pub files_total: f64,
-    pub files_done: f64,
-    pub bytes_total: f64,
-    pub bytes_done: f64,
-    pub bytes_sent: f64,
-    pub uploaded: f64,
-    pub skipped: f64,
-    pub failed: f64,
-    pub planned: f64,
+pub struct FolderUploadOutcome {
     /// Cancelled before every file had an outcome.
     pub aborted: bool,
     pub dry_run: bool,

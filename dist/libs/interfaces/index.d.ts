@@ -95,4 +95,5 @@ export type {
   FolderUploadTotals,
   FolderFileResult,
   FolderUploadSummary,
+  FolderUploadOutcome,
 } from '../../../index'
