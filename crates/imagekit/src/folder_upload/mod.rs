@@ -36,6 +36,9 @@ use crate::http::Progress;
 use remote::Stored;
 use walk::Entry;
 
+/// The code of a file whose upload was cut short by cancelling.
+const ABORTED: &str = "ABORT_ERR";
+
 /// Uploads at once, unless told otherwise.
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
@@ -381,8 +384,11 @@ pub async fn run(
         record(joined(done));
     }
     let totals = tally.totals();
+    let cut_short = failures
+        .iter()
+        .any(|report| report.error.as_ref().is_some_and(|e| e.code == ABORTED));
     Ok(Summary {
-        aborted: cancel.is_cancelled() && totals.files_done < totals.files_total,
+        aborted: cancel.is_cancelled() && (totals.files_done < totals.files_total || cut_short),
         totals,
         dry_run: job.dry_run,
         elapsed_ms: started.elapsed().as_millis() as u64,
@@ -449,7 +455,7 @@ async fn upload(
         Some(report) => report,
         None => FileReport::entry_failed(
             &entry,
-            FileError::new("ABORT_ERR", "aborted while uploading; a re-run resumes"),
+            FileError::new(ABORTED, "aborted while uploading; a re-run resumes"),
         ),
     };
     tally.end(key);

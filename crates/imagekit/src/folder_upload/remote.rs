@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::client::{ImageKit, ListFiles};
+use crate::client::{FileObject, ImageKit, ListFiles};
 use crate::error::Error;
 
 /// Tries of one request before its error is the file's.
@@ -97,9 +97,8 @@ pub async fn list(client: &ImageKit, folder: &str) -> Result<HashMap<String, Sto
         let page = retried(|| client.list_files(&query)).await?;
         let count = page.len() as u32;
         for file in page {
-            if let (Some(name), Some(file_id)) = (file.name, file.file_id) {
-                let size = file.size.unwrap_or(0);
-                stored.insert(name, Stored { size, file_id });
+            if let Some((name, found)) = directly_in(folder, file) {
+                stored.insert(name, found);
             }
         }
         if count < PAGE {
@@ -121,11 +120,76 @@ pub async fn find(client: &ImageKit, folder: &str, name: &str) -> Result<Option<
     let page = retried(|| client.list_files(&query)).await?;
     Ok(page
         .into_iter()
-        .find_map(|file| match (file.name, file.file_id) {
-            (Some(found), Some(file_id)) if found == name => Some(Stored {
-                size: file.size.unwrap_or(0),
-                file_id,
+        .filter_map(|file| directly_in(folder, file))
+        .find_map(|(found, stored)| (found == name).then_some(stored)))
+}
+
+/// A listed file's name and what it holds, when it is directly in `folder` (a listing that
+/// also held a subfolder's files would otherwise pass them off as this folder's).
+fn directly_in(folder: &str, file: FileObject) -> Option<(String, Stored)> {
+    let (name, file_id) = (file.name?, file.file_id?);
+    if file
+        .file_path
+        .is_some_and(|path| path.strip_prefix(folder) != Some(name.as_str()))
+    {
+        return None;
+    }
+    let size = file.size.unwrap_or(0);
+    Some((name, Stored { size, file_id }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(name: &str, path: Option<&str>) -> FileObject {
+        FileObject {
+            name: Some(name.into()),
+            file_id: Some("id".into()),
+            file_path: path.map(str::to_owned),
+            size: Some(3),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn only_the_files_directly_in_the_folder_count() {
+        let here = directly_in("/a/", listed("x.jpg", Some("/a/x.jpg")));
+        assert_eq!(here.map(|(name, _)| name).as_deref(), Some("x.jpg"));
+        assert!(directly_in("/a/", listed("x.jpg", Some("/a/sub/x.jpg"))).is_none());
+        // No path in the answer: the name is taken as the folder's.
+        assert!(directly_in("/a/", listed("x.jpg", None)).is_some());
+    }
+
+    #[test]
+    fn a_429_waits_its_reset_and_a_4xx_is_final() {
+        let limited = Error::Api {
+            status: 429,
+            message: String::new(),
+            body: Box::new(serde_json::Value::Null),
+            rate_limit: Some(crate::RateLimit {
+                limit: 10.0,
+                reset: 1200.0,
+                interval: 1000.0,
             }),
-            _ => None,
-        }))
+        };
+        assert_eq!(
+            wait_before_retry(&limited, 0),
+            Some(Duration::from_millis(1250))
+        );
+        let refused = Error::Api {
+            status: 400,
+            message: String::new(),
+            body: Box::new(serde_json::Value::Null),
+            rate_limit: None,
+        };
+        assert_eq!(wait_before_retry(&refused, 1), None);
+        let reset = Error::Transport {
+            code: "ECONNRESET".into(),
+            message: String::new(),
+        };
+        let wait = wait_before_retry(&reset, 1).unwrap();
+        assert!(wait >= Duration::from_millis(125) && wait <= Duration::from_millis(250));
+        assert_eq!(wait_before_retry(&reset, MAX_TRIES), None);
+    }
 }
