@@ -161,7 +161,6 @@ pub async fn start(config: Config) -> io::Result<ServerHandle> {
     library::jobs::resume(&app.store, app.config.job_delay)
         .await
         .map_err(|e| io::Error::other(format!("could not resume the pending bulk jobs: {e}")))?;
-    tokio::spawn(store.clone().storage_loop());
     tokio::spawn(store.clone().save_soon_loop());
     tokio::spawn(store.persist_loop());
     let (shutdown, shutdown_rx) = watch::channel(false);

@@ -3,14 +3,20 @@
 //! bytes behind every file version.
 //!
 //! State lives in one `RwLock` because every operation is short and CPU-bound;
-//! blobs live in memory or under `<data-dir>/blobs`, and with a data directory
-//! the state is also written to `<data-dir>/state.json` after every change so
-//! it survives a restart.
+//! blobs live in memory or under `<data-dir>/blobs`. With a data directory
+//! every change is appended to `<data-dir>/journal` (the records it changed,
+//! see `journal`) before its request is answered, and the whole state is
+//! written to `<data-dir>/state.json` (the snapshot the journal continues)
+//! when the journal has grown past it, so a change costs the same in a large
+//! library as in an empty one.
+
+mod journal;
+pub mod tracked;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -24,6 +30,7 @@ use tokio::sync::Notify;
 
 use crate::ids::new_id;
 use crate::timestamp::{now_ms, utc_date};
+use tracked::{Listed, Tracked};
 
 /// Facts about an image file version, from `imaging::probe`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -220,7 +227,7 @@ pub struct DeliveryStat {
 }
 
 /// Usage of one UTC day.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct DayUsage {
     pub bandwidth_bytes: u64,
     pub request_count: u64,
@@ -228,34 +235,58 @@ pub struct DayUsage {
     /// `None` when storage did not change that day.
     pub storage_bytes: Option<u64>,
     /// Keyed by all the attributes of a `DeliveryStat` joined.
-    pub deliveries: HashMap<String, DeliveryStat>,
+    pub deliveries: Tracked<HashMap<String, DeliveryStat>>,
 }
 
+/// The state's collections remember what changed (`tracked`), so the journal
+/// records only that; they read like the maps and lists they wrap.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct State {
-    pub files: HashMap<String, FileRecord>,
+    pub files: Tracked<HashMap<String, FileRecord>>,
     /// filePath -> fileId; derived from `files`, rebuilt on load.
     #[serde(skip)]
     pub paths: HashMap<String, String>,
     /// Keyed by folder path with trailing slash.
-    pub folders: BTreeMap<String, FolderRecord>,
-    pub custom_fields: Vec<CustomField>,
-    pub jobs: HashMap<String, BulkJob>,
-    pub purges: HashMap<String, PurgeRequest>,
+    pub folders: Tracked<BTreeMap<String, FolderRecord>>,
+    pub custom_fields: Listed<CustomField>,
+    pub jobs: Tracked<HashMap<String, BulkJob>>,
+    pub purges: Tracked<HashMap<String, PurgeRequest>>,
     pub seq: u64,
     #[serde(default)]
-    pub saved_extensions: Vec<SavedExtension>,
+    pub saved_extensions: Listed<SavedExtension>,
     #[serde(default)]
-    pub named_transformations: Vec<NamedTransformation>,
+    pub named_transformations: Listed<NamedTransformation>,
     #[serde(default)]
-    pub origins: Vec<Origin>,
+    pub origins: Listed<Origin>,
     /// Created endpoints, plus the default one once it has been replaced;
     /// see `library::records::url_endpoints` for the list with the default.
     #[serde(default)]
-    pub url_endpoints: Vec<UrlEndpoint>,
+    pub url_endpoints: Listed<UrlEndpoint>,
     /// Keyed by UTC date, `YYYY-MM-DD`.
     #[serde(default)]
-    pub usage: BTreeMap<String, DayUsage>,
+    pub usage: Tracked<BTreeMap<String, DayUsage>>,
+    /// The snapshot (state.json) this state was loaded from, which the
+    /// journal continues; written by `Store` beside the state, not with it.
+    #[serde(default, skip_serializing)]
+    epoch: u64,
+    #[serde(skip)]
+    books: Books,
+}
+
+/// What the state keeps about itself, derived and rebuilt on load.
+#[derive(Debug, Default)]
+struct Books {
+    /// Bytes of every version of each file, as of the last `settle_sizes`.
+    sizes: HashMap<String, u64>,
+    /// Their sum.
+    stored: u64,
+    /// `seq` as the journal last recorded it.
+    journaled_seq: u64,
+}
+
+/// Bytes of every version of a file.
+fn file_bytes(file: &FileRecord) -> u64 {
+    file.versions.iter().map(|v| v.size).sum()
 }
 
 impl State {
@@ -325,13 +356,71 @@ impl State {
             || self.files.values().any(|f| f.folder.starts_with(folder))
     }
 
-    /// Bytes stored in the media library: every version of every file.
+    /// Bytes stored in the media library: every version of every file. Kept
+    /// up to date as files change, so it costs what changed since the last
+    /// save, not a walk over the library.
     pub fn stored_bytes(&self) -> u64 {
-        self.files
-            .values()
-            .flat_map(|f| f.versions.iter())
-            .map(|v| v.size)
-            .sum()
+        let cleared = self.files.was_cleared();
+        let mut total = if cleared { 0 } else { self.books.stored };
+        for key in self.files.changed_keys() {
+            let before = match cleared {
+                true => 0,
+                false => self.books.sizes.get(key).copied().unwrap_or(0),
+            };
+            total = total - before + self.files.get(key).map_or(0, file_bytes);
+        }
+        total
+    }
+
+    /// Brings the per-file sizes behind `stored_bytes` up to date with the
+    /// files changed since; the journal calls it before it takes the marks.
+    fn settle_sizes(&mut self) {
+        let books = &mut self.books;
+        if self.files.was_cleared() {
+            books.sizes.clear();
+            books.stored = 0;
+        }
+        for key in self.files.changed_keys() {
+            let now = self.files.get(key).map_or(0, file_bytes);
+            let before = if now == 0 {
+                books.sizes.remove(key)
+            } else {
+                books.sizes.insert(key.clone(), now)
+            };
+            books.stored = books.stored - before.unwrap_or(0) + now;
+        }
+    }
+
+    /// Empties the library and the account's records (the admin reset).
+    pub fn reset(&mut self) {
+        let State {
+            files,
+            paths,
+            folders,
+            custom_fields,
+            jobs,
+            purges,
+            seq,
+            saved_extensions,
+            named_transformations,
+            origins,
+            url_endpoints,
+            usage,
+            epoch: _,
+            books: _,
+        } = self;
+        files.clear();
+        paths.clear();
+        folders.clear();
+        custom_fields.clear();
+        jobs.clear();
+        purges.clear();
+        *seq = 0;
+        saved_extensions.clear();
+        named_transformations.clear();
+        origins.clear();
+        url_endpoints.clear();
+        usage.clear();
     }
 
     /// The storage figure in force on `date`: that day's, or the latest
@@ -349,16 +438,29 @@ impl State {
         let total = self.stored_bytes();
         let today = utc_date(now);
         if self.storage_on(&today) != total {
-            self.usage.entry(today).or_default().storage_bytes = Some(total);
+            self.usage.entry_or_default(today).storage_bytes = Some(total);
         }
     }
 
+    /// Rebuilds what is derived from the loaded records: the path index and
+    /// the sizes behind `stored_bytes`.
     fn rebuild_index(&mut self) {
         self.paths = self
             .files
             .values()
             .map(|f| (f.path(), f.id.clone()))
             .collect();
+        let sizes: HashMap<String, u64> = self
+            .files
+            .values()
+            .map(|f| (f.id.clone(), file_bytes(f)))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        self.books = Books {
+            stored: sizes.values().sum(),
+            sizes,
+            journaled_seq: self.seq,
+        };
     }
 }
 
@@ -560,22 +662,63 @@ pub struct Store {
     blobs: Blobs,
     data_dir: Option<PathBuf>,
     dirty: Notify,
-    /// Serialises state.json writes so an older snapshot never lands last.
-    write_lock: tokio::sync::Mutex<()>,
-    /// Storage changed since today's figure was last brought up to date: summing every
-    /// version is left out of the request that changed it (see `settle_storage`).
-    storage_stale: AtomicBool,
-    /// When storage last changed (ms): the day its figure belongs to.
-    storage_changed_at: AtomicI64,
-    storage_due: Notify,
+    /// The journal; held by each write to it or to state.json, so writes land
+    /// in the order their changes were made.
+    journal: tokio::sync::Mutex<Journal>,
+    /// The entries of changes not yet written to the journal, separated by
+    /// commas, in the order they were made: `queue` adds to it under the
+    /// state's write lock, a journal write takes it all (group commit).
+    pending: parking_lot::Mutex<Vec<u8>>,
+    /// Queued changes were lost (a failed write took them, or one could not
+    /// be serialised): the next save writes a whole snapshot instead.
+    needs_snapshot: AtomicBool,
     /// A change that may wait to be saved (usage statistics) is pending.
     save_due: Notify,
-    /// Bumped by every save request: the generation of the state's changes.
+    /// Bumped by every queued change: the generation of the state's changes.
     generation: AtomicU64,
-    /// The generation the last successful write of state.json covered.
+    /// The generation the last successful write covered.
     saved_generation: AtomicU64,
-    /// Test hook: the error the next write of state.json fails with.
+    /// Test hook: the error the next save fails with.
     fail_next_save: Mutex<Option<io::ErrorKind>>,
+    /// The journal length that, once the snapshot is shorter, calls for a
+    /// compaction: `COMPACT_AFTER` but in tests.
+    compact_after: AtomicU64,
+}
+
+/// The journal file, and what saving needs to know about it.
+#[derive(Default)]
+struct Journal {
+    /// Open for appending; `None` in memory, or when starting the journal of
+    /// a new snapshot failed (the next save writes a snapshot again).
+    file: Option<Arc<std::fs::File>>,
+    /// Its length, all of it well-formed.
+    len: u64,
+    /// The size of state.json when it was last written or read.
+    snapshot_len: u64,
+    /// The snapshot the journal continues (state.json's `epoch`).
+    epoch: u64,
+    /// The journal has outgrown the snapshot: the persister compacts it.
+    compact_due: bool,
+}
+
+/// The journal is compacted (state.json rewritten, the journal emptied) when
+/// it is longer than the snapshot and than this: so a restart replays at most
+/// about twice the state, and each change's share of the rewrites stays the
+/// same whatever the library's size.
+const COMPACT_AFTER: u64 = 4 << 20;
+
+impl Journal {
+    fn outgrown(&self, floor: u64) -> bool {
+        self.len > floor.max(self.snapshot_len)
+    }
+}
+
+/// What state.json holds: the state, and the epoch its journal will carry.
+#[derive(Serialize)]
+struct Snapshot<'a> {
+    epoch: u64,
+    #[serde(flatten)]
+    state: &'a State,
 }
 
 /// A change to the library in progress: the write-locked state (see
@@ -601,16 +744,17 @@ impl std::ops::DerefMut for Change<'_> {
 }
 
 impl<'a> Change<'a> {
-    /// Releases the lock, then saves the state (with a data directory, to disk
-    /// before the returned future completes: an answer sent after it reports a
-    /// saved change). A failed save is the request's error: 507 when the disk
-    /// is full, else 500.
+    /// Queues what changed for the journal, releases the lock, then saves
+    /// (with a data directory, to disk before the returned future completes:
+    /// an answer sent after it reports a saved change). A failed save is the
+    /// request's error: 507 when the disk is full, else 500.
     pub fn commit(
         self,
     ) -> impl std::future::Future<Output = Result<(), crate::error::ApiError>> + 'a {
-        let store = self.store;
-        drop(self.guard);
-        store.persist()
+        let Change { store, mut guard } = self;
+        let generation = store.queue(&mut guard);
+        drop(guard);
+        store.persist(generation)
     }
 }
 
@@ -638,6 +782,44 @@ async fn sync_dir(dir: &Path) -> io::Result<()> {
         let _ = dir;
         Ok(())
     }
+}
+
+/// `sync_dir`, blocking.
+fn sync_dir_now(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+/// Starts the journal of snapshot `epoch` (empty but for its header, synced),
+/// replacing what `<dir>/journal` held; returns it open for appending.
+fn start_journal(dir: &Path, epoch: u64) -> io::Result<(std::fs::File, u64)> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join(journal::FILE))?;
+    file.set_len(0)?;
+    let header = journal::header(epoch);
+    file.write_all(&header)?;
+    file.sync_all()?;
+    sync_dir_now(dir)?;
+    Ok((file, header.len() as u64))
+}
+
+/// Runs blocking file work off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> io::Result<T> + Send + 'static,
+) -> io::Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(io::Error::other)?
 }
 
 /// Takes the data directory's advisory lock (`<dir>/.lock`), so a second
@@ -669,6 +851,7 @@ impl Store {
         blobs: Blobs,
         data_dir: Option<PathBuf>,
         lock: Option<std::fs::File>,
+        journal: Journal,
     ) -> Self {
         Store {
             lock: Mutex::new(lock),
@@ -676,14 +859,14 @@ impl Store {
             blobs,
             data_dir,
             dirty: Notify::new(),
-            write_lock: tokio::sync::Mutex::new(()),
-            storage_stale: AtomicBool::new(false),
-            storage_changed_at: AtomicI64::new(0),
-            storage_due: Notify::new(),
+            journal: tokio::sync::Mutex::new(journal),
+            pending: parking_lot::Mutex::new(Vec::new()),
+            needs_snapshot: AtomicBool::new(false),
             save_due: Notify::new(),
             generation: AtomicU64::new(0),
             saved_generation: AtomicU64::new(0),
             fail_next_save: Mutex::new(None),
+            compact_after: AtomicU64::new(COMPACT_AFTER),
         }
     }
 
@@ -693,13 +876,16 @@ impl Store {
             Blobs::Memory(Mutex::new(HashMap::new())),
             None,
             None,
+            Journal::default(),
         )
     }
 
-    /// Opens (or creates) an on-disk store, loading the previous state and
-    /// deleting what a crash may have left: partial uploads, and blobs that no
-    /// saved state names (written before a state that never got saved, or
-    /// dropped by a saved state before they were removed).
+    /// Opens (or creates) an on-disk store: loads state.json and replays the
+    /// journal onto it, and deletes what a crash may have left: partial
+    /// uploads, a torn last journal write, and blobs that no saved state names
+    /// (written before a change that never got saved, or dropped by a saved
+    /// change before they were removed). A data directory from before the
+    /// journal (state.json alone) loads as the snapshot of epoch 0.
     pub fn open(dir: &Path) -> io::Result<Self> {
         std::fs::create_dir_all(dir)?;
         let lock = lock_data_dir(dir)?;
@@ -709,15 +895,34 @@ impl Store {
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp)?;
         let state_file = dir.join("state.json");
-        let mut state = match std::fs::read(&state_file) {
-            Ok(bytes) => serde_json::from_slice::<State>(&bytes).map_err(|e| {
-                io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("{} is not a valid state file: {e}", state_file.display()),
-                )
-            })?,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => State::default(),
+        let (mut state, snapshot_len) = match std::fs::read(&state_file) {
+            Ok(bytes) => (
+                serde_json::from_slice::<State>(&bytes).map_err(|e| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("{} is not a valid state file: {e}", state_file.display()),
+                    )
+                })?,
+                bytes.len() as u64,
+            ),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => (State::default(), 0),
             Err(e) => return Err(e),
+        };
+        let epoch = state.epoch;
+        let journal_path = dir.join(journal::FILE);
+        let (file, len) = match journal::replay(&journal_path, &mut state, epoch)? {
+            journal::Found::Replayed { len, .. } => {
+                let file = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(&journal_path)?;
+                if file.metadata()?.len() > len {
+                    // A torn last write, never acknowledged.
+                    file.set_len(len)?;
+                    file.sync_all()?;
+                }
+                (file, len)
+            }
+            journal::Found::Nothing | journal::Found::Stale => start_journal(dir, epoch)?,
         };
         state.rebuild_index();
         let named: std::collections::HashSet<&str> = state
@@ -731,12 +936,28 @@ impl Store {
                 std::fs::remove_file(entry.path())?;
             }
         }
-        Ok(Store::new(
+        let journal = Journal {
+            file: Some(Arc::new(file)),
+            len,
+            snapshot_len,
+            epoch,
+            compact_due: false,
+        };
+        let store = Store::new(
             state,
             Blobs::Disk(blobs),
             Some(dir.to_path_buf()),
             Some(lock),
-        ))
+            journal,
+        );
+        // Test hook (the kill test compacts often): see `compact_after`.
+        if let Some(bytes) = std::env::var("IMAGEKIT_LOCAL_SERVER_COMPACT_AFTER")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            store.compact_after(bytes);
+        }
+        Ok(store)
     }
 
     pub fn read(&self) -> RwLockReadGuard<'_, State> {
@@ -759,30 +980,49 @@ impl Store {
     }
 
     /// A change that may be saved a second later (a delivery's usage record,
-    /// which would otherwise rewrite state.json on every request).
+    /// which would otherwise be written to the journal on every request).
     pub fn change_soon(&self, change: impl FnOnce(&mut State)) {
         change(&mut self.write());
         self.touched_soon();
     }
 
-    fn storage_changed(&self) {
-        self.storage_changed_at.store(now_ms(), Ordering::Relaxed);
-        self.storage_stale.store(true, Ordering::Release);
-        self.storage_due.notify_one();
+    /// Under the state's write lock, after a change: brings today's storage
+    /// figure up to date and queues what changed for the next journal write.
+    /// Returns the change's generation, which a save must cover.
+    fn queue(&self, state: &mut State) -> u64 {
+        state.record_storage(now_ms());
+        if self.data_dir.is_none() {
+            journal::forget(state);
+            return 0;
+        }
+        let entry = journal::take_entry(state);
+        let mut pending = self.pending.lock();
+        match entry {
+            Some(Ok(bytes)) => {
+                if !pending.is_empty() {
+                    pending.push(b',');
+                }
+                pending.extend_from_slice(&bytes);
+            }
+            Some(Err(e)) => {
+                eprintln!("imagekit-local-server: could not record a change ({e}); the next save writes the whole state");
+                self.needs_snapshot.store(true, Ordering::SeqCst);
+            }
+            None => {}
+        }
+        self.generation.fetch_add(1, Ordering::SeqCst) + 1
     }
 
     /// Saves a change a request made (call it after releasing the guard, before
-    /// answering): with a data directory, state.json is written and synced
+    /// answering): with a data directory, the journal is written and synced
     /// before this returns, so a 2xx answer means the change survives a crash.
     /// Concurrent saves share writes. A failed save is the request's error: 507
     /// when the disk is full, else 500.
-    async fn persist(&self) -> Result<(), crate::error::ApiError> {
-        self.storage_changed();
+    async fn persist(&self, generation: u64) -> Result<(), crate::error::ApiError> {
         if self.data_dir.is_none() {
             return Ok(());
         }
-        let mine = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        self.save_covering(mine).await.map_err(|e| {
+        self.save_covering(generation, false).await.map_err(|e| {
             let message = format!(
                 "The change could not be saved to the data directory ({e}); it stays in memory but may be lost when the server stops."
             );
@@ -799,14 +1039,14 @@ impl Store {
     /// server may take it over.
     pub async fn close(&self) -> io::Result<()> {
         let saved = self.flush().await;
-        let _guard = self.write_lock.lock().await;
+        let _guard = self.journal.lock().await;
         if let Some(lock) = self.lock.lock().unwrap_or_else(|e| e.into_inner()).take() {
             let _ = lock.unlock();
         }
         saved
     }
 
-    /// Test hook: the next write of state.json fails with `kind`.
+    /// Test hook: the next save fails with `kind`.
     #[doc(hidden)]
     pub fn fail_next_save(&self, kind: io::ErrorKind) {
         *self
@@ -815,27 +1055,14 @@ impl Store {
             .unwrap_or_else(|e| e.into_inner()) = Some(kind);
     }
 
-    /// Brings the storage figure up to date, under the day of the latest change: the
-    /// usage API calls it before it reads, `storage_loop` soon after every change (so a
-    /// figure lands on the day its change happened; only changes in the last 100 ms
-    /// before midnight UTC can land on the next day), `flush` before it saves.
-    pub fn settle_storage(&self) {
-        if self.storage_stale.swap(false, Ordering::Acquire) {
-            let at = self.storage_changed_at.load(Ordering::Relaxed);
-            self.write().record_storage(at);
-        }
+    /// Test hook: compact the journal once it is longer than `bytes` (and
+    /// than the snapshot) instead of `COMPACT_AFTER`.
+    #[doc(hidden)]
+    pub fn compact_after(&self, bytes: u64) {
+        self.compact_after.store(bytes, Ordering::Relaxed);
     }
 
-    /// Background task settling the storage figure after changes, at most every 100 ms.
-    pub async fn storage_loop(self: Arc<Self>) {
-        loop {
-            self.storage_due.notified().await;
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            self.settle_storage();
-        }
-    }
-
-    /// Signals the persister only (for changes that cannot change storage).
+    /// Signals the persister (changes saved soon, compaction).
     fn touched(&self) {
         if self.data_dir.is_some() {
             self.dirty.notify_one();
@@ -843,8 +1070,8 @@ impl Store {
     }
 
     /// Signals the persister for a change that may wait a second: each delivery's
-    /// usage record, which would otherwise have state.json rewritten (and the state
-    /// read-locked while it is serialised) for every request. Shutdown saves the rest.
+    /// usage record, which would otherwise be written (and synced) for every
+    /// request. Shutdown saves the rest.
     fn touched_soon(&self) {
         if self.data_dir.is_some() {
             self.save_due.notify_one();
@@ -864,7 +1091,8 @@ impl Store {
         }
     }
 
-    /// Background task writing state.json whenever the state changes.
+    /// Background task saving changes made outside requests and compacting
+    /// the journal when it has outgrown the snapshot.
     pub async fn persist_loop(self: Arc<Self>) {
         if self.data_dir.is_none() {
             return;
@@ -885,22 +1113,24 @@ impl Store {
         }
     }
 
-    /// Writes state.json now.
+    /// Saves every change made so far now (and compacts the journal if due).
     pub async fn flush(&self) -> io::Result<()> {
         if self.data_dir.is_none() {
             return Ok(());
         }
-        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        self.save_covering(generation).await
+        let generation = self.queue(&mut self.write());
+        self.save_covering(generation, true).await
     }
 
-    /// Writes state.json unless a write since `generation` was bumped already
-    /// covered it (its snapshot was taken after that change was made).
-    async fn save_covering(&self, generation: u64) -> io::Result<()> {
+    /// Writes the queued changes to the journal, unless a write since
+    /// `generation` was queued covered them already (it took every entry
+    /// queued before it). With `compact` (the persister), a journal that
+    /// has outgrown the snapshot is compacted.
+    async fn save_covering(&self, generation: u64, compact: bool) -> io::Result<()> {
         let Some(dir) = &self.data_dir else {
             return Ok(());
         };
-        let _guard = self.write_lock.lock().await;
+        let mut journal = self.journal.lock().await;
         if self
             .lock
             .lock()
@@ -909,22 +1139,101 @@ impl Store {
         {
             return Err(io::Error::other("the server has shut down"));
         }
-        if self.saved_generation.load(Ordering::SeqCst) >= generation {
+        let compact = compact && journal.compact_due;
+        if self.saved_generation.load(Ordering::SeqCst) >= generation && !compact {
             return Ok(());
         }
-        let covers = self.generation.load(Ordering::SeqCst);
-        self.settle_storage();
-        let snapshot = serde_json::to_vec(&*self.read()).map_err(io::Error::other)?;
         let injected = self
             .fail_next_save
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
         if let Some(kind) = injected {
+            self.needs_snapshot.store(true, Ordering::SeqCst);
             return Err(io::Error::new(kind, "injected save failure"));
         }
-        write_durably(dir, "state.json", &snapshot).await?;
+        if compact || self.needs_snapshot.load(Ordering::SeqCst) || journal.file.is_none() {
+            return self.write_snapshot(dir, &mut journal).await;
+        }
+        let (entries, covers) = {
+            let mut pending = self.pending.lock();
+            (
+                std::mem::take(&mut *pending),
+                self.generation.load(Ordering::SeqCst),
+            )
+        };
+        if !entries.is_empty() {
+            let line = journal::batch(&entries);
+            let added = line.len() as u64;
+            let file = journal.file.clone().expect("checked above");
+            let written = blocking(move || {
+                use std::io::Write;
+                (&*file).write_all(&line)?;
+                file.sync_data()
+            })
+            .await;
+            if let Err(e) = written {
+                // The entries it held are gone from the queue, and the
+                // journal may end in part of them: a snapshot replaces both.
+                self.needs_snapshot.store(true, Ordering::SeqCst);
+                return Err(e);
+            }
+            journal.len += added;
+            if journal.outgrown(self.compact_after.load(Ordering::Relaxed)) && !journal.compact_due
+            {
+                journal.compact_due = true;
+                self.touched();
+            }
+        }
         self.saved_generation.fetch_max(covers, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Writes the whole state as a new snapshot (state.json, replaced
+    /// atomically and durably) and starts its journal empty. Covers every
+    /// change made before it, queued ones included.
+    async fn write_snapshot(&self, dir: &Path, journal: &mut Journal) -> io::Result<()> {
+        let epoch = journal.epoch + 1;
+        let (snapshot, covers) = {
+            let state = self.read();
+            // No change is queued while the state is read-locked: the
+            // snapshot holds exactly the queued changes and those before.
+            let snapshot = serde_json::to_vec(&Snapshot {
+                epoch,
+                state: &state,
+            });
+            self.pending.lock().clear();
+            self.needs_snapshot.store(false, Ordering::SeqCst);
+            (snapshot, self.generation.load(Ordering::SeqCst))
+        };
+        let written = match snapshot {
+            Ok(snapshot) => write_durably(dir, "state.json", &snapshot)
+                .await
+                .map(|()| snapshot.len() as u64),
+            Err(e) => Err(io::Error::other(e)),
+        };
+        let snapshot_len = match written {
+            Ok(len) => len,
+            Err(e) => {
+                self.needs_snapshot.store(true, Ordering::SeqCst);
+                return Err(e);
+            }
+        };
+        // The changes are on disk; the old journal is stale from here on.
+        self.saved_generation.fetch_max(covers, Ordering::SeqCst);
+        journal.epoch = epoch;
+        journal.snapshot_len = snapshot_len;
+        journal.compact_due = false;
+        journal.file = None;
+        let dir = dir.to_path_buf();
+        match blocking(move || start_journal(&dir, epoch)).await {
+            Ok((file, len)) => {
+                journal.file = Some(Arc::new(file));
+                journal.len = len;
+            }
+            // Saved all the same; the next save writes a snapshot again.
+            Err(e) => eprintln!("imagekit-local-server: could not start a new journal: {e}"),
+        }
         Ok(())
     }
 
@@ -1080,6 +1389,13 @@ impl Store {
                     ));
                 }
             }
+            let summed: u64 = state.files.values().map(file_bytes).sum();
+            if state.stored_bytes() != summed {
+                problems.push(format!(
+                    "the storage total is {} bytes, the versions hold {summed}",
+                    state.stored_bytes()
+                ));
+            }
             state
                 .files
                 .values()
@@ -1115,18 +1431,15 @@ impl Store {
 
     /// Forgets everything (the admin reset).
     pub async fn reset(&self) -> Result<(), crate::error::ApiError> {
-        let keys: Vec<String> = {
-            let mut state = self.write();
-            let keys = state
-                .files
-                .values()
-                .flat_map(|f| f.versions.iter().map(|v| v.blob.clone()))
-                .collect();
-            *state = State::default();
-            keys
-        };
+        let mut state = self.begin();
+        let keys: Vec<String> = state
+            .files
+            .values()
+            .flat_map(|f| f.versions.iter().map(|v| v.blob.clone()))
+            .collect();
+        state.reset();
         // The emptied state is saved before the blobs go.
-        self.persist().await?;
+        state.commit().await?;
         self.remove_blobs(keys).await;
         Ok(())
     }
@@ -1151,10 +1464,9 @@ mod tests {
         assert!(state.usage.is_empty(), "no record while nothing is stored");
         state
             .usage
-            .entry("2024-01-02".into())
-            .or_default()
+            .entry_or_default("2024-01-02".into())
             .storage_bytes = Some(7);
-        state.usage.entry("2024-01-05".into()).or_default();
+        state.usage.entry_or_default("2024-01-05".into());
         assert_eq!(state.storage_on("2024-01-01"), 0);
         assert_eq!(state.storage_on("2024-01-02"), 7);
         assert_eq!(state.storage_on("2024-01-09"), 7);

@@ -69,7 +69,6 @@ fn range(q: &QueryMap, same_day_ok: bool) -> ApiResult<Range> {
 pub async fn usage(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Json<Value>> {
     let Range { start, end } = range(&q, false)?;
     let (from, to) = (date_from_days(start), date_from_days(end));
-    app.store.settle_storage();
     let last_day = date_from_days(end - 1);
     let (bandwidth, storage) = usage::totals(&app.store.read(), &from, &to, &last_day);
     Ok(Json(json!({

@@ -193,8 +193,14 @@ struct Process {
     url_endpoint: String,
 }
 
-fn launch(dir: &Path) -> Process {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_imagekit-local-server"))
+/// Starts the server on `dir`; with `compact_after`, it compacts its journal
+/// whenever the journal outgrows that many bytes (and the snapshot).
+fn launch(dir: &Path, compact_after: Option<u64>) -> Process {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_imagekit-local-server"));
+    if let Some(bytes) = compact_after {
+        command.env("IMAGEKIT_LOCAL_SERVER_COMPACT_AFTER", bytes.to_string());
+    }
+    let mut child = command
         .arg("--data-dir")
         .arg(dir)
         .args(["--job-delay-ms", "0"])
@@ -319,19 +325,33 @@ async fn verify(client: &Client, process: &Process, expected: &[String]) -> Vec<
         .await
         .unwrap();
     assert_eq!(check, json!({"consistent": true, "problems": []}));
-    let files: Vec<Value> = client
-        .get(format!("{}/v1/files?limit=1000", process.base))
-        .basic_auth(KEY, Some(""))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let listed: Vec<&str> = files.iter().filter_map(|f| f["name"].as_str()).collect();
+    // Every file, page by page (a fast server stores more than one page).
+    let mut files: Vec<Value> = Vec::new();
+    loop {
+        let page: Vec<Value> = client
+            .get(format!(
+                "{}/v1/files?limit=1000&skip={}",
+                process.base,
+                files.len()
+            ))
+            .basic_auth(KEY, Some(""))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let full = page.len() == 1000;
+        files.extend(page);
+        if !full {
+            break;
+        }
+    }
+    let listed: std::collections::HashSet<&str> =
+        files.iter().filter_map(|f| f["name"].as_str()).collect();
     for name in expected {
         assert!(
-            listed.contains(&name.as_str()),
+            listed.contains(name.as_str()),
             "{name} got a 200 but is gone"
         );
     }
@@ -356,10 +376,21 @@ async fn verify(client: &Client, process: &Process, expected: &[String]) -> Vec<
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_at_random_moments_loses_nothing_acknowledged() {
+    kill_cycles("kill", None, 50).await;
+}
+
+/// The same, with the journal compacted every 32 KiB: kills land in the
+/// middle of snapshots being written and journals being restarted too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_compactions_loses_nothing_acknowledged() {
+    kill_cycles("kill-compact", Some(32 * 1024), 20).await;
+}
+
+async fn kill_cycles(tag: &str, compact_after: Option<u64>, default_cycles: usize) {
     let cycles: usize = std::env::var("KILL_CYCLES")
         .ok()
         .and_then(|c| c.parse().ok())
-        .unwrap_or(50);
+        .unwrap_or(default_cycles);
     let seed = std::env::var("KILL_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -367,14 +398,14 @@ async fn sigkill_at_random_moments_loses_nothing_acknowledged() {
     eprintln!("kill test: {cycles} cycles, KILL_SEED={seed}");
     let started = std::time::Instant::now();
     fastrand::seed(seed);
-    let dir = temp_dir("kill");
+    let dir = temp_dir(tag);
     let client = Client::builder()
         .timeout(Duration::from_secs(20))
         .build()
         .unwrap();
     let mut expected: Vec<String> = Vec::new();
     for cycle in 0..cycles {
-        let mut process = launch(&dir);
+        let mut process = launch(&dir, compact_after);
         let listed = verify(&client, &process, &expected).await;
         // Each worker may also update and delete a share of the earlier files.
         let workers: Vec<_> = (0..3)
@@ -398,7 +429,7 @@ async fn sigkill_at_random_moments_loses_nothing_acknowledged() {
             expected.extend(done.acknowledged);
         }
     }
-    let process = launch(&dir);
+    let process = launch(&dir, compact_after);
     verify(&client, &process, &expected).await;
     eprintln!(
         "kill test: {} files acknowledged and intact after {cycles} kills, {:.1} s",

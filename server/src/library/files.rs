@@ -305,6 +305,9 @@ pub struct Listing {
 struct Row<'a> {
     candidate: Candidate<'a>,
     seq: u64,
+    /// Position among the rows as gathered: the last tie-breaker, so the
+    /// order is total and a page comes out as a stable sort would order it.
+    index: usize,
 }
 
 impl Row<'_> {
@@ -381,6 +384,7 @@ pub fn list<'a>(state: &'a Library, listing: &Listing) -> Vec<Candidate<'a>> {
                         is_current,
                     },
                     seq: file.seq,
+                    index: rows.len(),
                 });
             }
         }
@@ -396,13 +400,14 @@ pub fn list<'a>(state: &'a Library, listing: &Listing) -> Vec<Candidate<'a>> {
             rows.push(Row {
                 candidate: Candidate::Folder(record),
                 seq: record.seq,
+                index: rows.len(),
             });
         }
     }
     if let Some(query) = &listing.search {
         rows.retain(|row| query.matches(&row.candidate));
     }
-    rows.sort_by(|a, b| {
+    let order = |a: &Row, b: &Row| {
         let primary = match listing.sort_key {
             SortKey::Name => a.name().cmp(b.name()),
             SortKey::Relevance => Ordering::Equal,
@@ -413,11 +418,118 @@ pub fn list<'a>(state: &'a Library, listing: &Listing) -> Vec<Candidate<'a>> {
         } else {
             primary
         };
-        primary.then(a.seq.cmp(&b.seq))
-    });
-    rows.into_iter()
-        .skip(listing.skip)
-        .take(listing.limit)
-        .map(|row| row.candidate)
-        .collect()
+        primary.then(a.seq.cmp(&b.seq)).then(a.index.cmp(&b.index))
+    };
+    // Only the page is sorted: the rows before and after it are partitioned
+    // off (linear), so a page of a large folder costs one pass over it, not
+    // a sort of all of it.
+    let end = listing.skip.saturating_add(listing.limit).min(rows.len());
+    if listing.skip >= end {
+        return Vec::new();
+    }
+    if end < rows.len() {
+        rows.select_nth_unstable_by(end, order);
+        rows.truncate(end);
+    }
+    if listing.skip > 0 {
+        rows.select_nth_unstable_by(listing.skip, order);
+    }
+    let mut page = rows.split_off(listing.skip);
+    page.sort_unstable_by(order);
+    page.into_iter().map(|row| row.candidate).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn library() -> Library {
+        let mut state = Library::default();
+        for i in 0..300u32 {
+            let seq = state.next_seq();
+            let versions = (0..1 + i % 3)
+                .map(|v| Version {
+                    id: format!("v{i}-{v}"),
+                    number: v + 1,
+                    blob: String::new(),
+                    created_at: i64::from(i % 7),
+                    updated_at: i64::from(v),
+                    size: u64::from(i % 5),
+                    mime: String::new(),
+                    image: None,
+                    tags: Vec::new(),
+                    ai_tags: Vec::new(),
+                    custom_coordinates: None,
+                    custom_metadata: Map::new(),
+                    embedded_metadata: Map::new(),
+                    is_private: false,
+                    is_published: true,
+                    extensions: Vec::new(),
+                    extension_status: Map::new(),
+                    webhook_url: None,
+                    transformation: None,
+                    checks: None,
+                    description: None,
+                })
+                .collect();
+            state.insert_file(FileRecord {
+                id: format!("f{i}"),
+                folder: "/x/".into(),
+                // Many equal names, sizes and dates: ties everywhere.
+                name: format!("n{}", i % 11),
+                created_at: i64::from(i % 7),
+                updated_at: 0,
+                seq,
+                current: format!("v{i}-0"),
+                versions,
+            });
+        }
+        state.ensure_folders("/x/a/b/", 0);
+        state
+    }
+
+    fn ids(page: &[Candidate]) -> Vec<String> {
+        page.iter()
+            .map(|c| match c {
+                Candidate::File { version, .. } => version.id.clone(),
+                Candidate::Folder(f) => f.path.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pages_are_slices_of_the_whole_order() {
+        let state = library();
+        for (sort_key, descending) in [
+            (SortKey::Relevance, false),
+            (SortKey::Name, false),
+            (SortKey::Name, true),
+            (SortKey::Created, true),
+            (SortKey::Size, false),
+        ] {
+            for item_type in ["file", "any", "all"] {
+                let listing = |skip, limit| Listing {
+                    limit,
+                    skip,
+                    sort_key,
+                    descending,
+                    file_type: "all".into(),
+                    item_type: item_type.into(),
+                    search: None,
+                    tags: Vec::new(),
+                    name: None,
+                    folder: None,
+                };
+                let all = ids(&list(&state, &listing(0, usize::MAX)));
+                assert!(all.len() >= 300);
+                for (skip, limit) in [(0, 1), (0, 50), (7, 13), (290, 1000), (599, 5), (10_000, 3)]
+                {
+                    let page = ids(&list(&state, &listing(skip, limit)));
+                    let end = skip.saturating_add(limit).min(all.len());
+                    assert_eq!(page, all[skip.min(end)..end], "{item_type} {skip} {limit}");
+                }
+                assert!(list(&state, &listing(3, 0)).is_empty());
+            }
+        }
+    }
 }

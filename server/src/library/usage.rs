@@ -43,11 +43,11 @@ pub fn record(store: &Store, delivery: Delivery) {
     ]
     .join("\u{1f}");
     store.change_soon(|state| {
-        let day = state.usage.entry(utc_date(now_ms())).or_default();
+        let day = state.usage.entry_or_default(utc_date(now_ms()));
         day.bandwidth_bytes = day.bandwidth_bytes.saturating_add(bytes);
         day.request_count = day.request_count.saturating_add(1);
         if day.deliveries.len() < MAX_COMBINATIONS || day.deliveries.contains_key(&key) {
-            let stat = day.deliveries.entry(key).or_insert_with(|| DeliveryStat {
+            let stat = day.deliveries.entry_or_insert_with(key, || DeliveryStat {
                 kind,
                 requests: 0,
                 bytes: 0,
