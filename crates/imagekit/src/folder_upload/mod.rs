@@ -10,7 +10,7 @@
 //! after a 5xx, a reset or a timeout. A 429 is retried after its reset time. Re-running
 //! resumes.
 //!
-//! Names are compared and sent as ImageKit stores them ([`names`]); two local files that
+//! Names are compared and sent as ImageKit stores them ([`remote_file_name`]); two local files that
 //! map to one remote name are reported, and neither is uploaded. Cancelling stops new
 //! files, aborts those under way (reported as failed with `ABORT_ERR`) and returns the
 //! summary.
