@@ -171,7 +171,7 @@ fn summary_line(summary: &Summary) -> String {
         summary.elapsed_ms as f64 / 1000.0
     );
     if summary.aborted {
-        let left = totals.files_total - totals.files_done;
+        let left = totals.files_total.saturating_sub(totals.files_done);
         line.push_str(&format!("; {left} not started (run again to resume)"));
     }
     line

@@ -13,33 +13,22 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use common::{
-    assert_error, bytes_of, png, spawn_with, start_job, wait_for_job, wait_for_job_status,
+    assert_error, bytes_of, on_disk, png, spawn_with, start_job, temp_dir, wait_for_job,
+    wait_for_job_status,
 };
 use imagekit_local_server::{start, Config};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 
-fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "ik-durability-{tag}-{}-{}",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn on_disk(dir: &Path) -> Config {
-    Config {
-        data_dir: Some(dir.to_path_buf()),
-        ..Config::default()
-    }
+/// A directory of this suite's.
+fn temp_dir_of(tag: &str) -> PathBuf {
+    temp_dir(&format!("durability-{tag}"))
 }
 
 #[tokio::test]
 async fn a_failed_save_fails_the_request() {
-    let dir = temp_dir("save");
+    let dir = temp_dir_of("save");
     let server = spawn_with(on_disk(&dir)).await;
     let store = &server.handle.app.store;
 
@@ -74,7 +63,7 @@ async fn a_failed_save_fails_the_request() {
 
 #[tokio::test]
 async fn one_server_per_data_directory() {
-    let dir = temp_dir("lock");
+    let dir = temp_dir_of("lock");
     let first = spawn_with(on_disk(&dir)).await;
     let err = start(on_disk(&dir)).await.err().expect("second refused");
     let message = err.to_string();
@@ -101,7 +90,7 @@ async fn one_server_per_data_directory() {
 
 #[tokio::test]
 async fn a_failed_bulk_job_says_so_with_its_reason() {
-    let dir = temp_dir("job-fail");
+    let dir = temp_dir_of("job-fail");
     let server = spawn_with(on_disk(&dir)).await;
     let (status, body) = server
         .upload_bytes("a.png", png(4, 4, false), &[("folder", "/src")])
@@ -129,7 +118,7 @@ async fn a_failed_bulk_job_says_so_with_its_reason() {
 
 #[tokio::test]
 async fn a_job_pending_at_shutdown_resumes_after_a_restart() {
-    let dir = temp_dir("job-resume");
+    let dir = temp_dir_of("job-resume");
     let server = spawn_with(on_disk(&dir)).await;
     let (status, _) = server
         .upload_bytes(
@@ -398,7 +387,7 @@ async fn kill_cycles(tag: &str, compact_after: Option<u64>, default_cycles: usiz
     eprintln!("kill test: {cycles} cycles, KILL_SEED={seed}");
     let started = std::time::Instant::now();
     fastrand::seed(seed);
-    let dir = temp_dir(tag);
+    let dir = temp_dir_of(tag);
     let client = Client::builder()
         .timeout(Duration::from_secs(20))
         .build()

@@ -9,27 +9,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{png, spawn_with, start_job, wait_for_job, Server};
-use imagekit_local_server::{start, Config};
+use common::{on_disk, png, spawn_with, start_job, temp_dir, wait_for_job, Server};
+use imagekit_local_server::start;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "ik-journal-{tag}-{}-{}",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn on_disk(dir: &Path) -> Config {
-    Config {
-        data_dir: Some(dir.to_path_buf()),
-        ..Config::default()
-    }
-}
 
 /// What a SIGKILL would leave: the directory's files as they are now (the
 /// lock and partial uploads aside).
@@ -422,9 +405,14 @@ fn epoch(dir: &Path) -> u64 {
     state["epoch"].as_u64().unwrap()
 }
 
+/// A directory of this suite's.
+fn temp_dir_of(tag: &str) -> PathBuf {
+    temp_dir(&format!("journal-{tag}"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_kind_of_change_survives_a_crash_and_a_restart() {
-    let dir = temp_dir("kinds");
+    let dir = temp_dir_of("kinds");
     let server = spawn_with(on_disk(&dir)).await;
     let also = every_kind_of_change(&server).await;
     let before = everything(&server, &also).await;
@@ -432,7 +420,7 @@ async fn every_kind_of_change_survives_a_crash_and_a_restart() {
         !dir.join("state.json").exists(),
         "no snapshot yet: it is all in the journal"
     );
-    let crashed = temp_dir("kinds-crashed");
+    let crashed = temp_dir_of("kinds-crashed");
     crash_copy(&dir, &crashed);
 
     // A clean shutdown, and the copy as a crash left it: the same library.
@@ -447,7 +435,7 @@ async fn every_kind_of_change_survives_a_crash_and_a_restart() {
     let server = spawn_with(on_disk(&crashed)).await;
     upload(&server, "later.txt", b"later", &[]).await;
     let after = everything(&server, &also).await;
-    let again = temp_dir("kinds-again");
+    let again = temp_dir_of("kinds-again");
     crash_copy(&crashed, &again);
     server.handle.shutdown().await;
     let server = spawn_with(on_disk(&again)).await;
@@ -461,7 +449,7 @@ async fn every_kind_of_change_survives_a_crash_and_a_restart() {
             .as_u16(),
         204
     );
-    let reset = temp_dir("kinds-reset");
+    let reset = temp_dir_of("kinds-reset");
     crash_copy(&again, &reset);
     server.handle.shutdown().await;
     let server = spawn_with(on_disk(&reset)).await;
@@ -475,7 +463,7 @@ async fn every_kind_of_change_survives_a_crash_and_a_restart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn compaction_keeps_the_state() {
-    let dir = temp_dir("compact");
+    let dir = temp_dir_of("compact");
     let server = spawn_with(on_disk(&dir)).await;
     // Compacted whenever the journal outgrows a kilobyte: many times over.
     server.handle.app.store.compact_after(1024);
@@ -486,7 +474,7 @@ async fn compaction_keeps_the_state() {
     assert!(compactions > 5, "compacted {compactions} times");
     assert!(std::fs::metadata(dir.join("journal")).unwrap().len() < 64 * 1024);
 
-    let crashed = temp_dir("compact-crashed");
+    let crashed = temp_dir_of("compact-crashed");
     crash_copy(&dir, &crashed);
     server.handle.shutdown().await;
     for dir in [&dir, &crashed] {
@@ -501,7 +489,7 @@ async fn compaction_keeps_the_state() {
 
 #[tokio::test]
 async fn a_data_dir_from_before_the_journal_loads() {
-    let dir = temp_dir("old");
+    let dir = temp_dir_of("old");
     std::fs::create_dir_all(dir.join("blobs")).unwrap();
     std::fs::write(
         dir.join("blobs").join("b0b0b0b0b0b0b0b0b0b0b0b0"),
@@ -541,7 +529,7 @@ async fn a_data_dir_from_before_the_journal_loads() {
     assert_eq!(served.as_ref(), b"old bytes");
     upload(&server, "new.txt", b"new", &[("folder", "/old")]).await;
     let before = everything(&server, &[]).await;
-    let crashed = temp_dir("old-crashed");
+    let crashed = temp_dir_of("old-crashed");
     crash_copy(&dir, &crashed);
     server.handle.shutdown().await;
     // The old state.json is the snapshot the journal continues.
@@ -559,7 +547,7 @@ async fn a_data_dir_from_before_the_journal_loads() {
 
 #[tokio::test]
 async fn a_torn_last_write_is_dropped_and_a_damaged_journal_refused() {
-    let dir = temp_dir("torn");
+    let dir = temp_dir_of("torn");
     let server = spawn_with(on_disk(&dir)).await;
     upload(&server, "a.txt", b"a", &[]).await;
     upload(&server, "b.txt", b"b", &[]).await;

@@ -238,20 +238,16 @@ fn client<'s>(
 ) -> std::result::Result<(ImageKit, Option<Arc<dyn Log>>), Invalid> {
     let context = api::policy::call_context(node, options, pool.get().is_none())?;
     let http = call::client(pool, context.pool.as_ref())?;
-    let text = |name| -> std::result::Result<Option<String>, Invalid> {
-        let value = js.get(options, name).map_err(|_| Invalid::Host)?;
-        match js.type_of(value).map_err(|_| Invalid::Host)? {
-            ValueType::String => Ok(Some(js.string_value(value).map_err(|_| Invalid::Host)?)),
-            _ => Ok(None),
-        }
-    };
+    // As every call reads them (`api::option`); the public key and the URL endpoint are
+    // not used by uploads and listings.
+    let read = |name, default| api::option(node, options, name, default).map_err(Invalid::from);
     let mut made = Options::new(
-        text(c"publicKey")?.unwrap_or_default(),
+        read(c"publicKey", "-")?,
         context.private_key,
-        text(c"urlEndpoint")?.unwrap_or_default(),
+        read(c"urlEndpoint", "-")?,
     );
-    made.api_endpoint = text(c"apiEndpoint")?;
-    made.upload_endpoint = text(c"uploadEndpoint")?;
+    made.api_endpoint = Some(read(c"apiEndpoint", api::DEFAULT_API_ENDPOINT)?);
+    made.upload_endpoint = Some(read(c"uploadEndpoint", api::DEFAULT_UPLOAD_ENDPOINT)?);
     made.limits = context.policy;
     let log = match context.log {
         Some((level, logger)) => Some(logging::for_call(js, level, logger)? as Arc<dyn Log>),

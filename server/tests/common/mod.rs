@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::io::Cursor;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use imagekit_local_server::{start, Config, ServerHandle};
@@ -192,4 +193,24 @@ pub async fn bytes_of(client: &Client, url: &str) -> bytes::Bytes {
         .bytes()
         .await
         .expect("body read")
+}
+
+/// A fresh, absent directory for a test's data: `ik-<tag>-<pid>-<random>` under the
+/// system's temporary directory.
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "ik-{tag}-{}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// The default configuration, keeping its data in `dir`.
+pub fn on_disk(dir: &Path) -> Config {
+    Config {
+        data_dir: Some(dir.to_path_buf()),
+        ..Config::default()
+    }
 }

@@ -159,7 +159,7 @@ const BODY_CHUNK: usize = 64 * 1024;
 /// How much of a multipart body the connection has taken, read while it is sent (an
 /// upload's progress). Each try starts again from zero: a retried upload sends its body
 /// again.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Progress {
     loaded: AtomicU64,
     /// The body's size; [`UNKNOWN`] for a stream of unknown length or before the first try.
@@ -167,6 +167,12 @@ pub struct Progress {
 }
 
 const UNKNOWN: u64 = u64::MAX;
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl Progress {
     pub fn new() -> Self {
