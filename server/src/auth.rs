@@ -10,7 +10,7 @@ use http::{header, HeaderMap};
 use sha1::Sha1;
 use subtle::ConstantTimeEq;
 
-use crate::error::ApiError;
+use crate::routes::error::ApiError;
 use crate::timestamp::now_ms;
 
 /// Checks the `Authorization` header: 401 when absent or unreadable, 403 when

@@ -16,7 +16,7 @@ use reqwest::redirect::Policy;
 use reqwest::Url;
 
 use crate::config::Config;
-use crate::error::{ApiError, ApiResult};
+use crate::routes::error::{ApiError, ApiResult};
 
 const MAX_REDIRECTS: usize = 10;
 

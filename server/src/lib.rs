@@ -3,38 +3,26 @@
 //! same against ImageKit. See README.md for the endpoints and the admin API.
 
 pub mod access;
-pub mod admin;
-pub mod admin_page;
 pub mod app;
 pub mod auth;
-pub mod bulk_jobs;
 pub mod config;
-pub mod custom_metadata;
-pub mod delivery;
-pub mod error;
-pub mod extract;
 pub mod faults;
 pub mod fetch;
-pub mod files;
-pub mod folders;
 pub mod ids;
 pub mod imaging;
-pub mod layers;
 pub mod library;
 pub mod named_transformations;
 pub mod origins;
 pub mod paths;
-pub mod purge;
 pub mod rate_limit;
 pub mod request_log;
+pub mod routes;
 pub mod saved_extensions;
 pub mod search_query;
 pub mod server;
 pub mod storage;
 pub mod timestamp;
-pub mod upload;
 pub mod url_endpoints;
-pub mod usage;
 
 pub use config::Config;
 pub use server::{start, ServerHandle};

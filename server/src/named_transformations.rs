@@ -5,17 +5,17 @@
 
 use std::sync::Arc;
 
-use crate::extract::Path;
+use crate::routes::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
 use crate::app::App;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{opt_bool, opt_string, req_string, JsonObject};
 use crate::ids::new_id;
 use crate::library::records;
+use crate::routes::error::{ApiError, ApiResult};
+use crate::routes::extract::{opt_bool, opt_string, req_string, JsonObject};
 use crate::storage::{NamedTransformation, State as Library};
 use crate::timestamp::{now_ms, to_iso};
 use axum::routing;

@@ -11,8 +11,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::middleware::{from_fn, from_fn_with_state};
-use axum::response::IntoResponse;
 use axum::Router;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
@@ -21,64 +19,20 @@ use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
-use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::access::{self, AllowedHosts};
 use crate::app::{App, ConnectionContext};
 use crate::auth::UsedTokens;
 use crate::config::Config;
-use crate::error::ApiError;
 use crate::faults::FaultSet;
 use crate::fetch::Downloader;
 use crate::rate_limit::RateLimiter;
 use crate::request_log::RequestLog;
 use crate::storage::Store;
-use crate::{
-    admin, bulk_jobs, custom_metadata, delivery, files, folders, layers, library,
-    named_transformations, origins, purge, saved_extensions, upload, url_endpoints, usage,
-};
+use crate::{library, routes};
 
 /// The connection buffer, which bounds the request head hyper will read.
 pub const MAX_BUFFERED_HEAD: usize = 256 * 1024;
-
-/// The whole route table: each area's routes from its module, the media API
-/// behind the private key and the rate limit, and the layers every request
-/// passes (see `layers`).
-pub fn router(app: Arc<App>) -> Router {
-    let media = Router::new()
-        .merge(files::router())
-        .merge(purge::router())
-        .merge(folders::router())
-        .merge(bulk_jobs::router())
-        .merge(custom_metadata::router())
-        .merge(saved_extensions::router())
-        .merge(named_transformations::router())
-        .merge(origins::router())
-        .merge(url_endpoints::router())
-        .merge(usage::router())
-        .route_layer(from_fn_with_state(app.clone(), layers::require_private_key))
-        .route_layer(from_fn_with_state(app.clone(), layers::rate_limit));
-    let imagekit = media
-        .merge(upload::router(&app))
-        .merge(delivery::router(&app))
-        .fallback(|| async { ApiError::not_found("The requested route does not exist.") })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed.into_response() })
-        .layer(from_fn(layers::run_to_completion))
-        .layer(from_fn_with_state(app.clone(), layers::inject_faults));
-    Router::new()
-        .merge(admin::router(&app))
-        .merge(imagekit)
-        .layer(from_fn_with_state(app.clone(), layers::record_request))
-        .layer(from_fn_with_state(app.clone(), layers::require_own_host))
-        .layer(from_fn(layers::limit_head))
-        .layer(CatchPanicLayer::custom(
-            |_: Box<dyn std::any::Any + Send>| {
-                ApiError::internal("The server failed on this request (a bug: please report it).")
-                    .into_response()
-            },
-        ))
-        .with_state(app)
-}
 
 /// A running server.
 pub struct ServerHandle {
@@ -164,7 +118,11 @@ pub async fn start(config: Config) -> io::Result<ServerHandle> {
     tokio::spawn(store.clone().save_soon_loop());
     tokio::spawn(store.persist_loop());
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let task = tokio::spawn(accept_loop(listener, router(app.clone()), shutdown_rx));
+    let task = tokio::spawn(accept_loop(
+        listener,
+        routes::router(app.clone()),
+        shutdown_rx,
+    ));
     Ok(ServerHandle {
         addr,
         app,

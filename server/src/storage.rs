@@ -750,7 +750,7 @@ impl<'a> Change<'a> {
     /// request's error: 507 when the disk is full, else 500.
     pub fn commit(
         self,
-    ) -> impl std::future::Future<Output = Result<(), crate::error::ApiError>> + 'a {
+    ) -> impl std::future::Future<Output = Result<(), crate::routes::error::ApiError>> + 'a {
         let Change { store, mut guard } = self;
         let generation = store.queue(&mut guard);
         drop(guard);
@@ -1018,7 +1018,7 @@ impl Store {
     /// before this returns, so a 2xx answer means the change survives a crash.
     /// Concurrent saves share writes. A failed save is the request's error: 507
     /// when the disk is full, else 500.
-    async fn persist(&self, generation: u64) -> Result<(), crate::error::ApiError> {
+    async fn persist(&self, generation: u64) -> Result<(), crate::routes::error::ApiError> {
         if self.data_dir.is_none() {
             return Ok(());
         }
@@ -1027,9 +1027,9 @@ impl Store {
                 "The change could not be saved to the data directory ({e}); it stays in memory but may be lost when the server stops."
             );
             if e.kind() == io::ErrorKind::StorageFull {
-                crate::error::ApiError::InsufficientStorage(message)
+                crate::routes::error::ApiError::InsufficientStorage(message)
             } else {
-                crate::error::ApiError::Internal(message)
+                crate::routes::error::ApiError::Internal(message)
             }
         })
     }
@@ -1430,7 +1430,7 @@ impl Store {
     }
 
     /// Forgets everything (the admin reset).
-    pub async fn reset(&self) -> Result<(), crate::error::ApiError> {
+    pub async fn reset(&self) -> Result<(), crate::routes::error::ApiError> {
         let mut state = self.begin();
         let keys: Vec<String> = state
             .files

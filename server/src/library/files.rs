@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::error::{ApiError, ApiResult};
-use crate::library::custom_fields;
+use crate::library::custom_metadata_fields;
 use crate::library::{
     duplicate_versions, ordered_versions, place_versions, relocate, submit_purge,
 };
+use crate::routes::error::{ApiError, ApiResult};
 use std::cmp::Ordering;
 
 use crate::search_query::{Candidate, Query};
@@ -60,7 +60,7 @@ pub async fn update_details(
                 merged.insert(key, value);
             }
         }
-        custom_fields::validate_values(&fields, &merged)?;
+        custom_metadata_fields::validate_values(&fields, &merged)?;
         version.custom_metadata = merged;
     }
     if let Some(tags) = update.tags {

@@ -1,6 +1,6 @@
 //! Folders: creating one (and its ancestors), deleting one with all it holds.
 
-use crate::error::{ApiError, ApiResult};
+use crate::routes::error::{ApiError, ApiResult};
 use crate::storage::Store;
 use crate::timestamp::now_ms;
 

@@ -6,11 +6,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::ApiResult;
 use crate::ids::new_id;
 use crate::library::{
     duplicate_versions, ordered_versions, place_versions, relocate, submit_purge,
 };
+use crate::routes::error::ApiResult;
 use crate::storage::{BulkJob, JobWork, State as Library, Store, Version};
 use crate::timestamp::now_ms;
 

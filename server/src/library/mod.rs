@@ -8,7 +8,7 @@
 //! moving files, recording purges, and the checks of tag, coordinate and
 //! extension values. The areas' own operations are in the submodules.
 
-pub mod custom_fields;
+pub mod custom_metadata_fields;
 pub mod files;
 pub mod folders;
 pub mod jobs;
@@ -20,8 +20,8 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use crate::error::{ApiError, ApiResult};
 use crate::ids::new_id;
+use crate::routes::error::{ApiError, ApiResult};
 use crate::storage::{FileRecord, PurgeRequest, State as Library, Store, Version};
 use crate::timestamp::now_ms;
 

@@ -4,7 +4,7 @@
 //! id is the same 404 for all of them. The default URL endpoint, which is not
 //! stored until it is first replaced, is here too.
 
-use crate::error::{ApiError, ApiResult};
+use crate::routes::error::{ApiError, ApiResult};
 use crate::storage::{
     NamedTransformation, Origin, SavedExtension, State as Library, Store, UrlEndpoint,
 };

@@ -3,12 +3,12 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_id, unique_suffix};
 use crate::imaging;
-use crate::library::custom_fields;
+use crate::library::custom_metadata_fields;
 use crate::library::{extension_status, place_versions};
 use crate::paths::with_suffix;
+use crate::routes::error::{ApiError, ApiResult};
 use crate::storage::{FileRecord, ImageFacts, State as Library, Store, Version};
 use crate::timestamp::now_ms;
 
@@ -118,11 +118,11 @@ fn place(
             merged.extend(given.clone());
             merged
         }
-        (Some(given), _) => custom_fields::with_defaults(&fields, given.clone()),
+        (Some(given), _) => custom_metadata_fields::with_defaults(&fields, given.clone()),
         (None, Some(prev)) if !options.overwrite_custom_metadata => prev.custom_metadata.clone(),
-        (None, _) => custom_fields::with_defaults(&fields, Map::new()),
+        (None, _) => custom_metadata_fields::with_defaults(&fields, Map::new()),
     };
-    custom_fields::validate_values(&fields, &custom_metadata)?;
+    custom_metadata_fields::validate_values(&fields, &custom_metadata)?;
     let tags = match (&options.tags, &previous) {
         (Some(tags), _) => tags.clone(),
         (None, Some(prev)) if !options.overwrite_tags => prev.tags.clone(),

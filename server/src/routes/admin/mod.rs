@@ -2,6 +2,8 @@
 //! at run time. Not behind ImageKit auth, but refused to non-loopback peers,
 //! to foreign origins, and (when it changes something) to non-JSON requests.
 
+pub mod page;
+
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -12,24 +14,23 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::admin_page;
 use crate::app::App;
-use crate::error::ApiError;
-use crate::extract::JsonBody;
 use crate::faults::FaultRule;
-use crate::layers;
 use crate::rate_limit::RateLimitSettings;
+use crate::routes::error::ApiError;
+use crate::routes::extract::JsonBody;
+use crate::routes::layers;
 
 pub fn router(app: &Arc<App>) -> Router<Arc<App>> {
     Router::new()
-        .route("/__admin/", get(admin_page::page))
-        .route("/__admin/library", get(admin_page::library))
-        .route("/__admin/files/{id}", get(admin_page::file))
+        .route("/__admin/", get(page::page))
+        .route("/__admin/library", get(page::library))
+        .route("/__admin/files/{id}", get(page::file))
         .route(
             "/__admin/custom-metadata-fields",
-            get(admin_page::custom_metadata_fields),
+            get(page::custom_metadata_fields),
         )
-        .route("/__admin/requests", get(admin_page::requests))
+        .route("/__admin/requests", get(page::requests))
         .route("/__admin/health", get(health))
         .route("/__admin/check", get(check))
         .route(

@@ -18,9 +18,9 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::App;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::QueryMap;
 use crate::library::usage;
+use crate::routes::error::{ApiError, ApiResult};
+use crate::routes::extract::QueryMap;
 use crate::timestamp::{date_from_days, parse_date};
 use axum::routing;
 use axum::Router;

@@ -1,4 +1,4 @@
-//! The custom metadata field routes (see `library::custom_fields`).
+//! The custom metadata field routes (see `library::custom_metadata_fields`).
 
 use std::sync::Arc;
 
@@ -9,10 +9,10 @@ use axum::{Json, Router};
 use serde_json::{Map, Value};
 
 use crate::app::App;
-use crate::error::ApiResult;
-use crate::extract::{parse_bool, JsonBody, Path, QueryMap};
 use crate::ids::new_id;
-use crate::library::custom_fields::{self, bad, ordered_schema, validate_schema};
+use crate::library::custom_metadata_fields::{self, bad, ordered_schema, validate_schema};
+use crate::routes::error::ApiResult;
+use crate::routes::extract::{parse_bool, JsonBody, Path, QueryMap};
 use crate::storage::CustomField;
 
 pub async fn create(
@@ -50,7 +50,7 @@ pub async fn create(
         schema: ordered_schema(kind, schema),
         deleted: false,
     };
-    let shown = custom_fields::add(&app.store, field).await?;
+    let shown = custom_metadata_fields::add(&app.store, field).await?;
     Ok((StatusCode::CREATED, Json(shown)))
 }
 
@@ -59,7 +59,7 @@ pub async fn list(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Json<Va
         Some(v) if !v.is_empty() => parse_bool("includeDeleted", v)?,
         _ => false,
     };
-    Ok(Json(Value::Array(custom_fields::list(
+    Ok(Json(Value::Array(custom_metadata_fields::list(
         &app.store.read(),
         include_deleted,
     ))))
@@ -83,12 +83,12 @@ pub async fn update(
     if label.is_none() && schema.is_none() {
         return Err(bad("Both label and schema is missing"));
     }
-    let updated = custom_fields::update(&app.store, &id, label, schema).await?;
+    let updated = custom_metadata_fields::update(&app.store, &id, label, schema).await?;
     Ok(Json(updated))
 }
 
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    custom_fields::remove(&app.store, &id).await?;
+    custom_metadata_fields::remove(&app.store, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

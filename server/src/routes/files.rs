@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::extract::Path;
+use crate::routes::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -13,13 +13,13 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::app::App;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{parse_bool, JsonBody, QueryMap};
 use crate::fetch;
 use crate::imaging;
 use crate::library::files::{self, version_not_found, SortKey};
 use crate::library::{extension_status, validate_coordinates, validate_tags};
 use crate::paths::{encode_path, normalize_folder, sanitize_file_name, split_file_path};
+use crate::routes::error::{ApiError, ApiResult};
+use crate::routes::extract::{parse_bool, JsonBody, QueryMap};
 use crate::search_query::{self, Candidate};
 use crate::storage::{FileRecord, FolderRecord, Version};
 use crate::timestamp::{now_ms, to_iso};

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::extract::Path;
+use crate::routes::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -12,9 +12,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::app::App;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::JsonBody;
 use crate::library;
+use crate::routes::error::{ApiError, ApiResult};
+use crate::routes::extract::JsonBody;
 use crate::timestamp::now_ms;
 use axum::routing;
 use axum::Router;

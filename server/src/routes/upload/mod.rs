@@ -25,16 +25,16 @@ use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 use crate::app::App;
 use crate::auth::{check_basic, ClientUploadAuth};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::parse_bool;
 use crate::fetch;
-use crate::files::{file_url, MAX_DECODE_BYTES};
 use crate::ids::new_id;
 use crate::imaging;
-use crate::layers;
 use crate::library::uploads::{self, Analysis, Options};
 use crate::library::{validate_coordinates, validate_tags};
 use crate::paths::{sanitize_file_name, sanitize_folder};
+use crate::routes::error::{ApiError, ApiResult};
+use crate::routes::extract::parse_bool;
+use crate::routes::files::{file_url, MAX_DECODE_BYTES};
+use crate::routes::layers;
 use crate::storage::{BlobWriter, FileRecord, ImageFacts, Version};
 
 /// Largest accepted non-file form field (tags, customMetadata JSON...).

@@ -16,8 +16,8 @@ use bytes::Bytes;
 use crate::access::{is_json, MAX_HEADERS, MAX_HEAD_BYTES};
 use crate::app::{App, ConnectionContext};
 use crate::auth::check_basic;
-use crate::error::ApiError;
 use crate::request_log::{redact, Entry};
+use crate::routes::error::ApiError;
 use crate::timestamp::{now_ms, to_iso};
 
 /// Refuses a request head over the limits with ImageKit's shape (a 400, as

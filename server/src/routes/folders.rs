@@ -9,10 +9,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::app::App;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::JsonBody;
 use crate::library;
 use crate::paths::{normalize_folder, sanitize_folder_name};
+use crate::routes::error::{ApiError, ApiResult};
+use crate::routes::extract::JsonBody;
 use axum::routing;
 use axum::Router;
 

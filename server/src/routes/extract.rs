@@ -10,7 +10,7 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::error::ApiError;
+use crate::routes::error::ApiError;
 
 /// A JSON request body. An empty body reads as `{}` because the SDK sends no
 /// body for some optional-argument calls.

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::error::{ApiError, ApiResult};
+use crate::routes::error::{ApiError, ApiResult};
 use crate::storage::{CustomField, State as Library, Store};
 use crate::timestamp::parse_iso;
 

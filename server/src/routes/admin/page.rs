@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::extract::Path;
+use crate::routes::extract::Path;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse};
 use axum::Json;
@@ -16,14 +16,14 @@ use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::auth::hmac_sha1_hex;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::QueryMap;
-use crate::files::{file_object, file_url};
-use crate::library::custom_fields::field_json;
+use crate::library::custom_metadata_fields::field_json;
 use crate::paths::normalize_folder;
+use crate::routes::error::{ApiError, ApiResult};
+use crate::routes::extract::QueryMap;
+use crate::routes::files::{file_object, file_url};
 use crate::storage::{FileRecord, Version};
 
-const PAGE: &str = include_str!("admin/page.html");
+const PAGE: &str = include_str!("page.html");
 
 pub async fn page() -> impl IntoResponse {
     Html(PAGE)

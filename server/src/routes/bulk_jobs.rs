@@ -7,17 +7,17 @@
 
 use std::sync::Arc;
 
-use crate::extract::Path;
+use crate::routes::extract::Path;
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::app::App;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{JsonBody, JsonObject};
 use crate::library::jobs;
 use crate::paths::{encode_path, folder_name, normalize_folder, parent_folder};
+use crate::routes::error::{ApiError, ApiResult};
+use crate::routes::extract::{JsonBody, JsonObject};
 use crate::storage::JobWork;
 use axum::routing;
 use axum::Router;
