@@ -173,7 +173,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
         &app.store,
         |s| &mut s.named_transformations,
         &id,
-        |_| Ok(()),
+        |_| Ok::<(), ApiError>(()),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)

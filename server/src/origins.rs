@@ -195,7 +195,12 @@ pub async fn create(
     JsonObject(body): JsonObject,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let origin = parse(&body, new_id())?;
-    let origin = records::add(&app.store, |s| &mut s.origins, |_| Ok(origin)).await?;
+    let origin = records::add(
+        &app.store,
+        |s| &mut s.origins,
+        |_| Ok::<_, ApiError>(origin),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(origin_json(&origin))))
 }
 
@@ -210,8 +215,13 @@ pub async fn update(
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<Value>> {
     let replacement = parse(&body, id.clone())?;
-    let updated =
-        records::change(&app.store, |s| &mut s.origins, &id, |_, _| Ok(replacement)).await?;
+    let updated = records::change(
+        &app.store,
+        |s| &mut s.origins,
+        &id,
+        |_, _| Ok::<_, ApiError>(replacement),
+    )
+    .await?;
     let updated = origin_json(&updated);
     Ok(Json(updated))
 }

@@ -214,7 +214,7 @@ pub async fn update(
                 extension.config = config.clone();
             }
             extension.updated_at = now_ms().max(extension.updated_at.saturating_add(1));
-            Ok(extension)
+            Ok::<_, ApiError>(extension)
         },
     )
     .await?;
@@ -223,7 +223,13 @@ pub async fn update(
 }
 
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    records::delete(&app.store, |s| &mut s.saved_extensions, &id, |_| Ok(())).await?;
+    records::delete(
+        &app.store,
+        |s| &mut s.saved_extensions,
+        &id,
+        |_| Ok::<(), ApiError>(()),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -655,6 +655,20 @@ impl BlobWriter {
     }
 }
 
+/// A change that could not be saved to the data directory: it stays in
+/// memory, and the request that made it fails (507 when the disk is full).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveError {
+    pub message: String,
+    pub disk_full: bool,
+}
+
+impl std::fmt::Display for SaveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 pub struct Store {
     /// The data directory's lock, held until `close`.
     lock: Mutex<Option<std::fs::File>>,
@@ -748,9 +762,7 @@ impl<'a> Change<'a> {
     /// (with a data directory, to disk before the returned future completes:
     /// an answer sent after it reports a saved change). A failed save is the
     /// request's error: 507 when the disk is full, else 500.
-    pub fn commit(
-        self,
-    ) -> impl std::future::Future<Output = Result<(), crate::routes::error::ApiError>> + 'a {
+    pub fn commit(self) -> impl std::future::Future<Output = Result<(), SaveError>> + 'a {
         let Change { store, mut guard } = self;
         let generation = store.queue(&mut guard);
         drop(guard);
@@ -1018,7 +1030,7 @@ impl Store {
     /// before this returns, so a 2xx answer means the change survives a crash.
     /// Concurrent saves share writes. A failed save is the request's error: 507
     /// when the disk is full, else 500.
-    async fn persist(&self, generation: u64) -> Result<(), crate::routes::error::ApiError> {
+    async fn persist(&self, generation: u64) -> Result<(), SaveError> {
         if self.data_dir.is_none() {
             return Ok(());
         }
@@ -1026,10 +1038,9 @@ impl Store {
             let message = format!(
                 "The change could not be saved to the data directory ({e}); it stays in memory but may be lost when the server stops."
             );
-            if e.kind() == io::ErrorKind::StorageFull {
-                crate::routes::error::ApiError::InsufficientStorage(message)
-            } else {
-                crate::routes::error::ApiError::Internal(message)
+            SaveError {
+                message,
+                disk_full: e.kind() == io::ErrorKind::StorageFull,
             }
         })
     }
@@ -1430,7 +1441,7 @@ impl Store {
     }
 
     /// Forgets everything (the admin reset).
-    pub async fn reset(&self) -> Result<(), crate::routes::error::ApiError> {
+    pub async fn reset(&self) -> Result<(), SaveError> {
         let mut state = self.begin();
         let keys: Vec<String> = state
             .files

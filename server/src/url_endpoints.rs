@@ -177,7 +177,13 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
             "The default URL endpoint cannot be deleted.",
         ));
     }
-    records::delete(&app.store, |s| &mut s.url_endpoints, &id, |_| Ok(())).await?;
+    records::delete(
+        &app.store,
+        |s| &mut s.url_endpoints,
+        &id,
+        |_| Ok::<(), ApiError>(()),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::routes::error::{ApiError, ApiResult};
+use crate::library::error::{LibraryError, LibraryResult};
 use crate::storage::{CustomField, State as Library, Store};
 use crate::timestamp::parse_iso;
 
@@ -21,11 +21,11 @@ pub fn field_json(field: &CustomField) -> Value {
     json!({ "id": field.id, "name": field.name, "label": field.label, "schema": field.schema })
 }
 
-pub fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::bad_request(message)
+pub fn bad(message: impl Into<String>) -> LibraryError {
+    LibraryError::invalid(message)
 }
 
-fn number(schema: &Map<String, Value>, key: &str) -> ApiResult<Option<f64>> {
+fn number(schema: &Map<String, Value>, key: &str) -> LibraryResult<Option<f64>> {
     match schema.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => Ok(n.as_f64()),
@@ -38,7 +38,7 @@ fn number(schema: &Map<String, Value>, key: &str) -> ApiResult<Option<f64>> {
     }
 }
 
-fn date(schema: &Map<String, Value>, key: &str) -> ApiResult<Option<i64>> {
+fn date(schema: &Map<String, Value>, key: &str) -> LibraryResult<Option<i64>> {
     match schema.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => parse_iso(s)
@@ -49,7 +49,7 @@ fn date(schema: &Map<String, Value>, key: &str) -> ApiResult<Option<i64>> {
     }
 }
 
-fn length(schema: &Map<String, Value>, key: &str) -> ApiResult<Option<u64>> {
+fn length(schema: &Map<String, Value>, key: &str) -> LibraryResult<Option<u64>> {
     match schema.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => v
@@ -61,7 +61,7 @@ fn length(schema: &Map<String, Value>, key: &str) -> ApiResult<Option<u64>> {
 
 /// Checks a schema for its type: allowed keys, key types, consistent bounds,
 /// options, and a default value that itself satisfies the schema.
-pub fn validate_schema(schema: &Map<String, Value>) -> ApiResult<()> {
+pub fn validate_schema(schema: &Map<String, Value>) -> LibraryResult<()> {
     let kind = schema.get("type").and_then(Value::as_str).unwrap_or("");
     if !TYPES.contains(&kind) {
         return Err(bad(format!(
@@ -227,7 +227,7 @@ fn check_value(schema: &Map<String, Value>, value: &Value) -> Result<(), String>
 }
 
 /// Validates a file's complete custom metadata against the defined fields.
-pub fn validate_values(fields: &[CustomField], values: &Map<String, Value>) -> ApiResult<()> {
+pub fn validate_values(fields: &[CustomField], values: &Map<String, Value>) -> LibraryResult<()> {
     for (key, value) in values {
         let field = fields
             .iter()
@@ -267,12 +267,12 @@ pub fn ordered_schema(kind: &str, schema: &Map<String, Value>) -> Map<String, Va
     ordered
 }
 
-fn field_not_found() -> ApiError {
-    ApiError::not_found("No such custom metadata field exists.")
+fn field_not_found() -> LibraryError {
+    LibraryError::not_found("No such custom metadata field exists.")
 }
 
 /// Adds a new field (name unique among all, label among the live ones).
-pub async fn add(store: &Store, field: CustomField) -> ApiResult<Value> {
+pub async fn add(store: &Store, field: CustomField) -> LibraryResult<Value> {
     let mut state = store.begin();
     if state.custom_fields.iter().any(|f| f.name == field.name) {
         return Err(bad(
@@ -310,7 +310,7 @@ pub async fn update(
     id: &str,
     label: Option<String>,
     schema: Option<Map<String, Value>>,
-) -> ApiResult<Value> {
+) -> LibraryResult<Value> {
     let mut state = store.begin();
     let index = state
         .custom_fields
@@ -353,7 +353,7 @@ pub async fn update(
 }
 
 /// Soft-deletes a live field.
-pub async fn remove(store: &Store, id: &str) -> ApiResult<()> {
+pub async fn remove(store: &Store, id: &str) -> LibraryResult<()> {
     let mut state = store.begin();
     let field = state
         .custom_fields
@@ -361,7 +361,8 @@ pub async fn remove(store: &Store, id: &str) -> ApiResult<()> {
         .find(|f| f.id == id && !f.deleted)
         .ok_or_else(field_not_found)?;
     field.deleted = true;
-    state.commit().await
+    state.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,10 +6,10 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::library::custom_metadata_fields;
+use crate::library::error::{LibraryError, LibraryResult};
 use crate::library::{
     duplicate_versions, ordered_versions, place_versions, relocate, submit_purge,
 };
-use crate::routes::error::{ApiError, ApiResult};
 use std::cmp::Ordering;
 
 use crate::search_query::{Candidate, Query};
@@ -31,8 +31,8 @@ pub struct DetailsUpdate {
     pub description: Option<String>,
 }
 
-pub fn version_not_found() -> ApiError {
-    ApiError::not_found("The requested file version does not exist.")
+pub fn version_not_found() -> LibraryError {
+    LibraryError::not_found("The requested file version does not exist.")
 }
 
 /// Applies a details update to the file's current version.
@@ -41,16 +41,16 @@ pub async fn update_details(
     id: &str,
     update: DetailsUpdate,
     now: i64,
-) -> ApiResult<()> {
+) -> LibraryResult<()> {
     let mut state = store.begin();
     let fields = state.custom_fields.clone();
     let file = state
         .files
         .get_mut(id)
-        .ok_or_else(ApiError::file_not_found)?;
+        .ok_or_else(LibraryError::file_not_found)?;
     let version = file
         .current_version_mut()
-        .ok_or_else(ApiError::file_not_found)?;
+        .ok_or_else(LibraryError::file_not_found)?;
     if let Some(patch) = update.custom_metadata {
         let mut merged = version.custom_metadata.clone();
         for (key, value) in patch {
@@ -90,7 +90,8 @@ pub async fn update_details(
     }
     version.updated_at = now;
     file.updated_at = now;
-    state.commit().await
+    state.commit().await?;
+    Ok(())
 }
 
 /// Publishes or unpublishes the current version (or every version).
@@ -100,12 +101,12 @@ pub async fn set_published(
     is_published: bool,
     all_versions: bool,
     now: i64,
-) -> ApiResult<()> {
+) -> LibraryResult<()> {
     let mut state = store.begin();
     let file = state
         .files
         .get_mut(id)
-        .ok_or_else(ApiError::file_not_found)?;
+        .ok_or_else(LibraryError::file_not_found)?;
     let current = file.current.clone();
     for version in file
         .versions
@@ -116,7 +117,8 @@ pub async fn set_published(
         version.updated_at = now;
     }
     file.updated_at = now;
-    state.commit().await
+    state.commit().await?;
+    Ok(())
 }
 
 /// The file `id`, which must have the version `version_id`.
@@ -124,11 +126,11 @@ fn file_with_version<'a>(
     state: &'a mut Library,
     id: &str,
     version_id: &str,
-) -> ApiResult<&'a mut FileRecord> {
+) -> LibraryResult<&'a mut FileRecord> {
     let file = state
         .files
         .get_mut(id)
-        .ok_or_else(ApiError::file_not_found)?;
+        .ok_or_else(LibraryError::file_not_found)?;
     if file.version(version_id).is_none() {
         return Err(version_not_found());
     }
@@ -136,11 +138,11 @@ fn file_with_version<'a>(
 }
 
 /// Deletes a version other than the current one.
-pub async fn delete_version(store: &Store, id: &str, version_id: &str) -> ApiResult<()> {
+pub async fn delete_version(store: &Store, id: &str, version_id: &str) -> LibraryResult<()> {
     let mut state = store.begin();
     let file = file_with_version(&mut state, id, version_id)?;
     if file.current == version_id {
-        return Err(ApiError::bad_request(
+        return Err(LibraryError::invalid(
             "You cannot delete current version of a file.",
         ));
     }
@@ -156,16 +158,22 @@ pub async fn delete_version(store: &Store, id: &str, version_id: &str) -> ApiRes
 }
 
 /// Makes `version_id` the current version.
-pub async fn restore_version(store: &Store, id: &str, version_id: &str, now: i64) -> ApiResult<()> {
+pub async fn restore_version(
+    store: &Store,
+    id: &str,
+    version_id: &str,
+    now: i64,
+) -> LibraryResult<()> {
     let mut state = store.begin();
     let file = file_with_version(&mut state, id, version_id)?;
     file.current = version_id.to_string();
     file.updated_at = now;
-    state.commit().await
+    state.commit().await?;
+    Ok(())
 }
 
 /// The 404 of the bulk APIs when any of `ids` names no file.
-pub fn missing_ids(state: &Library, ids: &[String]) -> ApiResult<()> {
+pub fn missing_ids(state: &Library, ids: &[String]) -> LibraryResult<()> {
     let missing: Vec<String> = ids
         .iter()
         .filter(|id| !state.files.contains_key(*id))
@@ -174,7 +182,7 @@ pub fn missing_ids(state: &Library, ids: &[String]) -> ApiResult<()> {
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::MissingFileIds(missing))
+        Err(LibraryError::MissingFiles(missing))
     }
 }
 
@@ -183,8 +191,8 @@ pub async fn update_current_versions(
     store: &Store,
     ids: &[String],
     now: i64,
-    mut change: impl FnMut(&mut Version) -> ApiResult<()>,
-) -> ApiResult<()> {
+    mut change: impl FnMut(&mut Version) -> LibraryResult<()>,
+) -> LibraryResult<()> {
     let mut state = store.begin();
     missing_ids(&state, ids)?;
     for id in ids {
@@ -196,11 +204,12 @@ pub async fn update_current_versions(
             file.updated_at = now;
         }
     }
-    state.commit().await
+    state.commit().await?;
+    Ok(())
 }
 
 /// Deletes the files of `ids` (all must exist) with every version.
-pub async fn delete_files(store: &Store, ids: &[String]) -> ApiResult<()> {
+pub async fn delete_files(store: &Store, ids: &[String]) -> LibraryResult<()> {
     let mut state = store.begin();
     missing_ids(&state, ids)?;
     let blobs: Vec<String> = ids.iter().flat_map(|id| state.remove_file(id)).collect();
@@ -217,8 +226,8 @@ pub async fn copy_file(
     destination: &str,
     all_versions: bool,
     now: i64,
-    source_missing: impl FnOnce() -> ApiError,
-) -> ApiResult<()> {
+    source_missing: impl FnOnce() -> LibraryError,
+) -> LibraryResult<()> {
     let (name, versions) = {
         let state = store.read();
         let file = state.file_by_path(source).ok_or_else(source_missing)?;
@@ -227,7 +236,8 @@ pub async fn copy_file(
     let versions = duplicate_versions(store, versions, now).await?;
     let mut state = store.begin();
     place_versions(&mut state, destination, &name, versions, now);
-    state.commit().await
+    state.commit().await?;
+    Ok(())
 }
 
 /// Moves the file at `source` into `destination`.
@@ -236,13 +246,14 @@ pub async fn move_file(
     source: &str,
     destination: &str,
     now: i64,
-    source_missing: impl FnOnce() -> ApiError,
-) -> ApiResult<()> {
+    source_missing: impl FnOnce() -> LibraryError,
+) -> LibraryResult<()> {
     let mut state = store.begin();
     let file = state.file_by_path(source).ok_or_else(source_missing)?;
     let (id, name) = (file.id.clone(), file.name.clone());
     relocate(&mut state, &id, destination, &name, now);
-    state.commit().await
+    state.commit().await?;
+    Ok(())
 }
 
 /// Renames `<folder><name>` to `<folder><new_name>`; with `purge`, records a
@@ -254,15 +265,15 @@ pub async fn rename_file(
     new_name: &str,
     now: i64,
     purge: Option<(&str, Duration)>,
-) -> ApiResult<Option<String>> {
+) -> LibraryResult<Option<String>> {
     let mut state = store.begin();
     let file = state
         .file_by_path(&format!("{folder}{name}"))
-        .ok_or_else(ApiError::file_not_found)?;
+        .ok_or_else(LibraryError::file_not_found)?;
     let id = file.id.clone();
     if name != new_name {
         if state.paths.contains_key(&format!("{folder}{new_name}")) {
-            return Err(ApiError::Conflict {
+            return Err(LibraryError::Conflict {
                 message: "File with the same name already exists at the destination.".into(),
                 reason: "FILE_ALREADY_EXISTS".into(),
             });

@@ -1,11 +1,11 @@
 //! Folders: creating one (and its ancestors), deleting one with all it holds.
 
-use crate::routes::error::{ApiError, ApiResult};
+use crate::library::error::{LibraryError, LibraryResult};
 use crate::storage::Store;
 use crate::timestamp::now_ms;
 
-pub fn folder_not_found(path: &str) -> ApiError {
-    ApiError::NotFoundReason {
+pub fn folder_not_found(path: &str) -> LibraryError {
+    LibraryError::NotFoundBecause {
         message: format!(
             "No folder found with folderPath {}",
             path.trim_end_matches('/')
@@ -15,15 +15,16 @@ pub fn folder_not_found(path: &str) -> ApiError {
 }
 
 /// Creates `<parent><name>/` and any missing ancestor.
-pub async fn create(store: &Store, parent: &str, name: &str) -> ApiResult<()> {
+pub async fn create(store: &Store, parent: &str, name: &str) -> LibraryResult<()> {
     let mut state = store.begin();
     state.ensure_folders(&format!("{parent}{name}/"), now_ms());
-    state.commit().await
+    state.commit().await?;
+    Ok(())
 }
 
 /// Deletes `folder` (`/a/b/`), its subfolders and their files; the blobs go
 /// once the state without them is saved.
-pub async fn delete(store: &Store, folder: &str) -> ApiResult<()> {
+pub async fn delete(store: &Store, folder: &str) -> LibraryResult<()> {
     let mut state = store.begin();
     if !state.folder_exists(folder) {
         return Err(folder_not_found(folder));

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::ids::new_id;
+use crate::library::error::LibraryResult;
 use crate::library::{
     duplicate_versions, ordered_versions, place_versions, relocate, submit_purge,
 };
-use crate::routes::error::ApiResult;
 use crate::storage::{BulkJob, JobWork, State as Library, Store, Version};
 use crate::timestamp::now_ms;
 
@@ -41,7 +41,7 @@ pub async fn copy_folder(
     source: &str,
     target: &str,
     all_versions: bool,
-) -> ApiResult<()> {
+) -> LibraryResult<()> {
     let now = now_ms();
     let (folders, files): (Vec<String>, Vec<PlannedCopy>) = {
         let state = store.read();
@@ -82,12 +82,18 @@ pub async fn copy_folder(
         place_versions(&mut state, &folder, &name, versions, now);
     }
     complete(&mut state, job_id);
-    state.commit().await
+    state.commit().await?;
+    Ok(())
 }
 
 /// Moves (or renames) `source` to `target` for the bulk job `job_id`,
 /// completing the job in the same saved change.
-pub async fn move_folder(store: &Store, job_id: &str, source: &str, target: &str) -> ApiResult<()> {
+pub async fn move_folder(
+    store: &Store,
+    job_id: &str,
+    source: &str,
+    target: &str,
+) -> LibraryResult<()> {
     let now = now_ms();
     let mut state = store.begin();
     {
@@ -121,7 +127,8 @@ pub async fn move_folder(store: &Store, job_id: &str, source: &str, target: &str
         }
         complete(&mut state, job_id);
     }
-    state.commit().await
+    state.commit().await?;
+    Ok(())
 }
 
 /// Records a pending job of `kind` (and the purge of `purge_url`, which the
@@ -133,7 +140,7 @@ pub async fn spawn_job(
     kind: &str,
     work: JobWork,
     purge_url: Option<String>,
-) -> ApiResult<String> {
+) -> LibraryResult<String> {
     let id = new_id();
     let mut state = store.begin();
     let purge_request_id = purge_url.map(|url| submit_purge(&mut state, delays.purge, &url));
@@ -150,7 +157,8 @@ pub async fn spawn_job(
     );
     let saved = state.commit().await;
     schedule(store.clone(), delays.job, id.clone(), work);
-    saved.map(|()| id)
+    saved?;
+    Ok(id)
 }
 
 /// Runs a job's work after the configured delay; a failure is recorded on the
@@ -169,7 +177,7 @@ fn schedule(store: Arc<Store>, delay: Duration, job_id: String, work: JobWork) {
         if let Err(e) = result {
             let mut state = store.begin();
             if let Some(job) = state.jobs.get_mut(&job_id) {
-                job.failure = Some(e.message());
+                job.failure = Some(e.to_string());
             }
             if let Err(e) = state.commit().await {
                 eprintln!("imagekit-local-server: bulk job {job_id}: {e}");
@@ -181,7 +189,7 @@ fn schedule(store: Arc<Store>, delay: Duration, job_id: String, work: JobWork) {
 /// Schedules again every job still pending in a loaded state (a restart with
 /// `--data-dir`). A pending job from a state file older than recorded work
 /// cannot resume and is marked failed.
-pub async fn resume(store: &Arc<Store>, job_delay: Duration) -> ApiResult<()> {
+pub async fn resume(store: &Arc<Store>, job_delay: Duration) -> LibraryResult<()> {
     let pending: Vec<(String, Option<JobWork>)> = store
         .read()
         .jobs
@@ -200,5 +208,6 @@ pub async fn resume(store: &Arc<Store>, job_delay: Duration) -> ApiResult<()> {
             }
         }
     }
-    state.commit().await
+    state.commit().await?;
+    Ok(())
 }

@@ -9,6 +9,7 @@
 //! extension values. The areas' own operations are in the submodules.
 
 pub mod custom_metadata_fields;
+pub mod error;
 pub mod files;
 pub mod folders;
 pub mod jobs;
@@ -21,32 +22,32 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use crate::ids::new_id;
-use crate::routes::error::{ApiError, ApiResult};
+use crate::library::error::{LibraryError, LibraryResult};
 use crate::storage::{FileRecord, PurgeRequest, State as Library, Store, Version};
 use crate::timestamp::now_ms;
 
 // ------------------------------------------------------------- values
 
 /// `x,y,width,height` with non-negative integers.
-pub fn validate_coordinates(value: &str) -> ApiResult<()> {
+pub fn validate_coordinates(value: &str) -> LibraryResult<()> {
     let parts: Vec<&str> = value.split(',').collect();
     if parts.len() == 4 && parts.iter().all(|p| p.trim().parse::<u64>().is_ok()) {
         Ok(())
     } else {
-        Err(ApiError::bad_request(
+        Err(LibraryError::invalid(
             "Invalid customCoordinates parameter. It should be a string like 'x,y,width,height'.",
         ))
     }
 }
 
-pub fn validate_tags(tags: &[String]) -> ApiResult<()> {
+pub fn validate_tags(tags: &[String]) -> LibraryResult<()> {
     if tags.iter().any(|t| t.contains('%')) {
-        return Err(ApiError::bad_request(
+        return Err(LibraryError::invalid(
             "Tags cannot contain the '%' character.",
         ));
     }
     if tags.iter().map(|t| t.chars().count()).sum::<usize>() > 500 {
-        return Err(ApiError::bad_request(
+        return Err(LibraryError::invalid(
             "The total length of tags must not exceed 500 characters.",
         ));
     }
@@ -55,14 +56,14 @@ pub fn validate_tags(tags: &[String]) -> ApiResult<()> {
 
 /// Extensions are recorded; their status is reported as ImageKit reports
 /// asynchronous extensions at first: pending.
-pub fn extension_status(extensions: &[Value]) -> ApiResult<Map<String, Value>> {
+pub fn extension_status(extensions: &[Value]) -> LibraryResult<Map<String, Value>> {
     let mut status = Map::new();
     for extension in extensions {
         let name = extension
             .get("name")
             .and_then(Value::as_str)
             .ok_or_else(|| {
-                ApiError::bad_request("Invalid extensions parameter: every extension needs a name.")
+                LibraryError::invalid("Invalid extensions parameter: every extension needs a name.")
             })?;
         status.insert(name.to_string(), json!("pending"));
     }
@@ -137,13 +138,13 @@ pub async fn duplicate_versions(
     store: &Store,
     versions: Vec<Version>,
     now: i64,
-) -> ApiResult<Vec<Version>> {
+) -> LibraryResult<Vec<Version>> {
     let mut copies = Vec::with_capacity(versions.len());
     for mut version in versions {
         version.blob = store
             .duplicate(&version.blob)
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(LibraryError::broken)?;
         version.id = new_id();
         version.created_at = now;
         version.updated_at = now;
@@ -195,7 +196,7 @@ pub fn submit_purge(state: &mut Library, delay: Duration, url: &str) -> String {
 }
 
 /// Records (and saves) a purge request of `url`; returns its id.
-pub async fn purge(store: &Store, delay: Duration, url: &str) -> ApiResult<String> {
+pub async fn purge(store: &Store, delay: Duration, url: &str) -> LibraryResult<String> {
     let mut state = store.begin();
     let id = submit_purge(&mut state, delay, url);
     state.commit().await?;

@@ -4,9 +4,9 @@
 //! id is the same 404 for all of them. The default URL endpoint, which is not
 //! stored until it is first replaced, is here too.
 
-use crate::routes::error::{ApiError, ApiResult};
+use crate::library::error::{LibraryError, LibraryResult};
 use crate::storage::{
-    NamedTransformation, Origin, SavedExtension, State as Library, Store, UrlEndpoint,
+    NamedTransformation, Origin, SaveError, SavedExtension, State as Library, Store, UrlEndpoint,
 };
 
 pub trait Record {
@@ -34,32 +34,32 @@ records! {
 }
 
 /// The 404 for an id no record of this kind has.
-pub fn missing<T: Record>() -> ApiError {
-    ApiError::not_found(format!("The requested {} does not exist.", T::WHAT))
+pub fn missing<T: Record>() -> LibraryError {
+    LibraryError::not_found(format!("The requested {} does not exist.", T::WHAT))
 }
 
-pub fn index_of<T: Record>(records: &[T], id: &str) -> ApiResult<usize> {
+pub fn index_of<T: Record>(records: &[T], id: &str) -> LibraryResult<usize> {
     records
         .iter()
         .position(|r| r.id() == id)
         .ok_or_else(missing::<T>)
 }
 
-pub fn find<'a, T: Record>(records: &'a [T], id: &str) -> ApiResult<&'a T> {
+pub fn find<'a, T: Record>(records: &'a [T], id: &str) -> LibraryResult<&'a T> {
     records
         .iter()
         .find(|r| r.id() == id)
         .ok_or_else(missing::<T>)
 }
 
-pub fn find_mut<'a, T: Record>(records: &'a mut [T], id: &str) -> ApiResult<&'a mut T> {
+pub fn find_mut<'a, T: Record>(records: &'a mut [T], id: &str) -> LibraryResult<&'a mut T> {
     records
         .iter_mut()
         .find(|r| r.id() == id)
         .ok_or_else(missing::<T>)
 }
 
-pub fn remove<T: Record>(records: &mut Vec<T>, id: &str) -> ApiResult<T> {
+pub fn remove<T: Record>(records: &mut Vec<T>, id: &str) -> LibraryResult<T> {
     let index = index_of(records, id)?;
     Ok(records.remove(index))
 }
@@ -69,11 +69,11 @@ pub type List<T> = fn(&mut Library) -> &mut Vec<T>;
 
 /// Adds the record `build` makes; it sees the state, to check the record
 /// against the others.
-pub async fn add<T: Clone>(
+pub async fn add<T: Clone, E: From<LibraryError> + From<SaveError>>(
     store: &Store,
     list: List<T>,
-    build: impl FnOnce(&Library) -> ApiResult<T>,
-) -> ApiResult<T> {
+    build: impl FnOnce(&Library) -> Result<T, E>,
+) -> Result<T, E> {
     let mut state = store.begin();
     let record = build(&state)?;
     list(&mut state).push(record.clone());
@@ -82,12 +82,12 @@ pub async fn add<T: Clone>(
 }
 
 /// Replaces the record `id` by what `change` makes of it (seeing the state).
-pub async fn change<T: Record + Clone>(
+pub async fn change<T: Record + Clone, E: From<LibraryError> + From<SaveError>>(
     store: &Store,
     list: List<T>,
     id: &str,
-    change: impl FnOnce(&Library, &T) -> ApiResult<T>,
-) -> ApiResult<T> {
+    change: impl FnOnce(&Library, &T) -> Result<T, E>,
+) -> Result<T, E> {
     let mut state = store.begin();
     let current = find(list(&mut state), id)?.clone();
     let changed = change(&state, &current)?;
@@ -97,17 +97,18 @@ pub async fn change<T: Record + Clone>(
 }
 
 /// Removes the record `id` once `check` (seeing the state) allows it.
-pub async fn delete<T: Record>(
+pub async fn delete<T: Record, E: From<LibraryError> + From<SaveError>>(
     store: &Store,
     list: List<T>,
     id: &str,
-    check: impl FnOnce(&Library) -> ApiResult<()>,
-) -> ApiResult<()> {
+    check: impl FnOnce(&Library) -> Result<(), E>,
+) -> Result<(), E> {
     let mut state = store.begin();
     index_of(list(&mut state), id)?;
     check(&state)?;
     remove(list(&mut state), id)?;
-    state.commit().await
+    state.commit().await?;
+    Ok(())
 }
 
 /// The id of the URL endpoint every account has.
@@ -147,11 +148,11 @@ pub fn endpoint_by_prefix<'a>(state: &'a Library, segment: &str) -> Option<&'a U
 
 /// Replaces the URL endpoint `id` (the default one included: it is stored
 /// from its first replacement on) by what `build` makes (seeing the state).
-pub async fn put_url_endpoint(
+pub async fn put_url_endpoint<E: From<LibraryError> + From<SaveError>>(
     store: &Store,
     id: &str,
-    build: impl FnOnce(&Library) -> ApiResult<UrlEndpoint>,
-) -> ApiResult<UrlEndpoint> {
+    build: impl FnOnce(&Library) -> Result<UrlEndpoint, E>,
+) -> Result<UrlEndpoint, E> {
     let mut state = store.begin();
     index_of(&url_endpoints(&state), id)?;
     let endpoint = build(&state)?;

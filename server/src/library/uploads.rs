@@ -6,9 +6,9 @@ use serde_json::{Map, Value};
 use crate::ids::{new_id, unique_suffix};
 use crate::imaging;
 use crate::library::custom_metadata_fields;
+use crate::library::error::{LibraryError, LibraryResult};
 use crate::library::{extension_status, place_versions};
 use crate::paths::with_suffix;
-use crate::routes::error::{ApiError, ApiResult};
 use crate::storage::{FileRecord, ImageFacts, State as Library, Store, Version};
 use crate::timestamp::now_ms;
 
@@ -71,7 +71,7 @@ pub async fn record(
     store: &Store,
     options: Options,
     analysis: Analysis,
-) -> ApiResult<(FileRecord, Version)> {
+) -> LibraryResult<(FileRecord, Version)> {
     let blob = analysis.blob.clone();
     let mut state = store.begin();
     match place(&mut state, options, analysis) {
@@ -91,7 +91,7 @@ fn place(
     state: &mut Library,
     options: Options,
     analysis: Analysis,
-) -> ApiResult<(FileRecord, Version)> {
+) -> LibraryResult<(FileRecord, Version)> {
     let now = now_ms();
     let fields = state.custom_fields.clone();
     let mut name = options.file_name.clone();
@@ -107,7 +107,7 @@ fn place(
     let path = format!("{}{}", options.folder, name);
     let existing = state.paths.get(&path).and_then(|id| state.files.get(id));
     if existing.is_some() && !options.overwrite_file {
-        return Err(ApiError::bad_request(
+        return Err(LibraryError::invalid(
             "A file with the same name already exists at the exact location. We could not overwrite it because both overwriteFile and useUniqueFileName are set to false.",
         ));
     }
@@ -160,13 +160,13 @@ fn place(
         description: options.description,
     };
     let file_id = place_versions(state, &options.folder, &name, vec![version], now)
-        .ok_or_else(|| ApiError::internal("could not record the upload"))?;
+        .ok_or_else(|| LibraryError::broken("could not record the upload"))?;
     let file = state
         .files
         .get(&file_id)
-        .ok_or_else(|| ApiError::internal("upload vanished"))?;
+        .ok_or_else(|| LibraryError::broken("upload vanished"))?;
     let version = file
         .current_version()
-        .ok_or_else(|| ApiError::internal("upload vanished"))?;
+        .ok_or_else(|| LibraryError::broken("upload vanished"))?;
     Ok((file.clone(), version.clone()))
 }

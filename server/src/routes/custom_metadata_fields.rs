@@ -37,9 +37,7 @@ pub async fn create(
         .chars()
         .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
     {
-        return Err(bad(
-            "Invalid name. It may contain only letters, digits, '_' and '-'.",
-        ));
+        return Err(bad("Invalid name. It may contain only letters, digits, '_' and '-'.").into());
     }
     validate_schema(schema)?;
     let kind = schema.get("type").and_then(Value::as_str).unwrap_or("");
@@ -73,15 +71,15 @@ pub async fn update(
     let label = match body.get("label") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-        Some(_) => return Err(bad("Invalid label. It should be a non-empty string.")),
+        Some(_) => return Err(bad("Invalid label. It should be a non-empty string.").into()),
     };
     let schema = match body.get("schema") {
         None | Some(Value::Null) => None,
         Some(Value::Object(s)) => Some(s.clone()),
-        Some(_) => return Err(bad("Invalid schema. It should be an object.")),
+        Some(_) => return Err(bad("Invalid schema. It should be an object.").into()),
     };
     if label.is_none() && schema.is_none() {
-        return Err(bad("Both label and schema is missing"));
+        return Err(bad("Both label and schema is missing").into());
     }
     let updated = custom_metadata_fields::update(&app.store, &id, label, schema).await?;
     Ok(Json(updated))

@@ -5,6 +5,9 @@
 use http::StatusCode;
 use serde_json::{json, Map, Value};
 
+use crate::library::error::LibraryError;
+use crate::storage::SaveError;
+
 /// ImageKit's constant `help` text on every error body.
 pub const HELP: &str = "For support kindly contact us at support@imagekit.io .";
 
@@ -132,3 +135,33 @@ impl std::fmt::Display for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The library's refusals as ImageKit answers them.
+impl From<LibraryError> for ApiError {
+    fn from(error: LibraryError) -> Self {
+        match error {
+            LibraryError::Invalid(message) => ApiError::BadRequest(message),
+            LibraryError::NotFound(message) => ApiError::NotFound(message),
+            LibraryError::NotFoundBecause { message, reason } => {
+                ApiError::NotFoundReason { message, reason }
+            }
+            LibraryError::MissingFiles(ids) => ApiError::MissingFileIds(ids),
+            LibraryError::Conflict { message, reason } => ApiError::Conflict { message, reason },
+            LibraryError::Broken(message) => ApiError::Internal(message),
+            LibraryError::Unsaved { message, disk_full } => {
+                if disk_full {
+                    ApiError::InsufficientStorage(message)
+                } else {
+                    ApiError::Internal(message)
+                }
+            }
+        }
+    }
+}
+
+/// A change the store could not save.
+impl From<SaveError> for ApiError {
+    fn from(error: SaveError) -> Self {
+        LibraryError::from(error).into()
+    }
+}

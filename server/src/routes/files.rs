@@ -15,6 +15,7 @@ use serde_json::{json, Map, Value};
 use crate::app::App;
 use crate::fetch;
 use crate::imaging;
+use crate::library::error::{LibraryError, LibraryResult};
 use crate::library::files::{self, version_not_found, SortKey};
 use crate::library::{extension_status, validate_coordinates, validate_tags};
 use crate::paths::{encode_path, normalize_folder, sanitize_file_name, split_file_path};
@@ -569,7 +570,7 @@ fn tag_list(body: &Map<String, Value>, key: &str) -> ApiResult<Vec<String>> {
 async fn bulk_update(
     app: &App,
     ids: Vec<String>,
-    change: impl FnMut(&mut Version) -> ApiResult<()>,
+    change: impl FnMut(&mut Version) -> LibraryResult<()>,
 ) -> ApiResult<Json<Value>> {
     files::update_current_versions(&app.store, &ids, now_ms(), change).await?;
     Ok(Json(json!({ "successfullyUpdatedFileIds": ids })))
@@ -653,8 +654,8 @@ pub struct CopyBody {
     include_file_versions: Option<bool>,
 }
 
-fn source_missing(path: &str) -> ApiError {
-    ApiError::NotFoundReason {
+fn source_missing(path: &str) -> LibraryError {
+    LibraryError::NotFoundBecause {
         message: format!("No file found with filePath {path}"),
         reason: "SOURCE_FILE_MISSING".into(),
     }
@@ -679,7 +680,8 @@ fn copy_paths(body: &CopyBody) -> ApiResult<(String, String)> {
                 "Invalid destinationPath value. It should be a string like '/path/to/folder'",
             )
         })?;
-    let (folder, name) = split_file_path(&source).ok_or_else(|| source_missing(&source))?;
+    let (folder, name) =
+        split_file_path(&source).ok_or_else(|| ApiError::from(source_missing(&source)))?;
     Ok((format!("{folder}{name}"), normalize_folder(&destination)))
 }
 
