@@ -11,6 +11,10 @@ mod transform;
 
 use std::io::Cursor;
 
+/// Largest stored file that is decoded for metadata or transformations; bigger
+/// files are served as they are.
+pub const MAX_DECODE_BYTES: u64 = 256 << 20;
+
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 

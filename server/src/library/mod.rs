@@ -28,6 +28,17 @@ use crate::timestamp::now_ms;
 
 // ------------------------------------------------------------- values
 
+/// Reads a `true`/`false` string as ImageKit does (case-insensitively).
+pub fn parse_bool(name: &str, value: &str) -> LibraryResult<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(LibraryError::invalid(format!(
+            "Invalid value for {name}: it should be true or false."
+        ))),
+    }
+}
+
 /// `x,y,width,height` with non-negative integers.
 pub fn validate_coordinates(value: &str) -> LibraryResult<()> {
     let parts: Vec<&str> = value.split(',').collect();

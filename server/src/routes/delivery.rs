@@ -15,12 +15,11 @@ use percent_encoding::percent_decode_str;
 
 use crate::app::App;
 use crate::auth::{hmac_sha1_hex, signature_matches};
-use crate::imaging;
+use crate::imaging::{self, MAX_DECODE_BYTES};
 use crate::library::records;
 use crate::library::usage::{self, Delivery};
 use crate::named_transformations;
 use crate::routes::error::{ApiError, ApiResult};
-use crate::routes::files::MAX_DECODE_BYTES;
 use crate::storage::{Blob, DeliveryKind, State as Library};
 use crate::timestamp::now_ms;
 

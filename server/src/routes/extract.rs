@@ -103,13 +103,7 @@ impl QueryMap {
 
 /// Reads a `true`/`false` string as ImageKit does (case-insensitively).
 pub fn parse_bool(name: &str, value: &str) -> Result<bool, ApiError> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(ApiError::bad_request(format!(
-            "Invalid value for {name}: it should be true or false."
-        ))),
-    }
+    Ok(crate::library::parse_bool(name, value)?)
 }
 
 /// An optional string field of a JSON body: `None` when absent or null, a

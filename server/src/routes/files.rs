@@ -14,137 +14,19 @@ use serde_json::{json, Map, Value};
 
 use crate::app::App;
 use crate::fetch;
-use crate::imaging;
+use crate::imaging::{self, MAX_DECODE_BYTES};
 use crate::library::error::{LibraryError, LibraryResult};
 use crate::library::files::{self, version_not_found, SortKey};
 use crate::library::{extension_status, validate_coordinates, validate_tags};
 use crate::paths::{encode_path, normalize_folder, sanitize_file_name, split_file_path};
 use crate::routes::error::{ApiError, ApiResult};
 use crate::routes::extract::{parse_bool, JsonBody, QueryMap};
+use crate::routes::views::{FileObject, FolderObject, ListedObject};
 use crate::search_query::{self, Candidate};
-use crate::storage::{FileRecord, FolderRecord, Version};
-use crate::timestamp::{now_ms, to_iso};
+use crate::storage::Version;
+use crate::timestamp::now_ms;
 use axum::routing;
 use axum::Router;
-
-/// Largest stored file that is decoded for metadata or transformations; bigger
-/// files are served as they are.
-pub const MAX_DECODE_BYTES: u64 = 256 << 20;
-
-fn null_if_empty<T: serde::Serialize>(items: &[T]) -> Value {
-    if items.is_empty() {
-        Value::Null
-    } else {
-        json!(items)
-    }
-}
-
-/// The file URL (with `ik-obj-version` for a non-current version).
-pub fn file_url(app: &App, file: &FileRecord, version: &Version, thumbnail: bool) -> String {
-    let transform = if thumbnail {
-        "/tr:n-ik_ml_thumbnail"
-    } else {
-        ""
-    };
-    let query = if version.id == file.current {
-        String::new()
-    } else {
-        format!("?ik-obj-version={}", version.id)
-    };
-    format!(
-        "{}{}{}{}",
-        app.url_endpoint,
-        transform,
-        encode_path(&file.path()),
-        query
-    )
-}
-
-/// A FileObject in ImageKit's documented key order.
-pub fn file_object(app: &App, file: &FileRecord, version: &Version) -> Value {
-    let current = version.id == file.current;
-    let mut o = Map::new();
-    o.insert(
-        "type".into(),
-        json!(if current { "file" } else { "file-version" }),
-    );
-    o.insert("name".into(), json!(file.name));
-    let (created, updated) = if current {
-        (file.created_at, file.updated_at)
-    } else {
-        (version.created_at, version.updated_at)
-    };
-    o.insert("createdAt".into(), json!(to_iso(created)));
-    o.insert("updatedAt".into(), json!(to_iso(updated)));
-    o.insert("fileId".into(), json!(file.id));
-    o.insert("tags".into(), null_if_empty(&version.tags));
-    o.insert("AITags".into(), null_if_empty(&version.ai_tags));
-    o.insert(
-        "versionInfo".into(),
-        json!({ "id": version.id, "name": format!("Version {}", version.number) }),
-    );
-    o.insert(
-        "embeddedMetadata".into(),
-        Value::Object(version.embedded_metadata.clone()),
-    );
-    o.insert("isPublished".into(), json!(version.is_published));
-    o.insert(
-        "customCoordinates".into(),
-        json!(version.custom_coordinates),
-    );
-    o.insert(
-        "customMetadata".into(),
-        Value::Object(version.custom_metadata.clone()),
-    );
-    if let Some(description) = &version.description {
-        o.insert("description".into(), json!(description));
-    }
-    o.insert("isPrivateFile".into(), json!(version.is_private));
-    o.insert("url".into(), json!(file_url(app, file, version, false)));
-    let thumbnail = if version.image.is_some() {
-        file_url(app, file, version, true)
-    } else {
-        String::new()
-    };
-    o.insert("thumbnail".into(), json!(thumbnail));
-    o.insert(
-        "fileType".into(),
-        json!(if version.image.is_some() {
-            "image"
-        } else {
-            "non-image"
-        }),
-    );
-    o.insert("filePath".into(), json!(file.path()));
-    if let Some(image) = &version.image {
-        o.insert("height".into(), json!(image.height));
-        o.insert("width".into(), json!(image.width));
-    }
-    o.insert("size".into(), json!(version.size));
-    o.insert(
-        "hasAlpha".into(),
-        json!(version.image.as_ref().is_some_and(|i| i.has_alpha)),
-    );
-    o.insert("mime".into(), json!(version.mime));
-    if !version.extension_status.is_empty() {
-        o.insert(
-            "extensionStatus".into(),
-            Value::Object(version.extension_status.clone()),
-        );
-    }
-    Value::Object(o)
-}
-
-pub fn folder_object(folder: &FolderRecord) -> Value {
-    json!({
-        "type": "folder",
-        "name": folder.name,
-        "createdAt": to_iso(folder.created_at),
-        "updatedAt": to_iso(folder.updated_at),
-        "folderId": folder.id,
-        "folderPath": folder.path.trim_end_matches('/'),
-    })
-}
 
 fn current_object(app: &App, id: &str) -> ApiResult<Value> {
     let state = app.store.read();
@@ -152,7 +34,13 @@ fn current_object(app: &App, id: &str) -> ApiResult<Value> {
     let version = file
         .current_version()
         .ok_or_else(ApiError::file_not_found)?;
-    Ok(file_object(app, file, version))
+    Ok(to_json(FileObject::new(app, file, version)))
+}
+
+/// A view as the JSON the handler answers with (built while the state is
+/// read-locked, which the view borrows from).
+fn to_json(view: impl serde::Serialize) -> Value {
+    serde_json::to_value(view).unwrap_or(Value::Null)
 }
 
 // ---------------------------------------------------------------- list
@@ -274,14 +162,16 @@ pub async fn list(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Json<Va
         folder,
     };
     let state = app.store.read();
-    let items: Vec<Value> = files::list(&state, &listing)
+    let items: Vec<ListedObject> = files::list(&state, &listing)
         .iter()
         .map(|candidate| match candidate {
-            Candidate::File { file, version, .. } => file_object(&app, file, version),
-            Candidate::Folder(f) => folder_object(f),
+            Candidate::File { file, version, .. } => {
+                ListedObject::File(Box::new(FileObject::new(&app, file, version)))
+            }
+            Candidate::Folder(f) => ListedObject::Folder(FolderObject::new(f)),
         })
         .collect();
-    Ok(Json(Value::Array(items)))
+    Ok(Json(to_json(items)))
 }
 
 // ---------------------------------------------------------------- details
@@ -427,7 +317,7 @@ pub async fn versions(
     Ok(Json(Value::Array(
         file.versions
             .iter()
-            .map(|v| file_object(&app, file, v))
+            .map(|v| to_json(FileObject::new(&app, file, v)))
             .collect(),
     )))
 }
@@ -439,7 +329,7 @@ pub async fn version_details(
     let state = app.store.read();
     let file = state.files.get(&id).ok_or_else(ApiError::file_not_found)?;
     let version = file.version(&version_id).ok_or_else(version_not_found)?;
-    Ok(Json(file_object(&app, file, version)))
+    Ok(Json(to_json(FileObject::new(&app, file, version))))
 }
 
 pub async fn delete_version(

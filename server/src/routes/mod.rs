@@ -15,6 +15,7 @@ pub mod layers;
 pub mod purge;
 pub mod upload;
 pub mod usage;
+pub mod views;
 
 use std::sync::Arc;
 

@@ -20,7 +20,7 @@ use crate::library::custom_metadata_fields::field_json;
 use crate::paths::normalize_folder;
 use crate::routes::error::{ApiError, ApiResult};
 use crate::routes::extract::QueryMap;
-use crate::routes::files::{file_object, file_url};
+use crate::routes::views::{file_url, FileObject};
 use crate::storage::{FileRecord, Version};
 
 const PAGE: &str = include_str!("page.html");
@@ -109,7 +109,7 @@ pub async fn file(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiRes
     versions.sort_by_key(|v| std::cmp::Reverse(v.number));
     Ok(Json(json!({
         "summary": summary(&app, file),
-        "details": file_object(&app, file, current),
+        "details": FileObject::new(&app, file, current),
         "versions": versions
             .iter()
             .map(|v| json!({

@@ -1,6 +1,9 @@
 //! Recording an upload: its options, validated, and the facts about its
 //! bytes become a new file or a new version of the one at its path.
 
+pub mod analysis;
+pub mod options;
+
 use serde_json::{Map, Value};
 
 use crate::ids::{new_id, unique_suffix};
