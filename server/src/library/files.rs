@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::library::custom_metadata_fields;
 use crate::library::error::{LibraryError, LibraryResult};
 use crate::library::{
-    duplicate_versions, ordered_versions, place_versions, relocate, submit_purge,
+    duplicate_versions, ordered_versions, place_versions, relocate, submit_purge, validate_tags,
 };
 use std::cmp::Ordering;
 
@@ -186,8 +186,54 @@ pub fn missing_ids(state: &Library, ids: &[String]) -> LibraryResult<()> {
     }
 }
 
+/// A change the bulk tag operations make to each file's current version.
+pub enum TagChange {
+    /// Adds the tags a version lacks (the result checked as tags are).
+    Add(Vec<String>),
+    /// Removes these tags.
+    Remove(Vec<String>),
+    /// Removes the AI tags of these names.
+    RemoveAi(Vec<String>),
+}
+
+/// Applies a bulk tag change to the current version of each file of `ids`
+/// (all must exist).
+pub async fn change_tags(
+    store: &Store,
+    ids: &[String],
+    change: &TagChange,
+    now: i64,
+) -> LibraryResult<()> {
+    if let TagChange::Add(tags) = change {
+        validate_tags(tags)?;
+    }
+    update_current_versions(store, ids, now, |version| match change {
+        TagChange::Add(tags) => {
+            for tag in tags {
+                if !version.tags.contains(tag) {
+                    version.tags.push(tag.clone());
+                }
+            }
+            validate_tags(&version.tags)
+        }
+        TagChange::Remove(tags) => {
+            version.tags.retain(|t| !tags.contains(t));
+            Ok(())
+        }
+        TagChange::RemoveAi(names) => {
+            version.ai_tags.retain(|t| {
+                !t.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| names.iter().any(|x| x == n))
+            });
+            Ok(())
+        }
+    })
+    .await
+}
+
 /// Applies `change` to the current version of each file of `ids` (all must exist).
-pub async fn update_current_versions(
+async fn update_current_versions(
     store: &Store,
     ids: &[String],
     now: i64,

@@ -59,6 +59,57 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
     }
 }
 
+/// A JSON object body read into a typed struct of named fields. The body is
+/// first read as an object (so a body that is not one gets the same answer
+/// as an untyped object body); the struct's fields are then taken from it.
+/// Fields whose wrong types ImageKit answers with its own messages are
+/// `Field`s (or `serde_json::Value`s), checked by the handler.
+pub struct JsonFields<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonFields<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let JsonBody(object) = JsonBody::<Map<String, Value>>::from_request(request, state).await?;
+        serde_json::from_value(Value::Object(object))
+            .map(JsonFields)
+            .map_err(|e| ApiError::bad_request(format!("Your request contains invalid JSON: {e}")))
+    }
+}
+
+/// A body field that may be absent, `null`, or a value (JSON `null` and a
+/// missing key mean different things in a PATCH).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub enum Field {
+    #[default]
+    Absent,
+    Null,
+    Value(Value),
+}
+
+impl<'de> serde::Deserialize<'de> for Field {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Value::deserialize(deserializer)? {
+            Value::Null => Field::Null,
+            value => Field::Value(value),
+        })
+    }
+}
+
+impl Field {
+    /// Absent or `null`.
+    pub fn is_empty(&self) -> bool {
+        !matches!(self, Field::Value(_))
+    }
+
+    pub fn value(&self) -> Option<&Value> {
+        match self {
+            Field::Value(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Path parameters, like axum's `Path`, but a segment that does not decode
 /// (invalid UTF-8 such as `%ff`) is ImageKit's JSON 400, not plain text.
 pub struct Path<T>(pub T);

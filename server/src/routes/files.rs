@@ -9,21 +9,20 @@ use axum::http::StatusCode;
 use axum::Json;
 use bytes::Bytes;
 use futures_util::StreamExt;
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::app::App;
 use crate::fetch;
 use crate::imaging::{self, MAX_DECODE_BYTES};
-use crate::library::error::{LibraryError, LibraryResult};
-use crate::library::files::{self, version_not_found, SortKey};
+use crate::library::error::LibraryError;
+use crate::library::files::{self, version_not_found, SortKey, TagChange};
 use crate::library::{extension_status, validate_coordinates, validate_tags};
 use crate::paths::{encode_path, normalize_folder, sanitize_file_name, split_file_path};
 use crate::routes::error::{ApiError, ApiResult};
-use crate::routes::extract::{parse_bool, JsonBody, QueryMap};
+use crate::routes::extract::{parse_bool, Field, JsonBody, JsonFields, QueryMap};
 use crate::routes::views::{FileObject, FolderObject, ListedObject};
 use crate::search_query::{self, Candidate};
-use crate::storage::Version;
 use crate::timestamp::now_ms;
 use axum::routing;
 use axum::Router;
@@ -197,14 +196,57 @@ fn string_array(value: &Value, message: &str) -> ApiResult<Vec<String>> {
         .collect()
 }
 
+/// `PATCH /v1/files/{id}/details`: either `publish` alone, or the details.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DetailsBody {
+    #[serde(default)]
+    publish: Field,
+    #[serde(default)]
+    tags: Field,
+    #[serde(default)]
+    custom_coordinates: Field,
+    #[serde(default, rename = "removeAITags")]
+    remove_ai_tags: Field,
+    #[serde(default)]
+    extensions: Field,
+    #[serde(default)]
+    webhook_url: Field,
+    #[serde(default)]
+    custom_metadata: Field,
+    #[serde(default)]
+    description: Field,
+    /// Any other key: with `publish`, nothing else may be given.
+    #[serde(flatten)]
+    other: Map<String, Value>,
+}
+
+impl DetailsBody {
+    /// Whether anything but `publish` has a value.
+    fn has_details(&self) -> bool {
+        [
+            &self.tags,
+            &self.custom_coordinates,
+            &self.remove_ai_tags,
+            &self.extensions,
+            &self.webhook_url,
+            &self.custom_metadata,
+            &self.description,
+        ]
+        .iter()
+        .any(|f| !f.is_empty())
+            || self.other.values().any(|v| !v.is_null())
+    }
+}
+
 pub async fn update_details(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody<Map<String, Value>>,
+    JsonFields(body): JsonFields<DetailsBody>,
 ) -> ApiResult<Json<Value>> {
     let now = now_ms();
-    if let Some(publish) = body.get("publish").filter(|v| !v.is_null()) {
-        if body.iter().any(|(k, v)| k != "publish" && !v.is_null()) {
+    if let Some(publish) = body.publish.value() {
+        if body.has_details() {
             return Err(ApiError::bad_request(
                 "Your request cannot contain any other parameters when publish is present.",
             ));
@@ -223,10 +265,10 @@ pub async fn update_details(
         return current_object(&app, &id).map(Json);
     }
 
-    let tags = match body.get("tags") {
-        None => None,
-        Some(Value::Null) => Some(Vec::new()),
-        Some(v) => {
+    let tags = match &body.tags {
+        Field::Absent => None,
+        Field::Null => Some(Vec::new()),
+        Field::Value(v) => {
             let tags = string_array(
                 v,
                 "Invalid tags parameter. It should be null or an array of strings.",
@@ -235,29 +277,29 @@ pub async fn update_details(
             Some(tags)
         }
     };
-    let coordinates = match body.get("customCoordinates") {
-        None => None,
-        Some(Value::Null) => Some(None),
-        Some(Value::String(s)) => {
+    let coordinates = match &body.custom_coordinates {
+        Field::Absent => None,
+        Field::Null => Some(None),
+        Field::Value(Value::String(s)) => {
             validate_coordinates(s)?;
             Some(Some(s.clone()))
         }
-        Some(_) => {
+        Field::Value(_) => {
             return Err(ApiError::bad_request(
                 "Invalid customCoordinates parameter. It should be null or a string like 'x,y,width,height'.",
             ))
         }
     };
-    let remove_ai_tags = match body.get("removeAITags") {
-        None | Some(Value::Null) => None,
+    let remove_ai_tags = match body.remove_ai_tags.value() {
+        None => None,
         Some(Value::String(s)) if s == "all" => Some(None),
         Some(v) => Some(Some(string_array(
             v,
             "Invalid removeAITags parameter. It should be \"all\" or an array of strings.",
         )?)),
     };
-    let extensions = match body.get("extensions") {
-        None | Some(Value::Null) => None,
+    let extensions = match body.extensions.value() {
+        None => None,
         Some(Value::Array(items)) => Some((items.clone(), extension_status(items)?)),
         Some(_) => {
             return Err(ApiError::bad_request(
@@ -265,8 +307,8 @@ pub async fn update_details(
             ))
         }
     };
-    let webhook_url = match body.get("webhookUrl") {
-        None | Some(Value::Null) => None,
+    let webhook_url = match body.webhook_url.value() {
+        None => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(_) => {
             return Err(ApiError::bad_request(
@@ -274,8 +316,8 @@ pub async fn update_details(
             ))
         }
     };
-    let metadata_patch = match body.get("customMetadata") {
-        None | Some(Value::Null) => None,
+    let metadata_patch = match body.custom_metadata.value() {
+        None => None,
         Some(Value::Object(m)) => Some(m.clone()),
         Some(_) => {
             return Err(ApiError::bad_request(
@@ -283,8 +325,8 @@ pub async fn update_details(
             ))
         }
     };
-    let description = match body.get("description") {
-        None | Some(Value::Null) => None,
+    let description = match body.description.value() {
+        None => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(_) => {
             return Err(ApiError::bad_request(
@@ -422,14 +464,46 @@ pub async fn remote_metadata(State(app): State<Arc<App>>, q: QueryMap) -> ApiRes
 
 // ---------------------------------------------------------------- bulk tags
 
-fn file_ids(body: &Map<String, Value>, max: usize) -> ApiResult<Vec<String>> {
+/// The bulk tag operations' body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagsBody {
+    #[serde(default)]
+    file_ids: Field,
+    #[serde(default)]
+    tags: Field,
+    #[serde(default, rename = "AITags")]
+    ai_tags: Field,
+}
+
+/// The bulk delete's body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileIdsBody {
+    #[serde(default)]
+    file_ids: Field,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdatedFiles {
+    successfully_updated_file_ids: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletedFiles {
+    successfully_deleted_file_ids: Vec<String>,
+}
+
+fn file_ids(field: &Field, max: usize) -> ApiResult<Vec<String>> {
     let invalid = || {
         ApiError::bad_request(
             "Invalid value for fileIds. fileIds should be an array of fileId of the files. The array should have atleast one fileId.",
         )
     };
     let ids = string_array(
-        body.get("fileIds").ok_or_else(invalid)?,
+        field.value().ok_or_else(invalid)?,
         "Invalid value for fileIds.",
     )
     .map_err(|_| invalid())?;
@@ -444,74 +518,55 @@ fn file_ids(body: &Map<String, Value>, max: usize) -> ApiResult<Vec<String>> {
     Ok(ids)
 }
 
-fn tag_list(body: &Map<String, Value>, key: &str) -> ApiResult<Vec<String>> {
+fn tag_list(field: &Field, key: &str) -> ApiResult<Vec<String>> {
     let invalid = || {
         ApiError::bad_request(format!(
             "Invalid value for {key}. {key} should be a non empty array of string like ['tag1', 'tag2']."
         ))
     };
-    let tags = string_array(body.get(key).ok_or_else(invalid)?, "").map_err(|_| invalid())?;
+    let tags = string_array(field.value().ok_or_else(invalid)?, "").map_err(|_| invalid())?;
     if tags.is_empty() {
         return Err(invalid());
     }
     Ok(tags)
 }
 
-async fn bulk_update(
+async fn change_tags(
     app: &App,
     ids: Vec<String>,
-    change: impl FnMut(&mut Version) -> LibraryResult<()>,
-) -> ApiResult<Json<Value>> {
-    files::update_current_versions(&app.store, &ids, now_ms(), change).await?;
-    Ok(Json(json!({ "successfullyUpdatedFileIds": ids })))
+    change: TagChange,
+) -> ApiResult<Json<UpdatedFiles>> {
+    files::change_tags(&app.store, &ids, &change, now_ms()).await?;
+    Ok(Json(UpdatedFiles {
+        successfully_updated_file_ids: ids,
+    }))
 }
 
 pub async fn add_tags(
     State(app): State<Arc<App>>,
-    JsonBody(body): JsonBody<Map<String, Value>>,
-) -> ApiResult<Json<Value>> {
-    let ids = file_ids(&body, 50)?;
-    let tags = tag_list(&body, "tags")?;
-    validate_tags(&tags)?;
-    bulk_update(&app, ids, |version| {
-        for tag in &tags {
-            if !version.tags.contains(tag) {
-                version.tags.push(tag.clone());
-            }
-        }
-        validate_tags(&version.tags)
-    })
-    .await
+    JsonFields(body): JsonFields<TagsBody>,
+) -> ApiResult<Json<UpdatedFiles>> {
+    let ids = file_ids(&body.file_ids, 50)?;
+    let tags = tag_list(&body.tags, "tags")?;
+    change_tags(&app, ids, TagChange::Add(tags)).await
 }
 
 pub async fn remove_tags(
     State(app): State<Arc<App>>,
-    JsonBody(body): JsonBody<Map<String, Value>>,
-) -> ApiResult<Json<Value>> {
-    let ids = file_ids(&body, 50)?;
-    let tags = tag_list(&body, "tags")?;
-    bulk_update(&app, ids, |version| {
-        version.tags.retain(|t| !tags.contains(t));
-        Ok(())
-    })
-    .await
+    JsonFields(body): JsonFields<TagsBody>,
+) -> ApiResult<Json<UpdatedFiles>> {
+    let ids = file_ids(&body.file_ids, 50)?;
+    let tags = tag_list(&body.tags, "tags")?;
+    change_tags(&app, ids, TagChange::Remove(tags)).await
 }
 
 pub async fn remove_ai_tags(
     State(app): State<Arc<App>>,
-    JsonBody(body): JsonBody<Map<String, Value>>,
-) -> ApiResult<Json<Value>> {
-    let ids = file_ids(&body, 50)?;
-    let tags = tag_list(&body, "AITags")?;
-    bulk_update(&app, ids, |version| {
-        version.ai_tags.retain(|t| {
-            !t.get("name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| tags.iter().any(|x| x == n))
-        });
-        Ok(())
-    })
-    .await
+    JsonFields(body): JsonFields<TagsBody>,
+) -> ApiResult<Json<UpdatedFiles>> {
+    let ids = file_ids(&body.file_ids, 50)?;
+    let names = tag_list(&body.ai_tags, "AITags")?;
+    change_tags(&app, ids, TagChange::RemoveAi(names)).await
 }
 
 // ---------------------------------------------------------------- delete
@@ -526,11 +581,13 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
 
 pub async fn bulk_delete(
     State(app): State<Arc<App>>,
-    JsonBody(body): JsonBody<Map<String, Value>>,
-) -> ApiResult<Json<Value>> {
-    let ids = file_ids(&body, 100)?;
+    JsonFields(body): JsonFields<FileIdsBody>,
+) -> ApiResult<Json<DeletedFiles>> {
+    let ids = file_ids(&body.file_ids, 100)?;
     files::delete_files(&app.store, &ids).await?;
-    Ok(Json(json!({ "successfullyDeletedFileIds": ids })))
+    Ok(Json(DeletedFiles {
+        successfully_deleted_file_ids: ids,
+    }))
 }
 
 // ---------------------------------------------------------------- copy / move / rename
@@ -611,10 +668,18 @@ pub struct RenameBody {
     purge_cache: Option<bool>,
 }
 
+/// The rename's answer: `{}`, or the purge it started.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Renamed {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purge_request_id: Option<String>,
+}
+
 pub async fn rename(
     State(app): State<Arc<App>>,
     JsonBody(body): JsonBody<RenameBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Renamed>> {
     let path = body
         .file_path
         .filter(|s| !s.trim().is_empty())
@@ -639,9 +704,8 @@ pub async fn rename(
         .then_some((old_url.as_str(), app.config.purge_delay));
     let purge_request =
         files::rename_file(&app.store, &folder, &name, &new_name, now, purge).await?;
-    Ok(Json(match purge_request {
-        Some(request_id) => json!({ "purgeRequestId": request_id }),
-        None => json!({}),
+    Ok(Json(Renamed {
+        purge_request_id: purge_request,
     }))
 }
 
