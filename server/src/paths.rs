@@ -61,6 +61,41 @@ pub fn sanitize_folder_name(name: &str) -> String {
         .collect()
 }
 
+/// A new folder name as renameFolder keeps it: letters, marks and numerals
+/// of any script and `-` survive, every other character becomes `_`.
+pub fn sanitize_new_folder_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || is_combining_mark(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The combining-mark blocks (`is_alphanumeric` already covers the marks
+/// Unicode counts as alphabetic, such as most Indic vowel signs).
+fn is_combining_mark(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x0300..=0x036F
+            | 0x0483..=0x0489
+            | 0x0591..=0x05BD
+            | 0x0610..=0x061A
+            | 0x064B..=0x065F
+            | 0x0900..=0x0903
+            | 0x093A..=0x094F
+            | 0x1AB0..=0x1AFF
+            | 0x1DC0..=0x1DFF
+            | 0x20D0..=0x20FF
+            | 0x3099..=0x309A
+            | 0xFE00..=0xFE0F
+            | 0xFE20..=0xFE2F
+    )
+}
+
 /// `/a/b/c.jpg` -> (`/a/b/`, `c.jpg`); None when there is no file name.
 pub fn split_file_path(path: &str) -> Option<(String, String)> {
     let trimmed = path.trim();

@@ -10,6 +10,8 @@ use crate::storage::SaveError;
 pub enum LibraryError {
     /// A value breaks a rule (a tag with a comma, a schema without a type...).
     Invalid(String),
+    /// A value breaks a rule, with a machine-readable reason.
+    InvalidBecause { message: String, reason: String },
     /// What the request names does not exist.
     NotFound(String),
     /// What the request names does not exist, with a machine-readable reason.
@@ -50,6 +52,7 @@ impl fmt::Display for LibraryError {
             LibraryError::Invalid(m)
             | LibraryError::NotFound(m)
             | LibraryError::Broken(m)
+            | LibraryError::InvalidBecause { message: m, .. }
             | LibraryError::NotFoundBecause { message: m, .. }
             | LibraryError::Conflict { message: m, .. }
             | LibraryError::Unsaved { message: m, .. } => f.write_str(m),

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::ids::new_id;
-use crate::library::error::LibraryResult;
+use crate::library::error::{LibraryError, LibraryResult};
 use crate::library::{
     duplicate_versions, ordered_versions, place_versions, relocate, submit_purge,
 };
+use crate::paths::{folder_name, parent_folder, sanitize_new_folder_name};
 use crate::storage::{BulkJob, JobWork, State as Library, Store, Version};
 use crate::timestamp::now_ms;
 
@@ -19,6 +20,72 @@ use crate::timestamp::now_ms;
 pub struct Delays {
     pub job: Duration,
     pub purge: Duration,
+}
+
+/// What a copy or move of a folder does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum FolderJob {
+    Copy,
+    Move,
+}
+
+fn no_such_folder(source: &str) -> LibraryError {
+    LibraryError::NotFoundBecause {
+        message: format!(
+            "No files & folder found at sourceFolderPath {}",
+            source.trim_end_matches('/')
+        ),
+        reason: "NO_FILES_FOLDER".into(),
+    }
+}
+
+/// Checks a copy or move of the folder `source` into `destination` (both
+/// normalised folder paths) and returns the folder it becomes.
+pub fn plan_folder_job(
+    state: &Library,
+    source: &str,
+    destination: &str,
+    job: FolderJob,
+) -> LibraryResult<String> {
+    if source == "/" {
+        return Err(LibraryError::invalid(
+            "The root folder cannot be copied or moved.",
+        ));
+    }
+    let target = format!("{destination}{}/", folder_name(source));
+    if target.starts_with(source) && (target != source || job == FolderJob::Copy) {
+        return Err(LibraryError::InvalidBecause {
+            message: "The destination cannot be inside the source folder.".into(),
+            reason: "INVALID_DESTINATION".into(),
+        });
+    }
+    if !state.folder_exists(source) {
+        return Err(no_such_folder(source));
+    }
+    Ok(target)
+}
+
+/// Checks a rename of the folder `source` to `new_name` (as sent) and
+/// returns the folder it becomes.
+pub fn plan_rename(state: &Library, source: &str, new_name: &str) -> LibraryResult<String> {
+    let new_name = sanitize_new_folder_name(new_name);
+    if source == "/" {
+        return Err(LibraryError::invalid("The root folder cannot be renamed."));
+    }
+    let parent = parent_folder(source);
+    let target = format!("{parent}{new_name}/");
+    if !state.folder_exists(source) {
+        return Err(no_such_folder(source));
+    }
+    let taken =
+        state.folder_exists(&target) || state.paths.contains_key(&format!("{parent}{new_name}"));
+    if target != source && taken {
+        return Err(LibraryError::Conflict {
+            message: format!("A folder or file named {new_name} already exists in {parent}."),
+            reason: "FOLDER_ALREADY_EXISTS".into(),
+        });
+    }
+    Ok(target)
 }
 
 /// Marks the job completed, inside the state change that did its work.

@@ -207,6 +207,19 @@ pub fn submit_purge(state: &mut Library, delay: Duration, url: &str) -> String {
 }
 
 /// Records (and saves) a purge request of `url`; returns its id.
+/// A purge request's status at `now`: `Pending` until its delay has passed.
+pub fn purge_status(state: &Library, request_id: &str, now: i64) -> LibraryResult<&'static str> {
+    let request = state
+        .purges
+        .get(request_id)
+        .ok_or_else(|| LibraryError::not_found("No purge request found with this requestId."))?;
+    Ok(if now >= request.completes_at {
+        "Completed"
+    } else {
+        "Pending"
+    })
+}
+
 pub async fn purge(store: &Store, delay: Duration, url: &str) -> LibraryResult<String> {
     let mut state = store.begin();
     let id = submit_purge(&mut state, delay, url);

@@ -8,8 +8,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Value};
 
+use crate::library::error::{LibraryError, LibraryResult};
 use crate::storage::{DeliveryKind, DeliveryStat, State as Library, Store};
-use crate::timestamp::{now_ms, to_iso, utc_date};
+use crate::timestamp::{now_ms, parse_date, to_iso, utc_date};
 
 /// Distinct delivery combinations kept per day; beyond it only the day's
 /// totals grow.
@@ -60,6 +61,46 @@ pub fn record(store: &Store, delivery: Delivery) {
 
 /// Entries of each `by*` list.
 const TOP: usize = 10;
+
+/// Longest range, in days, either endpoint accepts (exclusive bound).
+const MAX_RANGE_DAYS: i64 = 90;
+
+/// A checked date range, as days since the epoch.
+pub struct Range {
+    pub start: i64,
+    pub end: i64,
+}
+
+fn date(key: &str, value: Option<&str>) -> LibraryResult<i64> {
+    let value = value.filter(|v| !v.is_empty()).ok_or_else(|| {
+        LibraryError::invalid(format!("Missing {key} parameter for this request"))
+    })?;
+    parse_date(value).ok_or_else(|| {
+        LibraryError::invalid(format!(
+            "Invalid {key}: \"{value}\". It should be a valid date in YYYY-MM-DD format."
+        ))
+    })
+}
+
+/// Both dates given and valid (`YYYY-MM-DD`), `start` before `end` (or on the same
+/// day when `same_day_ok`), less than 90 days apart.
+pub fn range(start: Option<&str>, end: Option<&str>, same_day_ok: bool) -> LibraryResult<Range> {
+    let start = date("startDate", start)?;
+    let end = date("endDate", end)?;
+    if end < start || (end == start && !same_day_ok) {
+        return Err(LibraryError::invalid(if same_day_ok {
+            "Invalid date range: startDate should not be after endDate."
+        } else {
+            "Invalid date range: startDate should be before endDate."
+        }));
+    }
+    if end - start >= MAX_RANGE_DAYS {
+        return Err(LibraryError::invalid(format!(
+            "Invalid date range: the difference between startDate and endDate should be less than {MAX_RANGE_DAYS} days."
+        )));
+    }
+    Ok(Range { start, end })
+}
 
 /// The bandwidth of the days `[from, to)` and the media library's storage
 /// figure on `last_day`.

@@ -9,13 +9,14 @@ use std::sync::Arc;
 
 use crate::routes::extract::Path;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::app::App;
-use crate::library::jobs;
-use crate::paths::{encode_path, folder_name, normalize_folder, parent_folder};
+use crate::library::jobs::{self, FolderJob};
+use crate::paths::{encode_path, normalize_folder};
 use crate::routes::error::{ApiError, ApiResult};
 use crate::routes::extract::{JsonBody, JsonObject};
 use crate::storage::JobWork;
@@ -34,14 +35,8 @@ pub struct FolderJobBody {
     include_versions: Option<bool>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Copy,
-    Move,
-}
-
-/// Validated paths: the source folder and the folder it becomes.
-fn plan(body: &FolderJobBody, app: &App, kind: Kind) -> ApiResult<(String, String)> {
+/// The folder and destination of a copy or move, normalised.
+fn paths(body: &FolderJobBody) -> ApiResult<(String, String)> {
     let source = body
         .source_folder_path
         .as_deref()
@@ -62,28 +57,28 @@ fn plan(body: &FolderJobBody, app: &App, kind: Kind) -> ApiResult<(String, Strin
                 "Invalid destinationPath value. It should be a string like '/path/to/folder'",
             )
         })?;
-    if source == "/" {
-        return Err(ApiError::bad_request(
-            "The root folder cannot be copied or moved.",
-        ));
-    }
-    let target = format!("{destination}{}/", folder_name(&source));
-    if target.starts_with(&source) && (target != source || kind == Kind::Copy) {
-        return Err(ApiError::BadRequestReason {
-            message: "The destination cannot be inside the source folder.".into(),
-            reason: "INVALID_DESTINATION".into(),
-        });
-    }
-    if !app.store.read().folder_exists(&source) {
-        return Err(ApiError::NotFoundReason {
-            message: format!(
-                "No files & folder found at sourceFolderPath {}",
-                source.trim_end_matches('/')
-            ),
-            reason: "NO_FILES_FOLDER".into(),
-        });
-    }
-    Ok((source, target))
+    Ok((source, destination))
+}
+
+/// `{"jobId": …}`, the answer to a job's submission.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Submitted {
+    job_id: String,
+}
+
+/// A job's status.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobStatus<'a> {
+    job_id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purge_request_id: Option<&'a str>,
 }
 
 fn delays(app: &App) -> jobs::Delays {
@@ -93,14 +88,15 @@ fn delays(app: &App) -> jobs::Delays {
     }
 }
 
-async fn submit(app: Arc<App>, body: FolderJobBody, kind: Kind) -> ApiResult<Json<Value>> {
-    let (source, target) = plan(&body, &app, kind)?;
+async fn submit(app: Arc<App>, body: FolderJobBody, job: FolderJob) -> ApiResult<Json<Submitted>> {
+    let (source, destination) = paths(&body)?;
+    let target = jobs::plan_folder_job(&app.store.read(), &source, &destination, job)?;
     let all_versions = body
         .include_file_versions
         .or(body.include_versions)
         .unwrap_or(false);
-    let id = match kind {
-        Kind::Copy => {
+    let id = match job {
+        FolderJob::Copy => {
             jobs::spawn_job(
                 &app.store,
                 delays(&app),
@@ -114,68 +110,33 @@ async fn submit(app: Arc<App>, body: FolderJobBody, kind: Kind) -> ApiResult<Jso
             )
             .await?
         }
-        Kind::Move => {
+        FolderJob::Move => {
             let work = JobWork::Move { source, target };
             jobs::spawn_job(&app.store, delays(&app), "MOVE_FOLDER", work, None).await?
         }
     };
-    Ok(Json(json!({ "jobId": id })))
+    Ok(Json(Submitted { job_id: id }))
 }
 
 pub async fn copy_folder(
     State(app): State<Arc<App>>,
     JsonBody(body): JsonBody<FolderJobBody>,
-) -> ApiResult<Json<Value>> {
-    submit(app, body, Kind::Copy).await
+) -> ApiResult<Json<Submitted>> {
+    submit(app, body, FolderJob::Copy).await
 }
 
 pub async fn move_folder(
     State(app): State<Arc<App>>,
     JsonBody(body): JsonBody<FolderJobBody>,
-) -> ApiResult<Json<Value>> {
-    submit(app, body, Kind::Move).await
-}
-
-/// A new folder name as renameFolder keeps it: letters, marks and numerals
-/// of any script and `-` survive, every other character becomes `_`.
-pub fn sanitize_new_folder_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || is_combining_mark(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// The combining-mark blocks (`is_alphanumeric` already covers the marks
-/// Unicode counts as alphabetic, such as most Indic vowel signs).
-fn is_combining_mark(c: char) -> bool {
-    matches!(
-        u32::from(c),
-        0x0300..=0x036F
-            | 0x0483..=0x0489
-            | 0x0591..=0x05BD
-            | 0x0610..=0x061A
-            | 0x064B..=0x065F
-            | 0x0900..=0x0903
-            | 0x093A..=0x094F
-            | 0x1AB0..=0x1AFF
-            | 0x1DC0..=0x1DFF
-            | 0x20D0..=0x20FF
-            | 0x3099..=0x309A
-            | 0xFE00..=0xFE0F
-            | 0xFE20..=0xFE2F
-    )
+) -> ApiResult<Json<Submitted>> {
+    submit(app, body, FolderJob::Move).await
 }
 
 /// `POST /v1/bulkJobs/renameFolder`: `{folderPath, newFolderName, purgeCache?}`.
 pub async fn rename_folder(
     State(app): State<Arc<App>>,
     JsonObject(body): JsonObject,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Submitted>> {
     let source = match body.get("folderPath") {
         Some(Value::String(s)) if !s.trim().is_empty() => normalize_folder(s),
         _ => {
@@ -185,7 +146,7 @@ pub async fn rename_folder(
         }
     };
     let new_name = match body.get("newFolderName") {
-        Some(Value::String(s)) if !s.trim().is_empty() => sanitize_new_folder_name(s.trim()),
+        Some(Value::String(s)) if !s.trim().is_empty() => s.trim(),
         _ => {
             return Err(ApiError::bad_request(
                 "Invalid newFolderName value. It should be a non-empty string.",
@@ -201,34 +162,7 @@ pub async fn rename_folder(
             ))
         }
     };
-    if source == "/" {
-        return Err(ApiError::bad_request("The root folder cannot be renamed."));
-    }
-    let parent = parent_folder(&source);
-    let target = format!("{parent}{new_name}/");
-    {
-        let state = app.store.read();
-        if !state.folder_exists(&source) {
-            return Err(ApiError::NotFoundReason {
-                message: format!(
-                    "No files & folder found at sourceFolderPath {}",
-                    source.trim_end_matches('/')
-                ),
-                reason: "NO_FILES_FOLDER".into(),
-            });
-        }
-        let taken = state.folder_exists(&target)
-            || state.paths.contains_key(&format!("{parent}{new_name}"));
-        if target != source && taken {
-            return Err(ApiError::Conflict {
-                message: format!(
-                    "A folder or file named {new_name} already exists in {}.",
-                    parent
-                ),
-                reason: "FOLDER_ALREADY_EXISTS".into(),
-            });
-        }
-    }
+    let target = jobs::plan_rename(&app.store.read(), &source, new_name)?;
     let purge_url = purge_cache.then(|| {
         let old = encode_path(source.trim_end_matches('/'));
         format!("{}{old}*", app.url_endpoint)
@@ -241,34 +175,30 @@ pub async fn rename_folder(
         purge_url,
     )
     .await?;
-    Ok(Json(json!({ "jobId": id })))
+    Ok(Json(Submitted { job_id: id }))
 }
 
 pub async fn status(
     State(app): State<Arc<App>>,
     Path(job_id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let state = app.store.read();
     let job = state
         .jobs
         .get(&job_id)
         .ok_or_else(|| ApiError::not_found("No bulk job found with this jobId."))?;
-    let mut answer = json!({
-        "jobId": job.id,
-        "type": job.kind,
-        "status": match (job.completed, &job.failure) {
+    Ok(Json(JobStatus {
+        job_id: &job.id,
+        kind: &job.kind,
+        status: match (job.completed, &job.failure) {
             (true, _) => "Completed",
             (false, Some(_)) => "Failed",
             (false, None) => "Pending",
         },
-    });
-    if let Some(reason) = &job.failure {
-        answer["reason"] = json!(reason);
-    }
-    if let Some(purge) = &job.purge_request_id {
-        answer["purgeRequestId"] = json!(purge);
-    }
-    Ok(Json(answer))
+        reason: job.failure.as_deref(),
+        purge_request_id: job.purge_request_id.as_deref(),
+    })
+    .into_response())
 }
 
 /// The bulk job routes: copy, move and rename folder, and a job's status.

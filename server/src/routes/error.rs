@@ -141,6 +141,9 @@ impl From<LibraryError> for ApiError {
     fn from(error: LibraryError) -> Self {
         match error {
             LibraryError::Invalid(message) => ApiError::BadRequest(message),
+            LibraryError::InvalidBecause { message, reason } => {
+                ApiError::BadRequestReason { message, reason }
+            }
             LibraryError::NotFound(message) => ApiError::NotFound(message),
             LibraryError::NotFoundBecause { message, reason } => {
                 ApiError::NotFoundReason { message, reason }

@@ -5,8 +5,7 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 use crate::app::App;
 use crate::library;
@@ -26,7 +25,7 @@ pub struct CreateBody {
 pub async fn create(
     State(app): State<Arc<App>>,
     JsonBody(body): JsonBody<CreateBody>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<Created>)> {
     let name = body
         .folder_name
         .as_deref()
@@ -45,8 +44,12 @@ pub async fn create(
             )
         })?;
     library::folders::create(&app.store, &parent, &name).await?;
-    Ok((StatusCode::CREATED, Json(json!({}))))
+    Ok((StatusCode::CREATED, Json(Created {})))
 }
+
+/// A folder's creation answers `{}`.
+#[derive(Serialize)]
+pub struct Created {}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

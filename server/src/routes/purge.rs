@@ -8,8 +8,8 @@ use crate::routes::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::app::App;
 use crate::library;
@@ -24,10 +24,21 @@ pub struct PurgeBody {
     url: Option<Value>,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Submitted {
+    request_id: String,
+}
+
+#[derive(Serialize)]
+pub struct PurgeStatus {
+    status: &'static str,
+}
+
 pub async fn create(
     State(app): State<Arc<App>>,
     JsonBody(body): JsonBody<PurgeBody>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<Submitted>)> {
     let url = body
         .url
         .as_ref()
@@ -38,27 +49,15 @@ pub async fn create(
             ApiError::bad_request("Invalid url parameter. It should be the full URL to purge.")
         })?;
     let request_id = library::purge(&app.store, app.config.purge_delay, url).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "requestId": request_id })),
-    ))
+    Ok((StatusCode::CREATED, Json(Submitted { request_id })))
 }
 
 pub async fn status(
     State(app): State<Arc<App>>,
     Path(request_id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    let state = app.store.read();
-    let request = state
-        .purges
-        .get(&request_id)
-        .ok_or_else(|| ApiError::not_found("No purge request found with this requestId."))?;
-    let status = if now_ms() >= request.completes_at {
-        "Completed"
-    } else {
-        "Pending"
-    };
-    Ok(Json(json!({ "status": status })))
+) -> ApiResult<Json<PurgeStatus>> {
+    let status = library::purge_status(&app.store.read(), &request_id, now_ms())?;
+    Ok(Json(PurgeStatus { status }))
 }
 
 /// The cache purge routes.

@@ -15,69 +15,49 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::Json;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::app::App;
-use crate::library::usage;
-use crate::routes::error::{ApiError, ApiResult};
+use crate::library::usage::{self, Range};
+use crate::routes::error::ApiResult;
 use crate::routes::extract::QueryMap;
-use crate::timestamp::{date_from_days, parse_date};
+use crate::timestamp::date_from_days;
 use axum::routing;
 use axum::Router;
 
-/// Longest range, in days, either endpoint accepts (exclusive bound).
-const MAX_RANGE_DAYS: i64 = 90;
-
-/// A validated date range, as days since the epoch.
-struct Range {
-    start: i64,
-    end: i64,
-}
-
-fn date_param(q: &QueryMap, key: &str) -> ApiResult<i64> {
-    let value = q.get(key).filter(|v| !v.is_empty()).ok_or_else(|| {
-        ApiError::bad_request(format!("Missing {key} parameter for this request"))
-    })?;
-    parse_date(value).ok_or_else(|| {
-        ApiError::bad_request(format!(
-            "Invalid {key}: \"{value}\". It should be a valid date in YYYY-MM-DD format."
-        ))
-    })
-}
-
-/// Both dates required and valid, `startDate` before `endDate` (or on the
-/// same day when `same_day_ok`), less than 90 days apart.
 fn range(q: &QueryMap, same_day_ok: bool) -> ApiResult<Range> {
-    let start = date_param(q, "startDate")?;
-    let end = date_param(q, "endDate")?;
-    if end < start || (end == start && !same_day_ok) {
-        return Err(ApiError::bad_request(if same_day_ok {
-            "Invalid date range: startDate should not be after endDate."
-        } else {
-            "Invalid date range: startDate should be before endDate."
-        }));
-    }
-    if end - start >= MAX_RANGE_DAYS {
-        return Err(ApiError::bad_request(format!(
-            "Invalid date range: the difference between startDate and endDate should be less than {MAX_RANGE_DAYS} days."
-        )));
-    }
-    Ok(Range { start, end })
+    Ok(usage::range(
+        q.get("startDate"),
+        q.get("endDate"),
+        same_day_ok,
+    )?)
+}
+
+/// The usage totals of a range.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Usage {
+    bandwidth_bytes: u64,
+    media_library_storage_bytes: u64,
+    video_processing_units_count: u64,
+    extension_units_count: u64,
+    original_cache_storage_bytes: u64,
 }
 
 /// `GET /v1/accounts/usage?startDate&endDate`, endDate excluded.
-pub async fn usage(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Json<Value>> {
+pub async fn usage(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Json<Usage>> {
     let Range { start, end } = range(&q, false)?;
     let (from, to) = (date_from_days(start), date_from_days(end));
     let last_day = date_from_days(end - 1);
     let (bandwidth, storage) = usage::totals(&app.store.read(), &from, &to, &last_day);
-    Ok(Json(json!({
-        "bandwidthBytes": bandwidth,
-        "mediaLibraryStorageBytes": storage,
-        "videoProcessingUnitsCount": 0,
-        "extensionUnitsCount": 0,
-        "originalCacheStorageBytes": 0,
-    })))
+    Ok(Json(Usage {
+        bandwidth_bytes: bandwidth,
+        media_library_storage_bytes: storage,
+        video_processing_units_count: 0,
+        extension_units_count: 0,
+        original_cache_storage_bytes: 0,
+    }))
 }
 
 /// `GET /v1/accounts/usage-analytics?startDate&endDate`, both included.
