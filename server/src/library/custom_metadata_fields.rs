@@ -3,6 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::ids::new_id;
 use crate::library::error::{LibraryError, LibraryResult};
 use crate::storage::{CustomField, State as Library, Store};
 use crate::timestamp::parse_iso;
@@ -16,10 +17,6 @@ const TYPES: [&str; 7] = [
     "SingleSelect",
     "MultiSelect",
 ];
-
-pub fn field_json(field: &CustomField) -> Value {
-    json!({ "id": field.id, "name": field.name, "label": field.label, "schema": field.schema })
-}
 
 pub fn bad(message: impl Into<String>) -> LibraryError {
     LibraryError::invalid(message)
@@ -271,8 +268,39 @@ fn field_not_found() -> LibraryError {
     LibraryError::not_found("No such custom metadata field exists.")
 }
 
-/// Adds a new field (name unique among all, label among the live ones).
-pub async fn add(store: &Store, field: CustomField) -> LibraryResult<Value> {
+/// Creates a field from what the request gave (each present and non-empty;
+/// `schema` an object), checked: the name, the schema for its type, the name
+/// unique among all fields and the label among the live ones.
+pub async fn create(
+    store: &Store,
+    name: Option<&str>,
+    label: Option<&str>,
+    schema: Option<&Map<String, Value>>,
+) -> LibraryResult<CustomField> {
+    let name = name
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| bad("Missing name parameter for this request"))?;
+    let label = label
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| bad("Missing label parameter for this request"))?;
+    let schema = schema.ok_or_else(|| bad("Missing schema parameter for this request"))?;
+    if !name
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(bad(
+            "Invalid name. It may contain only letters, digits, '_' and '-'.",
+        ));
+    }
+    validate_schema(schema)?;
+    let kind = schema.get("type").and_then(Value::as_str).unwrap_or("");
+    let field = CustomField {
+        id: new_id(),
+        name: name.to_string(),
+        label: label.to_string(),
+        schema: ordered_schema(kind, schema),
+        deleted: false,
+    };
     let mut state = store.begin();
     if state.custom_fields.iter().any(|f| f.name == field.name) {
         return Err(bad(
@@ -288,29 +316,32 @@ pub async fn add(store: &Store, field: CustomField) -> LibraryResult<Value> {
             "A custom metadata field with this label already exists.",
         ));
     }
-    let shown = field_json(&field);
-    state.custom_fields.push(field);
+    state.custom_fields.push(field.clone());
     state.commit().await?;
-    Ok(shown)
+    Ok(field)
 }
 
 /// The fields, with the deleted ones when asked.
-pub fn list(state: &Library, include_deleted: bool) -> Vec<Value> {
+pub fn list(state: &Library, include_deleted: bool) -> Vec<CustomField> {
     state
         .custom_fields
         .iter()
         .filter(|f| include_deleted || !f.deleted)
-        .map(field_json)
+        .cloned()
         .collect()
 }
 
-/// Changes a live field's label and/or schema (its type stays).
+/// Changes a live field's label and/or schema (its type stays); at least one
+/// must be given.
 pub async fn update(
     store: &Store,
     id: &str,
     label: Option<String>,
     schema: Option<Map<String, Value>>,
-) -> LibraryResult<Value> {
+) -> LibraryResult<CustomField> {
+    if label.is_none() && schema.is_none() {
+        return Err(bad("Both label and schema is missing"));
+    }
     let mut state = store.begin();
     let index = state
         .custom_fields
@@ -347,7 +378,7 @@ pub async fn update(
     if let Some(label) = label {
         field.label = label;
     }
-    let updated = field_json(field);
+    let updated = field.clone();
     state.commit().await?;
     Ok(updated)
 }

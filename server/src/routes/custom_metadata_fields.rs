@@ -9,47 +9,28 @@ use axum::{Json, Router};
 use serde_json::{Map, Value};
 
 use crate::app::App;
-use crate::ids::new_id;
-use crate::library::custom_metadata_fields::{self, bad, ordered_schema, validate_schema};
-use crate::routes::error::ApiResult;
+use crate::library::custom_metadata_fields;
+use crate::routes::error::{ApiError, ApiResult};
 use crate::routes::extract::{parse_bool, JsonBody, Path, QueryMap};
+use crate::routes::views::CustomFieldView;
 use crate::storage::CustomField;
 
 pub async fn create(
     State(app): State<Arc<App>>,
     JsonBody(body): JsonBody<Map<String, Value>>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let name = body
-        .get("name")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| bad("Missing name parameter for this request"))?;
-    let label = body
-        .get("label")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| bad("Missing label parameter for this request"))?;
-    let schema = body
-        .get("schema")
-        .and_then(Value::as_object)
-        .ok_or_else(|| bad("Missing schema parameter for this request"))?;
-    if !name
-        .chars()
-        .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-    {
-        return Err(bad("Invalid name. It may contain only letters, digits, '_' and '-'.").into());
-    }
-    validate_schema(schema)?;
-    let kind = schema.get("type").and_then(Value::as_str).unwrap_or("");
-    let field = CustomField {
-        id: new_id(),
-        name: name.to_string(),
-        label: label.to_string(),
-        schema: ordered_schema(kind, schema),
-        deleted: false,
-    };
-    let shown = custom_metadata_fields::add(&app.store, field).await?;
-    Ok((StatusCode::CREATED, Json(shown)))
+    let field = custom_metadata_fields::create(
+        &app.store,
+        body.get("name").and_then(Value::as_str),
+        body.get("label").and_then(Value::as_str),
+        body.get("schema").and_then(Value::as_object),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(view(&field))))
+}
+
+fn view(field: &CustomField) -> Value {
+    serde_json::to_value(CustomFieldView::new(field)).unwrap_or(Value::Null)
 }
 
 pub async fn list(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Json<Value>> {
@@ -57,10 +38,8 @@ pub async fn list(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Json<Va
         Some(v) if !v.is_empty() => parse_bool("includeDeleted", v)?,
         _ => false,
     };
-    Ok(Json(Value::Array(custom_metadata_fields::list(
-        &app.store.read(),
-        include_deleted,
-    ))))
+    let fields = custom_metadata_fields::list(&app.store.read(), include_deleted);
+    Ok(Json(Value::Array(fields.iter().map(view).collect())))
 }
 
 pub async fn update(
@@ -71,18 +50,23 @@ pub async fn update(
     let label = match body.get("label") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-        Some(_) => return Err(bad("Invalid label. It should be a non-empty string.").into()),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid label. It should be a non-empty string.",
+            ))
+        }
     };
     let schema = match body.get("schema") {
         None | Some(Value::Null) => None,
         Some(Value::Object(s)) => Some(s.clone()),
-        Some(_) => return Err(bad("Invalid schema. It should be an object.").into()),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid schema. It should be an object.",
+            ))
+        }
     };
-    if label.is_none() && schema.is_none() {
-        return Err(bad("Both label and schema is missing").into());
-    }
     let updated = custom_metadata_fields::update(&app.store, &id, label, schema).await?;
-    Ok(Json(updated))
+    Ok(Json(view(&updated)))
 }
 
 pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<StatusCode> {

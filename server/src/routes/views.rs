@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::app::App;
 use crate::paths::encode_path;
-use crate::storage::{FileRecord, FolderRecord, Version};
+use crate::storage::{CustomField, FileRecord, FolderRecord, Version};
 use crate::timestamp::to_iso;
 
 /// The file URL (with `ik-obj-version` for a non-current version).
@@ -246,6 +246,36 @@ impl UploadResult {
             metadata: if wants("metadata") { metadata } else { None },
             extension_status: (!version.extension_status.is_empty())
                 .then(|| version.extension_status.clone()),
+        }
+    }
+}
+
+/// A custom metadata field; the admin page also sees whether it is deleted.
+#[derive(Serialize)]
+pub struct CustomFieldView<'a> {
+    id: &'a str,
+    name: &'a str,
+    label: &'a str,
+    schema: &'a Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deleted: Option<bool>,
+}
+
+impl<'a> CustomFieldView<'a> {
+    pub fn new(field: &'a CustomField) -> Self {
+        CustomFieldView {
+            id: &field.id,
+            name: &field.name,
+            label: &field.label,
+            schema: &field.schema,
+            deleted: None,
+        }
+    }
+
+    pub fn with_deleted(field: &'a CustomField) -> Self {
+        CustomFieldView {
+            deleted: Some(field.deleted),
+            ..CustomFieldView::new(field)
         }
     }
 }

@@ -16,11 +16,10 @@ use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::auth::hmac_sha1_hex;
-use crate::library::custom_metadata_fields::field_json;
 use crate::paths::normalize_folder;
 use crate::routes::error::{ApiError, ApiResult};
 use crate::routes::extract::QueryMap;
-use crate::routes::views::{file_url, FileObject};
+use crate::routes::views::{file_url, CustomFieldView, FileObject};
 use crate::storage::{FileRecord, Version};
 
 const PAGE: &str = include_str!("page.html");
@@ -130,11 +129,7 @@ pub async fn custom_metadata_fields(State(app): State<Arc<App>>) -> Json<Value> 
         "fields": state
             .custom_fields
             .iter()
-            .map(|f| {
-                let mut field = field_json(f);
-                field["deleted"] = json!(f.deleted);
-                field
-            })
+            .map(CustomFieldView::with_deleted)
             .collect::<Vec<_>>(),
     }))
 }
