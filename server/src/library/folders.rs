@@ -1,7 +1,10 @@
-//! Folders: creating one (and its ancestors), deleting one with all it holds.
+//! Folders: creating one (and its ancestors), deleting one with all it
+//! holds, and what one holds.
+
+use std::collections::BTreeSet;
 
 use crate::library::error::{LibraryError, LibraryResult};
-use crate::storage::Store;
+use crate::storage::{FileRecord, State as Library, Store};
 use crate::timestamp::now_ms;
 
 pub fn folder_not_found(path: &str) -> LibraryError {
@@ -40,4 +43,27 @@ pub async fn delete(store: &Store, folder: &str) -> LibraryResult<()> {
     state.commit().await?;
     store.remove_blobs(blobs).await;
     Ok(())
+}
+
+/// The folder's subfolders (as folder paths, sorted; those that exist only
+/// as the folder of a file too) and the files directly in it, by name.
+pub fn children<'a>(state: &'a Library, folder: &str) -> (BTreeSet<String>, Vec<&'a FileRecord>) {
+    let child = |path: &str| -> Option<String> {
+        let rest = path.strip_prefix(folder)?;
+        let name = rest.split('/').next().filter(|n| !n.is_empty())?;
+        Some(format!("{folder}{name}/"))
+    };
+    let folders: BTreeSet<String> = state
+        .folders
+        .keys()
+        .filter_map(|p| child(p))
+        .chain(state.files.values().filter_map(|f| child(&f.folder)))
+        .collect();
+    let mut files: Vec<&FileRecord> = state
+        .files
+        .values()
+        .filter(|f| f.folder == folder)
+        .collect();
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    (folders, files)
 }

@@ -3,7 +3,7 @@
 //! keys (`reason`, `missingFileIds`) that the reference SDK's typings expose.
 
 use http::StatusCode;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
 
 use crate::library::error::LibraryError;
 use crate::storage::SaveError;
@@ -109,23 +109,33 @@ impl ApiError {
     }
 
     /// The JSON body, in ImageKit's key order: message, help, then extras.
-    pub fn body(&self) -> Value {
-        let mut body = Map::new();
-        body.insert("message".into(), Value::String(self.message()));
-        body.insert("help".into(), Value::String(HELP.into()));
-        match self {
+    pub fn body(&self) -> ErrorBody<'_> {
+        let (reason, missing_file_ids) = match self {
             ApiError::BadRequestReason { reason, .. }
             | ApiError::NotFoundReason { reason, .. }
-            | ApiError::Conflict { reason, .. } => {
-                body.insert("reason".into(), Value::String(reason.clone()));
-            }
-            ApiError::MissingFileIds(ids) => {
-                body.insert("missingFileIds".into(), json!(ids));
-            }
-            _ => {}
+            | ApiError::Conflict { reason, .. } => (Some(reason.as_str()), None),
+            ApiError::MissingFileIds(ids) => (None, Some(ids.as_slice())),
+            _ => (None, None),
+        };
+        ErrorBody {
+            message: self.message(),
+            help: HELP,
+            reason,
+            missing_file_ids,
         }
-        Value::Object(body)
     }
+}
+
+/// ImageKit's error body.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody<'a> {
+    pub message: String,
+    pub help: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_file_ids: Option<&'a [String]>,
 }
 
 impl std::fmt::Display for ApiError {

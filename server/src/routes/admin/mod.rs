@@ -11,8 +11,7 @@ use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 use crate::app::App;
 use crate::faults::FaultRule;
@@ -47,23 +46,58 @@ pub fn router(app: &Arc<App>) -> Router<Arc<App>> {
         .route_layer(from_fn_with_state(app.clone(), layers::admin_guard))
 }
 
-async fn health(State(app): State<Arc<App>>) -> Json<Value> {
-    Json(json!({
-        "status": "ok",
-        "apiEndpoint": app.origin,
-        "urlEndpoint": app.url_endpoint,
-        "storage": if app.config.data_dir.is_some() { "disk" } else { "memory" },
-    }))
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Health {
+    status: &'static str,
+    api_endpoint: String,
+    url_endpoint: String,
+    storage: &'static str,
+}
+
+async fn health(State(app): State<Arc<App>>) -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        api_endpoint: app.origin.clone(),
+        url_endpoint: app.url_endpoint.clone(),
+        storage: if app.config.data_dir.is_some() {
+            "disk"
+        } else {
+            "memory"
+        },
+    })
+}
+
+#[derive(Serialize)]
+struct Check {
+    consistent: bool,
+    problems: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Rules {
+    rules: Vec<FaultRule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RateLimit {
+    rate_limit: Option<RateLimitSettings>,
 }
 
 /// The store's invariants: `{"consistent": bool, "problems": [..]}`.
-async fn check(State(app): State<Arc<App>>) -> Json<Value> {
+async fn check(State(app): State<Arc<App>>) -> Json<Check> {
     let problems = app.store.check().await;
-    Json(json!({ "consistent": problems.is_empty(), "problems": problems }))
+    Json(Check {
+        consistent: problems.is_empty(),
+        problems,
+    })
 }
 
-async fn list_faults(State(app): State<Arc<App>>) -> Json<Value> {
-    Json(json!({ "rules": app.faults.list() }))
+async fn list_faults(State(app): State<Arc<App>>) -> Json<Rules> {
+    Json(Rules {
+        rules: app.faults.list(),
+    })
 }
 
 /// Either `{"rules": [...]}` or a bare array of rules.
@@ -77,7 +111,7 @@ enum FaultsBody {
 async fn set_faults(
     State(app): State<Arc<App>>,
     JsonBody(body): JsonBody<FaultsBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Rules>, ApiError> {
     let rules = match body {
         FaultsBody::Wrapped { rules } | FaultsBody::Bare(rules) => rules,
     };
@@ -87,7 +121,9 @@ async fn set_faults(
         .collect::<Result<Vec<_>, _>>()
         .map_err(ApiError::BadRequest)?;
     app.faults.replace(rules);
-    Ok(Json(json!({ "rules": app.faults.list() })))
+    Ok(Json(Rules {
+        rules: app.faults.list(),
+    }))
 }
 
 async fn clear_faults(State(app): State<Arc<App>>) -> StatusCode {
@@ -95,21 +131,25 @@ async fn clear_faults(State(app): State<Arc<App>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-async fn get_rate_limit(State(app): State<Arc<App>>) -> Json<Value> {
-    Json(json!({ "rateLimit": app.rate_limit.settings() }))
+async fn get_rate_limit(State(app): State<Arc<App>>) -> Json<RateLimit> {
+    Json(RateLimit {
+        rate_limit: app.rate_limit.settings(),
+    })
 }
 
 /// `{"limit": n, "intervalMs": ms}` turns limiting on; `null` turns it off.
 async fn set_rate_limit(
     State(app): State<Arc<App>>,
     JsonBody(body): JsonBody<Option<RateLimitSettings>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RateLimit>, ApiError> {
     let settings = body
         .map(RateLimitSettings::validated)
         .transpose()
         .map_err(ApiError::BadRequest)?;
     app.rate_limit.set(settings);
-    Ok(Json(json!({ "rateLimit": app.rate_limit.settings() })))
+    Ok(Json(RateLimit {
+        rate_limit: app.rate_limit.settings(),
+    }))
 }
 
 async fn clear_rate_limit(State(app): State<Arc<App>>) -> StatusCode {
