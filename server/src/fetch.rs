@@ -16,9 +16,12 @@ use reqwest::redirect::Policy;
 use reqwest::Url;
 
 use crate::config::Config;
-use crate::routes::error::{ApiError, ApiResult};
 
 const MAX_REDIRECTS: usize = 10;
+
+/// A download that failed, in words naming the URL and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadError(pub String);
 
 /// The URL-download client and its address policy.
 pub struct Downloader {
@@ -147,8 +150,8 @@ impl Downloader {
     /// Starts a download: the answer once its status is a success, or a 400
     /// naming the URL and why (refused address, unreachable, timed out, not 2xx).
     /// The total-time limit also covers reading the body.
-    pub async fn get(&self, url: &str) -> ApiResult<reqwest::Response> {
-        let fail = |why: String| ApiError::bad_request(format!("Could not download {url}: {why}"));
+    pub async fn get(&self, url: &str) -> Result<reqwest::Response, DownloadError> {
+        let fail = |why: String| DownloadError(format!("Could not download {url}: {why}"));
         let parsed = Url::parse(url).map_err(|e| fail(format!("it is not a valid URL ({e})")))?;
         self.policy.check(&parsed).map_err(fail)?;
         let response = self

@@ -6,8 +6,6 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::routes::error::ApiError;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RateLimitSettings {
@@ -64,7 +62,7 @@ impl RateLimiter {
     }
 
     /// Counts one request; Err when the window's budget is spent.
-    pub fn check(&self) -> Result<(), ApiError> {
+    pub fn check(&self) -> Result<(), Limited> {
         let mut guard = self.window.lock().unwrap_or_else(|e| e.into_inner());
         let Some(window) = guard.as_mut() else {
             return Ok(());
@@ -81,12 +79,21 @@ impl RateLimiter {
         }
         let elapsed = now.duration_since(window.started);
         let reset = interval.saturating_sub(elapsed);
-        Err(ApiError::RateLimited {
+        Err(Limited {
             limit: window.settings.limit,
             reset_ms: u64::try_from(reset.as_millis()).unwrap_or(u64::MAX).max(1),
             interval_ms: window.settings.interval_ms,
         })
     }
+}
+
+/// A request over the limit: what ImageKit's 429 headers report (all in
+/// milliseconds but the limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limited {
+    pub limit: u64,
+    pub reset_ms: u64,
+    pub interval_ms: u64,
 }
 
 #[cfg(test)]
@@ -99,7 +106,7 @@ mod tests {
         assert!(limiter.check().is_ok());
         assert!(limiter.check().is_ok());
         match limiter.check() {
-            Err(ApiError::RateLimited {
+            Err(Limited {
                 limit,
                 interval_ms,
                 reset_ms,

@@ -5,7 +5,10 @@
 use http::StatusCode;
 use serde::Serialize;
 
+use crate::auth::AuthError;
+use crate::fetch::DownloadError;
 use crate::library::error::LibraryError;
+use crate::rate_limit::Limited;
 use crate::storage::SaveError;
 
 /// ImageKit's constant `help` text on every error body.
@@ -176,5 +179,34 @@ impl From<LibraryError> for ApiError {
 impl From<SaveError> for ApiError {
     fn from(error: SaveError) -> Self {
         LibraryError::from(error).into()
+    }
+}
+
+/// Refused credentials.
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
+        match error {
+            AuthError::Missing(message) => ApiError::Unauthorized(message),
+            AuthError::Wrong(message) => ApiError::Forbidden(message),
+            AuthError::Invalid(message) => ApiError::BadRequest(message),
+        }
+    }
+}
+
+/// A request over the rate limit.
+impl From<Limited> for ApiError {
+    fn from(limited: Limited) -> Self {
+        ApiError::RateLimited {
+            limit: limited.limit,
+            reset_ms: limited.reset_ms,
+            interval_ms: limited.interval_ms,
+        }
+    }
+}
+
+/// A URL that could not be downloaded.
+impl From<DownloadError> for ApiError {
+    fn from(error: DownloadError) -> Self {
+        ApiError::BadRequest(error.0)
     }
 }

@@ -114,7 +114,7 @@ pub async fn require_private_key(
 ) -> Response {
     match check_basic(request.headers(), &app.config.private_key) {
         Ok(()) => next.run(request).await,
-        Err(err) => err.into_response(),
+        Err(err) => ApiError::from(err).into_response(),
     }
 }
 
@@ -122,7 +122,7 @@ pub async fn require_private_key(
 pub async fn rate_limit(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     match app.rate_limit.check() {
         Ok(()) => next.run(request).await,
-        Err(err) => err.into_response(),
+        Err(err) => ApiError::from(err).into_response(),
     }
 }
 

@@ -39,7 +39,7 @@ pub(crate) fn authenticate(app: &App, auth: &ClientUploadAuth) -> ApiResult<()> 
         ));
     }
     auth.verify(&app.config.public_key, &app.config.private_key)?;
-    app.tokens.claim(auth)
+    Ok(app.tokens.claim(auth)?)
 }
 
 pub async fn upload(
