@@ -3,6 +3,7 @@
 //! same against ImageKit. See README.md for the endpoints and the admin API.
 
 pub mod access;
+pub mod account_records;
 pub mod admin;
 pub mod admin_page;
 pub mod app;
@@ -21,19 +22,15 @@ pub mod ids;
 pub mod imaging;
 pub mod layers;
 pub mod library;
-pub mod named_transformations;
-pub mod origins;
 pub mod paths;
 pub mod purge;
 pub mod rate_limit;
 pub mod request_log;
-pub mod saved_extensions;
 pub mod search_query;
 pub mod server;
 pub mod storage;
 pub mod timestamp;
 pub mod upload;
-pub mod url_endpoints;
 pub mod usage;
 
 pub use config::Config;

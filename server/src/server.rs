@@ -34,8 +34,8 @@ use crate::rate_limit::RateLimiter;
 use crate::request_log::RequestLog;
 use crate::storage::Store;
 use crate::{
-    admin, bulk_jobs, custom_metadata, delivery, files, folders, layers, library,
-    named_transformations, origins, purge, saved_extensions, upload, url_endpoints, usage,
+    account_records, admin, bulk_jobs, custom_metadata, delivery, files, folders, layers, library,
+    purge, upload, usage,
 };
 
 /// The connection buffer, which bounds the request head hyper will read.
@@ -51,10 +51,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(folders::router())
         .merge(bulk_jobs::router())
         .merge(custom_metadata::router())
-        .merge(saved_extensions::router())
-        .merge(named_transformations::router())
-        .merge(origins::router())
-        .merge(url_endpoints::router())
+        .merge(account_records::router())
         .merge(usage::router())
         .route_layer(from_fn_with_state(app.clone(), layers::require_private_key))
         .route_layer(from_fn_with_state(app.clone(), layers::rate_limit));
