@@ -11,18 +11,14 @@ pub mod fetch;
 pub mod ids;
 pub mod imaging;
 pub mod library;
-pub mod named_transformations;
-pub mod origins;
 pub mod paths;
 pub mod rate_limit;
 pub mod request_log;
 pub mod routes;
-pub mod saved_extensions;
 pub mod search_query;
 pub mod server;
 pub mod storage;
 pub mod timestamp;
-pub mod url_endpoints;
 
 pub use config::Config;
 pub use server::{start, ServerHandle};

@@ -8,12 +8,12 @@
 //! moving files, recording purges, and the checks of tag, coordinate and
 //! extension values. The areas' own operations are in the submodules.
 
+pub mod account_records;
 pub mod custom_metadata_fields;
 pub mod error;
 pub mod files;
 pub mod folders;
 pub mod jobs;
-pub mod records;
 pub mod uploads;
 pub mod usage;
 

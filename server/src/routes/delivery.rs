@@ -16,9 +16,8 @@ use percent_encoding::percent_decode_str;
 use crate::app::App;
 use crate::auth::{hmac_sha1_hex, signature_matches};
 use crate::imaging::{self, MAX_DECODE_BYTES};
-use crate::library::records;
+use crate::library::account_records::{named_transformations, url_endpoints};
 use crate::library::usage::{self, Delivery};
-use crate::named_transformations;
 use crate::routes::error::{ApiError, ApiResult};
 use crate::storage::{Blob, DeliveryKind, State as Library};
 use crate::timestamp::now_ms;
@@ -168,7 +167,7 @@ struct Facts {
 fn resolve(state: &Library, path: &str) -> (String, String) {
     let trimmed = path.trim_start_matches('/');
     if let Some((first, rest)) = trimmed.split_once('/') {
-        if let Some(endpoint) = records::endpoint_by_prefix(state, first) {
+        if let Some(endpoint) = url_endpoints::endpoint_by_prefix(state, first) {
             let rest = format!("/{rest}");
             if state.file_by_path(&rest).is_some() || state.file_by_path(path).is_none() {
                 return (rest, endpoint.url_prefix.clone());

@@ -3,6 +3,7 @@
 //! middleware (`layers`), the extractors (`extract`) and the error type every
 //! handler returns (`error`). The domain rules live in `library`.
 
+pub mod account_records;
 pub mod admin;
 pub mod bulk_jobs;
 pub mod custom_metadata_fields;
@@ -25,7 +26,6 @@ use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::app::App;
-use crate::{named_transformations, origins, saved_extensions, url_endpoints};
 use error::ApiError;
 
 /// The whole route table: each area's routes from its module, the media API
@@ -38,10 +38,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(folders::router())
         .merge(bulk_jobs::router())
         .merge(custom_metadata_fields::router())
-        .merge(saved_extensions::router())
-        .merge(named_transformations::router())
-        .merge(origins::router())
-        .merge(url_endpoints::router())
+        .merge(account_records::router())
         .merge(usage::router())
         .route_layer(from_fn_with_state(app.clone(), layers::require_private_key))
         .route_layer(from_fn_with_state(app.clone(), layers::rate_limit));
