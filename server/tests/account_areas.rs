@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::dates::{today, tomorrow};
 use common::{assert_error, keys, png, read, spawn, spawn_with, wait_for_job, Server};
 use imagekit_local_server::auth::hmac_sha1_hex;
 use imagekit_local_server::timestamp::{now_ms, utc_date};
@@ -68,14 +69,6 @@ async fn upload_png(server: &Server, name: &str, folder: &str, w: u32, h: u32) -
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
-}
-
-fn today() -> String {
-    utc_date(now_ms())
-}
-
-fn tomorrow() -> String {
-    utc_date(now_ms() + 86_400_000)
 }
 
 // ------------------------------------------------------------------ saved extensions

@@ -4,13 +4,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::launch::{launch, server_command};
 use common::{assert_error, png, read, spawn, Server};
 use reqwest::StatusCode;
-use serde_json::Value;
 
 async fn upload(server: &Server, name: &str, bytes: Vec<u8>) -> String {
     let (status, body) = server
@@ -220,24 +218,13 @@ fn peak_memory_kib(pid: u32) -> u64 {
 /// In its own process, so the peak memory measured is the server's alone.
 #[tokio::test]
 async fn decompression_bombs_are_refused_with_memory_bounded() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_imagekit-local-server"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let endpoints: Value = serde_json::from_str(&first).unwrap();
-    let base = endpoints["apiEndpoint"].as_str().unwrap().to_string();
-    let url_endpoint = endpoints["urlEndpoint"].as_str().unwrap().to_string();
+    let process = launch(&mut server_command());
+    let (base, url_endpoint) = (process.base.clone(), process.url_endpoint.clone());
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap();
-    let before = peak_memory_kib(child.id());
+    let before = peak_memory_kib(process.child.id());
 
     let bombs = [
         ("png-100k.png", png_bomb(100_000, 100_000)),
@@ -278,12 +265,11 @@ async fn decompression_bombs_are_refused_with_memory_bounded() {
         let message = body["message"].as_str().unwrap();
         assert!(message.contains("too large"), "{message}");
     }
-    let after = peak_memory_kib(child.id());
+    let after = peak_memory_kib(process.child.id());
     eprintln!("server peak memory: {before} KiB before, {after} KiB after the bombs");
     assert!(
         after < before + 64 * 1024,
         "peak memory grew from {before} to {after} KiB"
     );
-    let _ = child.kill();
-    let _ = child.wait();
+    process.kill();
 }

@@ -6,15 +6,14 @@
 mod common;
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use common::launch::{launch, server_command, Process};
 use common::{
-    assert_error, bytes_of, on_disk, png, spawn_with, start_job, temp_dir, wait_for_job,
-    wait_for_job_status,
+    assert_consistent, assert_error, bytes_of, on_disk, png, spawn_with, start_job, temp_dir,
+    wait_for_job, wait_for_job_status,
 };
 use imagekit_local_server::{start, Config};
 use reqwest::multipart::{Form, Part};
@@ -176,39 +175,19 @@ fn content(name: &str) -> Arc<Vec<u8>> {
         .clone()
 }
 
-struct Process {
-    child: Child,
-    base: String,
-    url_endpoint: String,
-}
-
-/// Starts the server on `dir`; with `compact_after`, it compacts its journal
-/// whenever the journal outgrows that many bytes (and the snapshot).
-fn launch(dir: &Path, compact_after: Option<u64>) -> Process {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_imagekit-local-server"));
+/// Starts the server binary on `dir`; with `compact_after`, it compacts its
+/// journal whenever the journal outgrows that many bytes (and the snapshot).
+fn launch_on(dir: &Path, compact_after: Option<u64>) -> Process {
+    let mut command = server_command();
     if let Some(bytes) = compact_after {
         command.env("IMAGEKIT_LOCAL_SERVER_COMPACT_AFTER", bytes.to_string());
     }
-    let mut child = command
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["--job-delay-ms", "0"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server starts");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let endpoints: Value = serde_json::from_str(&first)
-        .unwrap_or_else(|e| panic!("no endpoints line ({e}): {first:?}"));
-    Process {
-        child,
-        base: endpoints["apiEndpoint"].as_str().unwrap().to_string(),
-        url_endpoint: endpoints["urlEndpoint"].as_str().unwrap().to_string(),
-    }
+    launch(
+        command
+            .arg("--data-dir")
+            .arg(dir)
+            .args(["--job-delay-ms", "0"]),
+    )
 }
 
 const KEY: &str = "private_local_test_key";
@@ -305,15 +284,7 @@ async fn workload(
 
 /// Checks the library after a restart; returns the listed files (id, name).
 async fn verify(client: &Client, process: &Process, expected: &[String]) -> Vec<(String, String)> {
-    let check: Value = client
-        .get(format!("{}/__admin/check", process.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(check, json!({"consistent": true, "problems": []}));
+    assert_consistent(client, &process.base).await;
     // Every file, page by page (a fast server stores more than one page).
     let mut files: Vec<Value> = Vec::new();
     loop {
@@ -394,7 +365,7 @@ async fn kill_cycles(tag: &str, compact_after: Option<u64>, default_cycles: usiz
         .unwrap();
     let mut expected: Vec<String> = Vec::new();
     for cycle in 0..cycles {
-        let mut process = launch(&dir, compact_after);
+        let mut process = launch_on(&dir, compact_after);
         let listed = verify(&client, &process, &expected).await;
         // Each worker may also update and delete a share of the earlier files.
         let workers: Vec<_> = (0..3)
@@ -418,15 +389,13 @@ async fn kill_cycles(tag: &str, compact_after: Option<u64>, default_cycles: usiz
             expected.extend(done.acknowledged);
         }
     }
-    let process = launch(&dir, compact_after);
+    let process = launch_on(&dir, compact_after);
     verify(&client, &process, &expected).await;
     eprintln!(
         "kill test: {} files acknowledged and intact after {cycles} kills, {:.1} s",
         expected.len(),
         started.elapsed().as_secs_f64()
     );
-    let mut child = process.child;
-    let _ = child.kill();
-    let _ = child.wait();
+    process.kill();
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::dates::now_secs;
 use common::{assert_error, bytes_of, png, read, spawn, spawn_with, Server};
 use imagekit_local_server::auth::hmac_sha1_hex;
 use imagekit_local_server::{start, Config};
@@ -68,12 +69,7 @@ async fn origin_server(body: &'static [u8]) -> (String, Arc<AtomicUsize>) {
 }
 
 fn expire_in(seconds: u64) -> String {
-    (std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + seconds)
-        .to_string()
+    (now_secs() + seconds).to_string()
 }
 
 /// Client-side credentials as form fields, for `token`.

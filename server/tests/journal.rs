@@ -9,7 +9,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{on_disk, png, spawn_with, start_job, temp_dir, wait_for_job, Server};
+use common::dates::{today, tomorrow};
+use common::{
+    assert_consistent, on_disk, png, spawn_with, start_job, temp_dir, wait_for_job, Server,
+};
 use imagekit_local_server::start;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -29,10 +32,6 @@ fn crash_copy(from: &Path, to: &Path) {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), to.join("blobs").join(entry.file_name())).unwrap();
     }
-}
-
-fn today() -> String {
-    imagekit_local_server::timestamp::utc_date(imagekit_local_server::timestamp::now_ms())
 }
 
 async fn ok(server: &Server, method: Method, path: &str, body: Value) -> Value {
@@ -381,22 +380,8 @@ async fn everything(server: &Server, also: &[String]) -> Value {
         let body = body.to_string().replace(&server.base, "http://server");
         seen.insert(path, serde_json::from_str(&body).unwrap());
     }
-    let check: Value = server
-        .client
-        .get(format!("{}/__admin/check", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(check, json!({"consistent": true, "problems": []}));
+    assert_consistent(&server.client, &server.base).await;
     Value::Object(seen)
-}
-
-fn tomorrow() -> String {
-    let now = imagekit_local_server::timestamp::now_ms();
-    imagekit_local_server::timestamp::utc_date(now + 86_400_000)
 }
 
 fn epoch(dir: &Path) -> u64 {

@@ -2,9 +2,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use std::process::Stdio;
 use std::time::Duration;
 
+use common::dates::now_secs;
+use common::launch::{launch, server_command, Process};
 use common::{assert_error, keys, png, read, spawn, spawn_with, wait_for_job, Server};
 use imagekit_local_server::auth::hmac_sha1_hex;
 use imagekit_local_server::Config;
@@ -87,12 +89,7 @@ async fn auth_missing_and_wrong_keys() {
 #[tokio::test]
 async fn client_side_upload_signature() {
     let server = spawn().await;
-    let expire = (std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 600)
-        .to_string();
+    let expire = (now_secs() + 600).to_string();
     let token = "tok-123";
     let signature = hmac_sha1_hex(&server.private_key, &format!("{token}{expire}"));
     let form = |sig: &str| {
@@ -1382,11 +1379,7 @@ async fn signed_urls_for_private_files() {
     };
     assert_eq!(get(url.clone()).await, StatusCode::UNAUTHORIZED);
     assert_eq!(get(sign(&server, &url, None)).await, StatusCode::OK);
-    let future = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 300;
+    let future = now_secs() + 300;
     assert_eq!(get(sign(&server, &url, Some(future))).await, StatusCode::OK);
     assert_eq!(
         get(sign(&server, &url, Some(1_000))).await,
@@ -1757,21 +1750,22 @@ async fn restart_with_data_dir_keeps_state() {
 
 #[test]
 fn binary_prints_endpoints_and_exits_when_stdin_closes() {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_imagekit-local-server"))
-        .args([
-            "--private-key",
-            "pk_test",
-            "--public-key",
-            "pub_test",
-            "--exit-on-stdin-close",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    let Process {
+        mut child,
+        endpoints: first,
+        ..
+    } = launch(
+        server_command()
+            .args([
+                "--private-key",
+                "pk_test",
+                "--public-key",
+                "pub_test",
+                "--exit-on-stdin-close",
+            ])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::inherit()),
+    );
     assert_eq!(
         keys(&first),
         [
@@ -1803,9 +1797,6 @@ fn binary_prints_endpoints_and_exits_when_stdin_closes() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_imagekit-local-server"))
-        .arg("--nope")
-        .output()
-        .unwrap();
+    let bad = server_command().arg("--nope").output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }

@@ -1,6 +1,14 @@
-//! Shared helpers: start a server in-process and talk to it over loopback.
+//! Shared helpers: start a server in-process and talk to it over loopback;
+//! [`dates`] for the clock and the calendar, [`launch`] for the server binary
+//! as a child process.
+//!
+//! Every test target compiles all of this, using some: hence the
+//! `allow(dead_code)`, which covers the submodules too.
 
 #![allow(dead_code)]
+
+pub mod dates;
+pub mod launch;
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -9,7 +17,7 @@ use std::time::Duration;
 use imagekit_local_server::{start, Config, ServerHandle};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Method, RequestBuilder, StatusCode};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 pub struct Server {
     pub handle: ServerHandle,
@@ -213,4 +221,17 @@ pub fn on_disk(dir: &Path) -> Config {
         data_dir: Some(dir.to_path_buf()),
         ..Config::default()
     }
+}
+
+/// Asserts that `GET /__admin/check` at `base` finds the store consistent.
+pub async fn assert_consistent(client: &Client, base: &str) {
+    let check: Value = client
+        .get(format!("{base}/__admin/check"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(check, json!({"consistent": true, "problems": []}));
 }
