@@ -19,19 +19,11 @@ use crate::imaging::{self, MAX_DECODE_BYTES};
 use crate::library::account_records::{named_transformations, url_endpoints};
 use crate::library::usage::{self, Delivery};
 use crate::routes::error::{ApiError, ApiResult};
-use crate::storage::{Blob, DeliveryKind, State as Library};
+use crate::storage::{Blob, DeliveryKind};
 use crate::timestamp::now_ms;
 
 /// The expiry the SDK signs with when a URL has no `ik-t`.
 const DEFAULT_EXPIRY: &str = "9999999999";
-
-/// ImageKit's media-library thumbnail, a built-in named transformation.
-const THUMBNAIL_NAME: &str = "ik_ml_thumbnail";
-const THUMBNAIL_EQUIVALENT: &str = "w-200,h-200,c-at_max";
-
-fn builtin_named(name: &str) -> Option<&'static str> {
-    (name == THUMBNAIL_NAME).then_some(THUMBNAIL_EQUIVALENT)
-}
 
 fn decode(s: &str) -> String {
     percent_decode_str(&s.replace('+', " "))
@@ -161,22 +153,6 @@ struct Facts {
     endpoint: String,
 }
 
-/// The media-library path and URL endpoint name a delivery path means: a
-/// first segment that is another endpoint's urlPrefix selects that endpoint
-/// when the rest names a file; anything else is the default endpoint's.
-fn resolve(state: &Library, path: &str) -> (String, String) {
-    let trimmed = path.trim_start_matches('/');
-    if let Some((first, rest)) = trimmed.split_once('/') {
-        if let Some(endpoint) = url_endpoints::endpoint_by_prefix(state, first) {
-            let rest = format!("/{rest}");
-            if state.file_by_path(&rest).is_some() || state.file_by_path(path).is_none() {
-                return (rest, endpoint.url_prefix.clone());
-            }
-        }
-    }
-    (path.to_string(), "Default".to_string())
-}
-
 fn respond(body: Body, content_type: &str, length: u64) -> Response {
     let mut response = Response::new(body);
     *response.status_mut() = StatusCode::OK;
@@ -289,7 +265,7 @@ async fn deliver(
     let wanted_version = request.param("ik-obj-version");
     let (key, mime, is_image, expanded) = {
         let state = app.store.read();
-        let (path, endpoint) = resolve(&state, &request.file_path);
+        let (path, endpoint) = url_endpoints::resolve(&state, &request.file_path);
         facts.path = path;
         facts.endpoint = endpoint;
         let file = state.file_by_path(&facts.path).ok_or_else(not_found)?;
@@ -309,7 +285,7 @@ async fn deliver(
         let expanded = facts
             .transformation
             .as_deref()
-            .map(|tr| named_transformations::expand(&state, tr, builtin_named))
+            .map(|tr| named_transformations::expand(&state, tr))
             .transpose()?;
         (
             version.blob.clone(),

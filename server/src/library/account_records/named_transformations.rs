@@ -149,16 +149,12 @@ fn valid_name(name: &str) -> bool {
 
 /// Replaces every `n-<name>` parameter of a transformation string with the
 /// named transformation's string, spliced in place (so its `:` steps become
-/// steps of the chain). `builtin` answers names the server defines itself
-/// (`ik_ml_thumbnail`); they win over account-defined ones. One level only:
+/// steps of the chain). The names ImageKit defines itself
+/// (`ik_ml_thumbnail`) win over account-defined ones. One level only:
 /// an `n-` inside a named transformation's string is not expanded again.
 /// An unknown or disabled name is a 400, as is an expansion over
 /// [`MAX_EXPANDED_BYTES`].
-pub fn expand(
-    state: &Library,
-    tr: &str,
-    builtin: impl Fn(&str) -> Option<&'static str>,
-) -> LibraryResult<String> {
+pub fn expand(state: &Library, tr: &str) -> LibraryResult<String> {
     let mut expanded = String::with_capacity(tr.len());
     for (i, step) in tr.split(':').enumerate() {
         if i > 0 {
@@ -169,7 +165,7 @@ pub fn expand(
                 expanded.push(',');
             }
             match param.strip_prefix("n-") {
-                Some(name) => expanded.push_str(&lookup(state, name, &builtin)?),
+                Some(name) => expanded.push_str(&lookup(state, name)?),
                 None => expanded.push_str(param),
             }
             if expanded.len() > MAX_EXPANDED_BYTES {
@@ -182,11 +178,15 @@ pub fn expand(
     Ok(expanded)
 }
 
-fn lookup(
-    state: &Library,
-    name: &str,
-    builtin: &impl Fn(&str) -> Option<&'static str>,
-) -> LibraryResult<String> {
+/// ImageKit's media-library thumbnail, a built-in named transformation.
+const THUMBNAIL_NAME: &str = "ik_ml_thumbnail";
+const THUMBNAIL_EQUIVALENT: &str = "w-200,h-200,c-at_max";
+
+fn builtin(name: &str) -> Option<&'static str> {
+    (name == THUMBNAIL_NAME).then_some(THUMBNAIL_EQUIVALENT)
+}
+
+fn lookup(state: &Library, name: &str) -> LibraryResult<String> {
     if let Some(equivalent) = builtin(name) {
         return Ok(equivalent.to_string());
     }
@@ -224,42 +224,36 @@ mod tests {
         state
     }
 
-    fn none(_: &str) -> Option<&'static str> {
-        None
-    }
-
     #[test]
     fn expands_in_place() {
         let state = library();
-        assert_eq!(expand(&state, "n-small", none).unwrap(), "w-50");
+        assert_eq!(expand(&state, "n-small").unwrap(), "w-50");
         assert_eq!(
-            expand(&state, "h-20,n-small:rt-90", none).unwrap(),
+            expand(&state, "h-20,n-small:rt-90").unwrap(),
             "h-20,w-50:rt-90"
         );
         assert_eq!(
-            expand(&state, "n-chain,f-jpg", none).unwrap(),
+            expand(&state, "n-chain,f-jpg").unwrap(),
             "w-100:rt-90,f-jpg"
         );
-        assert_eq!(expand(&state, "w-5:h-5", none).unwrap(), "w-5:h-5");
+        assert_eq!(expand(&state, "w-5:h-5").unwrap(), "w-5:h-5");
         assert_eq!(
-            expand(&state, "n-ik_ml_thumbnail", |n| (n == "ik_ml_thumbnail")
-                .then_some("w-200"))
-            .unwrap(),
-            "w-200"
+            expand(&state, "n-ik_ml_thumbnail").unwrap(),
+            "w-200,h-200,c-at_max"
         );
-        let unknown = expand(&state, "n-Small", none).unwrap_err();
+        let unknown = expand(&state, "n-Small").unwrap_err();
         assert_eq!(
             unknown.to_string(),
             "Named transformation \"Small\" does not exist"
         );
-        let disabled = expand(&state, "w-5:n-off", none).unwrap_err();
+        let disabled = expand(&state, "w-5:n-off").unwrap_err();
         assert_eq!(
             disabled.to_string(),
             "Named transformation \"off\" is disabled"
         );
-        assert!(expand(&state, "n-", none).is_err());
+        assert!(expand(&state, "n-").is_err());
         let many = vec!["n-chain"; 10_000].join(",");
-        assert!(expand(&state, &many, none).is_err());
+        assert!(expand(&state, &many).is_err());
     }
 
     #[test]

@@ -140,6 +140,22 @@ pub fn endpoint_by_prefix<'a>(state: &'a Library, segment: &str) -> Option<&'a U
         .find(|e| !e.url_prefix.is_empty() && e.url_prefix == segment)
 }
 
+/// The media-library path and URL endpoint name a delivery path means: a
+/// first segment that is another endpoint's urlPrefix selects that endpoint
+/// when the rest names a file; anything else is the default endpoint's.
+pub fn resolve(state: &Library, path: &str) -> (String, String) {
+    let trimmed = path.trim_start_matches('/');
+    if let Some((first, rest)) = trimmed.split_once('/') {
+        if let Some(endpoint) = endpoint_by_prefix(state, first) {
+            let rest = format!("/{rest}");
+            if state.file_by_path(&rest).is_some() || state.file_by_path(path).is_none() {
+                return (rest, endpoint.url_prefix.clone());
+            }
+        }
+    }
+    (path.to_string(), "Default".to_string())
+}
+
 /// Checks a full endpoint body against the state (its origins must exist)
 /// into the endpoint `id`; the urlPrefix's uniqueness is `unique`'s.
 fn parse(body: Body, id: String, state: &Library) -> LibraryResult<UrlEndpoint> {
