@@ -15,7 +15,6 @@ pub mod paths;
 pub mod rate_limit;
 pub mod request_log;
 pub mod routes;
-pub mod search_query;
 pub mod server;
 pub mod storage;
 pub mod timestamp;

@@ -12,7 +12,7 @@ use crate::library::{
 };
 use std::cmp::Ordering;
 
-use crate::search_query::{Candidate, Query};
+use crate::library::search_query::{Candidate, Query};
 use crate::storage::{FileRecord, State as Library, Store, Version};
 
 /// What a details update asks for; `None` leaves that attribute as it is.

@@ -14,6 +14,7 @@ pub mod error;
 pub mod files;
 pub mod folders;
 pub mod jobs;
+pub mod search_query;
 pub mod uploads;
 pub mod usage;
 
