@@ -55,6 +55,7 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(from_fn_with_state(app.clone(), layers::record_request))
         .layer(from_fn_with_state(app.clone(), layers::require_own_host))
         .layer(from_fn(layers::limit_head))
+        .layer(from_fn(upload::body::drain_unread_uploads))
         .layer(CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| {
                 ApiError::internal("The server failed on this request (a bug: please report it).")

@@ -8,6 +8,7 @@
 //! checked, the bytes analysed and the upload recorded by
 //! `library::uploads`; the answer is `views::UploadResult`.
 
+pub mod body;
 mod form;
 
 use std::sync::Arc;
