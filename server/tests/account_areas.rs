@@ -1103,6 +1103,14 @@ async fn usage_date_validation() {
                 format!("startDate=2024-02-30&endDate={}", today()),
                 "startDate",
             ),
+            (
+                format!("startDate=2024-02-31&endDate={}", today()),
+                "startDate",
+            ),
+            (
+                format!("startDate={}&endDate=2023-02-29", today()),
+                "endDate",
+            ),
             (format!("startDate={}&endDate=tomorrow", today()), "endDate"),
             (
                 format!("startDate=2024-1-01&endDate={}", today()),
@@ -1124,6 +1132,19 @@ async fn usage_date_validation() {
         }
         let (status, body) = server
             .get(&format!("{path}?startDate={}&endDate={just_in}", today()))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        // A date that does not exist is refused, not read as the next one.
+        let (status, error) = server
+            .get(&format!("{path}?startDate=2024-02-31&endDate=2024-03-05"))
+            .await;
+        assert_error(status, &error, 400);
+        assert_eq!(
+            error["message"],
+            "Invalid startDate: \"2024-02-31\". It should be a valid date in YYYY-MM-DD format."
+        );
+        let (status, body) = server
+            .get(&format!("{path}?startDate=2024-02-29&endDate=2024-03-05"))
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }

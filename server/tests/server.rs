@@ -1188,6 +1188,10 @@ async fn list_and_search() {
         ),
         (r#"type = "folder""#, vec!["shop"]),
         (r#"tags : "sale""#, vec!["red-dress-summer.txt"]),
+        (
+            r#"createdAt > "2024-02-29" AND updatedAt > "2024-02-29T23:59:59.999Z""#,
+            vec!["red-dress-summer.txt", "red-dress-winter.txt", "pic.png"],
+        ),
     ] {
         let (status, body) = server.get(&q(query)).await;
         assert_eq!(status, StatusCode::OK, "{query}: {body}");
@@ -1205,6 +1209,35 @@ async fn list_and_search() {
         assert!(
             body["message"].as_str().unwrap().contains("searchQuery"),
             "{body}"
+        );
+    }
+    // A date that does not exist is refused, not read as the next one
+    // (2024-02-31 as 2 March).
+    for (bad, date) in [
+        (r#"createdAt > "2024-02-31""#, "2024-02-31"),
+        (r#"createdAt < 2023-02-29"#, "2023-02-29"),
+        (
+            r#"updatedAt >= "2024-04-31T10:00:00Z""#,
+            "2024-04-31T10:00:00Z",
+        ),
+        (
+            r#"createdAt > "2024-01-01T10:20:60""#,
+            "2024-01-01T10:20:60",
+        ),
+        (r#"createdAt > "2024-13-01""#, "2024-13-01"),
+    ] {
+        let (status, body) = server.get(&q(bad)).await;
+        assert_error(status, &body, 400);
+        // The value, quoted or not, ends the query.
+        let at = bad.len() - date.len() - if bad.ends_with('"') { 2 } else { 0 };
+        assert_eq!(
+            body["message"],
+            format!(
+                "Your request contains invalid syntax for the searchQuery parameter: \
+                 invalid date '{date}' (use YYYY-MM-DD, an ISO 8601 time, or 1h/2d/3w/4m/5y) \
+                 at position {at}"
+            ),
+            "{bad}"
         );
     }
     for bad in [
