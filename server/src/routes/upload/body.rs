@@ -25,7 +25,9 @@ use tokio::time::Instant;
 /// Most bytes read and thrown away after the handler stopped reading.
 pub const DRAIN_BYTES: u64 = 256 << 20;
 /// Longest time spent reading them.
-pub const DRAIN_TIME: Duration = Duration::from_secs(10);
+pub const DRAIN_TIME: Duration = Duration::from_secs(120);
+/// Longest wait for the client's next bytes while draining.
+pub const DRAIN_IDLE: Duration = Duration::from_secs(10);
 
 /// A body whose unread rest is drained when it is dropped.
 struct DrainedOnDrop {
@@ -79,12 +81,15 @@ impl Drop for DrainedOnDrop {
     }
 }
 
-/// Reads and drops the rest of a body, up to [`DRAIN_BYTES`] and [`DRAIN_TIME`].
+/// Reads and drops the rest of a body: at most [`DRAIN_BYTES`], for at
+/// most [`DRAIN_TIME`], as long as the client sends something every
+/// [`DRAIN_IDLE`].
 async fn drain(mut body: Body) {
     let deadline = Instant::now() + DRAIN_TIME;
     let mut drained = 0u64;
     while drained <= DRAIN_BYTES {
-        match tokio::time::timeout_at(deadline, body.frame()).await {
+        let wait = deadline.min(Instant::now() + DRAIN_IDLE);
+        match tokio::time::timeout_at(wait, body.frame()).await {
             Ok(Some(Ok(frame))) => {
                 drained += frame.data_ref().map_or(0, |d| d.len() as u64);
             }
