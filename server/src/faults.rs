@@ -83,7 +83,21 @@ impl FaultRule {
             None | Some("*") => true,
             Some(m) => m.eq_ignore_ascii_case(method),
         };
-        method_ok && glob_match(self.path.as_bytes(), path.as_bytes())
+        method_ok
+            && glob_match(
+                without_slash(&self.path).as_bytes(),
+                without_slash(path).as_bytes(),
+            )
+    }
+}
+
+/// A path without its trailing `/` (the root stays `/`): rule paths and
+/// request paths match with or without one (`/v1/files` matches the
+/// `/v1/files/` that `listFiles` sends, and the other way round).
+fn without_slash(path: &str) -> &str {
+    match path.strip_suffix('/') {
+        Some("") | None => path,
+        Some(trimmed) => trimmed,
     }
 }
 
@@ -167,6 +181,30 @@ mod tests {
         assert!(glob_match(b"*", b""));
         assert!(glob_match(b"/a*b*c", b"/aXbYbZc"));
         assert!(!glob_match(b"/exact", b"/exact/more"));
+    }
+
+    #[test]
+    fn trailing_slash_either_way() {
+        let rule = |path: &str| {
+            super::FaultRule::validated(
+                serde_json::from_value(serde_json::json!({"path": path, "status": 503})).unwrap(),
+            )
+            .unwrap()
+        };
+        for (rule_path, request) in [
+            ("/v1/files", "/v1/files/"),
+            ("/v1/files/", "/v1/files"),
+            ("/v1/files", "/v1/files"),
+            ("/v1/files/", "/v1/files/"),
+            ("/", "/"),
+        ] {
+            assert!(
+                rule(rule_path).matches("GET", request),
+                "{rule_path} vs {request}"
+            );
+        }
+        assert!(!rule("/v1/files").matches("GET", "/v1/files/abc"));
+        assert!(rule("/v1/files/*").matches("GET", "/v1/files/abc/"));
     }
 
     fn rule(json: &str) -> Result<FaultRule, String> {

@@ -2,6 +2,7 @@
 //! building for file paths.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use unicode_normalization::char::is_combining_mark;
 
 /// `folder/a//b` -> `/folder/a/b/`; empty or `/` -> `/`.
 pub fn normalize_folder(path: &str) -> String {
@@ -17,83 +18,56 @@ pub fn normalize_folder(path: &str) -> String {
     }
 }
 
-/// The upload `folder` parameter: letters, digits, `/`, `_` and `-` survive,
-/// anything else becomes `_`.
+/// Letters, marks and numerals of any script: what every name keeps as it
+/// is (ImageKit's docs: "alphanumeric characters ... including Unicode
+/// letters, marks, and numerals in other languages"). A mark written as a
+/// separate character (`e` + U+0301, as macOS writes file names) is kept.
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// `name` with every character that is not a name character nor one of
+/// `also` replaced by `_`.
+fn sanitize(name: &str, also: &[char]) -> String {
+    name.chars()
+        .map(|c| {
+            if is_name_char(c) || also.contains(&c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The upload `folder` parameter: each segment trimmed (as a `fileName` is),
+/// then letters, marks, digits, `_` and `-` kept and anything else `_`.
 pub fn sanitize_folder(path: &str) -> String {
-    let cleaned: String = path
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '/' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
+    let segments: Vec<String> = path
+        .split('/')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| sanitize(s, &['_', '-']))
         .collect();
-    normalize_folder(&cleaned)
+    normalize_folder(&segments.join("/"))
 }
 
-/// File names: letters and digits (any script), `.`, `_` and `-` survive,
-/// anything else (spaces included) becomes `_`.
+/// File names (trimmed by the caller): letters, marks and digits of any
+/// script, `.`, `_` and `-` kept; anything else (spaces included) becomes `_`.
 pub fn sanitize_file_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    sanitize(name, &['.', '_', '-'])
 }
 
-/// Folder names in the create-folder API: letters and digits survive, as do
-/// `_` and `-`; anything else becomes `_`.
+/// Folder names in the create-folder API: letters, marks and digits kept, as
+/// are `_` and `-`; anything else becomes `_`.
 pub fn sanitize_folder_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    sanitize(name, &['_', '-'])
 }
 
 /// A new folder name as renameFolder keeps it: letters, marks and numerals
-/// of any script and `-` survive, every other character becomes `_`.
+/// of any script and `-` kept, every other character becomes `_`.
 pub fn sanitize_new_folder_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || is_combining_mark(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// The combining-mark blocks (`is_alphanumeric` already covers the marks
-/// Unicode counts as alphabetic, such as most Indic vowel signs).
-fn is_combining_mark(c: char) -> bool {
-    matches!(
-        u32::from(c),
-        0x0300..=0x036F
-            | 0x0483..=0x0489
-            | 0x0591..=0x05BD
-            | 0x0610..=0x061A
-            | 0x064B..=0x065F
-            | 0x0900..=0x0903
-            | 0x093A..=0x094F
-            | 0x1AB0..=0x1AFF
-            | 0x1DC0..=0x1DFF
-            | 0x20D0..=0x20FF
-            | 0x3099..=0x309A
-            | 0xFE00..=0xFE0F
-            | 0xFE20..=0xFE2F
-    )
+    sanitize(name, &['-'])
 }
 
 /// `/a/b/c.jpg` -> (`/a/b/`, `c.jpg`); None when there is no file name.
@@ -161,6 +135,16 @@ mod tests {
         assert_eq!(sanitize_folder("/my folder/x.y"), "/my_folder/x_y/");
         assert_eq!(sanitize_file_name("my file (1).jpg"), "my_file__1_.jpg");
         assert_eq!(sanitize_file_name("café.png"), "café.png");
+        // A separate combining mark is kept, as ImageKit keeps marks.
+        assert_eq!(sanitize_file_name("cafe\u{301}.png"), "cafe\u{301}.png");
+        assert_eq!(
+            sanitize_folder_name("re\u{301}sume\u{301}"),
+            "re\u{301}sume\u{301}"
+        );
+        assert_eq!(sanitize_new_folder_name("a\u{308} b"), "a\u{308}_b");
+        // Spaces around a folder segment are trimmed, as around a fileName.
+        assert_eq!(sanitize_folder(" my folder / sub /"), "/my_folder/sub/");
+        assert_eq!(sanitize_folder("/a\u{301}/"), "/a\u{301}/");
         assert_eq!(
             split_file_path("/a/b/c.jpg"),
             Some(("/a/b/".into(), "c.jpg".into()))
