@@ -2,8 +2,10 @@
 // The local server's admin page (GET /__admin/) in a real browser: headless Chromium (Debian's
 // `chromium` package, installed here with apt-get when missing; `--no-sandbox`, as CI runs as
 // root) driven by playwright-core. An uploaded image's thumbnail must load through the server's
-// own delivery, the request log must show the upload, and no key, Authorization header or
-// signature may appear anywhere on the page. A screenshot is saved in the test's temporary folder.
+// own delivery, the request log must show the upload (its times on one line, without the page's
+// own requests or a favicon), the root folder must say what it holds, each folder and file must
+// have a link of its own that survives a reload, and no key, Authorization header or signature
+// may appear anywhere on the page. A screenshot is saved in the test's temporary folder.
 
 const test = require('node:test')
 const assert = require('node:assert/strict')
@@ -78,7 +80,15 @@ test('the admin page shows the library, thumbnails and requests, and no secret',
 
   await page.goto(`${server().origin}/__admin/`)
   await page.waitForSelector('body[data-ready="true"]')
+  // The root holds no file itself: it says where they are, and each folder how many it holds.
+  const root = await (await fetch(`${server().origin}/__admin/library?folder=/`)).json()
+  assert.equal(root.files.length, 0)
+  const inGallery = root.folders.find((f) => f.path === '/gallery/').files
+  assert.ok(inGallery >= 2, `files in /gallery/: ${inGallery}`)
+  assert.match(await page.textContent('#folders'), new RegExp(`gallery/\\s*${inGallery} files`))
+  assert.match(await page.textContent('#files'), new RegExp(`No files directly in this folder: ${inGallery} in the folder above`))
   await page.click('a.folder:text("gallery/")')
+  await page.waitForFunction(() => location.hash === '#folder=%2Fgallery%2F')
   const thumb = `img.thumb[data-file-id="${uploaded.fileId}"]`
   await page.waitForSelector(thumb)
   const naturalWidth = await page.waitForFunction((selector) => {
@@ -95,11 +105,38 @@ test('the admin page shows the library, thumbnails and requests, and no secret',
   assert.equal(await page.locator('#details tr.version').count(), 2)
   assert.match(await page.textContent('#details'), new RegExp(uploaded.fileId))
 
+  // The file has a link of its own: a reload (or a new tab) opens the folder and the file again.
+  const deepLink = page.url()
+  assert.equal(new URL(deepLink).hash, `#folder=%2Fgallery%2F&file=${uploaded.fileId}`)
+  await page.reload()
+  await page.waitForSelector(`.card.selected[data-file-id="${uploaded.fileId}"]`)
+  await page.waitForSelector('#details tr.version')
+  assert.match(await page.textContent('#details'), new RegExp(uploaded.fileId))
+  const other = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  await other.goto(`${server().origin}/__admin/#folder=%2Fgallery%2F`)
+  await other.waitForSelector(thumb)
+  assert.equal(await other.locator('#details tr.version').count(), 0, 'a folder link opens no file')
+  await other.goBack().catch(() => {})
+  await other.close()
+
   // The request log shows the upload (it refreshes every 2 s).
   await page.waitForFunction(() => [...document.querySelectorAll('#log tr.request')].some((row) =>
     /POST/.test(row.textContent) && /\/api\/v1\/files\/upload/.test(row.textContent) && /200/.test(row.textContent)))
   const log = await page.textContent('#log')
   assert.match(log, /ik-s=…/, 'the signed URL is logged with its signature replaced')
+  // Readable at a glance: each time on one line; the page's own requests and no favicon logged.
+  const times = await page.evaluate(() => [...document.querySelectorAll('#log td.time')].map((cell) => {
+    const range = document.createRange()
+    range.selectNodeContents(cell)
+    return { text: cell.textContent, lines: range.getClientRects().length }
+  }))
+  assert.ok(times.length > 0)
+  for (const time of times) {
+    assert.match(time.text, /^\d\d:\d\d:\d\d\.\d\d\d$/)
+    assert.equal(time.lines, 1, `the time ${time.text} wraps`)
+  }
+  assert.doesNotMatch(log, /favicon/, 'the browser asked for a favicon and it was logged')
+  assert.doesNotMatch(log, /__admin/, "the page's own requests are logged")
   assert.match(await page.textContent('#fields'), /shownField/)
   assert.match(await page.textContent('#faults'), /\/v1\/never-called\/\*/)
   assert.match(await page.textContent('#rate'), /1000 requests per 60000 ms/)

@@ -1,7 +1,7 @@
 //! Folders: creating one (and its ancestors), deleting one with all it
 //! holds, and what one holds.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use crate::library::error::{LibraryError, LibraryResult};
 use crate::storage::{FileRecord, State as Library, Store};
@@ -45,25 +45,41 @@ pub async fn delete(store: &Store, folder: &str) -> LibraryResult<()> {
     Ok(())
 }
 
-/// The folder's subfolders (as folder paths, sorted; those that exist only
-/// as the folder of a file too) and the files directly in it, by name.
-pub fn children<'a>(state: &'a Library, folder: &str) -> (BTreeSet<String>, Vec<&'a FileRecord>) {
+/// What a folder holds: its subfolders (as folder paths, sorted; those that
+/// exist only as the folder of a file too), each with the number of files
+/// anywhere below it, and the files directly in it, by name.
+pub struct Children<'a> {
+    pub folders: BTreeMap<String, usize>,
+    pub files: Vec<&'a FileRecord>,
+}
+
+impl Children<'_> {
+    /// Every file below the folder, directly in it or in a subfolder.
+    pub fn files_below(&self) -> usize {
+        self.files.len() + self.folders.values().sum::<usize>()
+    }
+}
+
+pub fn children<'a>(state: &'a Library, folder: &str) -> Children<'a> {
     let child = |path: &str| -> Option<String> {
         let rest = path.strip_prefix(folder)?;
         let name = rest.split('/').next().filter(|n| !n.is_empty())?;
         Some(format!("{folder}{name}/"))
     };
-    let folders: BTreeSet<String> = state
+    let mut folders: BTreeMap<String, usize> = state
         .folders
         .keys()
         .filter_map(|p| child(p))
-        .chain(state.files.values().filter_map(|f| child(&f.folder)))
+        .map(|p| (p, 0))
         .collect();
-    let mut files: Vec<&FileRecord> = state
-        .files
-        .values()
-        .filter(|f| f.folder == folder)
-        .collect();
+    let mut files = Vec::new();
+    for file in state.files.values() {
+        if file.folder == folder {
+            files.push(file);
+        } else if let Some(path) = child(&file.folder) {
+            *folders.entry(path).or_insert(0) += 1;
+        }
+    }
     files.sort_by(|a, b| a.name.cmp(&b.name));
-    (folders, files)
+    Children { folders, files }
 }

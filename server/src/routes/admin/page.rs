@@ -87,6 +87,8 @@ fn summary<'a>(app: &App, file: &'a FileRecord) -> Option<Summary<'a>> {
 struct FolderLink<'a> {
     name: Option<&'a str>,
     path: &'a str,
+    /// Files anywhere below it.
+    files: usize,
 }
 
 /// A folder's page: its subfolders and files.
@@ -96,6 +98,8 @@ struct FolderPage<'a> {
     folder: &'a str,
     folders: Vec<FolderLink<'a>>,
     files: Vec<Summary<'a>>,
+    /// Files anywhere below this folder.
+    files_below: usize,
     total_files: usize,
     stored_bytes: u64,
 }
@@ -104,17 +108,24 @@ struct FolderPage<'a> {
 pub async fn library(State(app): State<Arc<App>>, q: QueryMap) -> Json<Value> {
     let folder = normalize_folder(q.get("folder").unwrap_or("/"));
     let state = app.store.read();
-    let (folders, files) = folders::children(&state, &folder);
+    let children = folders::children(&state, &folder);
     let page = FolderPage {
         folder: &folder,
-        folders: folders
+        folders: children
+            .folders
             .iter()
-            .map(|p| FolderLink {
+            .map(|(p, files)| FolderLink {
                 name: p.trim_end_matches('/').rsplit('/').next(),
                 path: p,
+                files: *files,
             })
             .collect(),
-        files: files.iter().filter_map(|f| summary(&app, f)).collect(),
+        files: children
+            .files
+            .iter()
+            .filter_map(|f| summary(&app, f))
+            .collect(),
+        files_below: children.files_below(),
         total_files: state.files.len(),
         stored_bytes: state.stored_bytes(),
     };
