@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use crate::ids::new_id;
 use crate::library::error::{LibraryError, LibraryResult};
-use crate::storage::{CustomField, State as Library, Store};
+use crate::storage::{CustomMetadataField, State as Library, Store};
 use crate::timestamp::parse_iso;
 
 const TYPES: [&str; 7] = [
@@ -224,7 +224,10 @@ fn check_value(schema: &Map<String, Value>, value: &Value) -> Result<(), String>
 }
 
 /// Validates a file's complete custom metadata against the defined fields.
-pub fn validate_values(fields: &[CustomField], values: &Map<String, Value>) -> LibraryResult<()> {
+pub fn validate_values(
+    fields: &[CustomMetadataField],
+    values: &Map<String, Value>,
+) -> LibraryResult<()> {
     for (key, value) in values {
         let field = fields
             .iter()
@@ -241,7 +244,10 @@ pub fn validate_values(fields: &[CustomField], values: &Map<String, Value>) -> L
 }
 
 /// Fills in default values for fields absent from a new file's metadata.
-pub fn with_defaults(fields: &[CustomField], mut values: Map<String, Value>) -> Map<String, Value> {
+pub fn with_defaults(
+    fields: &[CustomMetadataField],
+    mut values: Map<String, Value>,
+) -> Map<String, Value> {
     for field in fields.iter().filter(|f| !f.deleted) {
         if let Some(default) = field.schema.get("defaultValue").filter(|v| !v.is_null()) {
             if !values.contains_key(&field.name) {
@@ -276,7 +282,7 @@ pub async fn create(
     name: Option<&str>,
     label: Option<&str>,
     schema: Option<&Map<String, Value>>,
-) -> LibraryResult<CustomField> {
+) -> LibraryResult<CustomMetadataField> {
     let name = name
         .filter(|s| !s.is_empty())
         .ok_or_else(|| bad("Missing name parameter for this request"))?;
@@ -294,7 +300,7 @@ pub async fn create(
     }
     validate_schema(schema)?;
     let kind = schema.get("type").and_then(Value::as_str).unwrap_or("");
-    let field = CustomField {
+    let field = CustomMetadataField {
         id: new_id(),
         name: name.to_string(),
         label: label.to_string(),
@@ -302,13 +308,17 @@ pub async fn create(
         deleted: false,
     };
     let mut state = store.begin();
-    if state.custom_fields.iter().any(|f| f.name == field.name) {
+    if state
+        .custom_metadata_fields
+        .iter()
+        .any(|f| f.name == field.name)
+    {
         return Err(bad(
             "A custom metadata field with this name already exists.",
         ));
     }
     if state
-        .custom_fields
+        .custom_metadata_fields
         .iter()
         .any(|f| !f.deleted && f.label == field.label)
     {
@@ -316,15 +326,15 @@ pub async fn create(
             "A custom metadata field with this label already exists.",
         ));
     }
-    state.custom_fields.push(field.clone());
+    state.custom_metadata_fields.push(field.clone());
     state.commit().await?;
     Ok(field)
 }
 
 /// The fields, with the deleted ones when asked.
-pub fn list(state: &Library, include_deleted: bool) -> Vec<CustomField> {
+pub fn list(state: &Library, include_deleted: bool) -> Vec<CustomMetadataField> {
     state
-        .custom_fields
+        .custom_metadata_fields
         .iter()
         .filter(|f| include_deleted || !f.deleted)
         .cloned()
@@ -338,19 +348,19 @@ pub async fn update(
     id: &str,
     label: Option<String>,
     schema: Option<Map<String, Value>>,
-) -> LibraryResult<CustomField> {
+) -> LibraryResult<CustomMetadataField> {
     if label.is_none() && schema.is_none() {
         return Err(bad("Both label and schema is missing"));
     }
     let mut state = store.begin();
     let index = state
-        .custom_fields
+        .custom_metadata_fields
         .iter()
         .position(|f| f.id == id && !f.deleted)
         .ok_or_else(field_not_found)?;
     if let Some(label) = &label {
         if state
-            .custom_fields
+            .custom_metadata_fields
             .iter()
             .any(|f| !f.deleted && f.id != id && f.label == *label)
         {
@@ -360,7 +370,7 @@ pub async fn update(
         }
     }
     let field = state
-        .custom_fields
+        .custom_metadata_fields
         .get_mut(index)
         .ok_or_else(field_not_found)?;
     if let Some(schema) = schema {
@@ -387,7 +397,7 @@ pub async fn update(
 pub async fn remove(store: &Store, id: &str) -> LibraryResult<()> {
     let mut state = store.begin();
     let field = state
-        .custom_fields
+        .custom_metadata_fields
         .iter_mut()
         .find(|f| f.id == id && !f.deleted)
         .ok_or_else(field_not_found)?;

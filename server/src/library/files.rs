@@ -43,7 +43,7 @@ pub async fn update_details(
     now: i64,
 ) -> LibraryResult<()> {
     let mut state = store.begin();
-    let fields = state.custom_fields.clone();
+    let fields = state.custom_metadata_fields.clone();
     let file = state
         .files
         .get_mut(id)

@@ -13,7 +13,7 @@ use crate::library::custom_metadata_fields;
 use crate::routes::error::{ApiError, ApiResult};
 use crate::routes::extract::{parse_bool, JsonBody, Path, QueryMap};
 use crate::routes::views::CustomFieldView;
-use crate::storage::CustomField;
+use crate::storage::CustomMetadataField;
 
 pub async fn create(
     State(app): State<Arc<App>>,
@@ -29,7 +29,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view(&field))))
 }
 
-fn view(field: &CustomField) -> Value {
+fn view(field: &CustomMetadataField) -> Value {
     serde_json::to_value(CustomFieldView::new(field)).unwrap_or(Value::Null)
 }
 

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::app::App;
 use crate::paths::encode_path;
-use crate::storage::{CustomField, FileRecord, FolderRecord, Version};
+use crate::storage::{CustomMetadataField, FileRecord, FolderRecord, Version};
 use crate::timestamp::to_iso;
 
 /// The file URL (with `ik-obj-version` for a non-current version).
@@ -262,7 +262,7 @@ pub struct CustomFieldView<'a> {
 }
 
 impl<'a> CustomFieldView<'a> {
-    pub fn new(field: &'a CustomField) -> Self {
+    pub fn new(field: &'a CustomMetadataField) -> Self {
         CustomFieldView {
             id: &field.id,
             name: &field.name,
@@ -272,7 +272,7 @@ impl<'a> CustomFieldView<'a> {
         }
     }
 
-    pub fn with_deleted(field: &'a CustomField) -> Self {
+    pub fn with_deleted(field: &'a CustomMetadataField) -> Self {
         CustomFieldView {
             deleted: Some(field.deleted),
             ..CustomFieldView::new(field)

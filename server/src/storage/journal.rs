@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 
 use super::tracked::Changes;
 use super::{
-    BulkJob, CustomField, DayUsage, DeliveryStat, FileRecord, FolderRecord, NamedTransformation,
-    Origin, PurgeRequest, SavedExtension, State, UrlEndpoint,
+    BulkJob, CustomMetadataField, DayUsage, DeliveryStat, FileRecord, FolderRecord,
+    NamedTransformation, Origin, PurgeRequest, SavedExtension, State, UrlEndpoint,
 };
 
 pub const FILE: &str = "journal";
@@ -80,8 +80,9 @@ struct EntryOut<'a> {
     purges: Puts<'a, PurgeRequest>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     usage: BTreeMap<String, Option<DayOut<'a>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    custom_fields: Option<&'a [CustomField]>,
+    /// Named as before the resource had one name everywhere: the format stays.
+    #[serde(skip_serializing_if = "Option::is_none", rename = "custom_fields")]
+    custom_metadata_fields: Option<&'a [CustomMetadataField]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     saved_extensions: Option<&'a [SavedExtension]>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -107,7 +108,8 @@ struct EntryIn {
     purges: BTreeMap<String, Option<PurgeRequest>>,
     #[serde(default)]
     usage: BTreeMap<String, Option<DayIn>>,
-    custom_fields: Option<Vec<CustomField>>,
+    #[serde(rename = "custom_fields")]
+    custom_metadata_fields: Option<Vec<CustomMetadataField>>,
     saved_extensions: Option<Vec<SavedExtension>>,
     named_transformations: Option<Vec<NamedTransformation>>,
     origins: Option<Vec<Origin>>,
@@ -134,7 +136,7 @@ pub fn take_entry(state: &mut State) -> Option<serde_json::Result<Vec<u8>>> {
         files,
         paths: _,
         folders,
-        custom_fields,
+        custom_metadata_fields,
         jobs,
         purges,
         seq,
@@ -170,7 +172,7 @@ pub fn take_entry(state: &mut State) -> Option<serde_json::Result<Vec<u8>>> {
         })
         .collect();
     let lists = [
-        custom_fields.take_changed(),
+        custom_metadata_fields.take_changed(),
         saved_extensions.take_changed(),
         named_transformations.take_changed(),
         origins.take_changed(),
@@ -199,7 +201,7 @@ pub fn take_entry(state: &mut State) -> Option<serde_json::Result<Vec<u8>>> {
                 (date, out)
             })
             .collect(),
-        custom_fields: lists[0].then_some(&custom_fields[..]),
+        custom_metadata_fields: lists[0].then_some(&custom_metadata_fields[..]),
         saved_extensions: lists[1].then_some(&saved_extensions[..]),
         named_transformations: lists[2].then_some(&named_transformations[..]),
         origins: lists[3].then_some(&origins[..]),
@@ -226,7 +228,7 @@ pub fn forget(state: &mut State) {
         files,
         paths: _,
         folders,
-        custom_fields,
+        custom_metadata_fields,
         jobs,
         purges,
         seq,
@@ -247,7 +249,7 @@ pub fn forget(state: &mut State) {
             day.deliveries.take_changes();
         }
     }
-    custom_fields.take_changed();
+    custom_metadata_fields.take_changed();
     saved_extensions.take_changed();
     named_transformations.take_changed();
     origins.take_changed();
@@ -296,8 +298,8 @@ fn apply(state: &mut State, entry: EntryIn) -> Result<(), String> {
             slot.deliveries.restore(key, stat);
         }
     }
-    if let Some(list) = entry.custom_fields {
-        state.custom_fields.restore(list);
+    if let Some(list) = entry.custom_metadata_fields {
+        state.custom_metadata_fields.restore(list);
     }
     if let Some(list) = entry.saved_extensions {
         state.saved_extensions.restore(list);
@@ -531,7 +533,7 @@ mod tests {
                 completes_at: 9,
             },
         );
-        state.custom_fields.push(CustomField {
+        state.custom_metadata_fields.push(CustomMetadataField {
             id: "c".into(),
             name: "n".into(),
             label: "N".into(),
@@ -566,7 +568,7 @@ mod tests {
         state.folders.retain(|path, _| path != "/a/b/");
         state.jobs.get_mut("j").unwrap().completed = true;
         state.purges.remove("p");
-        state.custom_fields[0].label = "Renamed".into();
+        state.custom_metadata_fields[0].label = "Renamed".into();
         let day = state.usage.entry_or_default("2026-01-01".into());
         day.request_count = 2;
         day.deliveries.insert(

@@ -32,7 +32,7 @@ pub mod tracked;
 
 pub use blobs::{Blob, BlobWriter};
 pub use records::{
-    BulkJob, CustomField, DayUsage, DeliveryKind, DeliveryStat, FileRecord, FolderRecord,
+    BulkJob, CustomMetadataField, DayUsage, DeliveryKind, DeliveryStat, FileRecord, FolderRecord,
     ImageFacts, JobWork, NamedTransformation, Origin, PurgeRequest, SavedExtension, UrlEndpoint,
     Version,
 };

@@ -94,7 +94,7 @@ pub struct FolderRecord {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CustomField {
+pub struct CustomMetadataField {
     pub id: String,
     pub name: String,
     pub label: String,

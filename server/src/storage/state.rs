@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::records::{
-    BulkJob, CustomField, DayUsage, FileRecord, FolderRecord, NamedTransformation, Origin,
+    BulkJob, CustomMetadataField, DayUsage, FileRecord, FolderRecord, NamedTransformation, Origin,
     PurgeRequest, SavedExtension, UrlEndpoint,
 };
 use super::tracked::{Listed, Tracked};
@@ -24,7 +24,9 @@ pub struct State {
     pub paths: HashMap<String, String>,
     /// Keyed by folder path with trailing slash.
     pub folders: Tracked<BTreeMap<String, FolderRecord>>,
-    pub custom_fields: Listed<CustomField>,
+    /// `custom_fields` on disk, as before the resource had one name everywhere.
+    #[serde(rename = "custom_fields")]
+    pub custom_metadata_fields: Listed<CustomMetadataField>,
     pub jobs: Tracked<HashMap<String, BulkJob>>,
     pub purges: Tracked<HashMap<String, PurgeRequest>>,
     pub seq: u64,
@@ -173,7 +175,7 @@ impl State {
             files,
             paths,
             folders,
-            custom_fields,
+            custom_metadata_fields,
             jobs,
             purges,
             seq,
@@ -188,7 +190,7 @@ impl State {
         files.clear();
         paths.clear();
         folders.clear();
-        custom_fields.clear();
+        custom_metadata_fields.clear();
         jobs.clear();
         purges.clear();
         *seq = 0;

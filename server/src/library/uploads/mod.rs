@@ -96,7 +96,7 @@ fn place(
     analysis: Analysis,
 ) -> LibraryResult<(FileRecord, Version)> {
     let now = now_ms();
-    let fields = state.custom_fields.clone();
+    let fields = state.custom_metadata_fields.clone();
     let mut name = options.file_name.clone();
     if options.use_unique_file_name {
         while state

@@ -189,7 +189,7 @@ pub async fn custom_metadata_fields(State(app): State<Arc<App>>) -> Json<Value> 
     let state = app.store.read();
     Json(to_json(Fields {
         fields: state
-            .custom_fields
+            .custom_metadata_fields
             .iter()
             .map(CustomFieldView::with_deleted)
             .collect(),
