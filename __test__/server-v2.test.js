@@ -321,6 +321,21 @@ test('the v2 files, folder and bulk job routes answer as their v1 twins', async 
   const moved = (await api('GET', `/v1/files?path=${encodeURIComponent('/v2-media/put/renamed/sub')}`)).json
   assert.deepEqual(moved.map((f) => f.filePath), ['/v2-media/put/renamed/sub/b.png'])
 
+  // Names: v2 keeps spaces and most punctuation where v1 writes _ (rclone relies on it).
+  const spaced = await ik.beta.v2.files.upload({ file: await toFile(image, 'x.png'), fileName: 'my photo (1) & co.png', folder: '/v2-media/Hello, 世界', useUniqueFileName: false })
+  assert.equal(spaced.filePath, '/v2-media/Hello, 世界/my photo (1) & co.png')
+  const v1Spaced = await ik.files.upload({ file: await toFile(image, 'x.png'), fileName: 'my photo (1) & co.png', folder: '/v2-media/Hello, 世界', useUniqueFileName: false })
+  assert.equal(v1Spaced.filePath, '/v2-media/Hello__世界/my_photo__1____co.png')
+  const refused = await ik.beta.v2.files.upload({ file: await toFile(image, 'x.png'), fileName: 'what?#%$"<>[]\\.png', folder: '/v2-media/..', useUniqueFileName: false })
+  assert.equal(refused.filePath, '/v2-media/__/what__________.png')
+  r = await api('POST', '/v2/folder', { folderName: 'new folder, v2', parentFolderPath: '/v2-media' })
+  assert.equal(r.status, 201)
+  r = await api('POST', '/v1/folder', { folderName: 'new folder, v1', parentFolderPath: '/v2-media' })
+  assert.equal(r.status, 201)
+  const made = (await api('GET', `/v2/files?path=${encodeURIComponent('/v2-media')}&type=folder`)).json.map((f) => f.name)
+  assert.ok(made.includes('new folder, v2'), made)
+  assert.ok(made.includes('new_folder__v1'), made)
+
   // The same guards as v1: no key → 401, wrong key → 403; routes v2 does not have → 404.
   const s = server()
   let response = await fetch(`${s.apiEndpoint}/v2/files`)

@@ -3,7 +3,8 @@
 //! difference is the API endpoint."), but a client-side upload authenticates
 //! with a JSON Web Token in the `token` field instead of
 //! publicKey/signature/expire (see `auth::jwt`). Until the token is verified
-//! the `file` part is spooled, never written to the library's storage.
+//! the `file` part is spooled, never written to the library's storage. And
+//! `fileName` and `folder` keep more characters than on v1 (`paths_v2`).
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use axum::Json;
 use crate::app::App;
 use crate::auth::{check_basic, jwt, AuthError, ClientUploadAuth};
 use crate::library::uploads::Options;
+use crate::paths_v2;
 use crate::routes::error::{ApiError, ApiResult};
 use crate::routes::views::UploadResult;
 use crate::storage::BlobWriter;
@@ -66,7 +68,14 @@ async fn receive_file(
     if matches!(incoming, Incoming::Missing) {
         return Err(ApiError::bad_request("Missing file parameter for upload"));
     }
-    let options = Options::parse(&form.fields)?;
+    let mut options = Options::parse(&form.fields)?;
+    // v2 keeps more of the names than v1 (see `paths_v2`); `parse` checked them.
+    if let Some(raw) = form.fields.0.get("fileName").and_then(|v| v.as_str()) {
+        options.file_name = paths_v2::name(raw.trim());
+    }
+    if let Some(raw) = form.fields.0.get("folder").and_then(|v| v.as_str()) {
+        options.folder = paths_v2::folder(raw);
+    }
     match incoming {
         Incoming::Spooled(spool) => spool.copy_into(writer).await.map_err(ApiError::internal)?,
         Incoming::Url(url) => download_into(app, &url, writer).await?,
