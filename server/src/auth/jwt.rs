@@ -231,7 +231,7 @@ mod tests {
         check_parameters(&token, sent).unwrap();
         let err = check_parameters(&token, [("fileName", "dress.jpg")]).unwrap_err();
         assert!(
-            matches!(err, AuthError::Invalid(m) if m.contains("isPrivateFile is in the token but not sent"))
+            matches!(err, AuthError::Invalid(m) if m.contains("useUniqueFileName is in the token but not sent"))
         );
         let err = check_parameters(&token, sent.into_iter().chain([("tags", "a")])).unwrap_err();
         assert!(
