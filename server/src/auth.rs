@@ -2,6 +2,8 @@
 //! and an empty password, or (uploads only) the client-side
 //! publicKey/signature/expire/token quadruple.
 
+pub mod jwt;
+
 use std::collections::hash_map::{Entry, HashMap};
 
 use base64::Engine;

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod imaging;
 pub mod library;
 pub mod paths;
+pub mod paths_v2;
 pub mod rate_limit;
 pub mod request_log;
 pub mod routes;

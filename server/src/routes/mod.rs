@@ -16,6 +16,7 @@ pub mod layers;
 pub mod purge;
 pub mod upload;
 pub mod usage;
+pub mod v2;
 pub mod views;
 
 use std::sync::Arc;
@@ -40,6 +41,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(custom_metadata_fields::router())
         .merge(account_records::router())
         .merge(usage::router())
+        .merge(v2::router())
         .route_layer(from_fn_with_state(app.clone(), layers::require_private_key))
         .route_layer(from_fn_with_state(app.clone(), layers::rate_limit));
     let imagekit = media

@@ -1,5 +1,6 @@
 //! `POST /api/v1/files/upload`: multipart uploads with every parameter of the
-//! reference SDK's `UploadOptions`.
+//! reference SDK's `UploadOptions` (and `/api/v2/files/upload`, the same
+//! with a JWT for client-side uploads: `v2`).
 //!
 //! The `file` part is streamed straight into blob storage (binary parts as
 //! they arrive, base64 text decoded on the fly, URLs downloaded chunk by
@@ -10,6 +11,7 @@
 
 pub mod body;
 mod form;
+mod v2;
 
 use std::sync::Arc;
 
@@ -137,6 +139,10 @@ pub fn router(app: &Arc<App>) -> Router<Arc<App>> {
             "/api/v1/files/upload",
             // The CORS layer answers preflights; OPTIONS is routed so it gets them.
             post(upload).options(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
+        .route(
+            "/api/v2/files/upload",
+            post(v2::upload).options(|| async { axum::http::StatusCode::NO_CONTENT }),
         )
         .route_layer(from_fn_with_state(app.clone(), layers::rate_limit))
         .layer(DefaultBodyLimit::max(
