@@ -11,11 +11,16 @@ const root = path.join(__dirname, '..')
 /**
  * Builds the release binaries (`packages`: the local server and any other) and starts the
  * server on a free port, in memory: its endpoints and keys, with `reset()` (everything it
- * holds deleted) and `stop()`.
+ * holds deleted) and `stop()`. `IMAGEKIT_BENCH_SERVER=<path>` runs that server binary instead
+ * of the one built here (to compare two builds of the server under the same clients).
  */
 async function startServer(packages = ['imagekit-local-server']) {
-  execFileSync('cargo', ['build', '--release', '--quiet', ...packages.flatMap((p) => ['-p', p])], { cwd: root, stdio: 'inherit' })
-  const binary = path.join(root, 'target', 'release', 'imagekit-local-server')
+  const given = process.env.IMAGEKIT_BENCH_SERVER
+  const build = given ? packages.filter((p) => p !== 'imagekit-local-server') : packages
+  if (build.length) {
+    execFileSync('cargo', ['build', '--release', '--quiet', ...build.flatMap((p) => ['-p', p])], { cwd: root, stdio: 'inherit' })
+  }
+  const binary = given ? path.resolve(given) : path.join(root, 'target', 'release', 'imagekit-local-server')
   const child = spawn(binary, ['--port', '0', '--exit-on-stdin-close'], { stdio: ['pipe', 'pipe', 'inherit'] })
   const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]()
   const first = await lines.next()
