@@ -66,6 +66,11 @@ test('the admin page shows the library, thumbnails and requests, and no secret',
   await ik.createCustomMetadataField({ name: 'shownField', label: 'Shown field', schema: { type: 'Text' } })
   await server().setFaults([{ method: 'GET', path: '/v1/never-called/*', status: 503 }])
   await server().setRateLimit(1000, 60_000)
+  // A webhook endpoint nobody listens on (its query's token must not reach the page), and a
+  // delivery to it.
+  const { closedPort } = require('./helpers/server.js')
+  await server().admin('POST', 'webhooks', [`http://127.0.0.1:${await closedPort()}/hook?token=hook-token-1234=file.created`])
+  await ik.upload({ file: png(10, 10), fileName: 'hooked.png', folder: '/hooked' })
 
   const { chromium: launcher } = require('playwright-core')
   const browser = await launcher.launch({
@@ -140,11 +145,14 @@ test('the admin page shows the library, thumbnails and requests, and no secret',
   assert.match(await page.textContent('#fields'), /shownField/)
   assert.match(await page.textContent('#faults'), /\/v1\/never-called\/\*/)
   assert.match(await page.textContent('#rate'), /1000 requests per 60000 ms/)
+  await page.waitForSelector('#hooks tr.delivery')
+  assert.match(await page.textContent('#hooks'), /file\.created/)
+  assert.match(await page.textContent('#hook-endpoints'), /\/hook \(file\.created\)/)
 
   // No secret anywhere: not in the text, not in the markup.
   const everything = (await page.content()) + (await page.evaluate(() => document.body.innerText))
   const basic = Buffer.from(`${server().privateKey}:`).toString('base64')
-  for (const [what, secret] of [['private key', server().privateKey], ['Authorization value', basic], ['upload signature', auth.signature], ['URL signature', signature]]) {
+  for (const [what, secret] of [['private key', server().privateKey], ['Authorization value', basic], ['upload signature', auth.signature], ['URL signature', signature], ['webhook secret', server().webhookSecret], ['webhook URL token', 'hook-token-1234']]) {
     assert.equal(everything.includes(secret), false, `the page shows the ${what}`)
   }
   assert.equal(/authorization/i.test(everything), false, 'the page shows an Authorization header')

@@ -1,6 +1,7 @@
 //! What every handler shares: the configuration, the store, the fault rules
 //! and rate limit, the URL downloader, the accepted host names, the used
-//! upload tokens and the request log; and the facts of each connection.
+//! upload tokens, the request log, the library's events and the webhooks;
+//! and the facts of each connection.
 //! Imports only the modules below the HTTP layer, so none of them imports it back.
 
 use std::net::SocketAddr;
@@ -13,9 +14,11 @@ use crate::auth::UsedTokens;
 use crate::config::Config;
 use crate::faults::FaultSet;
 use crate::fetch::Downloader;
+use crate::library::events::Events;
 use crate::rate_limit::RateLimiter;
 use crate::request_log::RequestLog;
 use crate::storage::Store;
+use crate::webhooks::Webhooks;
 
 /// Everything a handler needs.
 pub struct App {
@@ -31,6 +34,10 @@ pub struct App {
     pub tokens: UsedTokens,
     /// The recent requests, for the admin page.
     pub requests: RequestLog,
+    /// Where the library publishes its events (the webhooks listen).
+    pub events: Events,
+    /// The webhook endpoints, secret and deliveries.
+    pub webhooks: Arc<Webhooks>,
     /// `http://127.0.0.1:<port>`
     pub origin: String,
     /// `http://127.0.0.1:<port>/<imagekitId>`

@@ -8,6 +8,7 @@ use clap::Parser;
 
 use crate::faults::FaultRule;
 use crate::rate_limit::RateLimitSettings;
+use crate::webhooks::Endpoint;
 
 /// The public and private key every server starts with unless told otherwise.
 pub const DEFAULT_PUBLIC_KEY: &str = "public_local_test_key";
@@ -65,6 +66,26 @@ struct Cli {
     /// A fault rule as JSON (see README), repeatable
     #[arg(long = "fault", value_name = "JSON", value_parser = fault)]
     faults: Vec<FaultRule>,
+    /// A webhook endpoint, repeatable: URL (every event), or URL=EVENTS with
+    /// EVENTS event types or patterns, comma-separated (file.created,upload.*)
+    #[arg(long = "webhook", value_name = "URL[=EVENTS]", value_parser = webhook)]
+    webhooks: Vec<Endpoint>,
+    /// The secret webhooks are signed with (default: a new one each start; a
+    /// fixed one with the default keys)
+    #[arg(long, value_name = "SECRET", value_parser = non_empty)]
+    webhook_secret: Option<String>,
+    /// Tries per webhook delivery, the first included
+    #[arg(long, default_value_t = 5, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    webhook_attempts: u32,
+    /// Wait after a webhook's first failed try, in milliseconds; doubled
+    /// after each further one
+    #[arg(long, default_value_t = 1000, value_name = "MS")]
+    webhook_retry_delay_ms: u64,
+    /// Longest time one webhook try may take, in milliseconds
+    #[arg(long, default_value_t = 10_000, value_name = "MS",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    webhook_timeout_ms: u64,
     /// Shut down when standard input reaches end of file
     #[arg(long)]
     exit_on_stdin_close: bool,
@@ -89,6 +110,13 @@ pub struct Config {
     pub purge_delay: Duration,
     pub rate_limit: Option<RateLimitSettings>,
     pub faults: Vec<FaultRule>,
+    /// Webhook endpoints given with `--webhook`.
+    pub webhooks: Vec<Endpoint>,
+    /// `--webhook-secret`; `None`: see `webhooks::signing`.
+    pub webhook_secret: Option<String>,
+    pub webhook_attempts: u32,
+    pub webhook_retry_delay: Duration,
+    pub webhook_timeout: Duration,
     pub exit_on_stdin_close: bool,
 }
 
@@ -116,6 +144,11 @@ impl From<Cli> for Config {
             purge_delay: Duration::from_millis(cli.purge_delay_ms),
             rate_limit: cli.rate_limit,
             faults: cli.faults,
+            webhooks: cli.webhooks,
+            webhook_secret: cli.webhook_secret,
+            webhook_attempts: cli.webhook_attempts,
+            webhook_retry_delay: Duration::from_millis(cli.webhook_retry_delay_ms),
+            webhook_timeout: Duration::from_millis(cli.webhook_timeout_ms),
             exit_on_stdin_close: cli.exit_on_stdin_close,
         }
     }
@@ -179,6 +212,10 @@ fn rate_limit(spec: &str) -> Result<RateLimitSettings, String> {
     RateLimitSettings::new(number(limit)?, number(interval)?)
 }
 
+fn webhook(spec: &str) -> Result<Endpoint, String> {
+    Endpoint::parse(spec)
+}
+
 fn fault(json: &str) -> Result<FaultRule, String> {
     let rule: FaultRule = serde_json::from_str(json).map_err(|e| format!("invalid rule: {e}"))?;
     rule.validated()
@@ -221,6 +258,27 @@ mod tests {
         assert!(run(&["--fault", r#"{"path":"/v1/*","status":503}"#]).is_ok());
         assert!(run(&["--fault", "{"]).is_err());
         assert!(run(&["--rate-limit", "5"]).is_err());
+        let hooks = run(&[
+            "--webhook",
+            "http://127.0.0.1:9000/hook",
+            "--webhook=http://127.0.0.1:9001/x=file.created,upload.*",
+            "--webhook-secret",
+            "whsec_abc",
+            "--webhook-attempts",
+            "3",
+            "--webhook-retry-delay-ms",
+            "20",
+        ])
+        .unwrap();
+        assert_eq!(hooks.webhooks.len(), 2);
+        assert_eq!(hooks.webhooks[1].events, ["file.created", "upload.*"]);
+        assert_eq!(hooks.webhook_secret.as_deref(), Some("whsec_abc"));
+        assert_eq!(hooks.webhook_attempts, 3);
+        assert_eq!(hooks.webhook_retry_delay, Duration::from_millis(20));
+        assert!(run(&["--webhook", "http://h/x=file.nope"]).is_err());
+        assert!(run(&["--webhook-attempts", "0"]).is_err());
+        assert!(run(&["--webhook-timeout-ms", "0"]).is_err());
+        assert!(run(&["--webhook-secret", ""]).is_err());
     }
 
     #[test]
@@ -232,6 +290,11 @@ mod tests {
         );
         assert!(c.uses_default_keys() && !c.allow_private_urls);
         assert_eq!(c.job_delay, Duration::from_millis(100));
+        assert!(c.webhooks.is_empty() && c.webhook_secret.is_none());
+        assert_eq!(
+            (c.webhook_attempts, c.webhook_retry_delay, c.webhook_timeout),
+            (5, Duration::from_secs(1), Duration::from_secs(10))
+        );
     }
 
     #[test]
@@ -244,6 +307,8 @@ mod tests {
             "--public-host",
             "--data-dir",
             "--fault",
+            "--webhook",
+            "--webhook-secret",
         ] {
             assert!(text.contains(flag), "{flag} missing from --help:\n{text}");
         }

@@ -6,10 +6,14 @@
 //! most 10 redirects, and a total-time limit. Callers bound the size.
 //!
 //! The server's own delivery URLs are always allowed: they only read.
+//!
+//! The same rules guard the other requests to URLs a client names: the
+//! webhooks POSTed to an upload's `webhookUrl` ([`Poster`]).
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::redirect::Policy;
@@ -40,6 +44,27 @@ struct UrlPolicy {
 }
 
 impl UrlPolicy {
+    fn new(config: &Config, own_delivery: String) -> Self {
+        UrlPolicy {
+            allow_private: config.allow_private_urls,
+            own_delivery,
+            allowed_hosts: config
+                .allowed_private_hosts
+                .iter()
+                .map(|h| h.to_ascii_lowercase())
+                .collect(),
+        }
+    }
+
+    /// The resolver enforcing the policy on names (none when private addresses are allowed).
+    fn resolver(&self) -> Option<Arc<PublicOnly>> {
+        (!self.allow_private).then(|| {
+            Arc::new(PublicOnly {
+                allowed: self.allowed_hosts.clone(),
+            })
+        })
+    }
+
     /// Whether `--allow-private-host` names this URL's host (with or without its port).
     fn host_allowed(&self, url: &Url) -> bool {
         let Some(host) = url.host_str() else {
@@ -113,15 +138,7 @@ impl Resolve for PublicOnly {
 
 impl Downloader {
     pub fn new(config: &Config, own_delivery: String) -> io::Result<Self> {
-        let policy = UrlPolicy {
-            allow_private: config.allow_private_urls,
-            own_delivery,
-            allowed_hosts: config
-                .allowed_private_hosts
-                .iter()
-                .map(|h| h.to_ascii_lowercase())
-                .collect(),
-        };
+        let policy = UrlPolicy::new(config, own_delivery);
         let redirects = policy.clone();
         let mut builder = reqwest::Client::builder()
             .connect_timeout(std::time::Duration::from_secs(10))
@@ -138,10 +155,8 @@ impl Downloader {
                     }
                 }
             }));
-        if !config.allow_private_urls {
-            builder = builder.dns_resolver(Arc::new(PublicOnly {
-                allowed: policy.allowed_hosts.clone(),
-            }));
+        if let Some(resolver) = policy.resolver() {
+            builder = builder.dns_resolver(resolver);
         }
         let client = builder.build().map_err(io::Error::other)?;
         Ok(Downloader { client, policy })
@@ -167,6 +182,36 @@ impl Downloader {
             )));
         }
         Ok(response)
+    }
+}
+
+/// POSTs to URLs a client names (an upload's `webhookUrl`): the download
+/// rules on addresses (checked before connecting and as names resolve), no
+/// redirects followed, and a total-time limit per request.
+pub struct Poster {
+    client: reqwest::Client,
+    policy: UrlPolicy,
+}
+
+impl Poster {
+    pub fn new(config: &Config, own_delivery: String, timeout: Duration) -> io::Result<Self> {
+        let policy = UrlPolicy::new(config, own_delivery);
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .timeout(timeout)
+            .redirect(Policy::none());
+        if let Some(resolver) = policy.resolver() {
+            builder = builder.dns_resolver(resolver);
+        }
+        let client = builder.build().map_err(io::Error::other)?;
+        Ok(Poster { client, policy })
+    }
+
+    /// A POST to `url`, or why the address rules refuse it (in words).
+    pub fn post(&self, url: &str) -> Result<reqwest::RequestBuilder, String> {
+        let parsed = Url::parse(url).map_err(|e| format!("{url} is not a valid URL ({e})"))?;
+        self.policy.check(&parsed)?;
+        Ok(self.client.post(parsed))
     }
 }
 

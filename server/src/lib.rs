@@ -19,6 +19,7 @@ pub mod routes;
 pub mod server;
 pub mod storage;
 pub mod timestamp;
+pub mod webhooks;
 
 pub use config::Config;
 pub use server::{start, ServerHandle};

@@ -36,6 +36,15 @@ async fn main() -> ExitCode {
     );
     let _ = writeln!(out, "  public key:      {}", app.config.public_key);
     let _ = writeln!(out, "  private key:     {}", app.config.private_key);
+    let _ = writeln!(out, "  webhook secret:  {}", app.webhooks.secret());
+    for endpoint in app.webhooks.endpoints() {
+        let _ = writeln!(
+            out,
+            "  webhook:         {} ({})",
+            endpoint.url,
+            endpoint.events.join(", ")
+        );
+    }
     let storage = match &app.config.data_dir {
         Some(dir) => format!("on disk in {}", dir.display()),
         None => "in memory".to_string(),

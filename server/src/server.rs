@@ -25,10 +25,12 @@ use crate::app::{App, ConnectionContext};
 use crate::auth::UsedTokens;
 use crate::config::Config;
 use crate::faults::FaultSet;
-use crate::fetch::Downloader;
+use crate::fetch::{Downloader, Poster};
+use crate::library::events::Events;
 use crate::rate_limit::RateLimiter;
 use crate::request_log::RequestLog;
 use crate::storage::Store;
+use crate::webhooks::{self, signing, Webhooks};
 use crate::{library, routes};
 
 /// The connection buffer, which bounds the request head hyper will read.
@@ -51,6 +53,7 @@ impl ServerHandle {
             "urlEndpoint": self.app.url_endpoint,
             "publicKey": self.app.config.public_key,
             "privateKey": self.app.config.private_key,
+            "webhookSecret": self.app.webhooks.secret(),
         })
     }
 
@@ -100,11 +103,34 @@ pub async fn start(config: Config) -> io::Result<ServerHandle> {
     let addr = listener.local_addr()?;
     let origin = config.origin(addr.port());
     let url_endpoint = format!("{origin}/{}", config.imagekit_id);
+    let (events, published) = Events::channel();
+    let webhooks = Arc::new(Webhooks::new(
+        webhooks::Settings {
+            secret: config.webhook_secret.clone().unwrap_or_else(|| {
+                if config.uses_default_keys() {
+                    signing::DEFAULT_SECRET.to_string()
+                } else {
+                    signing::generate_secret()
+                }
+            }),
+            endpoints: config.webhooks.clone(),
+            attempts: config.webhook_attempts,
+            retry_delay: config.webhook_retry_delay,
+            timeout: config.webhook_timeout,
+        },
+        Poster::new(&config, format!("{url_endpoint}/"), config.webhook_timeout)?,
+        Box::new(routes::views::WebhookViews {
+            url_endpoint: url_endpoint.clone(),
+        }),
+    )?);
+    webhooks.listen(published);
     let app = Arc::new(App {
         downloader: Downloader::new(&config, format!("{url_endpoint}/"))?,
         hosts: AllowedHosts::new(&config, addr.ip(), addr.port()),
         tokens: UsedTokens::default(),
         requests: RequestLog::default(),
+        events,
+        webhooks,
         url_endpoint,
         origin,
         faults: FaultSet::new(config.faults.clone()),
@@ -112,7 +138,7 @@ pub async fn start(config: Config) -> io::Result<ServerHandle> {
         store: store.clone(),
         config,
     });
-    library::jobs::resume(&app.store, app.config.job_delay)
+    library::jobs::resume(&app.store, &app.events, app.config.job_delay)
         .await
         .map_err(|e| io::Error::other(format!("could not resume the pending bulk jobs: {e}")))?;
     tokio::spawn(store.clone().save_soon_loop());

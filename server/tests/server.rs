@@ -1806,10 +1806,17 @@ fn binary_prints_endpoints_and_exits_when_stdin_closes() {
             "uploadEndpoint",
             "urlEndpoint",
             "publicKey",
-            "privateKey"
+            "privateKey",
+            "webhookSecret"
         ]
     );
     assert_eq!(first["privateKey"], "pk_test");
+    // Own keys: a secret of ImageKit's form, made at start.
+    let secret = first["webhookSecret"].as_str().unwrap();
+    assert!(
+        secret.starts_with("whsec_") && secret.len() == 38,
+        "{secret}"
+    );
     let api = first["apiEndpoint"].as_str().unwrap();
     assert!(api.starts_with("http://127.0.0.1:"));
     assert_eq!(

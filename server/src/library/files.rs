@@ -1,5 +1,6 @@
 //! Changes to files: details, publication, versions, bulk tag edits,
-//! deletion, copy, move and rename, each saved before it returns.
+//! deletion, copy, move and rename, each saved before it returns, and its
+//! events (`file.updated`, `file.deleted`, ...) published once saved.
 
 use std::time::Duration;
 
@@ -7,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::library::custom_metadata_fields;
 use crate::library::error::{LibraryError, LibraryResult};
+use crate::library::events::{Events, Outbox};
 use crate::library::{
     duplicate_versions, ordered_versions, place_versions, relocate, submit_purge, validate_tags,
 };
@@ -38,6 +40,7 @@ pub fn version_not_found() -> LibraryError {
 /// Applies a details update to the file's current version.
 pub async fn update_details(
     store: &Store,
+    events: &Events,
     id: &str,
     update: DetailsUpdate,
     now: i64,
@@ -90,13 +93,17 @@ pub async fn update_details(
     }
     version.updated_at = now;
     file.updated_at = now;
+    let mut outbox = Outbox::default();
+    outbox.file_updated(&state, id);
     state.commit().await?;
+    events.publish(outbox);
     Ok(())
 }
 
 /// Publishes or unpublishes the current version (or every version).
 pub async fn set_published(
     store: &Store,
+    events: &Events,
     id: &str,
     is_published: bool,
     all_versions: bool,
@@ -117,7 +124,10 @@ pub async fn set_published(
         version.updated_at = now;
     }
     file.updated_at = now;
+    let mut outbox = Outbox::default();
+    outbox.file_updated(&state, id);
     state.commit().await?;
+    events.publish(outbox);
     Ok(())
 }
 
@@ -138,7 +148,12 @@ fn file_with_version<'a>(
 }
 
 /// Deletes a version other than the current one.
-pub async fn delete_version(store: &Store, id: &str, version_id: &str) -> LibraryResult<()> {
+pub async fn delete_version(
+    store: &Store,
+    events: &Events,
+    id: &str,
+    version_id: &str,
+) -> LibraryResult<()> {
     let mut state = store.begin();
     let file = file_with_version(&mut state, id, version_id)?;
     if file.current == version_id {
@@ -152,7 +167,10 @@ pub async fn delete_version(store: &Store, id: &str, version_id: &str) -> Librar
         .position(|v| v.id == version_id)
         .ok_or_else(version_not_found)?;
     let blob = file.versions.remove(index).blob;
+    let mut outbox = Outbox::default();
+    outbox.version_deleted(id, version_id);
     state.commit().await?;
+    events.publish(outbox);
     store.remove_blobs(vec![blob]).await;
     Ok(())
 }
@@ -160,6 +178,7 @@ pub async fn delete_version(store: &Store, id: &str, version_id: &str) -> Librar
 /// Makes `version_id` the current version.
 pub async fn restore_version(
     store: &Store,
+    events: &Events,
     id: &str,
     version_id: &str,
     now: i64,
@@ -168,7 +187,10 @@ pub async fn restore_version(
     let file = file_with_version(&mut state, id, version_id)?;
     file.current = version_id.to_string();
     file.updated_at = now;
+    let mut outbox = Outbox::default();
+    outbox.file_updated(&state, id);
     state.commit().await?;
+    events.publish(outbox);
     Ok(())
 }
 
@@ -200,6 +222,7 @@ pub enum TagChange {
 /// (all must exist).
 pub async fn change_tags(
     store: &Store,
+    events: &Events,
     ids: &[String],
     change: &TagChange,
     now: i64,
@@ -207,7 +230,7 @@ pub async fn change_tags(
     if let TagChange::Add(tags) = change {
         validate_tags(tags)?;
     }
-    update_current_versions(store, ids, now, |version| match change {
+    update_current_versions(store, events, ids, now, |version| match change {
         TagChange::Add(tags) => {
             for tag in tags {
                 if !version.tags.contains(tag) {
@@ -235,6 +258,7 @@ pub async fn change_tags(
 /// Applies `change` to the current version of each file of `ids` (all must exist).
 async fn update_current_versions(
     store: &Store,
+    events: &Events,
     ids: &[String],
     now: i64,
     mut change: impl FnMut(&mut Version) -> LibraryResult<()>,
@@ -250,16 +274,29 @@ async fn update_current_versions(
             file.updated_at = now;
         }
     }
+    let mut outbox = Outbox::default();
+    for id in ids {
+        outbox.file_updated(&state, id);
+    }
     state.commit().await?;
+    events.publish(outbox);
     Ok(())
 }
 
 /// Deletes the files of `ids` (all must exist) with every version.
-pub async fn delete_files(store: &Store, ids: &[String]) -> LibraryResult<()> {
+pub async fn delete_files(store: &Store, events: &Events, ids: &[String]) -> LibraryResult<()> {
     let mut state = store.begin();
     missing_ids(&state, ids)?;
-    let blobs: Vec<String> = ids.iter().flat_map(|id| state.remove_file(id)).collect();
+    let mut outbox = Outbox::default();
+    let mut blobs: Vec<String> = Vec::new();
+    for id in ids {
+        if state.files.contains_key(id) {
+            outbox.file_deleted(id);
+        }
+        blobs.extend(state.remove_file(id));
+    }
     state.commit().await?;
+    events.publish(outbox);
     store.remove_blobs(blobs).await;
     Ok(())
 }
@@ -268,6 +305,7 @@ pub async fn delete_files(store: &Store, ids: &[String]) -> LibraryResult<()> {
 /// versions of the one there), with its older versions when `all_versions`.
 pub async fn copy_file(
     store: &Store,
+    events: &Events,
     source: &str,
     destination: &str,
     all_versions: bool,
@@ -281,14 +319,17 @@ pub async fn copy_file(
     };
     let versions = duplicate_versions(store, versions, now).await?;
     let mut state = store.begin();
-    place_versions(&mut state, destination, &name, versions, now);
+    let mut outbox = Outbox::default();
+    place_versions(&mut state, destination, &name, versions, now, &mut outbox);
     state.commit().await?;
+    events.publish(outbox);
     Ok(())
 }
 
 /// Moves the file at `source` into `destination`.
 pub async fn move_file(
     store: &Store,
+    events: &Events,
     source: &str,
     destination: &str,
     now: i64,
@@ -297,8 +338,10 @@ pub async fn move_file(
     let mut state = store.begin();
     let file = state.file_by_path(source).ok_or_else(source_missing)?;
     let (id, name) = (file.id.clone(), file.name.clone());
-    relocate(&mut state, &id, destination, &name, now);
+    let mut outbox = Outbox::default();
+    relocate(&mut state, &id, destination, &name, now, &mut outbox);
     state.commit().await?;
+    events.publish(outbox);
     Ok(())
 }
 
@@ -306,6 +349,7 @@ pub async fn move_file(
 /// purge of `old_url` (completing after `purge_delay`) and returns its id.
 pub async fn rename_file(
     store: &Store,
+    events: &Events,
     folder: &str,
     name: &str,
     new_name: &str,
@@ -317,6 +361,7 @@ pub async fn rename_file(
         .file_by_path(&format!("{folder}{name}"))
         .ok_or_else(LibraryError::file_not_found)?;
     let id = file.id.clone();
+    let mut outbox = Outbox::default();
     if name != new_name {
         if state.paths.contains_key(&format!("{folder}{new_name}")) {
             return Err(LibraryError::Conflict {
@@ -325,9 +370,11 @@ pub async fn rename_file(
             });
         }
         state.relocate_file(&id, folder, new_name, now);
+        outbox.file_updated(&state, &id);
     }
     let purge_request = purge.map(|(url, delay)| submit_purge(&mut state, delay, url));
     state.commit().await?;
+    events.publish(outbox);
     Ok(purge_request)
 }
 

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::library::error::{LibraryError, LibraryResult};
+use crate::library::events::{Events, Outbox};
 use crate::storage::{FileRecord, State as Library, Store};
 use crate::timestamp::now_ms;
 
@@ -25,9 +26,9 @@ pub async fn create(store: &Store, parent: &str, name: &str) -> LibraryResult<()
     Ok(())
 }
 
-/// Deletes `folder` (`/a/b/`), its subfolders and their files; the blobs go
-/// once the state without them is saved.
-pub async fn delete(store: &Store, folder: &str) -> LibraryResult<()> {
+/// Deletes `folder` (`/a/b/`), its subfolders and their files (`file.deleted`
+/// each); the blobs go once the state without them is saved.
+pub async fn delete(store: &Store, events: &Events, folder: &str) -> LibraryResult<()> {
     let mut state = store.begin();
     if !state.folder_exists(folder) {
         return Err(folder_not_found(folder));
@@ -40,7 +41,12 @@ pub async fn delete(store: &Store, folder: &str) -> LibraryResult<()> {
         .collect();
     let blobs: Vec<String> = doomed.iter().flat_map(|id| state.remove_file(id)).collect();
     state.folders.retain(|path, _| !path.starts_with(folder));
+    let mut outbox = Outbox::default();
+    for id in &doomed {
+        outbox.file_deleted(id);
+    }
     state.commit().await?;
+    events.publish(outbox);
     store.remove_blobs(blobs).await;
     Ok(())
 }

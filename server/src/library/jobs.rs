@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::ids::new_id;
 use crate::library::error::{LibraryError, LibraryResult};
+use crate::library::events::{Events, Outbox};
 use crate::library::{
     duplicate_versions, ordered_versions, place_versions, relocate, submit_purge,
 };
@@ -104,6 +105,7 @@ type PlannedCopy = (String, String, Vec<Version>);
 /// same saved change.
 pub async fn copy_folder(
     store: &Store,
+    events: &Events,
     job_id: &str,
     source: &str,
     target: &str,
@@ -145,11 +147,13 @@ pub async fn copy_folder(
     for folder in folders {
         state.ensure_folders(&folder, now);
     }
+    let mut outbox = Outbox::default();
     for (folder, name, versions) in copies {
-        place_versions(&mut state, &folder, &name, versions, now);
+        place_versions(&mut state, &folder, &name, versions, now, &mut outbox);
     }
     complete(&mut state, job_id);
     state.commit().await?;
+    events.publish(outbox);
     Ok(())
 }
 
@@ -157,12 +161,14 @@ pub async fn copy_folder(
 /// completing the job in the same saved change.
 pub async fn move_folder(
     store: &Store,
+    events: &Events,
     job_id: &str,
     source: &str,
     target: &str,
 ) -> LibraryResult<()> {
     let now = now_ms();
     let mut state = store.begin();
+    let mut outbox = Outbox::default();
     {
         let folders: Vec<String> = state
             .folders
@@ -188,13 +194,14 @@ pub async fn move_folder(
         }
         if source != target {
             for (id, folder, name) in files {
-                relocate(&mut state, &id, &folder, &name, now);
+                relocate(&mut state, &id, &folder, &name, now, &mut outbox);
             }
             state.folders.retain(|p, _| !p.starts_with(source));
         }
         complete(&mut state, job_id);
     }
     state.commit().await?;
+    events.publish(outbox);
     Ok(())
 }
 
@@ -203,6 +210,7 @@ pub async fn move_folder(
 /// save's error; the job still runs).
 pub async fn spawn_job(
     store: &Arc<Store>,
+    events: &Events,
     delays: Delays,
     kind: &str,
     work: JobWork,
@@ -223,14 +231,14 @@ pub async fn spawn_job(
         },
     );
     let saved = state.commit().await;
-    schedule(store.clone(), delays.job, id.clone(), work);
+    schedule(store.clone(), events.clone(), delays.job, id.clone(), work);
     saved?;
     Ok(id)
 }
 
 /// Runs a job's work after the configured delay; a failure is recorded on the
 /// job with its reason.
-fn schedule(store: Arc<Store>, delay: Duration, job_id: String, work: JobWork) {
+fn schedule(store: Arc<Store>, events: Events, delay: Duration, job_id: String, work: JobWork) {
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;
         let result = match &work {
@@ -238,8 +246,10 @@ fn schedule(store: Arc<Store>, delay: Duration, job_id: String, work: JobWork) {
                 source,
                 target,
                 all_versions,
-            } => copy_folder(&store, &job_id, source, target, *all_versions).await,
-            JobWork::Move { source, target } => move_folder(&store, &job_id, source, target).await,
+            } => copy_folder(&store, &events, &job_id, source, target, *all_versions).await,
+            JobWork::Move { source, target } => {
+                move_folder(&store, &events, &job_id, source, target).await
+            }
         };
         if let Err(e) = result {
             let mut state = store.begin();
@@ -256,7 +266,7 @@ fn schedule(store: Arc<Store>, delay: Duration, job_id: String, work: JobWork) {
 /// Schedules again every job still pending in a loaded state (a restart with
 /// `--data-dir`). A pending job from a state file older than recorded work
 /// cannot resume and is marked failed.
-pub async fn resume(store: &Arc<Store>, job_delay: Duration) -> LibraryResult<()> {
+pub async fn resume(store: &Arc<Store>, events: &Events, job_delay: Duration) -> LibraryResult<()> {
     let pending: Vec<(String, Option<JobWork>)> = store
         .read()
         .jobs
@@ -267,7 +277,7 @@ pub async fn resume(store: &Arc<Store>, job_delay: Duration) -> LibraryResult<()
     let mut state = store.begin();
     for (id, work) in pending {
         match work {
-            Some(work) => schedule(store.clone(), job_delay, id, work),
+            Some(work) => schedule(store.clone(), events.clone(), job_delay, id, work),
             None => {
                 if let Some(job) = state.jobs.get_mut(&id) {
                     job.failure = Some("The server stopped before the job ran.".into());

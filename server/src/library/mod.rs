@@ -11,6 +11,7 @@
 pub mod account_records;
 pub mod custom_metadata_fields;
 pub mod error;
+pub mod events;
 pub mod files;
 pub mod folders;
 pub mod jobs;
@@ -24,6 +25,7 @@ use serde_json::{json, Map, Value};
 
 use crate::ids::new_id;
 use crate::library::error::{LibraryError, LibraryResult};
+use crate::library::events::Outbox;
 use crate::storage::{FileRecord, PurgeRequest, State as Library, Store, Version};
 use crate::timestamp::now_ms;
 
@@ -86,18 +88,21 @@ pub fn extension_status(extensions: &[Value]) -> LibraryResult<Map<String, Value
 
 /// Adds `versions` (oldest first, the one to become current last) at
 /// `folder` + `name`: as new versions of the file already there, or as a new
-/// file. Returns the file id.
+/// file, noting `file-version.created` for each or `file.created`. Returns
+/// the file id.
 pub fn place_versions(
     state: &mut Library,
     folder: &str,
     name: &str,
     versions: Vec<Version>,
     now: i64,
+    outbox: &mut Outbox,
 ) -> Option<String> {
     let last = versions.last()?.id.clone();
     let path = format!("{folder}{name}");
     state.ensure_folders(folder, now);
     if let Some(id) = state.paths.get(&path).cloned() {
+        let added: Vec<String> = versions.iter().map(|v| v.id.clone()).collect();
         let file = state.files.get_mut(&id)?;
         for mut version in versions {
             version.number = file.next_version_number();
@@ -105,6 +110,9 @@ pub fn place_versions(
         }
         file.current = last;
         file.updated_at = now;
+        for version_id in &added {
+            outbox.version_created(state, &id, version_id);
+        }
         return Some(id);
     }
     let seq = state.next_seq();
@@ -127,6 +135,7 @@ pub fn place_versions(
         current: last,
         versions,
     });
+    outbox.file_created(state, &id);
     Some(id)
 }
 
@@ -165,9 +174,17 @@ pub async fn duplicate_versions(
     Ok(copies)
 }
 
-/// Moves a file: a plain path change, or (when a file already sits at the
-/// destination) its versions join that file's history.
-pub fn relocate(state: &mut Library, id: &str, folder: &str, name: &str, now: i64) {
+/// Moves a file: a plain path change (`file.updated`), or (when a file
+/// already sits at the destination) its versions join that file's history
+/// (`file.deleted` of the moved file, `file-version.created` of each version).
+pub fn relocate(
+    state: &mut Library,
+    id: &str,
+    folder: &str,
+    name: &str,
+    now: i64,
+    outbox: &mut Outbox,
+) {
     let target = format!("{folder}{name}");
     match state.paths.get(&target).cloned() {
         Some(existing) if existing == id => {}
@@ -178,11 +195,13 @@ pub fn relocate(state: &mut Library, id: &str, folder: &str, name: &str, now: i6
             let versions = ordered_versions(file, true);
             // The blobs now belong to the destination's versions.
             let _ = state.remove_file(id);
-            place_versions(state, folder, name, versions, now);
+            outbox.file_deleted(id);
+            place_versions(state, folder, name, versions, now, outbox);
         }
         None => {
             state.ensure_folders(folder, now);
             state.relocate_file(id, folder, name, now);
+            outbox.file_updated(state, id);
         }
     }
 }

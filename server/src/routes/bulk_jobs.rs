@@ -99,6 +99,7 @@ async fn submit(app: Arc<App>, body: FolderJobBody, job: FolderJob) -> ApiResult
         FolderJob::Copy => {
             jobs::spawn_job(
                 &app.store,
+                &app.events,
                 delays(&app),
                 "COPY_FOLDER",
                 JobWork::Copy {
@@ -112,7 +113,15 @@ async fn submit(app: Arc<App>, body: FolderJobBody, job: FolderJob) -> ApiResult
         }
         FolderJob::Move => {
             let work = JobWork::Move { source, target };
-            jobs::spawn_job(&app.store, delays(&app), "MOVE_FOLDER", work, None).await?
+            jobs::spawn_job(
+                &app.store,
+                &app.events,
+                delays(&app),
+                "MOVE_FOLDER",
+                work,
+                None,
+            )
+            .await?
         }
     };
     Ok(Json(Submitted { job_id: id }))
@@ -169,6 +178,7 @@ pub async fn rename_folder(
     });
     let id = jobs::spawn_job(
         &app.store,
+        &app.events,
         delays(&app),
         "RENAME_FOLDER",
         JobWork::Move { source, target },

@@ -261,7 +261,15 @@ pub async fn update_details(
             .get("includeFileVersions")
             .and_then(Value::as_bool)
             .unwrap_or(false);
-        files::set_published(&app.store, &id, is_published, all_versions, now).await?;
+        files::set_published(
+            &app.store,
+            &app.events,
+            &id,
+            is_published,
+            all_versions,
+            now,
+        )
+        .await?;
         return current_object(&app, &id).map(Json);
     }
 
@@ -344,7 +352,7 @@ pub async fn update_details(
         custom_metadata: metadata_patch,
         description,
     };
-    files::update_details(&app.store, &id, update, now).await?;
+    files::update_details(&app.store, &app.events, &id, update, now).await?;
     current_object(&app, &id).map(Json)
 }
 
@@ -378,7 +386,7 @@ pub async fn delete_version(
     State(app): State<Arc<App>>,
     Path((id, version_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    files::delete_version(&app.store, &id, &version_id).await?;
+    files::delete_version(&app.store, &app.events, &id, &version_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -386,7 +394,7 @@ pub async fn restore_version(
     State(app): State<Arc<App>>,
     Path((id, version_id)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
-    files::restore_version(&app.store, &id, &version_id, now_ms()).await?;
+    files::restore_version(&app.store, &app.events, &id, &version_id, now_ms()).await?;
     current_object(&app, &id).map(Json)
 }
 
@@ -536,7 +544,7 @@ async fn change_tags(
     ids: Vec<String>,
     change: TagChange,
 ) -> ApiResult<Json<UpdatedFiles>> {
-    files::change_tags(&app.store, &ids, &change, now_ms()).await?;
+    files::change_tags(&app.store, &app.events, &ids, &change, now_ms()).await?;
     Ok(Json(UpdatedFiles {
         successfully_updated_file_ids: ids,
     }))
@@ -575,7 +583,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiR
     if !app.store.read().files.contains_key(&id) {
         return Err(ApiError::file_not_found());
     }
-    files::delete_files(&app.store, &[id]).await?;
+    files::delete_files(&app.store, &app.events, &[id]).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -584,7 +592,7 @@ pub async fn bulk_delete(
     JsonFields(body): JsonFields<FileIdsBody>,
 ) -> ApiResult<Json<DeletedFiles>> {
     let ids = file_ids(&body.file_ids, 100)?;
-    files::delete_files(&app.store, &ids).await?;
+    files::delete_files(&app.store, &app.events, &ids).await?;
     Ok(Json(DeletedFiles {
         successfully_deleted_file_ids: ids,
     }))
@@ -639,9 +647,15 @@ pub async fn copy(
     let (source, destination) = copy_paths(&body)?;
     let now = now_ms();
     let all_versions = body.include_file_versions.unwrap_or(false);
-    files::copy_file(&app.store, &source, &destination, all_versions, now, || {
-        source_missing(&source)
-    })
+    files::copy_file(
+        &app.store,
+        &app.events,
+        &source,
+        &destination,
+        all_versions,
+        now,
+        || source_missing(&source),
+    )
     .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -652,7 +666,7 @@ pub async fn move_file(
 ) -> ApiResult<StatusCode> {
     let (source, destination) = copy_paths(&body)?;
     let now = now_ms();
-    files::move_file(&app.store, &source, &destination, now, || {
+    files::move_file(&app.store, &app.events, &source, &destination, now, || {
         source_missing(&source)
     })
     .await?;
@@ -702,8 +716,16 @@ pub async fn rename(
         .purge_cache
         .unwrap_or(false)
         .then_some((old_url.as_str(), app.config.purge_delay));
-    let purge_request =
-        files::rename_file(&app.store, &folder, &name, &new_name, now, purge).await?;
+    let purge_request = files::rename_file(
+        &app.store,
+        &app.events,
+        &folder,
+        &name,
+        &new_name,
+        now,
+        purge,
+    )
+    .await?;
     Ok(Json(Renamed {
         purge_request_id: purge_request,
     }))

@@ -72,7 +72,7 @@ pub async fn delete(
                 "Invalid folderPath value. It should be a string like '/path/to/folder'",
             )
         })?;
-    library::folders::delete(&app.store, &folder).await?;
+    library::folders::delete(&app.store, &app.events, &folder).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -86,6 +86,12 @@ fn check_admin(app: &App, request: &Request) -> Result<(), ApiError> {
         ));
     }
     let headers = request.headers();
+    // A webhook this server sends (to a URL a client named) is no admin call.
+    if headers.contains_key("x-ik-signature") {
+        return Err(ApiError::Forbidden(
+            "The admin API refuses webhook deliveries.".into(),
+        ));
+    }
     if let Some(origin) = headers.get(header::ORIGIN) {
         let ours = origin.to_str().is_ok_and(|o| app.hosts.allows_origin(o));
         if !ours {

@@ -13,6 +13,16 @@ use crate::timestamp::to_iso;
 
 /// The file URL (with `ik-obj-version` for a non-current version).
 pub fn file_url(app: &App, file: &FileRecord, version: &Version, thumbnail: bool) -> String {
+    file_url_at(&app.url_endpoint, file, version, thumbnail)
+}
+
+/// [`file_url`] under the URL endpoint `url_endpoint`.
+pub fn file_url_at(
+    url_endpoint: &str,
+    file: &FileRecord,
+    version: &Version,
+    thumbnail: bool,
+) -> String {
     let transform = if thumbnail {
         "/tr:n-ik_ml_thumbnail"
     } else {
@@ -25,7 +35,7 @@ pub fn file_url(app: &App, file: &FileRecord, version: &Version, thumbnail: bool
     };
     format!(
         "{}{}{}{}",
-        app.url_endpoint,
+        url_endpoint,
         transform,
         encode_path(&file.path()),
         query
@@ -99,6 +109,11 @@ pub struct FileObject<'a> {
 
 impl<'a> FileObject<'a> {
     pub fn new(app: &App, file: &'a FileRecord, version: &'a Version) -> Self {
+        FileObject::at(&app.url_endpoint, file, version)
+    }
+
+    /// [`FileObject::new`] under the URL endpoint `url_endpoint`.
+    pub fn at(url_endpoint: &str, file: &'a FileRecord, version: &'a Version) -> Self {
         let current = version.id == file.current;
         let (created, updated) = if current {
             (file.created_at, file.updated_at)
@@ -120,9 +135,9 @@ impl<'a> FileObject<'a> {
             custom_metadata: &version.custom_metadata,
             description: version.description.as_deref(),
             is_private_file: version.is_private,
-            url: file_url(app, file, version, false),
+            url: file_url_at(url_endpoint, file, version, false),
             thumbnail: if version.image.is_some() {
-                file_url(app, file, version, true)
+                file_url_at(url_endpoint, file, version, true)
             } else {
                 String::new()
             },
@@ -218,6 +233,17 @@ impl UploadResult {
         requested: &[String],
         metadata: Option<Value>,
     ) -> Self {
+        UploadResult::at(&app.url_endpoint, file, version, requested, metadata)
+    }
+
+    /// [`UploadResult::new`] under the URL endpoint `url_endpoint`.
+    pub fn at(
+        url_endpoint: &str,
+        file: &FileRecord,
+        version: &Version,
+        requested: &[String],
+        metadata: Option<Value>,
+    ) -> Self {
         let wants = |f: &str| requested.iter().any(|r| r == f);
         let non_empty = |items: &[String]| (!items.is_empty()).then(|| items.to_vec());
         UploadResult {
@@ -226,12 +252,12 @@ impl UploadResult {
             size: version.size,
             version_info: VersionInfo::of(version),
             file_path: file.path(),
-            url: file_url(app, file, version, false),
+            url: file_url_at(url_endpoint, file, version, false),
             file_type: file_type(version),
             height: version.image.as_ref().map(|i| i.height),
             width: version.image.as_ref().map(|i| i.width),
             thumbnail_url: if version.image.is_some() {
-                file_url(app, file, version, true)
+                file_url_at(url_endpoint, file, version, true)
             } else {
                 String::new()
             },
@@ -277,5 +303,33 @@ impl<'a> CustomFieldView<'a> {
             deleted: Some(field.deleted),
             ..CustomFieldView::new(field)
         }
+    }
+}
+
+/// The views of webhook payloads: files as the media API shows them and
+/// uploads as the upload API answers, under the server's URL endpoint.
+pub struct WebhookViews {
+    pub url_endpoint: String,
+}
+
+impl crate::webhooks::Render for WebhookViews {
+    fn file(&self, file: &FileRecord, version: &Version) -> Value {
+        serde_json::to_value(FileObject::at(&self.url_endpoint, file, version))
+            .unwrap_or(Value::Null)
+    }
+
+    fn upload(&self, file: &FileRecord, version: &Version) -> Value {
+        serde_json::to_value(UploadResult::at(
+            &self.url_endpoint,
+            file,
+            version,
+            &[],
+            None,
+        ))
+        .unwrap_or(Value::Null)
+    }
+
+    fn url(&self, file: &FileRecord, version: &Version) -> String {
+        file_url_at(&self.url_endpoint, file, version, false)
     }
 }

@@ -16,6 +16,14 @@ fn looks_like_image(head: &[u8]) -> bool {
         || (head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP"))
 }
 
+/// How the refusal of a `pre` transformation that could not be applied begins.
+const PRE_FAILED: &str = "Could not apply the pre transformation: ";
+
+/// Whether `analyse` failed because the `pre` transformation could not be applied.
+pub fn is_pre_transformation_error(error: &LibraryError) -> bool {
+    matches!(error, LibraryError::Invalid(m) if m.starts_with(PRE_FAILED))
+}
+
 /// MIME type from the file name, for files that are not decodable images.
 fn mime_from_name(name: &str) -> &'static str {
     mime_guess::from_path(name)
@@ -48,6 +56,7 @@ pub async fn analyse(
         image: None,
         metadata: None,
         mime: mime_from_name(name).to_string(),
+        pre_applied: false,
     };
     if !looks_like_image(&head) || size > MAX_DECODE_BYTES {
         return Ok(analysis);
@@ -67,7 +76,7 @@ pub async fn analyse(
     })
     .await
     .map_err(LibraryError::broken)?
-    .map_err(|e| LibraryError::invalid(format!("Could not apply the pre transformation: {e}")))?;
+    .map_err(|e| LibraryError::invalid(format!("{PRE_FAILED}{e}")))?;
     let (transformed, info, metadata) = decoded;
     if let Some(bytes) = transformed {
         let new_key = store.put(&bytes).await.map_err(LibraryError::broken)?;
@@ -75,6 +84,7 @@ pub async fn analyse(
             .remove_blobs(vec![std::mem::replace(&mut analysis.blob, new_key)])
             .await;
         analysis.size = bytes.len() as u64;
+        analysis.pre_applied = true;
     }
     if let Some(info) = info {
         analysis.mime = mime_for_format(info.format).to_string();

@@ -1,8 +1,9 @@
-//! The admin API for test harnesses: fault rules, rate limits and a full reset
-//! at run time. Not behind ImageKit auth, but refused to non-loopback peers,
+//! The admin API for test harnesses: fault rules, rate limits, webhook
+//! endpoints and deliveries (`webhooks`), and a full reset at run time. Not behind ImageKit auth, but refused to non-loopback peers,
 //! to foreign origins, and (when it changes something) to non-JSON requests.
 
 pub mod page;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -41,6 +42,16 @@ pub fn router(app: &Arc<App>) -> Router<Arc<App>> {
             get(get_rate_limit)
                 .post(set_rate_limit)
                 .delete(clear_rate_limit),
+        )
+        .route(
+            "/__admin/webhooks",
+            get(webhooks::list)
+                .post(webhooks::set)
+                .delete(webhooks::clear),
+        )
+        .route(
+            "/__admin/webhooks/deliveries",
+            get(webhooks::deliveries).delete(webhooks::clear_deliveries),
         )
         .route("/__admin/reset", post(reset))
         .route_layer(from_fn_with_state(app.clone(), layers::admin_guard))
@@ -157,11 +168,13 @@ async fn clear_rate_limit(State(app): State<Arc<App>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-/// Empties the media library and turns faults and rate limits off.
+/// Empties the media library, turns faults and rate limits off and forgets
+/// the webhook deliveries (pending ones stop); the webhook endpoints stay.
 async fn reset(State(app): State<Arc<App>>) -> Result<StatusCode, ApiError> {
     app.faults.replace(Vec::new());
     app.rate_limit.set(None);
     app.requests.clear();
+    app.webhooks.clear_deliveries();
     app.store.reset().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,7 +1,7 @@
 //! `GET /__admin/`: the media library as a web page (folders, files with
 //! thumbnails from the server's own delivery, a file's details and versions,
-//! the custom metadata fields, the recent requests, the fault rules and rate
-//! limit), and the read-only JSON it is drawn from. One static HTML file, no
+//! the custom metadata fields, the recent requests, the webhook deliveries,
+//! the fault rules and rate limit), and the read-only JSON it is drawn from. One static HTML file, no
 //! build step and no framework; behind the admin guard like the rest of
 //! `/__admin`.
 

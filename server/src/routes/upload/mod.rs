@@ -108,12 +108,13 @@ async fn finish_upload(
         Ok(a) => a,
         Err(e) => {
             app.store.remove_blobs(vec![key]).await;
+            uploads::pre_transform_failed(&app.events, &options, &e);
             return Err(e.into());
         }
     };
     let response_fields = options.response_fields.clone();
     let metadata = analysis.metadata.clone();
-    let (file, version) = uploads::record(&app.store, options, analysis).await?;
+    let (file, version) = uploads::record(&app.store, &app.events, options, analysis).await?;
     Ok(Json(UploadResult::new(
         app,
         &file,
