@@ -22,24 +22,18 @@ use crate::library::{extension_status, validate_coordinates, validate_tags};
 use crate::paths::{encode_path, normalize_folder, sanitize_file_name, split_file_path};
 use crate::routes::error::{ApiError, ApiResult};
 use crate::routes::extract::{parse_bool, Field, JsonBody, JsonFields, QueryMap};
-use crate::routes::views::{FileObject, FolderObject, ListedObject};
+use crate::routes::views::{FileObject, FolderObject, JsonView, ListedObject};
 use crate::timestamp::now_ms;
 use axum::routing;
 use axum::Router;
 
-fn current_object(app: &App, id: &str) -> ApiResult<Value> {
+fn current_object(app: &App, id: &str) -> ApiResult<JsonView> {
     let state = app.store.read();
     let file = state.files.get(id).ok_or_else(ApiError::file_not_found)?;
     let version = file
         .current_version()
         .ok_or_else(ApiError::file_not_found)?;
-    Ok(to_json(FileObject::new(app, file, version)))
-}
-
-/// A view as the JSON the handler answers with (built while the state is
-/// read-locked, which the view borrows from).
-fn to_json(view: impl serde::Serialize) -> Value {
-    serde_json::to_value(view).unwrap_or(Value::Null)
+    Ok(JsonView::of(&FileObject::new(app, file, version)))
 }
 
 // ---------------------------------------------------------------- list
@@ -88,7 +82,7 @@ fn parse_count(
     }
 }
 
-pub async fn list(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Json<Value>> {
+pub async fn list(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<JsonView> {
     let limit = parse_count(&q, "limit", 1000, 1, 1000)?;
     let skip = parse_count(&q, "skip", 0, 0, usize::MAX)?;
     let (sort_key, descending) = parse_sort(
@@ -170,7 +164,7 @@ pub async fn list(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Json<Va
             Candidate::Folder(f) => ListedObject::Folder(FolderObject::new(f)),
         })
         .collect();
-    Ok(Json(to_json(items)))
+    Ok(JsonView::of(&items))
 }
 
 // ---------------------------------------------------------------- details
@@ -178,8 +172,8 @@ pub async fn list(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<Json<Va
 pub async fn details(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    current_object(&app, &id).map(Json)
+) -> ApiResult<JsonView> {
+    current_object(&app, &id)
 }
 
 fn string_array(value: &Value, message: &str) -> ApiResult<Vec<String>> {
@@ -243,7 +237,7 @@ pub async fn update_details(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
     JsonFields(body): JsonFields<DetailsBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<JsonView> {
     let now = now_ms();
     if let Some(publish) = body.publish.value() {
         if body.has_details() {
@@ -270,7 +264,7 @@ pub async fn update_details(
             now,
         )
         .await?;
-        return current_object(&app, &id).map(Json);
+        return current_object(&app, &id);
     }
 
     let tags = match &body.tags {
@@ -353,7 +347,7 @@ pub async fn update_details(
         description,
     };
     files::update_details(&app.store, &app.events, &id, update, now).await?;
-    current_object(&app, &id).map(Json)
+    current_object(&app, &id)
 }
 
 // ---------------------------------------------------------------- versions
@@ -361,25 +355,25 @@ pub async fn update_details(
 pub async fn versions(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<JsonView> {
     let state = app.store.read();
     let file = state.files.get(&id).ok_or_else(ApiError::file_not_found)?;
-    Ok(Json(Value::Array(
-        file.versions
-            .iter()
-            .map(|v| to_json(FileObject::new(&app, file, v)))
-            .collect(),
-    )))
+    let versions: Vec<FileObject> = file
+        .versions
+        .iter()
+        .map(|v| FileObject::new(&app, file, v))
+        .collect();
+    Ok(JsonView::of(&versions))
 }
 
 pub async fn version_details(
     State(app): State<Arc<App>>,
     Path((id, version_id)): Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<JsonView> {
     let state = app.store.read();
     let file = state.files.get(&id).ok_or_else(ApiError::file_not_found)?;
     let version = file.version(&version_id).ok_or_else(version_not_found)?;
-    Ok(Json(to_json(FileObject::new(&app, file, version))))
+    Ok(JsonView::of(&FileObject::new(&app, file, version)))
 }
 
 pub async fn delete_version(
@@ -393,9 +387,9 @@ pub async fn delete_version(
 pub async fn restore_version(
     State(app): State<Arc<App>>,
     Path((id, version_id)): Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<JsonView> {
     files::restore_version(&app.store, &app.events, &id, &version_id, now_ms()).await?;
-    current_object(&app, &id).map(Json)
+    current_object(&app, &id)
 }
 
 // ---------------------------------------------------------------- metadata

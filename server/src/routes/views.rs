@@ -3,6 +3,8 @@
 //! FolderObject, and the upload result. Field order is ImageKit's documented
 //! order; `null` and absent keys are as ImageKit sends them.
 
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -10,6 +12,27 @@ use crate::app::App;
 use crate::paths::encode_path;
 use crate::storage::{CustomMetadataField, FileRecord, FolderRecord, Version};
 use crate::timestamp::to_iso;
+
+/// A view's JSON, serialized while the view can borrow (from the read-locked
+/// state): straight to bytes, with no `serde_json::Value` in between.
+pub struct JsonView(Vec<u8>);
+
+impl JsonView {
+    pub fn of(view: &impl Serialize) -> Self {
+        // A view holds strings, numbers and JSON values only: it always serializes.
+        JsonView(serde_json::to_vec(view).unwrap_or_else(|_| b"null".to_vec()))
+    }
+}
+
+impl IntoResponse for JsonView {
+    fn into_response(self) -> Response {
+        (
+            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            self.0,
+        )
+            .into_response()
+    }
+}
 
 /// The file URL (with `ik-obj-version` for a non-current version).
 pub fn file_url(app: &App, file: &FileRecord, version: &Version, thumbnail: bool) -> String {
