@@ -91,7 +91,8 @@ test('the admin page shows the library, thumbnails and requests, and no secret',
   const inGallery = root.folders.find((f) => f.path === '/gallery/').files
   assert.ok(inGallery >= 2, `files in /gallery/: ${inGallery}`)
   assert.match(await page.textContent('#folders'), new RegExp(`gallery/\\s*${inGallery} files`))
-  assert.match(await page.textContent('#files'), new RegExp(`No files directly in this folder: ${inGallery} in the folder above`))
+  const where = root.folders.length === 1 ? 'folder' : `${root.folders.length} folders`
+  assert.match(await page.textContent('#files'), new RegExp(`No files directly in this folder: ${root.filesBelow} in the ${where} above`))
   await page.click('a.folder:text("gallery/")')
   await page.waitForFunction(() => location.hash === '#folder=%2Fgallery%2F')
   const thumb = `img.thumb[data-file-id="${uploaded.fileId}"]`
