@@ -169,10 +169,7 @@ pub async fn list(State(app): State<Arc<App>>, q: QueryMap) -> ApiResult<JsonVie
 
 // ---------------------------------------------------------------- details
 
-pub async fn details(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-) -> ApiResult<JsonView> {
+pub async fn details(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<JsonView> {
     current_object(&app, &id)
 }
 
@@ -352,10 +349,7 @@ pub async fn update_details(
 
 // ---------------------------------------------------------------- versions
 
-pub async fn versions(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-) -> ApiResult<JsonView> {
+pub async fn versions(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult<JsonView> {
     let state = app.store.read();
     let file = state.files.get(&id).ok_or_else(ApiError::file_not_found)?;
     let versions: Vec<FileObject> = file

@@ -26,12 +26,21 @@ pub async fn create(
     State(app): State<Arc<App>>,
     JsonBody(body): JsonBody<CreateBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
+    create_named(&app, body, sanitize_folder_name).await
+}
+
+/// Creates the folder the body names, its name kept as `name_rule` keeps it.
+pub async fn create_named(
+    app: &App,
+    body: CreateBody,
+    name_rule: fn(&str) -> String,
+) -> ApiResult<(StatusCode, Json<Created>)> {
     let name = body
         .folder_name
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(sanitize_folder_name)
+        .map(name_rule)
         .ok_or_else(|| ApiError::bad_request("Invalid folderName value"))?;
     let parent = body
         .parent_folder_path

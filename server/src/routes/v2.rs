@@ -22,50 +22,21 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use serde::Deserialize;
 
 use crate::app::App;
-use crate::library;
-use crate::paths::normalize_folder;
 use crate::paths_v2;
-use crate::routes::error::{ApiError, ApiResult};
+use crate::routes::error::ApiResult;
 use crate::routes::extract::JsonBody;
 use crate::routes::folders::Created;
 use crate::routes::{bulk_jobs, files, folders};
 
-/// `POST /v2/folder`'s body, as v1's.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateFolderBody {
-    folder_name: Option<String>,
-    parent_folder_path: Option<String>,
-}
-
-/// `POST /v2/folder`: v1's folder creation (the same checks, errors and
-/// answer), with the name kept as v2 keeps names (`paths_v2`).
+/// `POST /v2/folder`: v1's folder creation (the same body, checks, errors
+/// and answer), with the name kept as v2 keeps names (`paths_v2`).
 pub async fn create_folder(
     State(app): State<Arc<App>>,
-    JsonBody(body): JsonBody<CreateFolderBody>,
+    JsonBody(body): JsonBody<folders::CreateBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let name = body
-        .folder_name
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(paths_v2::name)
-        .ok_or_else(|| ApiError::bad_request("Invalid folderName value"))?;
-    let parent = body
-        .parent_folder_path
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-        .map(normalize_folder)
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "Invalid parentFolderPath value. It should be a string like '/path/to/folder'",
-            )
-        })?;
-    library::folders::create(&app.store, &parent, &name).await?;
-    Ok((StatusCode::CREATED, Json(Created {})))
+    folders::create_named(&app, body, paths_v2::name).await
 }
 
 /// The v2 files, folder and bulk job routes (behind the private key and the

@@ -27,7 +27,10 @@ impl JsonView {
 impl IntoResponse for JsonView {
     fn into_response(self) -> Response {
         (
-            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
             self.0,
         )
             .into_response()

@@ -45,7 +45,26 @@ pub(crate) fn authenticate(app: &App, auth: &ClientUploadAuth) -> ApiResult<()> 
     Ok(app.tokens.claim(auth)?)
 }
 
+/// Which upload API a request came to: they share the form, the options
+/// and the answer, and differ in client-side authentication and names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Api {
+    /// `/api/v1/files/upload`: publicKey, signature, expire and token fields.
+    V1,
+    /// `/api/v2/files/upload`: a JWT in `token` (see `v2`).
+    V2,
+}
+
 pub async fn upload(
+    state: State<Arc<App>>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> ApiResult<Json<UploadResult>> {
+    upload_to(Api::V1, state, headers, multipart).await
+}
+
+async fn upload_to(
+    api: Api,
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
@@ -61,7 +80,7 @@ pub async fn upload(
         ))
     })?;
     let mut writer = app.store.writer().await.map_err(ApiError::internal)?;
-    match receive_file(&app, &mut multipart, &mut writer, basic).await {
+    match receive_file(api, &app, &mut multipart, &mut writer, basic).await {
         Ok(options) => finish_upload(&app, writer, options).await,
         Err(e) => {
             app.store.discard(writer).await;
@@ -74,6 +93,7 @@ pub async fn upload(
 /// file into `writer` (from the spool, or downloading its URL). Nothing is
 /// downloaded or written to the blob before the request is authenticated.
 async fn receive_file(
+    api: Api,
     app: &App,
     multipart: &mut Multipart,
     writer: &mut BlobWriter,
@@ -81,13 +101,19 @@ async fn receive_file(
 ) -> ApiResult<Options> {
     let mut authenticated = basic;
     let (form, incoming) = receive(app, multipart, writer, &mut authenticated).await?;
-    if !authenticated {
-        authenticate(app, &form.auth)?;
+    match api {
+        Api::V1 if !authenticated => authenticate(app, &form.auth)?,
+        // v2 always checks its token, whatever client-side v1 fields came.
+        Api::V2 if !basic => v2::authenticate(app, &form)?,
+        _ => {}
     }
     if matches!(incoming, Incoming::Missing) {
         return Err(ApiError::bad_request("Missing file parameter for upload"));
     }
-    let options = Options::parse(&form.fields)?;
+    let mut options = Options::parse(&form.fields)?;
+    if api == Api::V2 {
+        v2::keep_names(&mut options, &form);
+    }
     match incoming {
         Incoming::Spooled(spool) => spool.copy_into(writer).await.map_err(ApiError::internal)?,
         Incoming::Url(url) => download_into(app, &url, writer).await?,

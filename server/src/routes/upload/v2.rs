@@ -14,79 +14,37 @@ use axum::http::HeaderMap;
 use axum::Json;
 
 use crate::app::App;
-use crate::auth::{check_basic, jwt, AuthError, ClientUploadAuth};
+use crate::auth::{jwt, AuthError, ClientUploadAuth};
 use crate::library::uploads::Options;
 use crate::paths_v2;
 use crate::routes::error::{ApiError, ApiResult};
 use crate::routes::views::UploadResult;
-use crate::storage::BlobWriter;
 use crate::timestamp::now_ms;
 
-use super::finish_upload;
-use super::form::{download_into, receive, Form, Incoming};
+use super::form::Form;
 
 pub async fn upload(
-    State(app): State<Arc<App>>,
+    state: State<Arc<App>>,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<Json<UploadResult>> {
-    let basic = headers.contains_key(axum::http::header::AUTHORIZATION);
-    if basic {
-        check_basic(&headers, &app.config.private_key)?;
-    }
-    let mut multipart = multipart.map_err(|e| {
-        ApiError::bad_request(format!(
-            "The upload must be multipart/form-data: {}",
-            e.body_text()
-        ))
-    })?;
-    let mut writer = app.store.writer().await.map_err(ApiError::internal)?;
-    match receive_file(&app, &mut multipart, &mut writer, basic).await {
-        Ok(options) => finish_upload(&app, writer, options).await,
-        Err(e) => {
-            app.store.discard(writer).await;
-            Err(e)
-        }
-    }
+    super::upload_to(super::Api::V2, state, headers, multipart).await
 }
 
-/// Reads the form, authenticates (basic auth, or the JWT), validates the
-/// options, then moves the file into `writer`.
-async fn receive_file(
-    app: &App,
-    multipart: &mut Multipart,
-    writer: &mut BlobWriter,
-    basic: bool,
-) -> ApiResult<Options> {
-    // Not authenticated for the form reader unless by basic auth: it then
-    // spools the file part, whatever client-side fields come before it.
-    let mut authenticated = basic;
-    let (form, incoming) = receive(app, multipart, writer, &mut authenticated).await?;
-    if !basic {
-        authenticate(app, &form)?;
-    }
-    if matches!(incoming, Incoming::Missing) {
-        return Err(ApiError::bad_request("Missing file parameter for upload"));
-    }
-    let mut options = Options::parse(&form.fields)?;
-    // v2 keeps more of the names than v1 (see `paths_v2`); `parse` checked them.
+/// v2 keeps more of the names than v1 (see `paths_v2`); `Options::parse`
+/// has checked them.
+pub(super) fn keep_names(options: &mut Options, form: &Form) {
     if let Some(raw) = form.fields.0.get("fileName").and_then(|v| v.as_str()) {
         options.file_name = paths_v2::name(raw.trim());
     }
     if let Some(raw) = form.fields.0.get("folder").and_then(|v| v.as_str()) {
         options.folder = paths_v2::folder(raw);
     }
-    match incoming {
-        Incoming::Spooled(spool) => spool.copy_into(writer).await.map_err(ApiError::internal)?,
-        Incoming::Url(url) => download_into(app, &url, writer).await?,
-        Incoming::Missing | Incoming::Stored => {}
-    }
-    Ok(options)
 }
 
 /// Verifies the form's `token`, uses it up, then checks that the form sends
 /// exactly the parameters it signs.
-fn authenticate(app: &App, form: &Form) -> ApiResult<()> {
+pub(super) fn authenticate(app: &App, form: &Form) -> ApiResult<()> {
     let Some(token) = form.auth.token.as_deref() else {
         return Err(ApiError::Unauthorized(
             "Your request does not contain private API key.".into(),
