@@ -29,10 +29,7 @@ fn utc(ms: i64) -> OffsetDateTime {
         if ms < 0 {
             Date::MIN.midnight().assume_utc()
         } else {
-            Date::MAX
-                .with_hms_milli(23, 59, 59, 999)
-                .expect("a valid time")
-                .assume_utc()
+            PrimitiveDateTime::MAX.assume_utc()
         }
     })
 }

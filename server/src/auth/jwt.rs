@@ -131,7 +131,7 @@ pub fn verify(
             "The token has expired. Generate a new token for every upload.".into(),
         ));
     }
-    if exp - iat > MAX_LIFETIME_S || exp - now_s > MAX_LIFETIME_S {
+    if exp.saturating_sub(iat) > MAX_LIFETIME_S || exp.saturating_sub(now_s) > MAX_LIFETIME_S {
         return Err(invalid(
             "its exp must be less than 1 hour (3600 seconds) after its iat, and less than 1 hour into the future.",
         ));

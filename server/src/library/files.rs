@@ -553,27 +553,11 @@ mod tests {
             let seq = state.next_seq();
             let versions = (0..1 + i % 3)
                 .map(|v| Version {
-                    id: format!("v{i}-{v}"),
                     number: v + 1,
-                    blob: String::new(),
                     created_at: i64::from(i % 7),
                     updated_at: i64::from(v),
                     size: u64::from(i % 5),
-                    mime: String::new(),
-                    image: None,
-                    tags: Vec::new(),
-                    ai_tags: Vec::new(),
-                    custom_coordinates: None,
-                    custom_metadata: Map::new(),
-                    embedded_metadata: Map::new(),
-                    is_private: false,
-                    is_published: true,
-                    extensions: Vec::new(),
-                    extension_status: Map::new(),
-                    webhook_url: None,
-                    transformation: None,
-                    checks: None,
-                    description: None,
+                    ..Version::blank(&format!("v{i}-{v}"))
                 })
                 .collect();
             state.insert_file(FileRecord {

@@ -59,6 +59,37 @@ pub struct FileRecord {
     pub versions: Vec<Version>,
 }
 
+#[cfg(test)]
+impl Version {
+    /// A published, public version `id`, number 1, of 1 byte, with nothing
+    /// else set: for unit tests to change what they need.
+    pub fn blank(id: &str) -> Version {
+        Version {
+            id: id.into(),
+            number: 1,
+            blob: String::new(),
+            created_at: 0,
+            updated_at: 0,
+            size: 1,
+            mime: String::new(),
+            image: None,
+            tags: Vec::new(),
+            ai_tags: Vec::new(),
+            custom_coordinates: None,
+            custom_metadata: Map::new(),
+            embedded_metadata: Map::new(),
+            is_private: false,
+            is_published: true,
+            extensions: Vec::new(),
+            extension_status: Map::new(),
+            webhook_url: None,
+            transformation: None,
+            checks: None,
+            description: None,
+        }
+    }
+}
+
 impl FileRecord {
     pub fn path(&self) -> String {
         format!("{}{}", self.folder, self.name)

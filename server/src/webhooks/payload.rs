@@ -146,7 +146,6 @@ pub fn body(render: &dyn Render, event: &Event, id: &str) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::library::events::UploadRequest;
-    use serde_json::Map;
 
     struct Plain;
 
@@ -174,29 +173,7 @@ mod tests {
                 current: "v1".into(),
                 versions: Vec::new(),
             },
-            version: Version {
-                id: "v1".into(),
-                number: 1,
-                blob: String::new(),
-                created_at: 0,
-                updated_at: 0,
-                size: 1,
-                mime: String::new(),
-                image: None,
-                tags: Vec::new(),
-                ai_tags: Vec::new(),
-                custom_coordinates: None,
-                custom_metadata: Map::new(),
-                embedded_metadata: Map::new(),
-                is_private: false,
-                is_published: true,
-                extensions: Vec::new(),
-                extension_status: Map::new(),
-                webhook_url: None,
-                transformation: None,
-                checks: None,
-                description: None,
-            },
+            version: Version::blank("v1"),
         }
     }
 

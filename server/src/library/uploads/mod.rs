@@ -293,32 +293,13 @@ mod tests {
 
     fn version(image: bool) -> Version {
         Version {
-            id: "v".into(),
-            number: 1,
-            blob: String::new(),
-            created_at: 0,
-            updated_at: 0,
-            size: 1,
-            mime: String::new(),
             image: image.then(|| ImageFacts {
                 width: 1,
                 height: 1,
                 has_alpha: false,
                 format: "png".into(),
             }),
-            tags: Vec::new(),
-            ai_tags: Vec::new(),
-            custom_coordinates: None,
-            custom_metadata: Map::new(),
-            embedded_metadata: Map::new(),
-            is_private: false,
-            is_published: true,
-            extensions: Vec::new(),
-            extension_status: Map::new(),
-            webhook_url: None,
-            transformation: None,
-            checks: None,
-            description: None,
+            ..Version::blank("v")
         }
     }
 
